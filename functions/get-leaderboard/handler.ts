@@ -1,0 +1,29 @@
+import { redisClient } from '../../shared/clients/redisClient';
+import { HttpError } from '../../shared/http/HttpError';
+import { jsonResponse } from '../../shared/http/jsonResponse';
+import { pathId } from '../../shared/http/pathParameter';
+import { httpHandler } from '../../shared/middleware/http/httpHandler';
+import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+
+const keys = redisKeys(redisNamespace());
+export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 10;
+
+export function parseLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_LIMIT;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) {
+    throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`, { details: { field: 'limit' } });
+  }
+  return limit;
+}
+
+/** GET /leaderboards/{board}?limit=N: the top N (default 10) with rank, userId and points. */
+export const handler = httpHandler(async (event) => {
+  const board = pathId(event, 'board');
+  const limit = parseLimit(event.queryStringParameters?.limit);
+  const flat = await redisClient().zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES');
+  const entries = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i], points: Number(flat[i + 1]) });
+  return jsonResponse(200, { board, entries });
+});

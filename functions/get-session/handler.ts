@@ -1,0 +1,24 @@
+import { redisClient } from '../../shared/clients/redisClient';
+import { HttpError } from '../../shared/http/HttpError';
+import { jsonResponse } from '../../shared/http/jsonResponse';
+import { pathId } from '../../shared/http/pathParameter';
+import { httpHandler } from '../../shared/middleware/http/httpHandler';
+import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+
+const keys = redisKeys(redisNamespace());
+
+/** GET /sessions/{sessionId}: the live session from Redis; 404 once it ended or expired. */
+export const handler = httpHandler(async (event) => {
+  const sessionId = pathId(event, 'sessionId');
+  const key = keys.session(sessionId);
+  const [session, ttl] = await Promise.all([redisClient().hgetall(key), redisClient().ttl(key)]);
+  if (session.userId === undefined) throw new HttpError(404, 'session not found (never started, ended or expired)', { details: { sessionId } });
+  return jsonResponse(200, {
+    sessionId,
+    userId: session.userId,
+    startedAt: session.startedAt,
+    lastSeenAt: session.lastSeenAt,
+    ttlSeconds: Number(session.ttlSeconds),
+    expiresInSeconds: ttl,
+  });
+});

@@ -1,0 +1,56 @@
+import type { Envelope } from '../../shared/envelope/envelope';
+import type { FieldError } from '../../shared/envelope/fieldErrors';
+import { validateIncomingEvent } from '../../shared/envelope/validateIncomingEvent';
+import { HttpError } from '../../shared/http/HttpError';
+
+export const MAX_EVENTS_PER_REQUEST = 500;
+/** Below MSK's default 1 MB record limit, with room for headers. */
+export const MAX_EVENT_BYTES = 256 * 1024;
+export const INGEST_SOURCE = 'triplane/ingest-events';
+
+/**
+ * Turns a POST /events body (one event, or `{events: [...]}`) into envelopes, all or nothing: if any
+ * event is bad the request is refused with every bad field named, so a client never has to work out
+ * which half of a batch went in.
+ */
+export function parseIngestRequest(body: unknown): Array<Envelope<Record<string, unknown>>> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpError(400, 'body must be an event object or {"events": [...]}');
+  }
+  const isBatch = Object.prototype.hasOwnProperty.call(body, 'events');
+  const inputs: unknown[] = isBatch ? ((body as { events: unknown }).events as unknown[]) : [body];
+  if (isBatch) {
+    if (!Array.isArray(inputs)) throw new HttpError(400, 'events must be a list', { details: { errors: [{ field: 'events', reason: 'must be a list' }] } });
+    if (inputs.length === 0) throw new HttpError(400, 'events is empty', { details: { errors: [{ field: 'events', reason: 'at least one event' }] } });
+    if (inputs.length > MAX_EVENTS_PER_REQUEST) {
+      throw new HttpError(413, `at most ${MAX_EVENTS_PER_REQUEST} events per request, got ${inputs.length}`, { details: { maxEvents: MAX_EVENTS_PER_REQUEST } });
+    }
+  }
+
+  const envelopes: Array<Envelope<Record<string, unknown>>> = [];
+  const errors: FieldError[] = [];
+  const ids = new Set<string>();
+  inputs.forEach((input, index) => {
+    const base = isBatch ? `events[${index}]` : '';
+    const result = validateIncomingEvent(input, base, INGEST_SOURCE);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      return;
+    }
+    if (ids.has(result.envelope.id)) {
+      errors.push({ field: base === '' ? 'id' : `${base}.id`, reason: `duplicate id ${result.envelope.id} in this request` });
+      return;
+    }
+    ids.add(result.envelope.id);
+    envelopes.push(result.envelope);
+  });
+  if (errors.length > 0) throw new HttpError(400, 'invalid events: nothing was accepted', { details: { errors, accepted: [] } });
+
+  const tooLarge = envelopes.findIndex((envelope) => Buffer.byteLength(JSON.stringify(envelope)) > MAX_EVENT_BYTES);
+  if (tooLarge >= 0) {
+    throw new HttpError(413, `an event may be at most ${MAX_EVENT_BYTES} bytes: nothing was accepted`, {
+      details: { errors: [{ field: isBatch ? `events[${tooLarge}]` : '(root)', reason: 'too large' }], accepted: [] },
+    });
+  }
+  return envelopes;
+}

@@ -1,0 +1,16 @@
+import { redisClient } from '../../shared/clients/redisClient';
+import { jsonResponse } from '../../shared/http/jsonResponse';
+import { httpHandler } from '../../shared/middleware/http/httpHandler';
+import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { readFlag } from '../../shared/state/readFlag';
+
+const keys = redisKeys(redisNamespace());
+
+/** GET /flags: every feature flag, by name. */
+export const handler = httpHandler(async () => {
+  const stored = await redisClient().hgetall(keys.flags());
+  const flags = Object.keys(stored)
+    .sort()
+    .map((name) => readFlag(name, stored[name] ?? '{}'));
+  return jsonResponse(200, { flags });
+});

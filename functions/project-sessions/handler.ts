@@ -1,0 +1,4 @@
+import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
+import { projectSessions } from './projectSessions';
+
+export const handler = projectionHandler('project-sessions', projectSessions);

@@ -1,0 +1,44 @@
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { kafkaConnection } from './kafkaBrokers';
+
+let producer: Promise<Producer> | undefined;
+
+/**
+ * The process's Kafka producer, connected once and reused across invocations. Every send uses
+ * acks=all (-1). The producer is idempotent unless KAFKA_IDEMPOTENT=false: MSK supports it, while
+ * librdkafka's mock cluster reports controller id 0 and kafkajs' idempotent init fails against it, so
+ * only the local runtime turns it off.
+ */
+export function kafkaProducer(): Promise<Producer> {
+  producer ??= connectProducer().catch((error: unknown) => {
+    producer = undefined;
+    throw error;
+  });
+  return producer;
+}
+
+async function connectProducer(): Promise<Producer> {
+  const { brokers, ssl } = await kafkaConnection();
+  const kafka = new Kafka({
+    clientId: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane',
+    brokers,
+    ssl,
+    logLevel: logLevel.WARN,
+    retry: { retries: 5, initialRetryTime: 100 },
+  });
+  const idempotent = process.env.KAFKA_IDEMPOTENT !== 'false';
+  const created = kafka.producer({
+    idempotent,
+    // kafkajs does not re-sequence requests after a failed in-flight one: one in flight keeps retries in order.
+    maxInFlightRequests: idempotent ? 1 : undefined,
+    allowAutoTopicCreation: false,
+  });
+  await created.connect();
+  return created;
+}
+
+export async function closeKafkaProducer(): Promise<void> {
+  const current = producer;
+  producer = undefined;
+  if (current !== undefined) await (await current.catch(() => undefined))?.disconnect();
+}

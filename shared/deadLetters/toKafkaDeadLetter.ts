@@ -1,0 +1,41 @@
+import type { Message } from 'kafkajs';
+import type { RejectedRecord } from '../middleware/batch/RecordBatch';
+import { decodeBase64 } from '../triggers/kafka/decodeBase64';
+import { decodeKafkaHeaders } from '../triggers/kafka/decodeKafkaHeaders';
+import type { KafkaTriggerRecord } from '../triggers/kafka/KafkaTriggerEvent';
+
+/** Bytes as they came if they decode, else the text exactly as AWS delivered it: a dead letter loses nothing. */
+function bytesOrText(field: string, text: string | null | undefined): Buffer | string | null {
+  try {
+    return decodeBase64(field, text);
+  } catch {
+    return typeof text === 'string' ? text : JSON.stringify(text);
+  }
+}
+
+/**
+ * The dead-letter record of a rejected Kafka record: its key, value and headers untouched, plus
+ * `dlt-*` headers saying why, where (topic, partition, offset) and by whom it was refused. Keyed like
+ * the original, so the dead letters of one key stay in order.
+ */
+export function toKafkaDeadLetter(rejected: RejectedRecord<KafkaTriggerRecord>, consumer: string, now = new Date()): Message {
+  const raw = rejected.source;
+  let headers: Record<string, Buffer | string> = {};
+  try {
+    headers = { ...decodeKafkaHeaders(raw.headers) };
+  } catch {
+    headers['dlt-original-headers'] = JSON.stringify(raw.headers ?? null);
+  }
+  return {
+    key: bytesOrText('key', raw.key),
+    value: bytesOrText('value', raw.value),
+    headers: {
+      ...headers,
+      'dlt-reason': rejected.reason.slice(0, 2000),
+      'dlt-stage': rejected.stage,
+      'dlt-consumer': consumer,
+      'dlt-source': `${raw.topic}-${raw.partition}@${raw.offset}`,
+      'dlt-time': now.toISOString(),
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { newEventId } from './eventId';
+
+/**
+ * The versioned envelope every message carries, in Kafka and in RabbitMQ alike.
+ * `hops` counts how many handlers republished the event chain; the hop guard refuses it past a limit,
+ * which is what stops RabbitMQ -> Kafka -> RabbitMQ loops.
+ */
+export interface Envelope<TData = unknown> {
+  id: string;
+  type: string;
+  version: number;
+  source: string;
+  time: string;
+  key: string;
+  correlationId: string;
+  causationId: string | null;
+  hops: number;
+  data: TData;
+}
+
+export interface NewEventFields<TData> {
+  type: string;
+  version: number;
+  key: string;
+  data: TData;
+  source: string;
+  id?: string;
+  correlationId?: string;
+  time?: Date;
+}
+
+/** An event entering the system (from HTTP): hop 0, and its own id as correlation id unless given. */
+export function createEnvelope<TData>(fields: NewEventFields<TData>): Envelope<TData> {
+  const id = fields.id ?? newEventId();
+  return {
+    id,
+    type: fields.type,
+    version: fields.version,
+    source: fields.source,
+    time: (fields.time ?? new Date()).toISOString(),
+    key: fields.key,
+    correlationId: fields.correlationId ?? id,
+    causationId: null,
+    hops: 0,
+    data: fields.data,
+  };
+}
+
+export interface FollowUpFields<TData> {
+  type: string;
+  version: number;
+  key: string;
+  data: TData;
+  source: string;
+  /** Deterministic ids let a retried step publish the same event again instead of a new one. */
+  id?: string;
+  time?: Date;
+}
+
+/** An event caused by another: one hop further, same correlation id, caused by the parent. */
+export function deriveEnvelope<TData>(parent: Envelope, fields: FollowUpFields<TData>): Envelope<TData> {
+  return {
+    id: fields.id ?? newEventId(),
+    type: fields.type,
+    version: fields.version,
+    source: fields.source,
+    time: (fields.time ?? new Date()).toISOString(),
+    key: fields.key,
+    correlationId: parent.correlationId,
+    causationId: parent.id,
+    hops: parent.hops + 1,
+    data: fields.data,
+  };
+}

@@ -1,0 +1,21 @@
+import type { Message } from 'kafkajs';
+import type { Envelope } from './envelope';
+
+/**
+ * The Kafka record of an envelope: keyed by the envelope's key (per-key order), the whole envelope as
+ * JSON value, and id, type, version and hops repeated as headers so tools and guards can route or
+ * refuse a record without parsing its value.
+ */
+export function toKafkaMessage(envelope: Envelope): Message {
+  return {
+    key: envelope.key,
+    value: JSON.stringify(envelope),
+    headers: {
+      id: envelope.id,
+      type: envelope.type,
+      version: String(envelope.version),
+      hops: String(envelope.hops),
+      'correlation-id': envelope.correlationId,
+    },
+  };
+}

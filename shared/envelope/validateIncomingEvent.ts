@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { createEnvelope, type Envelope } from './envelope';
+import { specOf } from './eventCatalog';
+import { SAFE_ID_PATTERN } from './eventId';
+import { toFieldErrors, type FieldError } from './fieldErrors';
+
+const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ @ -');
+
+const incomingEventShape = z.strictObject({
+  type: z.string().min(1).max(100),
+  version: z.number().int().min(1).optional(),
+  id: safeId.optional(),
+  key: safeId.optional(),
+  correlationId: safeId.optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type IncomingEventResult =
+  | { ok: true; envelope: Envelope<Record<string, unknown>> }
+  | { ok: false; errors: FieldError[] };
+
+/**
+ * Checks one event as a client sent it and builds its envelope. `base` is where the event sits in the
+ * request body (`events[3]`), so every error names the exact field. Version 1 is assumed when the
+ * client omits it: that is the version the public contract documents, and it must never break.
+ */
+export function validateIncomingEvent(input: unknown, base: string, source: string): IncomingEventResult {
+  const shape = incomingEventShape.safeParse(input);
+  if (!shape.success) return { ok: false, errors: toFieldErrors(base, shape.error) };
+  const event = shape.data;
+  const at = (field: string) => (base === '' ? field : `${base}.${field}`);
+
+  const spec = specOf(event.type);
+  if (spec === undefined) return { ok: false, errors: [{ field: at('type'), reason: `unknown event type ${event.type}` }] };
+  if (!spec.acceptedOverHttp) {
+    return { ok: false, errors: [{ field: at('type'), reason: `${event.type} is published by the workflow only` }] };
+  }
+  const version = event.version ?? 1;
+  const schema = spec.schemas[version];
+  if (schema === undefined) {
+    return { ok: false, errors: [{ field: at('version'), reason: `unsupported version ${version} (current is ${spec.currentVersion})` }] };
+  }
+  const data = schema.safeParse(event.data);
+  if (!data.success) return { ok: false, errors: toFieldErrors(at('data'), data.error) };
+
+  const naturalKey = data.data[spec.keyField];
+  const key = event.key ?? (typeof naturalKey === 'string' ? naturalKey : undefined);
+  if (key === undefined) return { ok: false, errors: [{ field: at('key'), reason: 'required: the event has no natural key' }] };
+
+  return {
+    ok: true,
+    envelope: createEnvelope({
+      type: event.type,
+      version,
+      key,
+      data: data.data,
+      source,
+      id: event.id,
+      correlationId: event.correlationId,
+    }),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Envelope } from '../../envelope/envelope';
+import type { RedisOp } from '../../state/RedisOp';
+
+/** A record whose envelope was read and checked, with where it came from (a Kafka record, an AMQP message). */
+export interface AcceptedRecord<TSource> {
+  envelope: Envelope<Record<string, unknown>>;
+  source: TSource;
+}
+
+/** A record taken out of the batch, with why; the dead-letter middleware sends it on with that reason. */
+export interface RejectedRecord<TSource> {
+  source: TSource;
+  reason: string;
+  /** Where it was refused: decoding, the hop guard, or the handler. */
+  stage: 'decode' | 'hop-limit' | 'handler';
+}
+
+/**
+ * The per-invocation state the batch middlewares share with the handler. One object per invocation,
+ * hung on the Lambda context because that is what middy hands a handler besides the raw event.
+ */
+export class RecordBatch<TSource> {
+  accepted: Array<AcceptedRecord<TSource>> = [];
+  readonly rejected: Array<RejectedRecord<TSource>> = [];
+  /** Redis writes per event id, applied atomically with the idempotency marks after the handler. */
+  readonly writes = new Map<string, RedisOp[]>();
+  duplicates = 0;
+  received = 0;
+
+  reject(source: TSource, reason: string, stage: RejectedRecord<TSource>['stage']): void {
+    this.rejected.push({ source, reason, stage });
+  }
+
+  /** Takes an accepted record back out (a handler that found it bad) and dead-letters it. */
+  rejectAccepted(record: AcceptedRecord<TSource>, reason: string): void {
+    this.accepted = this.accepted.filter((r) => r !== record);
+    this.writes.delete(record.envelope.id);
+    this.reject(record.source, reason, 'handler');
+  }
+
+  write(eventId: string, ops: RedisOp[]): void {
+    if (ops.length > 0) this.writes.set(eventId, ops);
+  }
+}
+
+export type BatchContext<TSource> = import('aws-lambda').Context & { batch: RecordBatch<TSource> };

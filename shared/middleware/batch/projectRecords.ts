@@ -1,0 +1,33 @@
+import type { Envelope } from '../../envelope/envelope';
+import type { RedisOp } from '../../state/RedisOp';
+import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
+import { kafkaBatchHandler } from './kafkaBatchHandler';
+import type { RecordBatch } from './RecordBatch';
+
+/** A projection: a pure function from one (current-version) event to the Redis writes it causes. */
+export type Projection = (envelope: Envelope<Record<string, unknown>>) => RedisOp[];
+
+/**
+ * Runs a projection over every accepted record. A record the projection throws on is taken out and
+ * dead-lettered with the reason; the rest of the batch goes on. The writes are only collected here:
+ * the idempotency middleware applies them atomically with the marks.
+ */
+export function projectRecords<T>(project: Projection) {
+  return (batch: RecordBatch<T>): void => {
+    for (const record of [...batch.accepted]) {
+      try {
+        batch.write(record.envelope.id, project(record.envelope));
+      } catch (error) {
+        batch.rejectAccepted(record, `projection failed: ${(error as Error).message}`);
+      }
+    }
+  };
+}
+
+/**
+ * The whole handler of a projection function: `build` receives the Redis key names and returns the
+ * projection. @example export const handler = projectionHandler('project-flags', projectFlags);
+ */
+export function projectionHandler(consumer: string, build: (keys: RedisKeys) => Projection) {
+  return kafkaBatchHandler(consumer, projectRecords(build(redisKeys(redisNamespace()))));
+}

@@ -1,0 +1,29 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { invocationLog } from '../invocationLog';
+import { apiKeys } from './apiKeys';
+import { httpErrors } from './httpErrors';
+
+export type HttpWork = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * The handler of an HTTP API (payload 2.0) route: API keys, JSON errors and one log line per request
+ * around `work`.
+ *
+ * @example
+ * export const handler = httpHandler(async (event) => jsonResponse(200, { ok: true }));
+ */
+export function httpHandler(work: HttpWork) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+    .use(
+      invocationLog<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context>({
+        summarize: (request) => ({
+          route: request.event.routeKey,
+          status: typeof request.response === 'object' && request.response !== null ? request.response.statusCode : undefined,
+        }),
+      }),
+    )
+    .use(httpErrors())
+    .use(apiKeys())
+    .handler(work);
+}

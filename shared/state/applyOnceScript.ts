@@ -1,0 +1,47 @@
+/**
+ * Atomic "apply unless already applied" for a whole batch, in one round trip.
+ * KEYS: one idempotency marker per entry. ARGV[1]: marker TTL in seconds; then per entry the number of
+ * ops, and per op its kind ('c' command, 't' touch), its argument count and its arguments.
+ * Returns { applied flags per entry (1 applied, 0 already marked), errors as "entry:message" }.
+ * Ops run with pcall: Redis scripts do not roll back, so one failing op must not abort the others of
+ * the batch; its error is reported so the record is dead-lettered with the reason.
+ * Touch and the ops keys are not declared in KEYS: this needs Redis without cluster mode (or all keys
+ * in one slot), which is how ElastiCache is configured for triplane.
+ */
+export const APPLY_ONCE_LUA = `
+local ttl = ARGV[1]
+local pos = 2
+local applied = {}
+local errors = {}
+for e = 1, #KEYS do
+  local nops = tonumber(ARGV[pos]); pos = pos + 1
+  if redis.call('EXISTS', KEYS[e]) == 1 then
+    for o = 1, nops do
+      local nargs = tonumber(ARGV[pos + 1]); pos = pos + 2 + nargs
+    end
+    applied[e] = 0
+  else
+    for o = 1, nops do
+      local kind = ARGV[pos]; local nargs = tonumber(ARGV[pos + 1]); local first = pos + 2
+      pos = first + nargs
+      local ok
+      if kind == 'c' then
+        ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
+      else
+        local key = ARGV[first]
+        if redis.call('EXISTS', key) == 1 then
+          ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
+          if not (type(ok) == 'table' and ok.err) then
+            local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
+            if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+          end
+        end
+      end
+      if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
+    end
+    redis.call('SET', KEYS[e], '1', 'EX', ttl)
+    applied[e] = 1
+  end
+end
+return { applied, errors }
+`;
