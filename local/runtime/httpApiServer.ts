@@ -1,0 +1,68 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fromHttpApiResult, toHttpApiEvent } from './httpApiEvent';
+import { compileRoutes, matchRoute } from './httpApiRoutes';
+import type { Invoke } from './loadedFunction';
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface HttpRouteTarget {
+  functionName: string;
+  invoke: Invoke;
+}
+
+const send = (res: import('node:http').ServerResponse, status: number, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ message }));
+};
+
+/**
+ * One HTTP server for every httpApi route, answering as API Gateway would: 404 for no route, 413 past
+ * its payload limit, 500 "Internal Server Error" when the function fails or times out.
+ */
+export async function startHttpApiServer(
+  routes: Array<{ method: string; path: string; target: HttpRouteTarget }>,
+  port: number,
+  onError: (functionName: string, error: unknown) => void,
+): Promise<{ server: Server; url: string }> {
+  const compiled = compileRoutes(routes);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) return send(res, 413, 'Request Entity Too Large');
+      const method = req.method ?? 'GET';
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const matched = matchRoute(compiled, method, path);
+      if (matched === undefined) return send(res, 404, 'Not Found');
+      const event = toHttpApiEvent(
+        { method, url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+        matched.route.routeKey,
+        matched.pathParameters,
+      );
+      matched.route.target.invoke(event).then(
+        (result) => {
+          const response = fromHttpApiResult(result);
+          const headers: Record<string, string | string[]> = { ...response.headers };
+          if (response.cookies.length > 0) headers['set-cookie'] = response.cookies;
+          res.writeHead(response.statusCode, headers).end(response.body);
+        },
+        (error: unknown) => {
+          onError(matched.route.target.functionName, error);
+          send(res, 500, 'Internal Server Error');
+        },
+      );
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${address.port}` };
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
+import { closeRedisClient } from '../../shared/clients/redisClient';
+import { functionKey } from '../../shared/routes/manifest';
+import { PROJECT_ROOT } from '../services/localPaths';
+import { loadFunction } from './loadedFunction';
+import { localKafka } from './localKafka';
+import { applyLocalEnvironment } from './localEnvironment';
+import { readServerlessWiring } from './serverlessFunctions';
+
+/**
+ * `npm run invoke -- FUNCTION EVENT_FILE`: runs one function once with a sample event against the
+ * local services and prints what it returned. FUNCTION is the serverless.yml key or the folder name.
+ */
+async function main(): Promise<void> {
+  const [name, eventFile] = process.argv.slice(2);
+  const wiring = readServerlessWiring(PROJECT_ROOT);
+  const fn = wiring.functions.find((f) => f.key === name || f.key === functionKey(name ?? ''));
+  if (name === undefined || eventFile === undefined || fn === undefined) {
+    console.error(`usage: npm run invoke -- FUNCTION EVENT_FILE\nfunctions: ${wiring.functions.map((f) => f.key).join(', ')}`);
+    process.exit(2);
+  }
+  const event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as unknown;
+  applyLocalEnvironment(wiring, await localKafka());
+  const invoke = loadFunction(PROJECT_ROOT, fn, `${wiring.service}-local-${fn.key}`);
+  try {
+    const result = await invoke(event);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await Promise.all([closeKafkaProducer(), closeRedisClient()]);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { startLocalRuntime } from './startLocalRuntime';
+
+/** `npm start`: runs the whole system until Ctrl-C, then stops cleanly (batches in flight finish). */
+async function main(): Promise<void> {
+  const runtime = await startLocalRuntime();
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (finishing batches in flight)...`);
+    runtime.stop().then(
+      () => {
+        console.log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`triplane: ${(error as Error).message}`);
+  process.exit(1);
+});

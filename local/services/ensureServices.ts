@@ -1,0 +1,130 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { TOPICS } from '../../shared/routes/topics';
+import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
+import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, KAFKA_MOCK_LOG_FILE, KAFKA_MOCK_STATE_FILE, STATE_DIR } from './localPaths';
+
+/**
+ * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,
+ * starts Redis, RabbitMQ and the Kafka mock daemon if they are not running, and sets Redis to
+ * allkeys-lru with a memory cap. Each step checks first, so a second run takes well under a second.
+ */
+
+const log = (message: string) => console.log(`[services] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const has = (command: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.setTimeout(500, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+function installMissingPackages(): void {
+  const wanted: Array<[string, () => boolean]> = [
+    ['redis-server', () => has('redis-server')],
+    ['rabbitmq-server', () => has('rabbitmq-server')],
+    ['librdkafka-dev', () => existsSync('/usr/include/librdkafka/rdkafka_mock.h')],
+    ['gcc', () => has('gcc')],
+    ['make', () => has('make')],
+    ['pkg-config', () => has('pkg-config')],
+  ];
+  const missing = wanted.filter(([, present]) => !present()).map(([name]) => name);
+  if (missing.length === 0) return;
+  log(`installing ${missing.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+}
+
+async function ensureRedis(): Promise<void> {
+  if (!(await portOpen(6379))) {
+    log('starting redis-server');
+    mkdirSync('/var/lib/redis', { recursive: true });
+    mkdirSync('/var/log/redis', { recursive: true });
+    execFileSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '--port', '6379', '--save', '', '--appendonly', 'no', '--dir', '/var/lib/redis', '--logfile', '/var/log/redis/triplane.log']);
+    await waitFor('Redis', () => portOpen(6379), 10_000);
+  }
+  // Rule 5: Redis holds derived state, so under memory pressure it evicts instead of refusing writes.
+  const cli = (...args: string[]) => execFileSync('redis-cli', ['-h', '127.0.0.1', ...args], { encoding: 'utf8' }).trim();
+  if (cli('config', 'get', 'maxmemory').split('\n')[1] === '0') cli('config', 'set', 'maxmemory', '1gb');
+  cli('config', 'set', 'maxmemory-policy', 'allkeys-lru');
+}
+
+async function ensureRabbitMq(): Promise<void> {
+  if (await portOpen(5672)) return;
+  log('starting rabbitmq-server (takes a few seconds)');
+  execFileSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
+  await waitFor('RabbitMQ', () => portOpen(5672), 90_000);
+}
+
+async function kafkaMockAlive(): Promise<boolean> {
+  if (!existsSync(KAFKA_MOCK_STATE_FILE)) return false;
+  try {
+    const state = await readKafkaMockState(KAFKA_MOCK_STATE_FILE);
+    await new KafkaMockControl(state.control).ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureKafkaMock(): Promise<void> {
+  if (process.env.KAFKA_BROKERS) {
+    log(`using Kafka at ${process.env.KAFKA_BROKERS} (KAFKA_BROKERS is set)`);
+    return;
+  }
+  execFileSync('make', ['-s', '-C', KAFKA_MOCK_DIR], { stdio: 'inherit' });
+  if (await kafkaMockAlive()) return;
+  rmSync(KAFKA_MOCK_STATE_FILE, { force: true });
+  mkdirSync(STATE_DIR, { recursive: true });
+  const topics = Object.entries(TOPICS).flatMap(([name, spec]) => ['--topic', `${name}:${spec.partitions}`]);
+  const out = openSync(KAFKA_MOCK_LOG_FILE, 'a');
+  // Detached with its own session and no inherited pipes: it outlives this command, as a service does.
+  const daemon = spawn(KAFKA_MOCK_BINARY, ['--brokers', '3', '--state-file', KAFKA_MOCK_STATE_FILE, ...topics], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  daemon.unref();
+  await waitFor('the Kafka mock daemon', kafkaMockAlive, 10_000);
+  log(`Kafka mock cluster up (log: ${KAFKA_MOCK_LOG_FILE})`);
+}
+
+export async function ensureServices(): Promise<void> {
+  const started = performance.now();
+  installMissingPackages();
+  await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
+  log(`Redis, RabbitMQ and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+}
+
+if (require.main === module) {
+  ensureServices().catch((error: unknown) => {
+    console.error(`[services] ${(error as Error).message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,90 @@
+import { stringify } from 'yaml';
+import { FUNCTIONS, functionKey, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
+
+export const GENERATED_NOTICE =
+  '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +
+  '# Deploy: npx serverless deploy --stage STAGE --param="mskClusterArn=..." --param="redisUrl=rediss://..." \\\n' +
+  '#   --param="securityGroupId=sg-..." --param="subnetIdA=subnet-..." --param="subnetIdB=subnet-..."\n';
+
+/** The consumer group of a function: the same name locally and on MSK, so offsets read the same way. */
+export const consumerGroupOf = (name: string): string => `triplane-${name}`;
+
+function eventsOf(fn: FunctionRoute): unknown[] {
+  const events: unknown[] = [];
+  if (fn.http) events.push({ httpApi: { method: fn.http.method, path: fn.http.path } });
+  if (fn.kafka) {
+    events.push({
+      msk: {
+        arn: '${param:mskClusterArn}',
+        topic: fn.kafka.topic,
+        batchSize: fn.kafka.batchSize,
+        maximumBatchingWindow: fn.kafka.maximumBatchingWindow,
+        startingPosition: fn.kafka.startingPosition,
+        consumerGroupId: consumerGroupOf(fn.name),
+      },
+    });
+  }
+  return events;
+}
+
+/** serverless.yml as an object: Serverless Framework v3 syntax, packaged by osls with serverless-esbuild. */
+export function serverlessConfig(): Record<string, unknown> {
+  return {
+    service: 'triplane',
+    frameworkVersion: '>=3',
+    configValidationMode: 'error',
+    plugins: ['serverless-esbuild'],
+    provider: {
+      name: 'aws',
+      runtime: 'nodejs22.x',
+      architecture: 'arm64',
+      stage: "${opt:stage, 'dev'}",
+      region: "${opt:region, 'us-east-1'}",
+      logRetentionInDays: 14,
+      httpApi: { payload: '2.0' },
+      // MSK and ElastiCache live in the VPC; the functions join it to reach them.
+      vpc: {
+        securityGroupIds: ['${param:securityGroupId}'],
+        subnetIds: ['${param:subnetIdA}', '${param:subnetIdB}'],
+      },
+      environment: {
+        MSK_CLUSTER_ARN: '${param:mskClusterArn}',
+        REDIS_URL: '${param:redisUrl}',
+        TRIPLANE_HOP_LIMIT: '10',
+        TRIPLANE_API_KEYS: "${env:TRIPLANE_API_KEYS, ''}",
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    },
+    package: {
+      individually: true,
+      patterns: ['!package-lock.json', '!events/**', '!test/**', '!bench/**', '!local/**', '!.ci/**'],
+    },
+    custom: {
+      esbuild: {
+        bundle: true,
+        minify: true,
+        sourcemap: true,
+        target: 'node22',
+        platform: 'node',
+        // The Lambda runtime ships the AWS SDK v3; bundling it would only grow the zips.
+        exclude: ['@aws-sdk/*'],
+      },
+    },
+    functions: Object.fromEntries(
+      FUNCTIONS.map((fn) => [
+        functionKey(fn.name),
+        {
+          handler: handlerPath(fn.name),
+          description: fn.description,
+          timeout: fn.timeoutSeconds,
+          memorySize: fn.memoryMb,
+          events: eventsOf(fn),
+        },
+      ]),
+    ),
+  };
+}
+
+export function renderServerlessYaml(): string {
+  return GENERATED_NOTICE + stringify(serverlessConfig(), { lineWidth: 0 });
+}

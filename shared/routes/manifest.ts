@@ -1,0 +1,83 @@
+import { TOPICS, type TopicName } from './topics';
+
+export interface HttpRoute {
+  method: 'GET' | 'POST';
+  path: string;
+}
+
+export interface KafkaSubscription {
+  topic: TopicName;
+  batchSize: number;
+  /** Seconds Lambda may wait to fill a batch; 0 keeps freshness (ingest to Redis) lowest. */
+  maximumBatchingWindow: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+}
+
+/** What a function may do to Redis: reads only, or writes under these key families (for least privilege and the doctor). */
+export interface RedisAccess {
+  reads: string[];
+  writes: string[];
+}
+
+export interface FunctionRoute {
+  /** Folder under functions/, idempotency consumer id, and (camelCased) the serverless function key. */
+  name: string;
+  description: string;
+  http?: HttpRoute;
+  kafka?: KafkaSubscription;
+  produces: TopicName[];
+  redis: RedisAccess;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+const projection = (name: string, topic: TopicName, description: string, writes: string[]): FunctionRoute => ({
+  name,
+  description,
+  kafka: { topic, batchSize: 500, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+  produces: ['dead-letters'],
+  redis: { reads: ['idem'], writes: [...writes, 'idem'] },
+  timeoutSeconds: 60,
+  memoryMb: 512,
+});
+
+const reader = (name: string, method: HttpRoute['method'], path: string, description: string, reads: string[]): FunctionRoute => ({
+  name,
+  description,
+  http: { method, path },
+  produces: [],
+  redis: { reads, writes: [] },
+  timeoutSeconds: 6,
+  memoryMb: 256,
+});
+
+/**
+ * The routing manifest: every function, the one route it owns, what it produces and what it may touch.
+ * serverless.yml is generated from it (`npm run wiring`), the local runtime runs what serverless.yml
+ * says, and the checks compare the two, so a route exists in exactly one place.
+ */
+export const FUNCTIONS: readonly FunctionRoute[] = [
+  {
+    name: 'ingest-events',
+    description: 'POST /events: validates events and publishes them to Kafka with acks=all',
+    http: { method: 'POST', path: '/events' },
+    produces: (Object.keys(TOPICS) as TopicName[]).filter((topic) => topic !== 'dead-letters'),
+    redis: { reads: [], writes: [] },
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  projection('project-sessions', 'sessions', 'Projects session events into expiring Redis hashes', ['session']),
+  projection('project-flags', 'flags', 'Projects feature flag changes into Redis', ['flags']),
+  projection('project-leaderboards', 'scores', 'Projects scores into Redis sorted sets', ['leaderboard']),
+  projection('project-activity', 'activity', 'Projects page views into per-user counters', ['activity', 'activity-day']),
+  reader('get-session', 'GET', '/sessions/{sessionId}', 'Reads a live session from Redis', ['session']),
+  reader('list-flags', 'GET', '/flags', 'Lists feature flags from Redis', ['flags']),
+  reader('get-flag', 'GET', '/flags/{name}', 'Reads one feature flag from Redis', ['flags']),
+  reader('get-leaderboard', 'GET', '/leaderboards/{board}', 'Reads the top of a leaderboard from Redis', ['leaderboard']),
+  reader('get-user-activity', 'GET', '/users/{userId}/activity', 'Reads a user\'s page views from Redis', ['activity', 'activity-day']),
+];
+
+/** `project-sessions` -> `projectSessions`: serverless function keys and CloudFormation ids are alphanumeric. */
+export const functionKey = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+export const handlerPath = (name: string): string => `functions/${name}/handler.handler`;
