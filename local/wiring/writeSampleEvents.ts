@@ -18,7 +18,7 @@ const BOOTSTRAP = 'b-1.triplane.kafka.us-east-1.amazonaws.com:9098,b-2.triplane.
 function kafkaEvent(topic: string, events: Array<{ id: string; type: string; version?: number; key: string; data: Record<string, unknown> }>) {
   const records = events.map((e, offset) => {
     const message = toKafkaMessage(createEnvelope({ ...e, version: e.version ?? 1, source: 'sample', time }));
-    const kafkaMessage: KafkaMessage = {
+    const kafkaMessage = {
       key: Buffer.from(String(message.key)),
       value: Buffer.from(String(message.value)),
       headers: message.headers as KafkaMessage['headers'],
@@ -26,7 +26,7 @@ function kafkaEvent(topic: string, events: Array<{ id: string; type: string; ver
       offset: String(offset),
       attributes: 0,
       size: 0,
-    };
+    } as KafkaMessage;
     return toKafkaTriggerRecord(topic, 0, kafkaMessage);
   });
   return toKafkaTriggerEvent(ARN, BOOTSTRAP, records);
