@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { kafkaConnection } from './kafkaBrokers';
 
 let producer: Promise<Producer> | undefined;
@@ -32,6 +32,8 @@ async function connectProducer(): Promise<Producer> {
     // kafkajs does not re-sequence requests after a failed in-flight one: one in flight keeps retries in order.
     maxInFlightRequests: idempotent ? 1 : undefined,
     allowAutoTopicCreation: false,
+    // murmur2 on the key, as Java clients do: a key lands on the same partition whoever produces it.
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   await created.connect();
   return created;

@@ -4,7 +4,7 @@ import { decodeKafkaRecord } from '../../../shared/triggers/kafka/decodeKafkaRec
 
 const message = (offset: number, value: string | null) => ({
   key: Buffer.from('k'), value: value === null ? null : Buffer.from(value), headers: { name: Buffer.from('café') },
-  timestamp: '1700000000000', offset: String(offset), attributes: 0, size: 0,
+  timestamp: '1700000000000', offset: String(offset), attributes: 0,
 }) as KafkaMessage;
 
 describe('toKafkaTriggerRecord / toKafkaTriggerEvent', () => {
