@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTIONS, functionKey } from '../../shared/routes/manifest';
+
+/**
+ * Packages the service offline with osls (no AWS account) exactly as `serverless deploy` would, and
+ * checks the CloudFormation it would send: one event source mapping per MSK-triggered function, with
+ * its topic, batch size and starting position, and an HTTP API route per HTTP function.
+ */
+const root = join(__dirname, '..', '..');
+type Resource = { Type: string; Properties: Record<string, unknown> };
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+  const template = JSON.parse(readFileSync(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  resources = template.Resources;
+}, 120_000);
+
+const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
+
+describe('serverless package (osls, offline)', () => {
+  it('should hold one MSK event source mapping per MSK-triggered function with its topic, batch size and starting position', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    const kafkaFunctions = FUNCTIONS.filter((fn) => fn.kafka !== undefined);
+    expect(mappings).toHaveLength(kafkaFunctions.length);
+    for (const fn of kafkaFunctions) {
+      const mapping = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes(`${functionKey(fn.name).charAt(0).toUpperCase()}${functionKey(fn.name).slice(1)}LambdaFunction`));
+      expect(mapping?.Properties).toMatchObject({
+        EventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/triplane/0b4d-1',
+        Topics: [fn.kafka?.topic],
+        BatchSize: fn.kafka?.batchSize,
+        StartingPosition: fn.kafka?.startingPosition,
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `triplane-${fn.name}` },
+      });
+    }
+  });
+
+  it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
+    for (const fn of FUNCTIONS.filter((f) => f.http)) expect(routes).toContain(`${fn.http?.method} ${fn.http?.path}`);
+    const lambdas = ofType('AWS::Lambda::Function');
+    expect(lambdas).toHaveLength(FUNCTIONS.length);
+    for (const fn of lambdas) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  it('should bundle each function into its own zip without lockfiles or sample events', () => {
+    const listing = execFileSync('unzip', ['-l', join(root, '.serverless', 'projectSessions.zip')], { encoding: 'utf8' });
+    expect(listing).toMatch(/functions\/project-sessions\/handler\.js/);
+    expect(listing).not.toMatch(/package-lock|events\//);
+  });
+});
