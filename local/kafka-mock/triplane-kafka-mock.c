@@ -24,14 +24,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +60,8 @@ typedef struct {
 typedef struct {
         int fd;
         size_t len;
+        /* Set while discarding the rest of an over-long line. */
+        bool overflow;
         char buf[MAX_LINE];
 } client_t;
 
@@ -82,8 +83,6 @@ static struct {
         bool running;
         client_t clients[MAX_CLIENTS];
 } g = {.brokers = 3, .listen_fd = -1, .signal_fd = -1};
-
-static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void log_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void log_err(const char *fmt, ...) {
@@ -110,6 +109,8 @@ static void usage(FILE *fp) {
                 MAX_BROKERS);
 }
 
+static void die_usage(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 static void die_usage(const char *fmt, ...) {
         va_list ap;
         fprintf(stderr, PROG ": ");
@@ -412,8 +413,9 @@ static bool start_control(void) {
 static void client_close(client_t *c) {
         if (c->fd >= 0)
                 close(c->fd);
-        c->fd  = -1;
-        c->len = 0;
+        c->fd       = -1;
+        c->len      = 0;
+        c->overflow = false;
 }
 
 /* Returns false if the client is gone or not reading; it is then dropped. */
@@ -735,6 +737,7 @@ static bool client_process(client_t *c) {
 }
 
 static void client_read(client_t *c) {
+        static const char too_long[] = "err line too long\n";
         ssize_t r;
 
         r = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
@@ -746,14 +749,33 @@ static void client_read(client_t *c) {
         }
         c->len += (size_t)r;
 
+        /* An over-long line is answered with one err once its end arrives,
+         * instead of dropping the connection, so the client stays in sync. */
+        if (c->overflow) {
+                char *nl = memchr(c->buf, '\n', c->len);
+                size_t rest;
+
+                if (!nl) {
+                        c->len = 0;
+                        return;
+                }
+                if (!client_send(c, too_long, sizeof(too_long) - 1)) {
+                        client_close(c);
+                        return;
+                }
+                rest = c->len - (size_t)(nl + 1 - c->buf);
+                memmove(c->buf, nl + 1, rest);
+                c->len      = rest;
+                c->overflow = false;
+        }
+
         if (!client_process(c)) {
                 client_close(c);
                 return;
         }
         if (c->len == sizeof(c->buf)) {
-                static const char msg[] = "err line too long\n";
-                client_send(c, msg, sizeof(msg) - 1);
-                client_close(c);
+                c->overflow = true;
+                c->len      = 0;
         }
 }
 
@@ -769,8 +791,9 @@ static void accept_client(void) {
 
         for (i = 0; i < MAX_CLIENTS; i++) {
                 if (g.clients[i].fd < 0) {
-                        g.clients[i].fd  = fd;
-                        g.clients[i].len = 0;
+                        g.clients[i].fd       = fd;
+                        g.clients[i].len      = 0;
+                        g.clients[i].overflow = false;
                         return;
                 }
         }

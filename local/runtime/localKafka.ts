@@ -1,5 +1,5 @@
 import { readKafkaMockState } from '../kafka-mock/kafkaMockControl';
-import { KAFKA_MOCK_STATE_FILE } from '../services/localPaths';
+import { kafkaMockStateFile } from '../services/localPaths';
 
 export interface LocalKafka {
   brokers: string[];
@@ -11,7 +11,7 @@ export interface LocalKafka {
 export async function localKafka(env: NodeJS.ProcessEnv = process.env): Promise<LocalKafka> {
   const listed = env.KAFKA_BROKERS?.trim();
   if (listed) return { brokers: listed.split(','), isMock: false };
-  const state = await readKafkaMockState(KAFKA_MOCK_STATE_FILE).catch((cause: unknown) => {
+  const state = await readKafkaMockState(kafkaMockStateFile()).catch((cause: unknown) => {
     throw new Error(`no Kafka: KAFKA_BROKERS is not set and the mock daemon is not running (run: npx tsx local/services/ensureServices.ts)`, { cause });
   });
   return { brokers: state.bootstrap.split(','), isMock: true };

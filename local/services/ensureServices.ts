@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { TOPICS } from '../../shared/routes/topics';
 import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
-import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, KAFKA_MOCK_LOG_FILE, KAFKA_MOCK_STATE_FILE, STATE_DIR } from './localPaths';
+import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, STATE_DIR } from './localPaths';
 
 /**
  * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,
@@ -84,9 +84,9 @@ async function ensureRabbitMq(): Promise<void> {
 }
 
 async function kafkaMockAlive(): Promise<boolean> {
-  if (!existsSync(KAFKA_MOCK_STATE_FILE)) return false;
+  if (!existsSync(kafkaMockStateFile())) return false;
   try {
-    const state = await readKafkaMockState(KAFKA_MOCK_STATE_FILE);
+    const state = await readKafkaMockState(kafkaMockStateFile());
     await new KafkaMockControl(state.control).ping();
     return true;
   } catch {
@@ -101,18 +101,18 @@ async function ensureKafkaMock(): Promise<void> {
   }
   execFileSync('make', ['-s', '-C', KAFKA_MOCK_DIR], { stdio: 'inherit' });
   if (await kafkaMockAlive()) return;
-  rmSync(KAFKA_MOCK_STATE_FILE, { force: true });
+  rmSync(kafkaMockStateFile(), { force: true });
   mkdirSync(STATE_DIR, { recursive: true });
   const topics = Object.entries(TOPICS).flatMap(([name, spec]) => ['--topic', `${name}:${spec.partitions}`]);
-  const out = openSync(KAFKA_MOCK_LOG_FILE, 'a');
+  const out = openSync(kafkaMockLogFile(), 'a');
   // Detached with its own session and no inherited pipes: it outlives this command, as a service does.
-  const daemon = spawn(KAFKA_MOCK_BINARY, ['--brokers', '3', '--state-file', KAFKA_MOCK_STATE_FILE, ...topics], {
+  const daemon = spawn(KAFKA_MOCK_BINARY, ['--brokers', '3', '--state-file', kafkaMockStateFile(), ...topics], {
     detached: true,
     stdio: ['ignore', out, out],
   });
   daemon.unref();
   await waitFor('the Kafka mock daemon', kafkaMockAlive, 10_000);
-  log(`Kafka mock cluster up (log: ${KAFKA_MOCK_LOG_FILE})`);
+  log(`Kafka mock cluster up (log: ${kafkaMockLogFile()})`);
 }
 
 export async function ensureServices(): Promise<void> {

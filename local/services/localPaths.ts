@@ -6,7 +6,13 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 /** Local state that must never be committed: daemon state, logs, the local archive. */
 export const STATE_DIR = join(PROJECT_ROOT, '.triplane');
 
-export const KAFKA_MOCK_STATE_FILE = join(STATE_DIR, 'kafka.json');
-export const KAFKA_MOCK_LOG_FILE = join(STATE_DIR, 'kafka-mock.log');
+/**
+ * The tests get a Kafka mock daemon of their own (TRIPLANE_PROFILE=test), so events they post never show
+ * up in the topics a running `npm start` consumes. A daemon starts in milliseconds; two cost nothing.
+ */
+export type Profile = 'dev' | 'test';
+export const profileFromEnv = (): Profile => (process.env.TRIPLANE_PROFILE === 'test' ? 'test' : 'dev');
+export const kafkaMockStateFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test.json' : 'kafka.json');
+export const kafkaMockLogFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-mock-test.log' : 'kafka-mock.log');
 export const KAFKA_MOCK_DIR = join(PROJECT_ROOT, 'local', 'kafka-mock');
 export const KAFKA_MOCK_BINARY = join(KAFKA_MOCK_DIR, 'build', 'triplane-kafka-mock');

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { KAFKA_MOCK_STATE_FILE } from './localPaths';
+import { kafkaMockStateFile } from './localPaths';
 
 /**
- * Stops this checkout's Kafka mock daemon, if it runs (SIGTERM: it destroys the cluster and removes
- * its state file). Redis and RabbitMQ are machine services shared with other work and are left alone.
+ * Stops this checkout's Kafka mock daemons (the dev one and the tests' one), if they run. SIGTERM: each
+ * destroys its cluster and removes its state file. Redis and RabbitMQ are machine services and stay up.
  */
-if (existsSync(KAFKA_MOCK_STATE_FILE)) {
-  const { pid } = JSON.parse(readFileSync(KAFKA_MOCK_STATE_FILE, 'utf8')) as { pid: number };
+for (const stateFile of [kafkaMockStateFile('dev'), kafkaMockStateFile('test')]) {
+  if (!existsSync(stateFile)) continue;
+  const { pid } = JSON.parse(readFileSync(stateFile, 'utf8')) as { pid: number };
   try {
     process.kill(pid, 'SIGTERM');
     console.log(`[services] stopped the Kafka mock daemon (pid ${pid})`);

@@ -45,9 +45,9 @@ function httpEvent(method: string, path: string, routeKey: string, pathParameter
 const samples: Record<string, unknown> = {
   'ingest-events.json': httpEvent('POST', '/events', 'POST /events', {}, {
     events: [
-      { type: 'session.started', data: { sessionId: 'sess-sample-1', userId: 'user-sample-1', ttlSeconds: 3600 } },
-      { type: 'score.recorded', data: { board: 'weekly', userId: 'user-sample-1', points: 42 } },
-      { type: 'page.viewed', data: { userId: 'user-sample-1', path: '/pricing' } },
+      { type: 'session.started', data: { sessionId: 'sess-live-1', userId: 'user-live-1', ttlSeconds: 3600 } },
+      { type: 'score.recorded', data: { board: 'weekly', userId: 'user-live-1', points: 42 } },
+      { type: 'page.viewed', data: { userId: 'user-live-1', path: '/pricing' } },
     ],
   }),
   'project-sessions.json': kafkaEvent('sessions', [

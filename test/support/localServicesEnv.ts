@@ -6,7 +6,8 @@ import { join } from 'node:path';
  * by `npm test`'s setup step) and a Redis namespace of their own, so tests never touch a running
  * system's keys. Set before any handler module loads, as Lambda's environment would be.
  */
-const stateFile = join(__dirname, '..', '..', '.triplane', 'kafka.json');
+process.env.TRIPLANE_PROFILE = 'test';
+const stateFile = join(__dirname, '..', '..', '.triplane', 'kafka-test.json');
 if (!process.env.KAFKA_BROKERS && existsSync(stateFile)) {
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { bootstrap: string };
   process.env.KAFKA_BROKERS = state.bootstrap;
