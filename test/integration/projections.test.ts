@@ -47,10 +47,11 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
   it('should dead-letter a poison record with its reason while the rest of the batch lands', async () => {
     const board = id('poison-board');
     const poison = `{"not":"an envelope ${run}"}`;
+    const notBase64 = `%%% not base64 ${run}`;
     const records = [
       kafkaRecordOf('scores', event('score.recorded', { userId: 'ann', board, points: 1 })),
       kafkaRecordOf('scores', poison),
-      { ...kafkaRecordOf('scores', null), value: '%%% not base64' },
+      { ...kafkaRecordOf('scores', null), value: notBase64 },
       kafkaRecordOf('scores', event('score.recorded', { userId: 'cid', board, points: 2 })),
     ];
     const summary = await projectLeaderboards(kafkaEventOf(records), lambdaContextOf('project-leaderboards'));
@@ -59,14 +60,14 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
 
     const letters = await readTopic(
       'dead-letters',
-      (r) => r.value === poison || r.value === '%%% not base64',
+      (r) => r.value === poison || r.value === notBase64,
       (kept) => kept.length >= 2,
     );
     expect(letters).toHaveLength(2);
     const poisoned = letters.find((r) => r.value === poison);
     expect(poisoned?.headers).toMatchObject({ 'dlt-consumer': 'project-leaderboards', 'dlt-stage': 'decode', 'dlt-source': `scores-0@${records[1]?.offset}` });
     expect(poisoned?.headers['dlt-reason']).toMatch(/id|type/);
-    expect(letters.find((r) => r.value === '%%% not base64')?.headers['dlt-reason']).toBe('value: not valid base64');
+    expect(letters.find((r) => r.value === notBase64)?.headers['dlt-reason']).toBe('value: not valid base64');
   });
 
   it('should refuse a record past the hop limit, dead-letter it and not apply it', async () => {
