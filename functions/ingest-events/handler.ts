@@ -1,11 +1,9 @@
-import { kafkaProducer } from '../../shared/clients/kafkaProducer';
-import { specOf } from '../../shared/envelope/eventCatalog';
-import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { readJsonBody } from '../../shared/http/readJsonBody';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { logger } from '../../shared/observability/logger';
+import { publishToKafka } from '../../shared/publishing/publishToKafka';
 import { parseIngestRequest } from './parseIngestRequest';
 
 /** 500 events of up to a few KB each fit; API Gateway's own hard limit is 10 MB. */
@@ -18,18 +16,9 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  */
 export const handler = httpHandler(async (event) => {
   const envelopes = parseIngestRequest(readJsonBody(event, MAX_BODY_BYTES));
-  const byTopic = new Map<string, ReturnType<typeof toKafkaMessage>[]>();
-  for (const envelope of envelopes) {
-    const topic = specOf(envelope.type)?.topic;
-    if (topic === undefined) throw new Error(`no topic for ${envelope.type}`);
-    const messages = byTopic.get(topic) ?? [];
-    messages.push(toKafkaMessage(envelope));
-    byTopic.set(topic, messages);
-  }
   const ids = envelopes.map((envelope) => envelope.id);
   try {
-    const producer = await kafkaProducer();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await publishToKafka(envelopes);
   } catch (cause) {
     logger.error('publish to kafka failed', { error: cause as Error, events: ids.length });
     throw new HttpError(503, 'Kafka did not confirm the events; retry with the same ids (safe: consumers are idempotent per id)', {

@@ -1,3 +1,4 @@
+import { localRabbitMqUrl } from '../services/localPaths';
 import type { LocalKafka } from './localKafka';
 import { resolveLocalValue, type ServerlessWiring } from './serverlessFunctions';
 
@@ -14,4 +15,5 @@ export function applyLocalEnvironment(wiring: ServerlessWiring, kafka: LocalKafk
   env.KAFKA_BROKERS = kafka.brokers.join(',');
   env.KAFKA_IDEMPOTENT ??= kafka.isMock ? 'false' : 'true';
   env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+  env.RABBITMQ_URL ??= localRabbitMqUrl();
 }

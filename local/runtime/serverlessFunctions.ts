@@ -16,6 +16,14 @@ export interface MskEvent {
   consumerGroupId?: string;
 }
 
+export interface RabbitMqEvent {
+  arn: string;
+  queue: string;
+  batchSize: number;
+  maximumBatchingWindow: number;
+  virtualHost?: string;
+}
+
 export interface LocalFunction {
   /** The serverless.yml function key, e.g. projectSessions. */
   key: string;
@@ -26,6 +34,7 @@ export interface LocalFunction {
   memoryMb: number;
   http: HttpApiEvent[];
   msk: MskEvent[];
+  rabbitmq: RabbitMqEvent[];
 }
 
 export interface ServerlessWiring {
@@ -38,13 +47,16 @@ export interface ServerlessWiring {
 const DEFAULT_TIMEOUT = 6;
 const DEFAULT_MEMORY = 1024;
 const DEFAULT_MSK_BATCH = 100;
+/** Amazon MQ's defaults: batch 100, window 0.5 s. */
+const DEFAULT_MQ_BATCH = 100;
+const DEFAULT_MQ_WINDOW = 0.5;
 
 type Yaml = Record<string, unknown>;
 const asRecord = (value: unknown): Yaml => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Yaml) : {});
 
 /**
  * Reads the wiring the local runtime runs from serverless.yml itself, so what runs on a laptop is what
- * deploys. Only the parts the runtime needs are read: handlers, timeouts, httpApi and msk events.
+ * deploys. Only the parts the runtime needs are read: handlers, timeouts, httpApi, msk and rabbitmq events.
  */
 export function readServerlessWiring(projectRoot: string): ServerlessWiring {
   const config = asRecord(parse(readFileSync(join(projectRoot, 'serverless.yml'), 'utf8')));
@@ -74,6 +86,16 @@ export function readServerlessWiring(projectRoot: string): ServerlessWiring {
           maximumBatchingWindow: Number(msk.maximumBatchingWindow ?? 0),
           startingPosition: String(msk.startingPosition ?? 'TRIM_HORIZON'),
           consumerGroupId: msk.consumerGroupId === undefined ? undefined : String(msk.consumerGroupId),
+        };
+      }),
+      rabbitmq: events.filter((e) => e.rabbitmq !== undefined).map((e) => {
+        const mq = asRecord(e.rabbitmq);
+        return {
+          arn: String(mq.arn ?? ''),
+          queue: String(mq.queue),
+          batchSize: Number(mq.batchSize ?? DEFAULT_MQ_BATCH),
+          maximumBatchingWindow: Number(mq.maximumBatchingWindow ?? DEFAULT_MQ_WINDOW),
+          virtualHost: mq.virtualHost === undefined ? undefined : String(mq.virtualHost),
         };
       }),
     };

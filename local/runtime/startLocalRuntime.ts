@@ -1,13 +1,16 @@
 import type { Server } from 'node:http';
 import type { Consumer } from 'kafkajs';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
+import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
+import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { TOPICS } from '../../shared/routes/topics';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { startHttpApiServer } from './httpApiServer';
 import { loadFunction, type Invoke } from './loadedFunction';
 import { localKafka } from './localKafka';
 import { startMskEventSourceMapping } from './mskEventSourceMapping';
+import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
 
@@ -25,6 +28,7 @@ export interface LocalRuntime {
 }
 
 const LOCAL_ARN = 'arn:aws:kafka:local:000000000000:cluster/triplane-local/local';
+const LOCAL_MQ_ARN = 'arn:aws:mq:local:000000000000:broker:triplane-local:b-local';
 
 /**
  * Runs serverless.yml on this machine: every httpApi route in one HTTP server (payload 2.0) and every
@@ -40,6 +44,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const httpRoutes: Array<{ method: string; path: string; target: { functionName: string; invoke: Invoke } }> = [];
   const mappings: Array<() => Promise<Consumer>> = [];
+  const queueMappings: Array<() => Promise<RunningMapping>> = [];
+  const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
+  const vhost = decodeURIComponent(new URL(rabbitMqUrl).pathname.slice(1)) || '/';
   const lines: string[] = [];
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
@@ -67,9 +74,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);
     }
+    for (const mq of fn.rabbitmq) {
+      queueMappings.push(() =>
+        startRabbitMqEventSourceMapping({
+          functionName,
+          event: mq,
+          url: rabbitMqUrl,
+          vhost,
+          eventSourceArn: mq.arn.includes('${') ? LOCAL_MQ_ARN : mq.arn,
+          invoke,
+          onInvocation: ({ ok, error, records }) => {
+            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, the broker redelivers it: ${(error as Error)?.message ?? String(error)}`);
+          },
+        }),
+      );
+      lines.push(`  mq     ${mq.queue.padEnd(34)} -> ${fn.key} (vhost ${vhost}, batch ${mq.batchSize}, window ${mq.maximumBatchingWindow}s)`);
+    }
   }
 
   const consumers = await Promise.all(mappings.map((start) => start()));
+  const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
   let server: Server;
   let url: string;
   try {
@@ -77,7 +101,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       log(`[runtime] ${name} failed: ${(error as Error)?.stack ?? String(error)}`),
     ));
   } catch (error) {
-    await Promise.all(consumers.map((consumer) => consumer.disconnect()));
+    await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
     throw error;
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka ${kafka.isMock ? 'mock cluster' : 'cluster'} at ${kafka.brokers.join(',')}`);
@@ -92,8 +116,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         server.closeAllConnections();
       });
       // Disconnecting waits for the batch in flight, so no invocation is cut in half.
-      await Promise.all(consumers.map((consumer) => consumer.disconnect()));
-      await Promise.all([closeKafkaProducer(), closeRedisClient()]);
+      await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
+      await Promise.all([closeKafkaProducer(), closeRedisClient(), closeRabbitMq(), closeSandboxRedis()]);
     },
   };
 }

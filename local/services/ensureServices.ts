@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { TOPICS } from '../../shared/routes/topics';
 import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
-import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, STATE_DIR } from './localPaths';
+import { connect as connectAmqp } from 'amqplib';
+import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
+import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
 
 /**
  * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,
@@ -77,10 +79,31 @@ async function ensureRedis(): Promise<void> {
 }
 
 async function ensureRabbitMq(): Promise<void> {
-  if (await portOpen(5672)) return;
-  log('starting rabbitmq-server (takes a few seconds)');
-  execFileSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
-  await waitFor('RabbitMQ', () => portOpen(5672), 90_000);
+  if (!(await portOpen(5672))) {
+    log('starting rabbitmq-server (takes a few seconds)');
+    execFileSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
+    await waitFor('RabbitMQ', () => portOpen(5672), 90_000);
+  }
+  const url = process.env.RABBITMQ_URL ?? localRabbitMqUrl();
+  let connection = await connectAmqp(url).catch(() => undefined);
+  if (connection === undefined) {
+    // Most likely the profile's virtual host does not exist yet (a first run): create it, then retry.
+    const vhost = rabbitMqVhost();
+    log(`creating RabbitMQ virtual host ${vhost}`);
+    execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
+    execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
+    connection = await connectAmqp(url);
+  }
+  try {
+    await declareWorkflowTopology(await connection.createChannel());
+  } catch (error) {
+    throw new Error(
+      `declaring the workflow topology on ${rabbitMqVhost()} failed: ${(error as Error).message}. ` +
+        'If queue arguments changed in shared/routes/workflow.ts, delete the old queues first (they keep their arguments).',
+    );
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }
 
 async function kafkaMockAlive(): Promise<boolean> {
@@ -119,7 +142,7 @@ export async function ensureServices(): Promise<void> {
   const started = performance.now();
   installMissingPackages();
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
-  log(`Redis, RabbitMQ and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${rabbitMqVhost()}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
 if (require.main === module) {

@@ -16,3 +16,9 @@ export const kafkaMockStateFile = (profile: Profile = profileFromEnv()): string 
 export const kafkaMockLogFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-mock-test.log' : 'kafka-mock.log');
 export const KAFKA_MOCK_DIR = join(PROJECT_ROOT, 'local', 'kafka-mock');
 export const KAFKA_MOCK_BINARY = join(KAFKA_MOCK_DIR, 'build', 'triplane-kafka-mock');
+
+/** The RabbitMQ virtual host of each profile: the tests' queues never hold a running system's messages. */
+export const rabbitMqVhost = (profile: Profile = profileFromEnv()): string => (profile === 'test' ? 'triplane-test' : '/');
+
+export const localRabbitMqUrl = (profile: Profile = profileFromEnv()): string =>
+  profile === 'test' ? `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(rabbitMqVhost(profile))}` : 'amqp://guest:guest@127.0.0.1:5672';

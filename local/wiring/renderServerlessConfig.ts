@@ -1,10 +1,14 @@
 import { stringify } from 'yaml';
+import { createHash } from 'node:crypto';
 import { FUNCTIONS, functionKey, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
+import { workflowQueues } from '../../shared/routes/workflow';
 
 export const GENERATED_NOTICE =
   '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +
   '# Deploy: npx serverless deploy --stage STAGE --param="mskClusterArn=..." --param="redisUrl=rediss://..." \\\n' +
-  '#   --param="securityGroupId=sg-..." --param="subnetIdA=subnet-..." --param="subnetIdB=subnet-..."\n';
+  '#   --param="securityGroupId=sg-..." --param="subnetIdA=subnet-..." --param="subnetIdB=subnet-..." \\\n' +
+  '#   --param="mqBrokerArn=arn:aws:mq:...:broker:NAME:b-..." --param="mqEndpoint=amqps://b-....mq.REGION.amazonaws.com:5671" \\\n' +
+  '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..."\n';
 
 /** The consumer group of a function: the same name locally and on MSK, so offsets read the same way. */
 export const consumerGroupOf = (name: string): string => `triplane-${name}`;
@@ -24,8 +28,28 @@ function eventsOf(fn: FunctionRoute): unknown[] {
       },
     });
   }
+  if (fn.rabbitmq) {
+    events.push({
+      rabbitmq: {
+        arn: '${param:mqBrokerArn}',
+        queue: fn.rabbitmq.queue,
+        basicAuthArn: '${param:mqSecretArn}',
+        batchSize: fn.rabbitmq.batchSize,
+        maximumBatchingWindow: fn.rabbitmq.maximumBatchingWindow,
+      },
+    });
+  }
   return events;
 }
+
+/** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
+export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
+
+/** The CloudFormation logical id the framework gives a function: `getOrder` -> `GetOrderLambdaFunction`. */
+export const logicalIdOf = (name: string): string => {
+  const key = functionKey(name);
+  return `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
+};
 
 /** serverless.yml as an object: Serverless Framework v3 syntax, packaged by osls with serverless-esbuild. */
 export function serverlessConfig(): Record<string, unknown> {
@@ -47,11 +71,22 @@ export function serverlessConfig(): Record<string, unknown> {
         securityGroupIds: ['${param:securityGroupId}'],
         subnetIds: ['${param:subnetIdA}', '${param:subnetIdB}'],
       },
+      iam: {
+        role: {
+          statements: [
+            // The broker credentials, read once per container by the functions that publish to RabbitMQ.
+            { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}'] },
+            { Effect: 'Allow', Action: ['kafka:GetBootstrapBrokers', 'kafka:DescribeCluster'], Resource: ['${param:mskClusterArn}'] },
+          ],
+        },
+      },
       environment: {
         MSK_CLUSTER_ARN: '${param:mskClusterArn}',
         REDIS_URL: '${param:redisUrl}',
         TRIPLANE_HOP_LIMIT: '10',
         TRIPLANE_API_KEYS: "${env:TRIPLANE_API_KEYS, ''}",
+        RABBITMQ_ENDPOINT: '${param:mqEndpoint}',
+        RABBITMQ_SECRET_ARN: '${param:mqSecretArn}',
         NODE_OPTIONS: '--enable-source-maps',
       },
     },
@@ -68,6 +103,17 @@ export function serverlessConfig(): Record<string, unknown> {
         platform: 'node',
         // The Lambda runtime ships the AWS SDK v3; bundling it would only grow the zips.
         exclude: ['@aws-sdk/*'],
+      },
+    },
+    resources: {
+      Resources: {
+        WorkflowTopology: {
+          Type: 'Custom::WorkflowTopology',
+          Properties: {
+            ServiceToken: { 'Fn::GetAtt': [`${logicalIdOf('declare-workflow-topology')}`, 'Arn'] },
+            TopologyVersion: topologyVersion(),
+          },
+        },
       },
     },
     functions: Object.fromEntries(

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
+import type { ConsumeMessage } from 'amqplib';
+import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
 import { toHttpApiEvent } from '../runtime/httpApiEvent';
+import { toRabbitMqTriggerEvent } from '../runtime/rabbitMqTriggerEvent';
 import { toKafkaTriggerEvent, toKafkaTriggerRecord } from '../runtime/kafkaTriggerEvent';
 import { PROJECT_ROOT } from '../services/localPaths';
 
@@ -30,6 +33,15 @@ function kafkaEvent(topic: string, events: Array<{ id: string; type: string; ver
     return toKafkaTriggerRecord(topic, 0, kafkaMessage);
   });
   return toKafkaTriggerEvent(ARN, BOOTSTRAP, records);
+}
+
+const MQ_ARN = 'arn:aws:mq:us-east-1:123456789012:broker:triplane:b-9bcfa592-423a-4942-879d-eb284b418fc8';
+const order = { orderId: 'order-sample-1', userId: 'user-sample-1', amount: 4_999, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 1 }] };
+
+function rabbitMqEvent(queue: string, id: string, data: Record<string, unknown>) {
+  const { content, options } = toAmqpMessage(createEnvelope({ type: queue, version: 1, key: String(data.orderId), data, source: 'sample', id, time }));
+  const message = { content, fields: { redelivered: false }, properties: { ...options, deliveryMode: 2 } } as unknown as ConsumeMessage;
+  return toRabbitMqTriggerEvent(MQ_ARN, queue, '/', [message]);
 }
 
 function httpEvent(method: string, path: string, routeKey: string, pathParameters: Record<string, string>, body?: unknown) {
@@ -65,6 +77,27 @@ const samples: Record<string, unknown> = {
   'project-activity.json': kafkaEvent('activity', [
     { id: '01KSAMPLE0000000000000007', type: 'page.viewed', key: 'user-sample-1', data: { userId: 'user-sample-1', path: '/pricing' } },
   ]),
+  'project-orders.json': kafkaEvent('orders', [
+    { id: '01KSAMPLE0000000000000008', type: 'order.placed', key: order.orderId, data: order },
+    { id: '01KSAMPLE0000000000000009', type: 'payment.authorized', key: order.orderId, data: { orderId: order.orderId, authorizationId: 'auth-sample-1', amount: 4_999, currency: 'EUR' } },
+  ]),
+  'start-order-workflow.json': kafkaEvent('orders', [{ id: '01KSAMPLE000000000000000A', type: 'order.placed', key: order.orderId, data: order }]),
+  'authorize-payment.json': rabbitMqEvent('payment.authorize', '01KSAMPLE000000000000000B', order),
+  'reserve-inventory.json': rabbitMqEvent('inventory.reserve', '01KSAMPLE000000000000000C', { ...order, authorizationId: 'auth-sample-1' }),
+  'schedule-shipment.json': rabbitMqEvent('shipment.schedule', '01KSAMPLE000000000000000D', { ...order, authorizationId: 'auth-sample-1', reservationId: 'res-sample-1' }),
+  'refund-payment.json': rabbitMqEvent('payment.refund', '01KSAMPLE000000000000000E', { ...order, authorizationId: 'auth-sample-1', reason: 'out of stock: oos-1' }),
+  'get-order.json': httpEvent('GET', '/orders/order-sample-1', 'GET /orders/{orderId}', { orderId: order.orderId }),
+  // A CloudFormation custom resource request; ResponseURL is where CloudFormation waits for the answer.
+  'declare-workflow-topology.json': {
+    RequestType: 'Create',
+    ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:triplane-dev-declareWorkflowTopology',
+    ResponseURL: 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/sample',
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/triplane-dev/5b5c8a70-0000-11ef-0000-0a1b2c3d4e5f',
+    RequestId: '6f5d3c1e-0000-4000-8000-000000000001',
+    ResourceType: 'Custom::WorkflowTopology',
+    LogicalResourceId: 'WorkflowTopology',
+    ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:triplane-dev-declareWorkflowTopology', TopologyVersion: 'sample' },
+  },
   'get-session.json': httpEvent('GET', '/sessions/sess-sample-1', 'GET /sessions/{sessionId}', { sessionId: 'sess-sample-1' }),
   'list-flags.json': httpEvent('GET', '/flags', 'GET /flags', {}),
   'get-flag.json': httpEvent('GET', '/flags/new-checkout', 'GET /flags/{name}', { name: 'new-checkout' }),

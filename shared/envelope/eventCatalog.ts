@@ -10,7 +10,8 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such a
 
 /** One data schema per version, and how each older version becomes the next one. */
 export interface EventTypeSpec {
-  topic: TopicName;
+  /** The topic events of this type go to; null for workflow commands, which travel on RabbitMQ only. */
+  topic: TopicName | null;
   /** Data field whose value is the partition key: per-key order is what projections rely on. */
   keyField: string;
   schemas: Readonly<Record<number, z.ZodType<Record<string, unknown>>>>;
@@ -22,7 +23,7 @@ export interface EventTypeSpec {
 }
 
 const spec = (
-  topic: TopicName,
+  topic: TopicName | null,
   keyField: string,
   v1: z.ZodType<Record<string, unknown>>,
   acceptedOverHttp = true,
@@ -46,12 +47,23 @@ export const orderPlacedV1 = z.strictObject({
   items: z.array(z.strictObject({ sku: safeId, qty: count })).min(1).max(100),
 });
 
+/**
+ * What every order workflow command carries: the whole order, plus what earlier steps produced. A step
+ * never has to look anything up, so a command is enough to run (or re-run) it.
+ */
+export const orderCommandV1 = orderPlacedV1.extend({
+  authorizationId: safeId.optional(),
+  reservationId: safeId.optional(),
+  reason: z.string().max(500).optional(),
+});
+
 export type SessionStarted = z.infer<typeof sessionStartedV1>;
 export type SessionRef = z.infer<typeof sessionRefV1>;
 export type FlagSet = z.infer<typeof flagSetV2>;
 export type ScoreRecorded = z.infer<typeof scoreRecordedV1>;
 export type PageViewed = z.infer<typeof pageViewedV1>;
 export type OrderPlaced = z.infer<typeof orderPlacedV1>;
+export type OrderCommand = z.infer<typeof orderCommandV1>;
 
 /** Every event type the system knows, by name. Adding a version means a schema and an upcaster here. */
 export const EVENT_CATALOG: Readonly<Record<string, EventTypeSpec>> = {
@@ -80,6 +92,11 @@ export const EVENT_CATALOG: Readonly<Record<string, EventTypeSpec>> = {
   'shipment.scheduled': spec('orders', 'orderId', outcome({ shipmentId: safeId }), false),
   'order.completed': spec('orders', 'orderId', z.strictObject({ orderId: safeId }), false),
   'order.cancelled': spec('orders', 'orderId', outcome({ reason: z.string().max(500) }), false),
+  // Workflow commands (RabbitMQ only).
+  'payment.authorize': spec(null, 'orderId', orderCommandV1, false),
+  'inventory.reserve': spec(null, 'orderId', orderCommandV1, false),
+  'shipment.schedule': spec(null, 'orderId', orderCommandV1, false),
+  'payment.refund': spec(null, 'orderId', orderCommandV1, false),
 };
 
 export type EventType = keyof typeof EVENT_CATALOG;

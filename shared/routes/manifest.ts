@@ -1,4 +1,5 @@
 import { TOPICS, type TopicName } from './topics';
+import { WORKFLOW_STEPS, stepOf } from './workflow';
 
 export interface HttpRoute {
   method: 'GET' | 'POST';
@@ -13,6 +14,12 @@ export interface KafkaSubscription {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
 }
 
+export interface RabbitMqSubscription {
+  queue: string;
+  batchSize: number;
+  maximumBatchingWindow: number;
+}
+
 /** What a function may do to Redis: reads only, or writes under these key families (for least privilege and the doctor). */
 export interface RedisAccess {
   reads: string[];
@@ -25,7 +32,12 @@ export interface FunctionRoute {
   description: string;
   http?: HttpRoute;
   kafka?: KafkaSubscription;
+  rabbitmq?: RabbitMqSubscription;
+  /** Runs at deploy time as a CloudFormation custom resource instead of on an event. */
+  deployHook?: 'workflow-topology';
   produces: TopicName[];
+  /** Workflow commands (routing keys on the workflow exchange) it publishes to RabbitMQ. */
+  publishes: string[];
   redis: RedisAccess;
   timeoutSeconds: number;
   memoryMb: number;
@@ -36,16 +48,33 @@ const projection = (name: string, topic: TopicName, description: string, writes:
   description,
   kafka: { topic, batchSize: 500, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
   produces: ['dead-letters'],
+  publishes: [],
   redis: { reads: ['idem'], writes: [...writes, 'idem'] },
   timeoutSeconds: 60,
   memoryMb: 512,
 });
+
+function workflowStep(name: string, description: string, publishes: string[]): FunctionRoute {
+  const queue = WORKFLOW_STEPS.find((s) => s.functionName === name)?.queue;
+  if (queue === undefined) throw new Error(`no workflow queue for ${name}`);
+  return {
+    name,
+    description,
+    rabbitmq: { queue, batchSize: stepOf(queue).batchSize, maximumBatchingWindow: 0 },
+    produces: ['orders'],
+    publishes,
+    redis: { reads: ['idem'], writes: ['idem'] },
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  };
+}
 
 const reader = (name: string, method: HttpRoute['method'], path: string, description: string, reads: string[]): FunctionRoute => ({
   name,
   description,
   http: { method, path },
   produces: [],
+  publishes: [],
   redis: { reads, writes: [] },
   timeoutSeconds: 6,
   memoryMb: 256,
@@ -62,6 +91,7 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     description: 'POST /events: validates events and publishes them to Kafka with acks=all',
     http: { method: 'POST', path: '/events' },
     produces: (Object.keys(TOPICS) as TopicName[]).filter((topic) => topic !== 'dead-letters'),
+    publishes: [],
     redis: { reads: [], writes: [] },
     timeoutSeconds: 10,
     memoryMb: 512,
@@ -75,6 +105,32 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
   reader('get-flag', 'GET', '/flags/{name}', 'Reads one feature flag from Redis', ['flags']),
   reader('get-leaderboard', 'GET', '/leaderboards/{board}', 'Reads the top of a leaderboard from Redis', ['leaderboard']),
   reader('get-user-activity', 'GET', '/users/{userId}/activity', 'Reads a user\'s page views from Redis', ['activity', 'activity-day']),
+  projection('project-orders', 'orders', 'Projects order lifecycle events into per-order step hashes', ['order']),
+  reader('get-order', 'GET', '/orders/{orderId}', 'Reads an order\'s status and steps from Redis', ['order']),
+  {
+    name: 'start-order-workflow',
+    description: 'Starts the order saga on RabbitMQ for each order.placed',
+    kafka: { topic: 'orders', batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    produces: ['dead-letters'],
+    publishes: ['payment.authorize'],
+    redis: { reads: ['idem'], writes: ['idem'] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
+  workflowStep('authorize-payment', 'Authorizes the payment of an order', ['inventory.reserve']),
+  workflowStep('reserve-inventory', 'Reserves the items of a paid order', ['shipment.schedule', 'payment.refund']),
+  workflowStep('schedule-shipment', 'Schedules the shipment of a reserved order', []),
+  workflowStep('refund-payment', 'Refunds the payment of an order that cannot be fulfilled (compensation)', []),
+  {
+    name: 'declare-workflow-topology',
+    description: 'Deploy-time custom resource: declares the workflow exchanges and queues on Amazon MQ',
+    deployHook: 'workflow-topology',
+    produces: [],
+    publishes: [],
+    redis: { reads: [], writes: [] },
+    timeoutSeconds: 120,
+    memoryMb: 256,
+  },
 ];
 
 /** `project-sessions` -> `projectSessions`: serverless function keys and CloudFormation ids are alphanumeric. */

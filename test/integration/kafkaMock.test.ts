@@ -117,6 +117,7 @@ describe('triplane-kafka-mock (librdkafka mock cluster daemon)', () => {
   /** No retries, so an injected or connection error reaches the test instead of being retried away. */
   let fragileProducer: Producer;
   const openConsumers = new Set<Consumer>();
+  const extraProducers = new Set<Producer>();
   let groupSeq = 0;
 
   beforeAll(async () => {
@@ -141,7 +142,9 @@ describe('triplane-kafka-mock (librdkafka mock cluster daemon)', () => {
 
   afterAll(async () => {
     await Promise.allSettled([...openConsumers].map((c) => c.disconnect()));
-    await Promise.allSettled([admin, producer, fragileProducer].filter(Boolean).map((c) => c.disconnect()));
+    await Promise.allSettled(
+      [admin, producer, fragileProducer, ...extraProducers].filter(Boolean).map((c) => c.disconnect()),
+    );
     try {
       if (daemon) {
         daemon.child.kill('SIGTERM');
@@ -360,9 +363,18 @@ describe('triplane-kafka-mock (librdkafka mock cluster daemon)', () => {
     if (!broker2) throw new Error('broker 2 missing from cluster metadata');
     expect(await tcpProbe(broker2.host, broker2.port)).toBe('open');
 
-    // Make sure both producers hold a live connection to broker 2 before it goes down.
+    // Fresh, so its first metadata fetch already sees the moved leaders (a
+    // no-retry producer would fail on the stale leader instead of refreshing).
+    const noRetryProducer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { retries: 0 },
+    });
+    extraProducers.add(noRetryProducer);
+    await noRetryProducer.connect();
+    // Both producers hold a live connection to broker 2 before it goes down.
     await producer.send({ topic, acks: -1, messages: [{ partition: downPartition, value: `down-${RUN_ID}-0` }] });
-    await fragileProducer.send({ topic, acks: -1, messages: [{ partition: downPartition, value: `down-${RUN_ID}-1` }] });
+    await noRetryProducer.send({ topic, acks: -1, messages: [{ partition: downPartition, value: `down-${RUN_ID}-1` }] });
     const before = await highWatermark(topic, downPartition);
 
     try {
@@ -371,7 +383,7 @@ describe('triplane-kafka-mock (librdkafka mock cluster daemon)', () => {
 
       // Leadership does not move, so only partitions led by broker 2 are unavailable.
       await expect(
-        fragileProducer.send({ topic, acks: -1, messages: [{ partition: downPartition, value: `down-${RUN_ID}-x` }] }),
+        noRetryProducer.send({ topic, acks: -1, messages: [{ partition: downPartition, value: `down-${RUN_ID}-x` }] }),
       ).rejects.toThrow(/ECONNREFUSED|Connection/i);
       await expect(
         producer.send({ topic, acks: -1, messages: [{ partition: upPartition, value: `down-${RUN_ID}-2` }] }),

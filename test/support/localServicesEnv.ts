@@ -14,5 +14,6 @@ if (!process.env.KAFKA_BROKERS && existsSync(stateFile)) {
   process.env.KAFKA_IDEMPOTENT ??= 'false';
 }
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672/triplane-test';
 process.env.TRIPLANE_REDIS_NAMESPACE ??= 'tptest';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';

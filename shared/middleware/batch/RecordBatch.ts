@@ -26,6 +26,8 @@ export class RecordBatch<TSource> {
   readonly writes = new Map<string, RedisOp[]>();
   duplicates = 0;
   received = 0;
+  /** Records handed on elsewhere (a retry queue): neither applied nor dead-lettered here, and not marked. */
+  deferred = 0;
 
   reject(source: TSource, reason: string, stage: RejectedRecord<TSource>['stage']): void {
     this.rejected.push({ source, reason, stage });
@@ -36,6 +38,13 @@ export class RecordBatch<TSource> {
     this.accepted = this.accepted.filter((r) => r !== record);
     this.writes.delete(record.envelope.id);
     this.reject(record.source, reason, 'handler');
+  }
+
+  /** Takes an accepted record out because it was handed on (to a retry queue) to be processed later. */
+  defer(record: AcceptedRecord<TSource>): void {
+    this.accepted = this.accepted.filter((r) => r !== record);
+    this.writes.delete(record.envelope.id);
+    this.deferred++;
   }
 
   write(eventId: string, ops: RedisOp[]): void {

@@ -1,0 +1,5 @@
+import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
+import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
+import { authorizePayment } from './authorizePayment';
+
+export const handler = workflowStepHandler('authorize-payment', 'payment.authorize', authorizePayment(sandboxPayments));

@@ -1,0 +1,31 @@
+import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
+import { connect } from 'amqplib';
+import { rabbitMqUrl } from '../../shared/clients/rabbitMqUrl';
+import { logger } from '../../shared/observability/logger';
+import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
+import { customResourceResponse, sendCustomResourceResponse } from './customResourceResponse';
+
+/**
+ * Deploy-time custom resource: declares the workflow exchanges and queues on the Amazon MQ broker from
+ * the routing manifest, on every Create and Update. Delete leaves the topology in place on purpose:
+ * deleting queues would delete the messages in them, and this workflow never loses one.
+ * CloudFormation waits for an answer on the presigned ResponseURL, so one is sent whatever happens.
+ */
+export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+  const physicalId = 'PhysicalResourceId' in event ? event.PhysicalResourceId : `triplane-workflow-topology-${event.StackId.split('/').pop() ?? 'stack'}`;
+  try {
+    let data: Record<string, number> = {};
+    if (event.RequestType !== 'Delete') {
+      const connection = await connect(await rabbitMqUrl());
+      try {
+        data = await declareWorkflowTopology(await connection.createChannel());
+      } finally {
+        await connection.close().catch(() => undefined);
+      }
+    }
+    await sendCustomResourceResponse(event.ResponseURL, customResourceResponse(event, 'SUCCESS', physicalId, context.logStreamName, data));
+  } catch (error) {
+    logger.error('workflow topology failed', { error: error as Error });
+    await sendCustomResourceResponse(event.ResponseURL, customResourceResponse(event, 'FAILED', physicalId, `${(error as Error).message} (log stream ${context.logStreamName})`));
+  }
+}

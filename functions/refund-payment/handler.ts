@@ -1,0 +1,5 @@
+import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
+import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
+import { refundPayment } from './refundPayment';
+
+export const handler = workflowStepHandler('refund-payment', 'payment.refund', refundPayment(sandboxPayments));

@@ -1,0 +1,5 @@
+import { sandboxInventory } from '../../shared/workflow/sandbox/sandboxProviders';
+import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
+import { reserveInventory } from './reserveInventory';
+
+export const handler = workflowStepHandler('reserve-inventory', 'inventory.reserve', reserveInventory(sandboxInventory));

@@ -1,0 +1,5 @@
+import { sandboxShipping } from '../../shared/workflow/sandbox/sandboxProviders';
+import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
+import { scheduleShipment } from './scheduleShipment';
+
+export const handler = workflowStepHandler('schedule-shipment', 'shipment.schedule', scheduleShipment(sandboxShipping));

@@ -1,0 +1,55 @@
+import type { ConsumeMessage } from 'amqplib';
+import type { RabbitMqHeaderValue, RabbitMqTriggerEvent, RabbitMqTriggerMessage } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
+
+const signedBytes = (bytes: Buffer): number[] => Array.from(bytes, (b) => (b > 127 ? b - 256 : b));
+
+/** Header values as the Amazon MQ event source mapping serialises them: text as `{bytes}`, numbers as numbers. */
+export function toRabbitMqHeaderValue(value: unknown): RabbitMqHeaderValue {
+  if (typeof value === 'string') return { bytes: signedBytes(Buffer.from(value, 'utf8')) };
+  if (Buffer.isBuffer(value)) return { bytes: signedBytes(value) };
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map(toRabbitMqHeaderValue);
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toRabbitMqHeaderValue(v)]));
+  return String(value);
+}
+
+/** Java's medium date format in UTC, as in AWS's samples: "Jan 1, 1970, 12:33:41 AM". */
+export function formatRabbitMqTimestamp(seconds: number | undefined): string | null {
+  if (seconds === undefined || !Number.isFinite(seconds)) return null;
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone: 'UTC', month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', hour12: true,
+  })
+    .format(new Date(seconds * 1000))
+    .replace(/\u202f/g, ' ');
+}
+
+export function toRabbitMqTriggerMessage(message: ConsumeMessage): RabbitMqTriggerMessage {
+  const p = message.properties;
+  return {
+    basicProperties: {
+      contentType: p.contentType ?? null,
+      contentEncoding: p.contentEncoding ?? null,
+      headers: Object.fromEntries(Object.entries(p.headers ?? {}).map(([k, v]) => [k, toRabbitMqHeaderValue(v)])),
+      deliveryMode: p.deliveryMode ?? null,
+      priority: p.priority ?? null,
+      correlationId: p.correlationId ?? null,
+      replyTo: p.replyTo ?? null,
+      expiration: p.expiration ?? null,
+      messageId: p.messageId ?? null,
+      timestamp: formatRabbitMqTimestamp(p.timestamp as number | undefined),
+      type: p.type ?? null,
+      userId: p.userId ?? null,
+      appId: p.appId ?? null,
+      clusterId: p.clusterId ?? null,
+      bodySize: message.content.length,
+    },
+    redelivered: message.fields.redelivered,
+    data: message.content.toString('base64'),
+  };
+}
+
+/** The `aws:rmq` event of one batch: messages keyed `<queue>::<vhost>`. */
+export function toRabbitMqTriggerEvent(eventSourceArn: string, queue: string, vhost: string, messages: ConsumeMessage[]): RabbitMqTriggerEvent {
+  return { eventSource: 'aws:rmq', eventSourceArn, rmqMessagesByQueue: { [`${queue}::${vhost}`]: messages.map(toRabbitMqTriggerMessage) } };
+}

@@ -1,0 +1,30 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+let cached: Promise<string> | undefined;
+
+/**
+ * The broker URL: RABBITMQ_URL when set (locally), else built from RABBITMQ_ENDPOINT (amqps://host:5671)
+ * and the Secrets Manager secret in RABBITMQ_SECRET_ARN ({"username","password"}, the same secret the
+ * Amazon MQ event source mappings use). Credentials never live in the deploy config.
+ */
+export function rabbitMqUrl(): Promise<string> {
+  cached ??= resolveUrl().catch((error: unknown) => {
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+async function resolveUrl(): Promise<string> {
+  if (process.env.RABBITMQ_URL) return process.env.RABBITMQ_URL;
+  const endpoint = process.env.RABBITMQ_ENDPOINT;
+  const secretArn = process.env.RABBITMQ_SECRET_ARN;
+  if (!endpoint || !secretArn) return 'amqp://guest:guest@127.0.0.1:5672';
+  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
+  if (!username || !password) throw new Error(`secret ${secretArn} has no username and password`);
+  const url = new URL(endpoint);
+  url.username = encodeURIComponent(username);
+  url.password = encodeURIComponent(password);
+  return url.toString();
+}

@@ -1,0 +1,59 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import { redisClient } from '../../clients/redisClient';
+import { redisKeys, redisNamespace } from '../../state/redisKeys';
+import { batchIdempotency } from '../idempotency/batchIdempotency';
+import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore';
+import { invocationLog } from '../invocationLog';
+import { deadLetters, type DeadLetterPublisher } from './deadLetters';
+import { hopGuard, hopLimitFromEnv } from './hopGuard';
+import type { BatchContext, RecordBatch } from './RecordBatch';
+
+export interface BatchSummary {
+  received: number;
+  processed: number;
+  duplicates: number;
+  deferred: number;
+  deadLettered: number;
+  hopRefused: number;
+}
+
+export type BatchWork<TSource> = (batch: RecordBatch<TSource>, context: BatchContext<TSource>) => Promise<void> | void;
+
+const IDEMPOTENCY_TTL_SECONDS = Number(process.env.TRIPLANE_IDEMPOTENCY_TTL_SECONDS ?? 8 * 24 * 3600);
+
+export const summarizeBatch = <T>(batch: RecordBatch<T> | undefined): BatchSummary => ({
+  received: batch?.received ?? 0,
+  processed: batch?.accepted.length ?? 0,
+  duplicates: batch?.duplicates ?? 0,
+  deferred: batch?.deferred ?? 0,
+  deadLettered: batch?.rejected.length ?? 0,
+  hopRefused: batch?.rejected.filter((r) => r.stage === 'hop-limit').length ?? 0,
+});
+
+export interface BatchHandlerOptions<TEvent, TSource> {
+  /** Names the function in the routing manifest; idempotency marks and dead letters are attributed to it. */
+  consumer: string;
+  /** Decodes the trigger's event into the batch (per-record isolation happens here). */
+  decode: MiddlewareObj<TEvent, unknown, Error, BatchContext<TSource>>;
+  deadLetterPublisher: DeadLetterPublisher<TSource>;
+  work: BatchWork<TSource>;
+}
+
+/**
+ * The handler of an event-source-triggered function, whatever the source: decoding with per-record
+ * isolation, the hop guard, dead letters and batch idempotency around `work`, plus one log line.
+ * Every such function in triplane is built here, so none can miss a guard.
+ */
+export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEvent, TSource>) {
+  const store = new RedisIdempotencyStore({ redis: redisClient(), keys: redisKeys(redisNamespace()), ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
+  return middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
+    .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
+    .use(options.decode)
+    .use(hopGuard<TSource>({ limit: hopLimitFromEnv() }))
+    .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
+    .use(batchIdempotency<TSource>({ store, consumer: options.consumer }))
+    .handler(async (_event, context) => {
+      await options.work(context.batch, context);
+      return summarizeBatch(context.batch);
+    });
+}

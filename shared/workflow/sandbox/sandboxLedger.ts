@@ -1,0 +1,66 @@
+import { Redis } from 'ioredis';
+import { TransientProviderError } from '../providers/providers';
+
+/**
+ * The sandbox providers' own books, standing in for a real provider's database. They live in a Redis
+ * database of their own (REDIS_SANDBOX_URL, default db 1), apart from triplane's derived state: this
+ * is the outside world's record, not a projection.
+ */
+let client: Redis | undefined;
+
+export function sandboxRedis(): Redis {
+  client ??= new Redis(process.env.REDIS_SANDBOX_URL ?? 'redis://127.0.0.1:6379/1', { maxRetriesPerRequest: 2 });
+  return client;
+}
+
+export async function closeSandboxRedis(): Promise<void> {
+  const current = client;
+  client = undefined;
+  await current?.quit().catch(() => current.disconnect());
+}
+
+/** A provider keeps idempotency keys this long, as card processors do (Stripe: 24 hours; more is safer here). */
+const KEY_TTL_SECONDS = 7 * 86_400;
+
+export type SandboxService = 'payment' | 'inventory' | 'shipping';
+
+/**
+ * Records the first answer for an idempotency key and returns it; a repeated key returns the stored
+ * answer and `first: false`, so the caller never acts twice. SET NX makes the check-and-record one step.
+ */
+export async function recordOnce(service: SandboxService, action: string, idempotencyKey: string, answer: string): Promise<{ answer: string; first: boolean }> {
+  const key = `sandbox:${service}:${action}:${idempotencyKey}`;
+  const set = await sandboxRedis().set(key, answer, 'EX', KEY_TTL_SECONDS, 'NX');
+  if (set === 'OK') return { answer, first: true };
+  return { answer: (await sandboxRedis().get(key)) ?? answer, first: false };
+}
+
+/** Counts what a provider really did per order (charges, refunds...), which the tests check. */
+export async function countAction(service: SandboxService, action: string, orderId: string): Promise<void> {
+  await sandboxRedis().hincrby(`sandbox:${service}:${action}:count`, orderId, 1);
+}
+
+export async function actionCount(service: SandboxService, action: string, orderId: string): Promise<number> {
+  return Number((await sandboxRedis().hget(`sandbox:${service}:${action}:count`, orderId)) ?? 0);
+}
+
+/**
+ * Fault injection. Per order: the next `failures` calls to a service fail transiently (-1: every call),
+ * so a test can make one order's step fail twice then succeed. Globally: TRIPLANE_SANDBOX_LATENCY_MS adds
+ * latency to every call and TRIPLANE_SANDBOX_FAILURE_RATE (0..1) fails that share of calls.
+ */
+export async function injectFailures(service: SandboxService, orderId: string, failures: number): Promise<void> {
+  await sandboxRedis().set(`sandbox:${service}:faults:${orderId}`, String(failures), 'EX', 3_600);
+}
+
+export async function maybeFail(service: SandboxService, orderId: string): Promise<void> {
+  const latency = Number(process.env.TRIPLANE_SANDBOX_LATENCY_MS ?? 0);
+  if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+  const rate = Number(process.env.TRIPLANE_SANDBOX_FAILURE_RATE ?? 0);
+  if (rate > 0 && Math.random() < rate) throw new TransientProviderError(`${service} sandbox: injected random failure`);
+  const key = `sandbox:${service}:faults:${orderId}`;
+  const left = await sandboxRedis().get(key);
+  if (left === null || left === '0') return;
+  if (left !== '-1') await sandboxRedis().decr(key);
+  throw new TransientProviderError(`${service} sandbox: injected failure (${left === '-1' ? 'always' : `${left} left`})`);
+}

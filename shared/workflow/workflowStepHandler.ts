@@ -1,0 +1,55 @@
+import type { Envelope } from '../envelope/envelope';
+import type { OrderCommand } from '../envelope/eventCatalog';
+import { toAmqpMessage } from '../envelope/toAmqpMessage';
+import { rabbitMqBatchHandler } from '../middleware/batch/rabbitMqBatchHandler';
+import type { AcceptedRecord } from '../middleware/batch/RecordBatch';
+import { publishToKafka } from '../publishing/publishToKafka';
+import { publishConfirmed, type OutgoingAmqpMessage } from '../publishing/publishToRabbitMq';
+import { retryQueueOf, stepOf, WORKFLOW_EXCHANGE } from '../routes/workflow';
+import { attemptOf, decodeRabbitMqHeaders } from '../triggers/rabbitmq/decodeRabbitMqHeaders';
+import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
+import { nextAfter, type StepOutcome, type StepResult } from './orderSaga';
+
+export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
+
+/**
+ * The handler of a workflow step: runs the step for every command of the batch (concurrently: commands
+ * of one batch belong to different orders), then publishes every outcome event to Kafka (acks=all) and
+ * every next command to RabbitMQ (confirmed), before the batch is acknowledged.
+ *
+ * A step that throws goes to its next retry queue with the attempt count raised (backoff by delay
+ * queues); past its last retry it is parked with the reason. A failure to publish fails the whole
+ * invocation instead: the broker redelivers the batch, and since providers are idempotent per command id
+ * and follow-ups have deterministic ids, running it again changes nothing twice.
+ */
+export function workflowStepHandler(consumer: string, queue: string, runStep: RunStep) {
+  const step = stepOf(queue);
+  const source = `triplane/${consumer}`;
+  return rabbitMqBatchHandler(consumer, async (batch) => {
+    const outcomes: StepOutcome[] = [];
+    const retries: OutgoingAmqpMessage[] = [];
+    await Promise.all(
+      [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
+        const command = record.envelope as Envelope<OrderCommand>;
+        const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
+        try {
+          outcomes.push(nextAfter(command, await runStep(command), source));
+        } catch (error) {
+          const reason = (error as Error).message;
+          if (attempt > step.retryDelaysMs.length) {
+            batch.rejectAccepted(record, `failed after ${attempt} attempts: ${reason}`);
+            return;
+          }
+          const { content, options } = toAmqpMessage(command, attempt + 1);
+          retries.push({ exchange: '', routingKey: retryQueueOf(queue, attempt), content, options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } } });
+          batch.defer(record);
+        }
+      }),
+    );
+    await publishToKafka(outcomes.flatMap((o) => o.events));
+    await publishConfirmed([
+      ...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })),
+      ...retries,
+    ]);
+  });
+}
