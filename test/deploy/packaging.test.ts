@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS, functionKey } from '../../shared/routes/manifest';
+import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
+import { FUNCTIONS } from '../../shared/routes/manifest';
 
 /**
  * Packages the service offline with osls (no AWS account) exactly as `serverless deploy` would, and
@@ -21,12 +22,15 @@ beforeAll(() => {
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
 describe('serverless package (osls, offline)', () => {
-  it('should hold one MSK event source mapping per MSK-triggered function with its topic, batch size and starting position', () => {
-    const mappings = ofType('AWS::Lambda::EventSourceMapping');
-    const kafkaFunctions = FUNCTIONS.filter((fn) => fn.kafka !== undefined);
-    expect(mappings).toHaveLength(kafkaFunctions.length);
-    for (const fn of kafkaFunctions) {
-      const mapping = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes(`${functionKey(fn.name).charAt(0).toUpperCase()}${functionKey(fn.name).slice(1)}LambdaFunction`));
+  const mappingOf = (name: string) => ofType('AWS::Lambda::EventSourceMapping').find((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(name)));
+
+  it('should hold one event source mapping per MSK- or Amazon MQ-triggered function and no other', () => {
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(FUNCTIONS.filter((fn) => fn.kafka || fn.rabbitmq).length);
+  });
+
+  it('should give each MSK-triggered function its topic, batch size and starting position', () => {
+    for (const fn of FUNCTIONS.filter((f) => f.kafka !== undefined)) {
+      const mapping = mappingOf(fn.name);
       expect(mapping?.Properties).toMatchObject({
         EventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/triplane/0b4d-1',
         Topics: [fn.kafka?.topic],
@@ -35,6 +39,22 @@ describe('serverless package (osls, offline)', () => {
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `triplane-${fn.name}` },
       });
     }
+  });
+
+  it('should give each workflow step its queue, broker and basic-auth secret', () => {
+    for (const fn of FUNCTIONS.filter((f) => f.rabbitmq !== undefined)) {
+      expect(mappingOf(fn.name)?.Properties).toMatchObject({
+        EventSourceArn: 'arn:aws:mq:us-east-1:123456789012:broker:triplane:b-9bcfa592-423a-4942-879d-eb284b418fc8',
+        Queues: [fn.rabbitmq?.queue],
+        BatchSize: fn.rabbitmq?.batchSize,
+        SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:triplane-mq-AbCdEf' }],
+      });
+    }
+  });
+
+  it('should declare the workflow topology through the custom resource function at deploy time', () => {
+    const [topology] = ofType('Custom::WorkflowTopology');
+    expect(topology?.Properties).toMatchObject({ ServiceToken: { 'Fn::GetAtt': [logicalIdOf('declare-workflow-topology'), 'Arn'] }, TopologyVersion: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {

@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
+import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
+import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 
@@ -13,11 +17,11 @@ type Handler = (event: unknown, context: unknown) => Promise<Record<string, unkn
 const handlerOf = (name: string) => (require(join(root, 'functions', name, 'handler')) as { handler: Handler }).handler;
 
 afterAll(async () => {
-  await Promise.all([closeRedisClient(), closeKafkaProducer()]);
+  await Promise.all([closeRedisClient(), closeKafkaProducer(), closeRabbitMq(), closeSandboxRedis()]);
 });
 
 describe('sample events', () => {
-  it.each(FUNCTIONS.filter((fn) => fn.kafka).map((fn) => fn.name))('should run %s with its sample MSK event, dead-lettering nothing', async (name) => {
+  it.each(FUNCTIONS.filter((fn) => fn.kafka || fn.rabbitmq).map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
     const summary = await handlerOf(name)(sample(name), lambdaContextOf(name));
     expect(summary).toMatchObject({ deadLettered: 0 });
     expect(summary.received).toBeGreaterThan(0);
@@ -34,12 +38,33 @@ describe('sample events', () => {
     ['get-flag', 200],
     ['get-leaderboard', 200],
     ['get-user-activity', 200],
+    ['get-order', 200],
     // The sample session started on 2026-01-15 with a one-hour TTL: its absolute expiry has passed.
     ['get-session', 404],
   ])('should answer %s with %i after the sample projections ran', async (name, status) => {
     const response = await handlerOf(name)(sample(name), lambdaContextOf(name));
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  it('should answer CloudFormation SUCCESS once the workflow topology is declared', async () => {
+    const answers: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        answers.push(`${req.method} ${body}`);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const event = { ...(sample('declare-workflow-topology') as Record<string, unknown>), ResponseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/answer` };
+    await handlerOf('declare-workflow-topology')(event, lambdaContextOf('declare-workflow-topology'));
+    server.close();
+    expect(answers).toHaveLength(1);
+    const [method, body] = (answers[0] ?? '').split(/ (.*)/s);
+    expect(method).toBe('PUT');
+    expect(JSON.parse(body ?? '{}')).toMatchObject({ Status: 'SUCCESS', LogicalResourceId: 'WorkflowTopology', Data: { exchanges: 2, queues: 20 } });
   });
 
   it('should print a function result through `npm run invoke`', () => {

@@ -1,0 +1,168 @@
+import type { ConsumeMessage } from 'amqplib';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
+import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { createEnvelope } from '../../shared/envelope/envelope';
+import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
+import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
+import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
+import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
+import { lambdaContextOf } from '../support/lambdaContextOf';
+import { takeParked } from '../support/parkingLot';
+
+/**
+ * The order workflow through the local runtime, against the real RabbitMQ (quorum queues, delay
+ * queues, parking lots), the Kafka mock and Redis: every outcome is checked both on the order's read
+ * model (GET /orders/{id}) and on what the sandbox providers really did (charges, refunds, shipments).
+ */
+jest.setTimeout(120_000);
+
+let runtime: LocalRuntime;
+const run = `${Date.now().toString(36)}-${process.pid}`;
+let serial = 0;
+const orderId = (label: string) => `${label}-${run}-${serial++}`;
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-wf-${run}`, log: () => undefined });
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const order = (id: string, overrides: Record<string, unknown> = {}) => ({
+  type: 'order.placed',
+  data: { orderId: id, userId: 'u-wf', amount: 2_500, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 2 }], ...overrides },
+});
+
+async function place(...orders: Array<ReturnType<typeof order>>): Promise<void> {
+  const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: orders }) });
+  expect(response.status).toBe(202);
+}
+
+interface OrderView {
+  status: string;
+  final: boolean;
+  steps: Array<{ type: string; details: Record<string, unknown> }>;
+}
+
+async function readOrder(id: string): Promise<OrderView | undefined> {
+  const response = await fetch(`${runtime.url}/orders/${id}`);
+  return response.status === 200 ? ((await response.json()) as OrderView) : undefined;
+}
+
+async function finalOrder(id: string, timeoutMs = 30_000): Promise<OrderView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await readOrder(id);
+    if (view?.final) return view;
+    if (Date.now() > deadline) throw new Error(`order ${id} not final after ${timeoutMs} ms: ${JSON.stringify(view)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const stepTypes = (view: OrderView) => view.steps.map((s) => s.type);
+
+describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
+  it('should complete a paid order, charging once and shipping once', async () => {
+    const id = orderId('paid');
+    await place(order(id));
+    const view = await finalOrder(id);
+    expect(view.status).toBe('completed');
+    expect(stepTypes(view)).toEqual(['order.placed', 'payment.authorized', 'inventory.reserved', 'shipment.scheduled', 'order.completed']);
+    expect(await actionCount('payment', 'charges', id)).toBe(1);
+    expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+  });
+
+  it('should cancel a declined order without charging it', async () => {
+    const id = orderId('declined');
+    await place(order(id, { paymentToken: 'tok_decline' }));
+    const view = await finalOrder(id);
+    expect(view.status).toBe('cancelled');
+    expect(stepTypes(view)).toEqual(['order.placed', 'payment.declined', 'order.cancelled']);
+    expect(await actionCount('payment', 'charges', id)).toBe(0);
+  });
+
+  it('should refund then cancel an order that is out of stock', async () => {
+    const id = orderId('oos');
+    await place(order(id, { items: [{ sku: 'book-1', qty: 1 }, { sku: 'oos-lamp', qty: 1 }] }));
+    const view = await finalOrder(id);
+    expect(view.status).toBe('cancelled');
+    expect(stepTypes(view)).toEqual(['order.placed', 'payment.authorized', 'inventory.unavailable', 'payment.refunded', 'order.cancelled']);
+    expect(view.steps.find((s) => s.type === 'inventory.unavailable')?.details.skus).toEqual(['oos-lamp']);
+    expect([await actionCount('payment', 'charges', id), await actionCount('payment', 'refunds', id)]).toEqual([1, 1]);
+    expect(await actionCount('shipping', 'shipments', id)).toBe(0);
+  });
+
+  it('should retry a step that fails twice with backoff, then complete it once', async () => {
+    const id = orderId('flaky');
+    await injectFailures('payment', id, 2);
+    const started = Date.now();
+    await place(order(id));
+    const view = await finalOrder(id);
+    expect(view.status).toBe('completed');
+    // Two trips through the delay queues (500 ms, then 2 s) before the third attempt succeeded.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
+    expect(await actionCount('payment', 'charges', id)).toBe(1);
+    expect(stepTypes(view).filter((t) => t === 'payment.authorized')).toHaveLength(1);
+  });
+
+  it('should park a message that always fails, with its reason and attempt count', async () => {
+    const id = orderId('stuck');
+    await injectFailures('inventory', id, -1);
+    await place(order(id));
+    const parked = await takeParked('inventory.reserve.parking-lot', (m) => (m.body.data as { orderId?: string } | undefined)?.orderId === id, 30_000);
+    expect(parked?.headers).toMatchObject({ attempt: 4, 'x-triplane-stage': 'handler', 'x-triplane-consumer': 'reserve-inventory' });
+    expect(String(parked?.headers['x-triplane-reason'])).toMatch(/failed after 4 attempts: inventory sandbox: injected failure/);
+    expect((await readOrder(id))?.status).toBe('payment_authorized');
+  });
+
+  it('should change nothing when a step batch is delivered again', async () => {
+    const id = orderId('redelivered');
+    const command = createEnvelope({ type: 'payment.authorize', version: 1, key: id, data: order(id).data, source: 'test' });
+    const { content, options } = toAmqpMessage(command);
+    const message = (redelivered: boolean) => ({ content, fields: { redelivered }, properties: { ...options, deliveryMode: 2 } }) as unknown as ConsumeMessage;
+    const first = await authorizePayment(toRabbitMqTriggerEvent('arn:aws:mq:local', 'payment.authorize', 'triplane-test', [message(false)]), lambdaContextOf<RabbitMqSource>('authorize-payment'));
+    const again = await authorizePayment(toRabbitMqTriggerEvent('arn:aws:mq:local', 'payment.authorize', 'triplane-test', [message(true)]), lambdaContextOf<RabbitMqSource>('authorize-payment'));
+    expect(first).toMatchObject({ received: 1, processed: 1, duplicates: 0 });
+    expect(again).toMatchObject({ received: 1, processed: 0, duplicates: 1 });
+    expect(await actionCount('payment', 'charges', id)).toBe(1);
+    // The one command it did publish runs the rest of the saga exactly once.
+    expect((await finalOrder(id)).status).toBe('completed');
+    expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+  });
+
+  it('should stop a chain at the hop limit instead of letting it bounce between Kafka and RabbitMQ', async () => {
+    const id = orderId('looping');
+    // An order.placed that already made 10 hops (the limit): its first command would be hop 11.
+    const looping = { ...createEnvelope({ type: 'order.placed', version: 1, key: id, data: order(id).data, source: 'test' }), hops: 10 };
+    const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({ topic: 'orders', acks: -1, messages: [toKafkaMessage(looping)] });
+    await producer.disconnect();
+    const parked = await takeParked('payment.authorize.parking-lot', (m) => (m.body.data as { orderId?: string } | undefined)?.orderId === id, 30_000);
+    expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'hop-limit', 'x-hops': '11' });
+    expect(String(parked?.headers['x-triplane-reason'])).toMatch(/hop limit exceeded/);
+    expect(await actionCount('payment', 'charges', id)).toBe(0);
+    expect((await readOrder(id))?.status).toBe('placed');
+  });
+
+  it('should bring 500 concurrent orders to a final state, none lost and none charged twice', async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => orderId(i % 10 === 0 ? 'bulk-decline' : i % 10 === 1 ? 'bulk-oos' : 'bulk'));
+    const orders = ids.map((id) =>
+      order(id, id.startsWith('bulk-decline') ? { paymentToken: 'tok_decline' } : id.startsWith('bulk-oos') ? { items: [{ sku: 'oos-1', qty: 1 }] } : {}),
+    );
+    await Promise.all(Array.from({ length: 5 }, (_, i) => place(...orders.slice(i * 100, i * 100 + 100))));
+    const views = await Promise.all(ids.map((id) => finalOrder(id, 90_000)));
+    const charges = await Promise.all(ids.map((id) => actionCount('payment', 'charges', id)));
+    const refunds = await Promise.all(ids.map((id) => actionCount('payment', 'refunds', id)));
+    ids.forEach((id, i) => {
+      const view = views[i] as OrderView;
+      const expected = id.startsWith('bulk-decline') ? [0, 0, 'cancelled'] : id.startsWith('bulk-oos') ? [1, 1, 'cancelled'] : [1, 0, 'completed'];
+      expect([charges[i], refunds[i], view.status]).toEqual(expected);
+      expect(new Set(stepTypes(view)).size).toBe(view.steps.length);
+    });
+  });
+});
