@@ -3,13 +3,15 @@ import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { readFlag } from '../../shared/state/readFlag';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 
 /** GET /flags/{name}: one feature flag; 404 if it was never set. */
 export const handler = httpHandler(async (event) => {
+  const keys = await projectionKeys(redisClient(), namespace, 'flags');
   const name = pathId(event, 'name');
   const stored = await redisClient().hget(keys.flags(), name);
   if (stored === null) throw new HttpError(404, 'flag not found', { details: { name } });

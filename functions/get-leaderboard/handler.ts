@@ -3,9 +3,10 @@ import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 export const MAX_LIMIT = 100;
 const DEFAULT_LIMIT = 10;
 
@@ -20,6 +21,7 @@ export function parseLimit(raw: string | undefined): number {
 
 /** GET /leaderboards/{board}?limit=N: the top N (default 10) with rank, userId and points. */
 export const handler = httpHandler(async (event) => {
+  const keys = await projectionKeys(redisClient(), namespace, 'leaderboards');
   const board = pathId(event, 'board');
   const limit = parseLimit(event.queryStringParameters?.limit);
   const flat = await redisClient().zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES');

@@ -3,13 +3,15 @@ import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { orderView } from '../../shared/workflow/orderView';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 
 /** GET /orders/{orderId}: the order's status and the steps taken so far, in saga order. */
 export const handler = httpHandler(async (event) => {
+  const keys = await projectionKeys(redisClient(), namespace, 'orders');
   const orderId = pathId(event, 'orderId');
   const view = orderView(orderId, await redisClient().hgetall(keys.order(orderId)));
   if (view === undefined) throw new HttpError(404, 'order not found', { details: { orderId } });

@@ -3,12 +3,14 @@ import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 
 /** GET /sessions/{sessionId}: the live session from Redis; 404 once it ended or expired. */
 export const handler = httpHandler(async (event) => {
+  const keys = await projectionKeys(redisClient(), namespace, 'sessions');
   const sessionId = pathId(event, 'sessionId');
   const key = keys.session(sessionId);
   const [session, ttl] = await Promise.all([redisClient().hgetall(key), redisClient().ttl(key)]);

@@ -3,9 +3,10 @@ import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 const DAYS_SHOWN = 7;
 
 /** The last `count` UTC days, newest first, as YYYY-MM-DD. */
@@ -15,6 +16,7 @@ export function lastDays(now: Date, count: number): string[] {
 
 /** GET /users/{userId}/activity: total page views, last path, and views per day for the last week. */
 export const handler = httpHandler(async (event) => {
+  const keys = await projectionKeys(redisClient(), namespace, 'activity');
   const userId = pathId(event, 'userId');
   const days = lastDays(new Date(), DAYS_SHOWN);
   const [summary, daily] = await Promise.all([

@@ -1,13 +1,15 @@
 import { redisClient } from '../../shared/clients/redisClient';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { readFlag } from '../../shared/state/readFlag';
 
-const keys = redisKeys(redisNamespace());
+const namespace = redisNamespace();
 
 /** GET /flags: every feature flag, by name. */
 export const handler = httpHandler(async () => {
+  const keys = await projectionKeys(redisClient(), namespace, 'flags');
   const stored = await redisClient().hgetall(keys.flags());
   const flags = Object.keys(stored)
     .sort()

@@ -1,4 +1,4 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectActivity } from './projectActivity';
 
-export const handler = projectionHandler('project-activity', projectActivity);
+export const handler = projectionHandler('project-activity', 'activity', projectActivity);

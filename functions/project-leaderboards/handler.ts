@@ -1,4 +1,4 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectLeaderboards } from './projectLeaderboards';
 
-export const handler = projectionHandler('project-leaderboards', projectLeaderboards);
+export const handler = projectionHandler('project-leaderboards', 'leaderboards', projectLeaderboards);

@@ -28,6 +28,9 @@ export function toParkingLotMessage(rejected: RejectedRecord<RabbitMqSource>, co
     options: {
       persistent: true,
       contentType: properties.contentType ?? 'application/json',
+      ...(properties.contentEncoding ? { contentEncoding: properties.contentEncoding } : {}),
+      ...(properties.appId ? { appId: properties.appId } : {}),
+      ...(typeof properties.priority === 'number' ? { priority: properties.priority } : {}),
       ...(properties.messageId ? { messageId: properties.messageId } : {}),
       ...(properties.type ? { type: properties.type } : {}),
       ...(properties.correlationId ? { correlationId: properties.correlationId } : {}),

@@ -11,6 +11,9 @@ export type StepResult =
   | { kind: 'scheduled'; shipmentId: string }
   | { kind: 'refunded'; refundId: string };
 
+/** Reasons are bounded by the event schemas (500 characters): a long provider message must not make the event unreadable. */
+const reasonOf = (text: string): string => (text.length <= 500 ? text : `${text.slice(0, 497)}...`);
+
 export interface StepOutcome {
   /** Outcome events, for Kafka (the orders topic). */
   events: Array<Envelope<Record<string, unknown>>>;
@@ -43,8 +46,8 @@ export function nextAfter(command: Envelope<OrderCommand>, result: StepResult, s
     case 'declined':
       return {
         events: [
-          follow('payment.declined', { orderId: order.orderId, reason: result.reason }),
-          follow('order.cancelled', { orderId: order.orderId, reason: `payment declined: ${result.reason}` }),
+          follow('payment.declined', { orderId: order.orderId, reason: reasonOf(result.reason) }),
+          follow('order.cancelled', { orderId: order.orderId, reason: reasonOf(`payment declined: ${result.reason}`) }),
         ],
         commands: [],
       };
@@ -56,7 +59,7 @@ export function nextAfter(command: Envelope<OrderCommand>, result: StepResult, s
     case 'unavailable':
       return {
         events: [follow('inventory.unavailable', { orderId: order.orderId, skus: result.skus })],
-        commands: [nextCommand('payment.refund', { reason: `out of stock: ${result.skus.join(', ')}` })],
+        commands: [nextCommand('payment.refund', { reason: reasonOf(`out of stock: ${result.skus.join(', ')}`) })],
       };
     case 'scheduled':
       return {

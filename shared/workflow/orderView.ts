@@ -50,12 +50,21 @@ export function orderView(orderId: string, fields: Record<string, string>): Orde
     if (!field.startsWith('step:')) continue;
     const type = field.slice('step:'.length);
     if (STEP_RANK[type] === undefined) continue;
+    // A corrupt field (bad JSON, or JSON that is not an object) is skipped; the rest of the order still reads.
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(value) as { at?: string; eventId?: string; details?: Record<string, unknown> };
-      steps.push({ type, at: parsed.at ?? '', eventId: parsed.eventId ?? '', details: parsed.details ?? {} });
+      parsed = JSON.parse(value);
     } catch {
-      // A corrupt field is skipped; the rest of the order still reads.
+      continue;
     }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) continue;
+    const { at, eventId, details } = parsed as Record<string, unknown>;
+    steps.push({
+      type,
+      at: typeof at === 'string' ? at : '',
+      eventId: typeof eventId === 'string' ? eventId : '',
+      details: details !== null && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {},
+    });
   }
   if (steps.length === 0) return undefined;
   steps.sort((a, b) => (STEP_RANK[a.type] ?? 0) - (STEP_RANK[b.type] ?? 0) || a.at.localeCompare(b.at));

@@ -6,12 +6,14 @@ import { handler as projectSessions } from '../../functions/project-sessions/han
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
-import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
+import { projectionKeys } from '../../shared/state/projectionKeys';
+import type { RedisKeys } from '../../shared/state/redisKeys';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { readTopic } from '../support/readTopic';
 
-const keys = redisKeys(redisNamespace());
+let keys: RedisKeys;
 const run = `${process.pid}-${Date.now()}`;
 const id = (name: string) => `${name}-${run}`;
 let redis: Redis;
@@ -21,8 +23,10 @@ const event = (type: string, data: Record<string, unknown>, extra: Partial<Envel
   ...extra,
 });
 
-beforeAll(() => {
+beforeAll(async () => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  // Every projection of these tests is at the same generation (none was replayed in this namespace).
+  keys = await projectionKeys(redis, redisNamespace(), 'leaderboards');
 });
 
 afterAll(async () => {

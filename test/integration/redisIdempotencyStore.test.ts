@@ -10,7 +10,7 @@ let store: RedisIdempotencyStore;
 
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  store = new RedisIdempotencyStore({ redis, keys, ttlSeconds: 60 });
+  store = new RedisIdempotencyStore({ redis, ttlSeconds: 60 });
 });
 
 afterAll(async () => {
@@ -26,25 +26,25 @@ describe('RedisIdempotencyStore (real Redis)', () => {
       { eventId: 'e1', ops: [command('ZINCRBY', board, 5, 'u1')] },
       { eventId: 'e2', ops: [command('ZINCRBY', board, 7, 'u1')] },
     ];
-    expect((await store.commit('c', entries)).applied).toEqual(['e1', 'e2']);
-    const again = await store.commit('c', entries);
+    expect((await store.commit(keys.idempotency('c', ''), entries)).applied).toEqual(['e1', 'e2']);
+    const again = await store.commit(keys.idempotency('c', ''), entries);
     expect(again).toMatchObject({ applied: [], skipped: ['e1', 'e2'] });
     expect(await redis.zscore(board, 'u1')).toBe('12');
-    expect(await store.findApplied('c', ['e1', 'e2', 'e3'])).toEqual(new Set(['e1', 'e2']));
+    expect(await store.findApplied(keys.idempotency('c', ''), ['e1', 'e2', 'e3'])).toEqual(new Set(['e1', 'e2']));
     const ttl = await redis.ttl(keys.idempotency('c', 'e1'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
   });
 
   it('should keep marks per consumer', async () => {
-    await store.commit('a', [{ eventId: 'shared', ops: [] }]);
-    expect(await store.findApplied('b', ['shared'])).toEqual(new Set());
+    await store.commit(keys.idempotency('a', ''), [{ eventId: 'shared', ops: [] }]);
+    expect(await store.findApplied(keys.idempotency('b', ''), ['shared'])).toEqual(new Set());
   });
 
   it('should apply an event once when two invocations commit it at the same time', async () => {
     const board = keys.leaderboard('race');
     const entries = Array.from({ length: 50 }, (_, i) => ({ eventId: `r${i}`, ops: [command('ZINCRBY', board, 1, 'u')] }));
-    const [first, second] = await Promise.all([store.commit('race', entries), store.commit('race', entries)]);
+    const [first, second] = await Promise.all([store.commit(keys.idempotency('race', ''), entries), store.commit(keys.idempotency('race', ''), entries)]);
     expect(first.applied.length + second.applied.length).toBe(50);
     expect(await redis.zscore(board, 'u')).toBe('50');
   });
@@ -52,7 +52,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   it('should report a refused op by event id and still apply the rest', async () => {
     const text = keys.flags();
     await redis.set(text, 'not a hash');
-    const result = await store.commit('fail', [
+    const result = await store.commit(keys.idempotency('fail', ''), [
       { eventId: 'bad', ops: [command('HSET', text, 'f', 'v')] },
       { eventId: 'good', ops: [command('ZINCRBY', keys.leaderboard('after-fail'), 1, 'u')] },
     ]);
@@ -65,7 +65,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     const live = keys.session('live');
     await redis.hset(live, 'ttlSeconds', '100');
     const at = Math.floor(Date.now() / 1000);
-    await store.commit('touch', [
+    await store.commit(keys.idempotency('touch', ''), [
       { eventId: 't1', ops: [{ kind: 'touch', key: live, field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
       { eventId: 't2', ops: [{ kind: 'touch', key: keys.session('gone'), field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
     ]);
@@ -75,8 +75,8 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   });
 
   it('should load the script again after Redis forgets it', async () => {
-    await store.commit('flush', [{ eventId: 'f1', ops: [] }]);
+    await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', ops: [] }]);
     await redis.script('FLUSH');
-    expect((await store.commit('flush', [{ eventId: 'f2', ops: [] }])).applied).toEqual(['f2']);
+    expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', ops: [] }])).applied).toEqual(['f2']);
   });
 });

@@ -1,5 +1,6 @@
 import type { Envelope } from '../../envelope/envelope';
 import type { RedisOp } from '../../state/RedisOp';
+import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
 
 /** A record whose envelope was read and checked, with where it came from (a Kafka record, an AMQP message). */
 export interface AcceptedRecord<TSource> {
@@ -26,6 +27,8 @@ export class RecordBatch<TSource> {
   readonly writes = new Map<string, RedisOp[]>();
   duplicates = 0;
   received = 0;
+  /** The Redis keys of this invocation: a projection's current generation, else the namespace's. */
+  keys: RedisKeys = redisKeys(redisNamespace());
   /** Records handed on elsewhere (a retry queue): neither applied nor dead-lettered here, and not marked. */
   deferred = 0;
 

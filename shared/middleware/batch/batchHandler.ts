@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { redisClient } from '../../clients/redisClient';
-import { redisKeys, redisNamespace } from '../../state/redisKeys';
+import type { RedisKeys } from '../../state/redisKeys';
 import { batchIdempotency } from '../idempotency/batchIdempotency';
 import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore';
 import { invocationLog } from '../invocationLog';
@@ -37,6 +37,8 @@ export interface BatchHandlerOptions<TEvent, TSource> {
   decode: MiddlewareObj<TEvent, unknown, Error, BatchContext<TSource>>;
   deadLetterPublisher: DeadLetterPublisher<TSource>;
   work: BatchWork<TSource>;
+  /** The keys this invocation reads and writes (a projection's current generation); the namespace's by default. */
+  keyspace?: () => Promise<RedisKeys>;
 }
 
 /**
@@ -45,10 +47,17 @@ export interface BatchHandlerOptions<TEvent, TSource> {
  * Every such function in triplane is built here, so none can miss a guard.
  */
 export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEvent, TSource>) {
-  const store = new RedisIdempotencyStore({ redis: redisClient(), keys: redisKeys(redisNamespace()), ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
+  const store = new RedisIdempotencyStore({ redis: redisClient(), ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
+  const { keyspace } = options;
+  const resolveKeyspace: MiddlewareObj<TEvent, BatchSummary, Error, BatchContext<TSource>> = {
+    before: async (request) => {
+      if (keyspace !== undefined) request.context.batch.keys = await keyspace();
+    },
+  };
   return middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
     .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
     .use(options.decode)
+    .use(resolveKeyspace)
     .use(hopGuard<TSource>({ limit: hopLimitFromEnv() }))
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
     .use(batchIdempotency<TSource>({ store, consumer: options.consumer }))

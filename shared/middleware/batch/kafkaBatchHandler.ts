@@ -1,4 +1,5 @@
 import { kafkaDeadLetterPublisher } from '../../deadLetters/kafkaDeadLetterPublisher';
+import type { RedisKeys } from '../../state/redisKeys';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../triggers/kafka/KafkaTriggerEvent';
 import { batchHandler, type BatchWork } from './batchHandler';
 import { kafkaRecordBatch } from './kafkaRecordBatch';
@@ -9,6 +10,6 @@ import { kafkaRecordBatch } from './kafkaRecordBatch';
  * @example
  * export const handler = kafkaBatchHandler('start-order-workflow', async (batch) => { ... });
  */
-export function kafkaBatchHandler(consumer: string, work: BatchWork<KafkaTriggerRecord>) {
-  return batchHandler<KafkaTriggerEvent, KafkaTriggerRecord>({ consumer, decode: kafkaRecordBatch(), deadLetterPublisher: kafkaDeadLetterPublisher(consumer), work });
+export function kafkaBatchHandler(consumer: string, work: BatchWork<KafkaTriggerRecord>, keyspace?: () => Promise<RedisKeys>) {
+  return batchHandler<KafkaTriggerEvent, KafkaTriggerRecord>({ consumer, decode: kafkaRecordBatch(), deadLetterPublisher: kafkaDeadLetterPublisher(consumer), work, keyspace });
 }

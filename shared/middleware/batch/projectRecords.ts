@@ -1,6 +1,8 @@
 import type { Envelope } from '../../envelope/envelope';
 import type { RedisOp } from '../../state/RedisOp';
-import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
+import { redisClient } from '../../clients/redisClient';
+import { projectionKeys, type ProjectionName } from '../../state/projectionKeys';
+import { redisNamespace, type RedisKeys } from '../../state/redisKeys';
 import { kafkaBatchHandler } from './kafkaBatchHandler';
 import type { RecordBatch } from './RecordBatch';
 
@@ -25,9 +27,15 @@ export function projectRecords<T>(project: Projection) {
 }
 
 /**
- * The whole handler of a projection function: `build` receives the Redis key names and returns the
- * projection. @example export const handler = projectionHandler('project-flags', projectFlags);
+ * The whole handler of a projection function: `build` receives the Redis keys of the projection's
+ * current generation (resolved once per batch) and returns the projection.
+ * @example export const handler = projectionHandler('project-flags', 'flags', projectFlags);
  */
-export function projectionHandler(consumer: string, build: (keys: RedisKeys) => Projection) {
-  return kafkaBatchHandler(consumer, projectRecords(build(redisKeys(redisNamespace()))));
+export function projectionHandler(consumer: string, projection: ProjectionName, build: (keys: RedisKeys) => Projection) {
+  const namespace = redisNamespace();
+  return kafkaBatchHandler(
+    consumer,
+    (batch) => projectRecords(build(batch.keys))(batch),
+    () => projectionKeys(redisClient(), namespace, projection),
+  );
 }

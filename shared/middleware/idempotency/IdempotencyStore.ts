@@ -19,6 +19,7 @@ export interface CommitResult {
  * to apply the rest atomically together with their marks.
  */
 export interface IdempotencyStore {
-  findApplied(consumer: string, eventIds: string[]): Promise<Set<string>>;
-  commit(consumer: string, entries: IdempotencyEntry[]): Promise<CommitResult>;
+  /** `scope` prefixes every mark: one consumer, in one projection generation. */
+  findApplied(scope: string, eventIds: string[]): Promise<Set<string>>;
+  commit(scope: string, entries: IdempotencyEntry[]): Promise<CommitResult>;
 }

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { APPLY_ONCE_LUA } from '../../state/applyOnceScript';
-import type { RedisKeys } from '../../state/redisKeys';
 import type { CommitResult, IdempotencyEntry, IdempotencyStore } from './IdempotencyStore';
 
 type ApplyOnceReply = [Array<0 | 1>, string[]];
@@ -15,19 +14,17 @@ type ApplyOnceReply = [Array<0 | 1>, string[]];
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly redis: Redis;
-  private readonly keys: RedisKeys;
   private readonly ttlSeconds: number;
   private scriptSha: string | undefined;
 
-  constructor(options: { redis: Redis; keys: RedisKeys; ttlSeconds: number }) {
+  constructor(options: { redis: Redis; ttlSeconds: number }) {
     this.redis = options.redis;
-    this.keys = options.keys;
     this.ttlSeconds = options.ttlSeconds;
   }
 
-  async findApplied(consumer: string, eventIds: string[]): Promise<Set<string>> {
+  async findApplied(scope: string, eventIds: string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const marks = await this.redis.mget(eventIds.map((id) => this.keys.idempotency(consumer, id)));
+    const marks = await this.redis.mget(eventIds.map((id) => scope + id));
     const applied = new Set<string>();
     marks.forEach((mark, i) => {
       const id = eventIds[i];
@@ -36,13 +33,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return applied;
   }
 
-  async commit(consumer: string, entries: IdempotencyEntry[]): Promise<CommitResult> {
+  async commit(scope: string, entries: IdempotencyEntry[]): Promise<CommitResult> {
     const result: CommitResult = { applied: [], skipped: [], failed: new Map() };
     if (entries.length === 0) return result;
     const keys: string[] = [];
     const args: string[] = [String(this.ttlSeconds)];
     for (const entry of entries) {
-      keys.push(this.keys.idempotency(consumer, entry.eventId));
+      keys.push(scope + entry.eventId);
       args.push(String(entry.ops.length));
       for (const op of entry.ops) {
         if (op.kind === 'command') args.push('c', String(op.args.length), ...op.args);

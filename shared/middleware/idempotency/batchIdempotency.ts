@@ -28,7 +28,7 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
       seen.add(record.envelope.id);
       return true;
     });
-    const applied = await store.findApplied(consumer, [...seen]);
+    const applied = await store.findApplied(batch.keys.idempotency(consumer, ''), [...seen]);
     batch.accepted = unique.filter((record) => !applied.has(record.envelope.id));
     batch.duplicates += before - batch.accepted.length;
   };
@@ -37,7 +37,7 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
     const batch = request.context.batch;
     const records = batch.accepted;
     const result = await store.commit(
-      consumer,
+      batch.keys.idempotency(consumer, ''),
       records.map((record) => ({ eventId: record.envelope.id, ops: batch.writes.get(record.envelope.id) ?? [] })),
     );
     batch.duplicates += result.skipped.length;

@@ -302,3 +302,16 @@ describe('startOrder', () => {
     expect(command).toMatchObject({ key: 'o-1', correlationId: 'corr-1', causationId: '01ARZ3NDEKTSV4RRFFQ69G5FB3', hops: 2 });
   });
 });
+
+describe('nextAfter with long provider answers', () => {
+  it('should keep a refund command readable when many skus are out of stock', () => {
+    const skus = Array.from({ length: 4 }, (_, i) => `oos-${String(i).padEnd(120, 'x')}`);
+    const [refund] = nextAfter(commandOf('inventory.reserve', { authorizationId: 'auth-1' }), { kind: 'unavailable', skus }, SOURCE).commands;
+    expect(() => parseEnvelope(JSON.stringify(refund))).not.toThrow();
+  });
+
+  it('should keep a cancellation readable when the decline reason is long', () => {
+    const outcome = nextAfter(commandOf('payment.authorize'), { kind: 'declined', reason: 'r'.repeat(499) }, SOURCE);
+    for (const event of outcome.events) expect(() => parseEnvelope(JSON.stringify(event))).not.toThrow();
+  });
+});

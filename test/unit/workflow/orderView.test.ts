@@ -171,3 +171,11 @@ describe('orderView', () => {
     expect(view?.steps).toEqual([{ type: 'order.placed', at: '', eventId: '', details: {} }]);
   });
 });
+
+describe('orderView with step values that are JSON but not objects', () => {
+  it('should skip them instead of failing the whole order', () => {
+    const view = orderView('o-1', { 'step:order.placed': stepField(at(1), 'e1'), 'step:order.completed': '"x"', 'step:order.cancelled': '[1]' });
+    expect(view?.steps.map((s) => s.type)).toEqual(['order.placed']);
+    expect(view?.status).toBe('placed');
+  });
+});

@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import { redisKeys, type RedisKeys } from './redisKeys';
+
+/**
+ * Each projection lives in a generation: its keys are prefixed `<ns>:g<N>:`, and a pointer key says
+ * which generation reads and live writes use. A replay builds generation N+1 beside N while N keeps
+ * serving, then moves the pointer: readers switch at once and never see a half-built projection.
+ * The idempotency marks live in the generation too, so a replay applies every event again to the new
+ * generation however often the old one saw it.
+ */
+export const PROJECTIONS = ['sessions', 'flags', 'leaderboards', 'activity', 'orders'] as const;
+export type ProjectionName = (typeof PROJECTIONS)[number];
+
+export const generationPointerKey = (namespace: string, projection: ProjectionName): string => `${namespace}:generation:${projection}`;
+
+export const generationNamespace = (namespace: string, generation: number): string => `${namespace}:g${generation}`;
+
+export async function currentGeneration(redis: Redis, namespace: string, projection: ProjectionName): Promise<number> {
+  const stored = await redis.get(generationPointerKey(namespace, projection));
+  const generation = Number(stored ?? 0);
+  return Number.isInteger(generation) && generation >= 0 ? generation : 0;
+}
+
+/**
+ * The keys of a projection's current generation, or of the generation a replay process builds
+ * (TRIPLANE_REPLAY_GENERATION), which must not follow the pointer until it has caught up.
+ */
+export async function projectionKeys(redis: Redis, namespace: string, projection: ProjectionName): Promise<RedisKeys> {
+  const forced = process.env.TRIPLANE_REPLAY_GENERATION;
+  const generation = forced !== undefined && forced !== '' ? Number(forced) : await currentGeneration(redis, namespace, projection);
+  return redisKeys(generationNamespace(namespace, generation));
+}
