@@ -1,4 +1,6 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectActivity } from './projectActivity';
 
-export const handler = projectionHandler('project-activity', 'activity', projectActivity);
+export const projection = { consumer: 'project-activity', projection: 'activity', build: projectActivity } as const;
+
+export const handler = projectionHandler(projection);

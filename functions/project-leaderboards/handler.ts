@@ -1,4 +1,6 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectLeaderboards } from './projectLeaderboards';
 
-export const handler = projectionHandler('project-leaderboards', 'leaderboards', projectLeaderboards);
+export const projection = { consumer: 'project-leaderboards', projection: 'leaderboards', build: projectLeaderboards } as const;
+
+export const handler = projectionHandler(projection);

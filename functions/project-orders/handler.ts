@@ -1,4 +1,6 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectOrders } from './projectOrders';
 
-export const handler = projectionHandler('project-orders', 'orders', projectOrders);
+export const projection = { consumer: 'project-orders', projection: 'orders', build: projectOrders } as const;
+
+export const handler = projectionHandler(projection);

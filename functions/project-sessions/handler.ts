@@ -1,4 +1,6 @@
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectSessions } from './projectSessions';
 
-export const handler = projectionHandler('project-sessions', 'sessions', projectSessions);
+export const projection = { consumer: 'project-sessions', projection: 'sessions', build: projectSessions } as const;
+
+export const handler = projectionHandler(projection);

@@ -1,4 +1,4 @@
-import { localRabbitMqUrl } from '../services/localPaths';
+import { archiveDir, localRabbitMqUrl } from '../services/localPaths';
 import type { LocalKafka } from './localKafka';
 import { resolveLocalValue, type ServerlessWiring } from './serverlessFunctions';
 
@@ -16,4 +16,5 @@ export function applyLocalEnvironment(wiring: ServerlessWiring, kafka: LocalKafk
   env.KAFKA_IDEMPOTENT ??= kafka.isMock ? 'false' : 'true';
   env.REDIS_URL ??= 'redis://127.0.0.1:6379';
   env.RABBITMQ_URL ??= localRabbitMqUrl();
+  if (!env.ARCHIVE_BUCKET) env.TRIPLANE_ARCHIVE_DIR ??= archiveDir();
 }

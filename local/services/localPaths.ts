@@ -22,3 +22,6 @@ export const rabbitMqVhost = (profile: Profile = profileFromEnv()): string => (p
 
 export const localRabbitMqUrl = (profile: Profile = profileFromEnv()): string =>
   profile === 'test' ? `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(rabbitMqVhost(profile))}` : 'amqp://guest:guest@127.0.0.1:5672';
+
+/** The local audit archive (the S3 bucket's stand-in), one per profile. */
+export const archiveDir = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'archive-test' : 'archive');

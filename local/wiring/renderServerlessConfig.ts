@@ -10,21 +10,25 @@ export const GENERATED_NOTICE =
   '#   --param="mqBrokerArn=arn:aws:mq:...:broker:NAME:b-..." --param="mqEndpoint=amqps://b-....mq.REGION.amazonaws.com:5671" \\\n' +
   '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..."\n';
 
-/** The consumer group of a function: the same name locally and on MSK, so offsets read the same way. */
-export const consumerGroupOf = (name: string): string => `triplane-${name}`;
+/**
+ * The consumer group of a function's mapping: the same name locally and on MSK, so offsets read the
+ * same way. Lambda wants a group id per mapping, so a function on several topics gets one per topic.
+ */
+export const consumerGroupOf = (fn: FunctionRoute, topic: string): string =>
+  (fn.kafka?.topics.length ?? 0) > 1 ? `triplane-${fn.name}-${topic}` : `triplane-${fn.name}`;
 
 function eventsOf(fn: FunctionRoute): unknown[] {
   const events: unknown[] = [];
   if (fn.http) events.push({ httpApi: { method: fn.http.method, path: fn.http.path } });
-  if (fn.kafka) {
+  for (const topic of fn.kafka?.topics ?? []) {
     events.push({
       msk: {
         arn: '${param:mskClusterArn}',
-        topic: fn.kafka.topic,
-        batchSize: fn.kafka.batchSize,
-        maximumBatchingWindow: fn.kafka.maximumBatchingWindow,
-        startingPosition: fn.kafka.startingPosition,
-        consumerGroupId: consumerGroupOf(fn.name),
+        topic,
+        batchSize: fn.kafka?.batchSize,
+        maximumBatchingWindow: fn.kafka?.maximumBatchingWindow,
+        startingPosition: fn.kafka?.startingPosition,
+        consumerGroupId: consumerGroupOf(fn, topic),
       },
     });
   }

@@ -86,6 +86,10 @@ const samples: Record<string, unknown> = {
   'reserve-inventory.json': rabbitMqEvent('inventory.reserve', '01KSAMPLE000000000000000C', { ...order, authorizationId: 'auth-sample-1' }),
   'schedule-shipment.json': rabbitMqEvent('shipment.schedule', '01KSAMPLE000000000000000D', { ...order, authorizationId: 'auth-sample-1', reservationId: 'res-sample-1' }),
   'refund-payment.json': rabbitMqEvent('payment.refund', '01KSAMPLE000000000000000E', { ...order, authorizationId: 'auth-sample-1', reason: 'out of stock: oos-1' }),
+  'archive-events.json': kafkaEvent('sessions', [
+    { id: '01KSAMPLE000000000000000F', type: 'session.started', key: 'sess-sample-9', data: { sessionId: 'sess-sample-9', userId: 'user-sample-9' } },
+    { id: '01KSAMPLE000000000000000G', type: 'session.ended', key: 'sess-sample-9', data: { sessionId: 'sess-sample-9' } },
+  ]),
   'get-order.json': httpEvent('GET', '/orders/order-sample-1', 'GET /orders/{orderId}', { orderId: order.orderId }),
   // A CloudFormation custom resource request; ResponseURL is where CloudFormation waits for the answer.
   'declare-workflow-topology.json': {

@@ -1,4 +1,5 @@
 import { TOPICS, type TopicName } from './topics';
+import type { ProjectionName } from '../state/projectionKeys';
 import { WORKFLOW_STEPS, stepOf } from './workflow';
 
 export interface HttpRoute {
@@ -7,7 +8,8 @@ export interface HttpRoute {
 }
 
 export interface KafkaSubscription {
-  topic: TopicName;
+  /** One event source mapping per topic (MSK mappings take one topic each). */
+  topics: TopicName[];
   batchSize: number;
   /** Seconds Lambda may wait to fill a batch; 0 keeps freshness (ingest to Redis) lowest. */
   maximumBatchingWindow: number;
@@ -33,6 +35,8 @@ export interface FunctionRoute {
   http?: HttpRoute;
   kafka?: KafkaSubscription;
   rabbitmq?: RabbitMqSubscription;
+  /** The projection it writes (MSK projections) or reads (HTTP read routes). */
+  projection?: ProjectionName;
   /** Runs at deploy time as a CloudFormation custom resource instead of on an event. */
   deployHook?: 'workflow-topology';
   produces: TopicName[];
@@ -43,10 +47,11 @@ export interface FunctionRoute {
   memoryMb: number;
 }
 
-const projection = (name: string, topic: TopicName, description: string, writes: string[]): FunctionRoute => ({
+const projection = (name: string, projects: ProjectionName, topic: TopicName, description: string, writes: string[]): FunctionRoute => ({
   name,
   description,
-  kafka: { topic, batchSize: 500, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+  kafka: { topics: [topic], batchSize: 500, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+  projection: projects,
   produces: ['dead-letters'],
   publishes: [],
   redis: { reads: ['idem'], writes: [...writes, 'idem'] },
@@ -69,13 +74,14 @@ function workflowStep(name: string, description: string, publishes: string[]): F
   };
 }
 
-const reader = (name: string, method: HttpRoute['method'], path: string, description: string, reads: string[]): FunctionRoute => ({
+const reader = (name: string, reads: ProjectionName, method: HttpRoute['method'], path: string, description: string, keys: string[]): FunctionRoute => ({
   name,
   description,
   http: { method, path },
+  projection: reads,
   produces: [],
   publishes: [],
-  redis: { reads, writes: [] },
+  redis: { reads: keys, writes: [] },
   timeoutSeconds: 6,
   memoryMb: 256,
 });
@@ -96,21 +102,21 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     timeoutSeconds: 10,
     memoryMb: 512,
   },
-  projection('project-sessions', 'sessions', 'Projects session events into expiring Redis hashes', ['session']),
-  projection('project-flags', 'flags', 'Projects feature flag changes into Redis', ['flags']),
-  projection('project-leaderboards', 'scores', 'Projects scores into Redis sorted sets', ['leaderboard']),
-  projection('project-activity', 'activity', 'Projects page views into per-user counters', ['activity', 'activity-day']),
-  reader('get-session', 'GET', '/sessions/{sessionId}', 'Reads a live session from Redis', ['session']),
-  reader('list-flags', 'GET', '/flags', 'Lists feature flags from Redis', ['flags']),
-  reader('get-flag', 'GET', '/flags/{name}', 'Reads one feature flag from Redis', ['flags']),
-  reader('get-leaderboard', 'GET', '/leaderboards/{board}', 'Reads the top of a leaderboard from Redis', ['leaderboard']),
-  reader('get-user-activity', 'GET', '/users/{userId}/activity', 'Reads a user\'s page views from Redis', ['activity', 'activity-day']),
-  projection('project-orders', 'orders', 'Projects order lifecycle events into per-order step hashes', ['order']),
-  reader('get-order', 'GET', '/orders/{orderId}', 'Reads an order\'s status and steps from Redis', ['order']),
+  projection('project-sessions', 'sessions', 'sessions', 'Projects session events into expiring Redis hashes', ['session']),
+  projection('project-flags', 'flags', 'flags', 'Projects feature flag changes into Redis', ['flags']),
+  projection('project-leaderboards', 'leaderboards', 'scores', 'Projects scores into Redis sorted sets', ['leaderboard']),
+  projection('project-activity', 'activity', 'activity', 'Projects page views into per-user counters', ['activity', 'activity-day']),
+  reader('get-session', 'sessions', 'GET', '/sessions/{sessionId}', 'Reads a live session from Redis', ['session']),
+  reader('list-flags', 'flags', 'GET', '/flags', 'Lists feature flags from Redis', ['flags']),
+  reader('get-flag', 'flags', 'GET', '/flags/{name}', 'Reads one feature flag from Redis', ['flags']),
+  reader('get-leaderboard', 'leaderboards', 'GET', '/leaderboards/{board}', 'Reads the top of a leaderboard from Redis', ['leaderboard']),
+  reader('get-user-activity', 'activity', 'GET', '/users/{userId}/activity', 'Reads a user\'s page views from Redis', ['activity', 'activity-day']),
+  projection('project-orders', 'orders', 'orders', 'Projects order lifecycle events into per-order step hashes', ['order']),
+  reader('get-order', 'orders', 'GET', '/orders/{orderId}', 'Reads an order\'s status and steps from Redis', ['order']),
   {
     name: 'start-order-workflow',
     description: 'Starts the order saga on RabbitMQ for each order.placed',
-    kafka: { topic: 'orders', batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    kafka: { topics: ['orders'], batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
     produces: ['dead-letters'],
     publishes: ['payment.authorize'],
     redis: { reads: ['idem'], writes: ['idem'] },
@@ -121,6 +127,16 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
   workflowStep('reserve-inventory', 'Reserves the items of a paid order', ['shipment.schedule', 'payment.refund']),
   workflowStep('schedule-shipment', 'Schedules the shipment of a reserved order', []),
   workflowStep('refund-payment', 'Refunds the payment of an order that cannot be fulfilled (compensation)', []),
+  {
+    name: 'archive-events',
+    description: 'Audit sink: archives every record of every topic, untouched, to S3 (a local folder locally)',
+    kafka: { topics: Object.keys(TOPICS) as TopicName[], batchSize: 1_000, maximumBatchingWindow: 1, startingPosition: 'TRIM_HORIZON' },
+    produces: [],
+    publishes: [],
+    redis: { reads: [], writes: [] },
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
   {
     name: 'declare-workflow-topology',
     description: 'Deploy-time custom resource: declares the workflow exchanges and queues on Amazon MQ',

@@ -21,12 +21,7 @@ export async function currentGeneration(redis: Redis, namespace: string, project
   return Number.isInteger(generation) && generation >= 0 ? generation : 0;
 }
 
-/**
- * The keys of a projection's current generation, or of the generation a replay process builds
- * (TRIPLANE_REPLAY_GENERATION), which must not follow the pointer until it has caught up.
- */
+/** The keys of a projection's current generation: one GET per batch or request, so a switch is seen at once. */
 export async function projectionKeys(redis: Redis, namespace: string, projection: ProjectionName): Promise<RedisKeys> {
-  const forced = process.env.TRIPLANE_REPLAY_GENERATION;
-  const generation = forced !== undefined && forced !== '' ? Number(forced) : await currentGeneration(redis, namespace, projection);
-  return redisKeys(generationNamespace(namespace, generation));
+  return redisKeys(generationNamespace(namespace, await currentGeneration(redis, namespace, projection)));
 }

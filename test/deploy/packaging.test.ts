@@ -25,15 +25,15 @@ describe('serverless package (osls, offline)', () => {
   const mappingOf = (name: string) => ofType('AWS::Lambda::EventSourceMapping').find((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(name)));
 
   it('should hold one event source mapping per MSK- or Amazon MQ-triggered function and no other', () => {
-    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(FUNCTIONS.filter((fn) => fn.kafka || fn.rabbitmq).length);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(FUNCTIONS.reduce((n, fn) => n + (fn.kafka?.topics.length ?? 0) + (fn.rabbitmq ? 1 : 0), 0));
   });
 
   it('should give each MSK-triggered function its topic, batch size and starting position', () => {
-    for (const fn of FUNCTIONS.filter((f) => f.kafka !== undefined)) {
+    for (const fn of FUNCTIONS.filter((f) => f.kafka?.topics.length === 1)) {
       const mapping = mappingOf(fn.name);
       expect(mapping?.Properties).toMatchObject({
         EventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/triplane/0b4d-1',
-        Topics: [fn.kafka?.topic],
+        Topics: fn.kafka?.topics,
         BatchSize: fn.kafka?.batchSize,
         StartingPosition: fn.kafka?.startingPosition,
         AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `triplane-${fn.name}` },

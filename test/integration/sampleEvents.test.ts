@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 describe('sample events', () => {
-  it.each(FUNCTIONS.filter((fn) => fn.kafka || fn.rabbitmq).map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
+  it('should archive the sample records of archive-events into one object', async () => {
+    expect(await handlerOf('archive-events')(sample('archive-events'), lambdaContextOf('archive-events'))).toEqual({ objects: 1, records: 2 });
+  });
+
+  it.each(FUNCTIONS.filter((fn) => (fn.kafka || fn.rabbitmq) && fn.name !== 'archive-events').map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
     const summary = await handlerOf(name)(sample(name), lambdaContextOf(name));
     expect(summary).toMatchObject({ deadLettered: 0 });
     expect(summary.received).toBeGreaterThan(0);

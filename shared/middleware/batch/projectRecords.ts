@@ -1,8 +1,8 @@
 import type { Envelope } from '../../envelope/envelope';
 import type { RedisOp } from '../../state/RedisOp';
 import { redisClient } from '../../clients/redisClient';
-import { projectionKeys, type ProjectionName } from '../../state/projectionKeys';
-import { redisNamespace, type RedisKeys } from '../../state/redisKeys';
+import { generationNamespace, projectionKeys, type ProjectionName } from '../../state/projectionKeys';
+import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
 import { kafkaBatchHandler } from './kafkaBatchHandler';
 import type { RecordBatch } from './RecordBatch';
 
@@ -26,16 +26,25 @@ export function projectRecords<T>(project: Projection) {
   };
 }
 
+/** What a projection function is: who consumes (idempotency scope), which projection, and how it projects. */
+export interface ProjectionSpec {
+  consumer: string;
+  projection: ProjectionName;
+  build: (keys: RedisKeys) => Projection;
+}
+
 /**
  * The whole handler of a projection function: `build` receives the Redis keys of the projection's
- * current generation (resolved once per batch) and returns the projection.
- * @example export const handler = projectionHandler('project-flags', 'flags', projectFlags);
+ * current generation (resolved once per batch) and returns the projection. A replay passes the
+ * generation it builds instead, so it never follows the pointer before it has caught up.
+ * @example export const handler = projectionHandler({ consumer: 'project-flags', projection: 'flags', build: projectFlags });
  */
-export function projectionHandler(consumer: string, projection: ProjectionName, build: (keys: RedisKeys) => Projection) {
+export function projectionHandler(spec: ProjectionSpec, generation?: number) {
   const namespace = redisNamespace();
+  const fixed = generation === undefined ? undefined : redisKeys(generationNamespace(namespace, generation));
   return kafkaBatchHandler(
-    consumer,
-    (batch) => projectRecords(build(batch.keys))(batch),
-    () => projectionKeys(redisClient(), namespace, projection),
+    spec.consumer,
+    (batch) => projectRecords(spec.build(batch.keys))(batch),
+    fixed === undefined ? () => projectionKeys(redisClient(), namespace, spec.projection) : () => Promise.resolve(fixed),
   );
 }

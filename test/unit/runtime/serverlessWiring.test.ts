@@ -15,7 +15,9 @@ describe('serverless.yml and the routing manifest', () => {
   it('should give the local runtime one function per manifest entry, each with its one route', () => {
     const wiring = readServerlessWiring(root);
     expect(wiring.functions.map((f) => f.key)).toEqual(FUNCTIONS.map((f) => functionKey(f.name)));
-    for (const fn of wiring.functions) expect(fn.http.length + fn.msk.length + fn.rabbitmq.length).toBe(fn.key === 'declareWorkflowTopology' ? 0 : 1);
+    // One route each; the audit sink's one route is "every topic", so it has a mapping per topic.
+    const routes = (key: string) => (key === 'declareWorkflowTopology' ? 0 : key === 'archiveEvents' ? Object.keys(TOPICS).length : 1);
+    for (const fn of wiring.functions) expect(fn.http.length + fn.msk.length + fn.rabbitmq.length).toBe(routes(fn.key));
     expect(wiring.functions.find((f) => f.key === 'authorizePayment')?.rabbitmq[0]).toMatchObject({ queue: 'payment.authorize', batchSize: 50 });
     expect(wiring.functions.find((f) => f.key === 'projectSessions')?.msk[0]).toMatchObject({ topic: 'sessions', batchSize: 500, consumerGroupId: 'triplane-project-sessions' });
   });

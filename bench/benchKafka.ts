@@ -1,0 +1,64 @@
+import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { KafkaMockControl, readKafkaMockState } from '../local/kafka-mock/kafkaMockControl';
+import { kafkaMockStateFile } from '../local/services/localPaths';
+import { kafkaBrokers } from './benchEnvironment';
+
+/** A kafkajs client for the baselines and for filling topics: plain, as a user of kafkajs would make it. */
+export const benchKafka = (clientId: string): Kafka => new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
+
+/**
+ * A topic of the benchmark's own, made through the daemon's control port (the mock cannot CreateTopics;
+ * auto-created topics get 4 partitions). A fresh topic per run holds exactly the records produced for
+ * it: the shared `scores` topic also holds every earlier run's records and whatever the tests wrote, and
+ * a fresh consumer group reading from the beginning would consume all of those too.
+ */
+export async function createBenchTopic(name: string, partitions = 12): Promise<void> {
+  const state = await readKafkaMockState(kafkaMockStateFile('test'));
+  await new KafkaMockControl(state.control).createTopic(name, partitions);
+}
+
+/** A producer as triplane's (murmur2 partitioner, not idempotent against the mock), connected. */
+export async function benchProducer(clientId: string): Promise<Producer> {
+  const producer = benchKafka(clientId).producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  await producer.connect();
+  return producer;
+}
+
+/** Writes messages with acks=all in batches, a few in flight, and resolves once Kafka has all of them. */
+export async function produceAll(producer: Producer, topic: string, messages: readonly Message[], batchSize = 1_000, inFlight = 4): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < messages.length) {
+      const batch = messages.slice(next, next + batchSize);
+      next += batchSize;
+      await producer.send({ topic, acks: -1, messages: batch });
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}
+
+/**
+ * Records not yet committed by each group, summed over the topic's partitions. Used to wait until a
+ * freshly started runtime has caught up with what the topics already hold before anything is timed
+ * (fetchTopicOffsets and fetchOffsets work on the mock; describeGroups does not).
+ */
+export async function consumerLag(groups: ReadonlyArray<{ groupId: string; topic: string }>): Promise<number> {
+  const admin = benchKafka('tpbench-lag').admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const ends = new Map<string, Array<{ partition: number; high: string; low: string }>>();
+    for (const { groupId, topic } of groups) {
+      if (!ends.has(topic)) ends.set(topic, await admin.fetchTopicOffsets(topic));
+      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const byPartition = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const end of ends.get(topic) ?? []) {
+        const done = byPartition.get(end.partition) ?? -1;
+        lag += Number(end.high) - Math.max(done, Number(end.low));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

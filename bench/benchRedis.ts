@@ -1,0 +1,30 @@
+import { Redis } from 'ioredis';
+import { BENCH_NAMESPACE } from './benchEnvironment';
+
+/**
+ * A Redis connection for the baselines and the watchers, with the same options as triplane's own
+ * client (auto-pipelining on): a baseline with other client settings would measure the settings, not
+ * triplane's code.
+ */
+export const benchRedis = (db = 0): Redis =>
+  new Redis(`${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${db}`, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+
+/** Removes every key of the benchmarks' namespace (SCAN, never KEYS: Redis stays responsive meanwhile). */
+export async function deleteBenchKeys(redis: Redis, pattern = `${BENCH_NAMESPACE}:*`): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2_000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+/** Deletes known keys in chunks: faster than a SCAN when the benchmark knows exactly what it wrote. */
+export async function deleteKeys(redis: Redis, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 5_000) {
+    const chunk = keys.slice(i, i + 5_000);
+    if (chunk.length > 0) await redis.unlink(...chunk);
+  }
+}

@@ -1,0 +1,34 @@
+import { readServerlessWiring, type LocalFunction } from '../local/runtime/serverlessFunctions';
+import { PROJECT_ROOT } from '../local/services/localPaths';
+
+/** One id per benchmark process: topics, consumer groups, boards and queues of a run never meet another run's. */
+export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A function as serverless.yml declares it: the benchmarks run what deploys, with its batch sizes. */
+export function wiredFunction(key: string): LocalFunction {
+  const fn = readServerlessWiring(PROJECT_ROOT).functions.find((f) => f.key === key);
+  if (fn === undefined) throw new Error(`serverless.yml has no function ${key}`);
+  return fn;
+}
+
+/** Resolves when `check` holds, polling every `everyMs`; rejects with `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 20): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** A promise with its resolve and reject at hand, for "resolve when the last record is applied". */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

@@ -1,0 +1,63 @@
+import { Kafka, logLevel } from 'kafkajs';
+import type { ArchiveStore } from '../../shared/archive/ArchiveStore';
+import { checkArchivedPartition, type PartitionCheck } from '../../shared/archive/checkArchivedPartition';
+import { partitionPrefix } from '../../shared/archive/archiveObjectName';
+import { FUNCTIONS } from '../../shared/routes/manifest';
+import { consumerGroupOf } from '../wiring/renderServerlessConfig';
+
+export interface ArchiveReport {
+  ok: boolean;
+  partitions: Array<{ topic: string; partition: number } & PartitionCheck>;
+}
+
+const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
+
+/**
+ * Proves the archive complete: for every topic partition the sink reads, reads Kafka's low watermark
+ * and the sink's committed offset, reads every archived object of the partition, and checks that each
+ * offset in between is archived exactly once. `ok` is false when any partition has a gap.
+ */
+export async function verifyArchive(options: { brokers: string[]; store: ArchiveStore; groupSuffix?: string }): Promise<ArchiveReport> {
+  if (ARCHIVER?.kafka === undefined) throw new Error('the routing manifest has no archive-events function');
+  const kafka = new Kafka({ clientId: 'triplane-archive-verify', brokers: options.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const partitions: ArchiveReport['partitions'] = [];
+  try {
+    for (const topic of ARCHIVER.kafka.topics) {
+      const watermarks = await admin.fetchTopicOffsets(topic);
+      const groupId = `${consumerGroupOf(ARCHIVER, topic)}${options.groupSuffix ?? ''}`;
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const { partition, low } of watermarks) {
+        const position = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+        const names = await options.store.list(partitionPrefix(topic, partition));
+        const objects = await Promise.all(
+          names.map(async (name) => ({
+            name,
+            offsets: ((await options.store.get(name)) ?? '')
+              .split('\n')
+              .filter((line) => line.trim() !== '')
+              .map((line) => Number((JSON.parse(line) as { offset: number }).offset)),
+          })),
+        );
+        partitions.push({ topic, partition, ...checkArchivedPartition(Number(low), position, objects) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return { ok: partitions.every((p) => p.gaps.length === 0), partitions };
+}
+
+export function formatArchiveReport(report: ArchiveReport, location: string): string {
+  const lines = [`archive ${location}: ${report.ok ? 'COMPLETE' : 'GAPS FOUND'}`];
+  for (const p of report.partitions) {
+    if (p.to <= p.from && p.archived === 0) continue;
+    const problems = [
+      ...p.gaps.map((g) => `gap ${g.from}-${g.to}`),
+      ...(p.duplicates.length > 0 ? [`${p.duplicates.length} duplicate offsets (first ${p.duplicates[0]?.offset})`] : []),
+    ];
+    lines.push(`  ${`${p.topic}-${p.partition}`.padEnd(18)} offsets ${p.from}..${p.to - 1}  archived ${p.archived}  ${problems.length > 0 ? problems.join(', ') : 'ok'}`);
+  }
+  return lines.join('\n');
+}
