@@ -37,6 +37,12 @@ export interface FunctionRoute {
   rabbitmq?: RabbitMqSubscription;
   /** The projection it writes (MSK projections) or reads (HTTP read routes). */
   projection?: ProjectionName;
+  /**
+   * Why an event-source function may go without the batch guards (idempotency, hop guard): only the
+   * audit sink, which publishes nothing and is idempotent by its object names. The doctor holds every
+   * other one to the guards.
+   */
+  guardExemption?: string;
   /** Runs at deploy time as a CloudFormation custom resource instead of on an event. */
   deployHook?: 'workflow-topology';
   produces: TopicName[];
@@ -131,6 +137,7 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     name: 'archive-events',
     description: 'Audit sink: archives every record of every topic, untouched, to S3 (a local folder locally)',
     kafka: { topics: Object.keys(TOPICS) as TopicName[], batchSize: 1_000, maximumBatchingWindow: 1, startingPosition: 'TRIM_HORIZON' },
+    guardExemption: 'publishes nothing and decodes nothing; a retried batch rewrites the same archive objects',
     produces: [],
     publishes: [],
     redis: { reads: [], writes: [] },

@@ -17,6 +17,32 @@ export function redisKeys(namespace: string) {
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
 
+/**
+ * How each key family stays within rule 2 (Redis holds derived state only): `ttl` keys always get an
+ * expiry when written; `rebuildable` keys have none but are rebuilt exactly by replaying their topic;
+ * `pointer` keys are the generation pointers themselves. The doctor checks writes against this.
+ */
+export const KEY_FAMILIES = {
+  session: 'ttl',
+  'activity-day': 'ttl',
+  idem: 'ttl',
+  flags: 'rebuildable',
+  leaderboard: 'rebuildable',
+  activity: 'rebuildable',
+  order: 'rebuildable',
+  generation: 'pointer',
+} as const;
+
+export type KeyFamily = keyof typeof KEY_FAMILIES;
+
+/** The family of a key of a namespace (`tp:g3:session:abc` -> `session`), or undefined for a foreign key. */
+export function keyFamilyOf(namespace: string, key: string): KeyFamily | undefined {
+  if (!key.startsWith(`${namespace}:`)) return undefined;
+  const parts = key.slice(namespace.length + 1).split(':');
+  const family = /^g\d+$/.test(parts[0] ?? '') ? parts[1] : parts[0];
+  return family !== undefined && family in KEY_FAMILIES ? (family as KeyFamily) : undefined;
+}
+
 export const DEFAULT_NAMESPACE = 'tp';
 
 export const redisNamespace = (): string => process.env.TRIPLANE_REDIS_NAMESPACE ?? DEFAULT_NAMESPACE;

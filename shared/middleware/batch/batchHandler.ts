@@ -8,6 +8,9 @@ import { deadLetters, type DeadLetterPublisher } from './deadLetters';
 import { hopGuard, hopLimitFromEnv } from './hopGuard';
 import type { BatchContext, RecordBatch } from './RecordBatch';
 
+/** The guards every event-source-triggered handler carries; the doctor reads them off the handler. */
+export const BATCH_GUARDS = ['record-isolation', 'hop-guard', 'dead-letters', 'idempotency'] as const;
+
 export interface BatchSummary {
   received: number;
   processed: number;
@@ -54,7 +57,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
       if (keyspace !== undefined) request.context.batch.keys = await keyspace();
     },
   };
-  return middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
+  const handler = middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
     .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
     .use(options.decode)
     .use(resolveKeyspace)
@@ -65,4 +68,5 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
       await options.work(context.batch, context);
       return summarizeBatch(context.batch);
     });
+  return Object.assign(handler, { triplaneGuards: BATCH_GUARDS });
 }
