@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
@@ -13,7 +13,7 @@ const namespace = redisNamespace();
 export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, 'flags');
   const name = pathId(event, 'name');
-  const stored = await redisClient().hget(keys.flags(), name);
+  const stored = await guardedRedis((redis) => redis.hget(keys.flags(), name));
   if (stored === null) throw new HttpError(404, 'flag not found', { details: { name } });
   return jsonResponse(200, readFlag(name, stored));
 });

@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
@@ -24,7 +24,7 @@ export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, 'leaderboards');
   const board = pathId(event, 'board');
   const limit = parseLimit(event.queryStringParameters?.limit);
-  const flat = await redisClient().zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES');
+  const flat = await guardedRedis((redis) => redis.zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES'));
   const entries = [];
   for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i], points: Number(flat[i + 1]) });
   return jsonResponse(200, { board, entries });

@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
@@ -13,7 +13,7 @@ const namespace = redisNamespace();
 export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, 'orders');
   const orderId = pathId(event, 'orderId');
-  const view = orderView(orderId, await redisClient().hgetall(keys.order(orderId)));
+  const view = orderView(orderId, await guardedRedis((redis) => redis.hgetall(keys.order(orderId))));
   if (view === undefined) throw new HttpError(404, 'order not found', { details: { orderId } });
   return jsonResponse(200, view);
 });

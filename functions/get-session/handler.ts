@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
@@ -13,7 +13,7 @@ export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, 'sessions');
   const sessionId = pathId(event, 'sessionId');
   const key = keys.session(sessionId);
-  const [session, ttl] = await Promise.all([redisClient().hgetall(key), redisClient().ttl(key)]);
+  const [session, ttl] = await guardedRedis((redis) => Promise.all([redis.hgetall(key), redis.ttl(key)]));
   if (session.userId === undefined) throw new HttpError(404, 'session not found (never started, ended or expired)', { details: { sessionId } });
   return jsonResponse(200, {
     sessionId,

@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
@@ -19,10 +19,9 @@ export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, 'activity');
   const userId = pathId(event, 'userId');
   const days = lastDays(new Date(), DAYS_SHOWN);
-  const [summary, daily] = await Promise.all([
-    redisClient().hgetall(keys.activity(userId)),
-    redisClient().mget(days.map((day) => keys.activityDay(userId, day))),
-  ]);
+  const [summary, daily] = await guardedRedis((redis) =>
+    Promise.all([redis.hgetall(keys.activity(userId)), redis.mget(days.map((day) => keys.activityDay(userId, day)))]),
+  );
   if (summary.pageViews === undefined) throw new HttpError(404, 'no activity recorded for this user', { details: { userId } });
   return jsonResponse(200, {
     userId,

@@ -4,6 +4,7 @@ import { readJsonBody } from '../../shared/http/readJsonBody';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { logger } from '../../shared/observability/logger';
 import { publishToKafka } from '../../shared/publishing/publishToKafka';
+import { downstream, isRefused } from '../../shared/resilience/downstream';
 import { parseIngestRequest } from './parseIngestRequest';
 
 /** 500 events of up to a few KB each fit; API Gateway's own hard limit is 10 MB. */
@@ -20,10 +21,13 @@ export const handler = httpHandler(async (event) => {
   try {
     await publishToKafka(envelopes);
   } catch (cause) {
-    logger.error('publish to kafka failed', { error: cause as Error, events: ids.length });
-    throw new HttpError(503, 'Kafka did not confirm the events; retry with the same ids (safe: consumers are idempotent per id)', {
-      details: { retryable: true, ids },
-      headers: { 'retry-after': '1' },
+    // Refused by an open breaker: nothing was sent. Otherwise some events may be stored; either way
+    // the same ids can be sent again safely, because every consumer is idempotent per id.
+    const refused = isRefused(cause);
+    if (!refused) logger.error('publish to kafka failed', { error: cause as Error, events: ids.length });
+    throw new HttpError(503, refused ? 'Kafka is unavailable (circuit open): nothing was accepted; retry later with the same ids' : 'Kafka did not confirm the events; retry with the same ids (safe: consumers are idempotent per id)', {
+      details: refused ? { retryable: true, accepted: [], ids } : { retryable: true, ids },
+      headers: { 'retry-after': String(downstream('kafka').retryAfterSeconds) },
       cause,
     });
   }

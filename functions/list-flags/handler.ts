@@ -1,4 +1,4 @@
-import { redisClient } from '../../shared/clients/redisClient';
+import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { projectionKeys } from '../../shared/state/projectionKeys';
@@ -10,7 +10,7 @@ const namespace = redisNamespace();
 /** GET /flags: every feature flag, by name. */
 export const handler = httpHandler(async () => {
   const keys = await projectionKeys(redisClient(), namespace, 'flags');
-  const stored = await redisClient().hgetall(keys.flags());
+  const stored = await guardedRedis((redis) => redis.hgetall(keys.flags()));
   const flags = Object.keys(stored)
     .sort()
     .map((name) => readFlag(name, stored[name] ?? '{}'));

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { downstream } from '../resilience/downstream';
 
 let client: Redis | undefined;
 
@@ -16,6 +17,11 @@ export function redisClient(): Redis {
     });
   }
   return client;
+}
+
+/** A Redis call behind the Redis breaker, bulkhead and deadline-sized timeout. */
+export function guardedRedis<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
+  return downstream('redis').call(() => fn(redisClient()));
 }
 
 export async function closeRedisClient(): Promise<void> {

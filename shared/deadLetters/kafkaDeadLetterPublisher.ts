@@ -1,4 +1,5 @@
 import { kafkaProducer } from '../clients/kafkaProducer';
+import { downstream } from '../resilience/downstream';
 import type { DeadLetterPublisher } from '../middleware/batch/deadLetters';
 import { DEAD_LETTER_TOPIC } from '../routes/topics';
 import type { KafkaTriggerRecord } from '../triggers/kafka/KafkaTriggerEvent';
@@ -7,7 +8,9 @@ import { toKafkaDeadLetter } from './toKafkaDeadLetter';
 /** Dead letters of Kafka records go to the dead-letter topic, with acks=all before the batch succeeds. */
 export function kafkaDeadLetterPublisher(consumer: string): DeadLetterPublisher<KafkaTriggerRecord> {
   return async (rejected) => {
-    const producer = await kafkaProducer();
-    await producer.send({ topic: DEAD_LETTER_TOPIC, acks: -1, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) });
+    await downstream('kafka').call(async () => {
+      const producer = await kafkaProducer();
+      await producer.send({ topic: DEAD_LETTER_TOPIC, acks: -1, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) });
+    });
   };
 }

@@ -2,6 +2,7 @@ import { kafkaProducer } from '../clients/kafkaProducer';
 import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
+import { downstream } from '../resilience/downstream';
 
 /**
  * Publishes envelopes to their topics (from the event catalog) in one request, acks=all. Resolves only
@@ -18,6 +19,8 @@ export async function publishToKafka(envelopes: ReadonlyArray<Envelope>): Promis
     messages.push(toKafkaMessage(envelope));
     byTopic.set(topic, messages);
   }
-  const producer = await kafkaProducer();
-  await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  await downstream('kafka').call(async () => {
+    const producer = await kafkaProducer();
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  });
 }

@@ -1,5 +1,6 @@
 import type { Options } from 'amqplib';
 import { rabbitMqChannel } from '../clients/rabbitMq';
+import { downstream } from '../resilience/downstream';
 
 export interface OutgoingAmqpMessage {
   exchange: string;
@@ -15,6 +16,10 @@ export interface OutgoingAmqpMessage {
  */
 export async function publishConfirmed(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise<void> {
   if (messages.length === 0) return;
+  await downstream('rabbitmq').call(() => publishAll(messages));
+}
+
+async function publishAll(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise<void> {
   const channel = await rabbitMqChannel();
   const returned: string[] = [];
   const onReturn = (message: { fields: { routingKey: string } }) => returned.push(message.fields.routingKey);

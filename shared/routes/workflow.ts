@@ -16,6 +16,8 @@ export interface WorkflowStepQueue {
   queue: string;
   /** The function that runs the step. */
   functionName: string;
+  /** The outside service it calls: one circuit breaker per provider. */
+  provider: 'payment' | 'inventory' | 'shipping';
   /** Delay before each retry after a transient failure; the length is the number of retries. */
   retryDelaysMs: number[];
   /** Deliveries (crash-redeliveries included) before the broker parks the message. */
@@ -23,20 +25,21 @@ export interface WorkflowStepQueue {
   batchSize: number;
 }
 
-const step = (queue: string, functionName: string): WorkflowStepQueue => ({
+const step = (queue: string, functionName: string, provider: WorkflowStepQueue['provider']): WorkflowStepQueue => ({
   queue,
   functionName,
+  provider,
   retryDelaysMs: [500, 2_000, 8_000],
   deliveryLimit: 5,
   batchSize: 50,
 });
 
 export const WORKFLOW_STEPS: readonly WorkflowStepQueue[] = [
-  step('payment.authorize', 'authorize-payment'),
-  step('inventory.reserve', 'reserve-inventory'),
-  step('shipment.schedule', 'schedule-shipment'),
+  step('payment.authorize', 'authorize-payment', 'payment'),
+  step('inventory.reserve', 'reserve-inventory', 'inventory'),
+  step('shipment.schedule', 'schedule-shipment', 'shipping'),
   // The compensation: undoing a payment when the order cannot be fulfilled.
-  step('payment.refund', 'refund-payment'),
+  step('payment.refund', 'refund-payment', 'payment'),
 ];
 
 export const retryQueueOf = (queue: string, attempt: number): string => `${queue}.retry.${attempt}`;

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { downstream } from '../resilience/downstream';
 import { redisKeys, type RedisKeys } from './redisKeys';
 
 /**
@@ -16,7 +17,7 @@ export const generationPointerKey = (namespace: string, projection: ProjectionNa
 export const generationNamespace = (namespace: string, generation: number): string => `${namespace}:g${generation}`;
 
 export async function currentGeneration(redis: Redis, namespace: string, projection: ProjectionName): Promise<number> {
-  const stored = await redis.get(generationPointerKey(namespace, projection));
+  const stored = await downstream('redis').call(() => redis.get(generationPointerKey(namespace, projection)));
   const generation = Number(stored ?? 0);
   return Number.isInteger(generation) && generation >= 0 ? generation : 0;
 }

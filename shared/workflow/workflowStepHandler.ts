@@ -8,6 +8,8 @@ import { publishConfirmed, type OutgoingAmqpMessage } from '../publishing/publis
 import { retryQueueOf, stepOf, WORKFLOW_EXCHANGE } from '../routes/workflow';
 import { attemptOf, decodeRabbitMqHeaders } from '../triggers/rabbitmq/decodeRabbitMqHeaders';
 import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
+import { downstream, isRefused } from '../resilience/downstream';
+import { retryBudget } from '../resilience/RetryBudget';
 import { nextAfter, type StepOutcome, type StepResult } from './orderSaga';
 
 export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
@@ -18,13 +20,19 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * every next command to RabbitMQ (confirmed), before the batch is acknowledged.
  *
  * A step that throws goes to its next retry queue with the attempt count raised (backoff by delay
- * queues); past its last retry it is parked with the reason. A failure to publish fails the whole
+ * queues); past its last retry it is parked with the reason. While the provider's breaker is open the
+ * provider is not called at all: the command waits in the longest delay queue without using up an
+ * attempt, so nothing is parked for an outage. Past the function's retry budget, retries also take the
+ * longest delay instead of the next one. A failure to publish fails the whole
  * invocation instead: the broker redelivers the batch, and since providers are idempotent per command id
  * and follow-ups have deterministic ids, running it again changes nothing twice.
  */
 export function workflowStepHandler(consumer: string, queue: string, runStep: RunStep) {
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
+  const provider = downstream(step.provider);
+  const budget = retryBudget(consumer);
+  const longestDelay = step.retryDelaysMs.length;
   return rabbitMqBatchHandler(consumer, async (batch) => {
     const outcomes: StepOutcome[] = [];
     const retries: OutgoingAmqpMessage[] = [];
@@ -32,16 +40,25 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
         const command = record.envelope as Envelope<OrderCommand>;
         const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
+        budget.recordRequest();
         try {
-          outcomes.push(nextAfter(command, await runStep(command), source));
+          outcomes.push(nextAfter(command, await provider.call(() => runStep(command)), source));
         } catch (error) {
           const reason = (error as Error).message;
-          if (attempt > step.retryDelaysMs.length) {
+          const refused = isRefused(error);
+          if (!refused && attempt > step.retryDelaysMs.length) {
             batch.rejectAccepted(record, `failed after ${attempt} attempts: ${reason}`);
             return;
           }
-          const { content, options } = toAmqpMessage(command, attempt + 1);
-          retries.push({ exchange: '', routingKey: retryQueueOf(queue, attempt), content, options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } } });
+          const nextAttempt = refused ? attempt : attempt + 1;
+          const delayQueue = refused || !budget.tryRetry() ? longestDelay : attempt;
+          const { content, options } = toAmqpMessage(command, nextAttempt);
+          retries.push({
+            exchange: '',
+            routingKey: retryQueueOf(queue, delayQueue),
+            content,
+            options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } },
+          });
           batch.defer(record);
         }
       }),

@@ -3,6 +3,7 @@ import { redisClient } from '../../clients/redisClient';
 import type { RedisKeys } from '../../state/redisKeys';
 import { batchIdempotency } from '../idempotency/batchIdempotency';
 import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore';
+import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
 import { deadLetters, type DeadLetterPublisher } from './deadLetters';
 import { hopGuard, hopLimitFromEnv } from './hopGuard';
@@ -68,5 +69,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
       await options.work(context.batch, context);
       return summarizeBatch(context.batch);
     });
-  return Object.assign(handler, { triplaneGuards: BATCH_GUARDS });
+  // Clients size their timeouts from the time this invocation has left (shared/resilience).
+  const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
+  return Object.assign(withDeadline, { triplaneGuards: BATCH_GUARDS });
 }

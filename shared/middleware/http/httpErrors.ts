@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import { HttpError } from '../../http/HttpError';
 import { jsonResponse } from '../../http/jsonResponse';
 import { logger } from '../../observability/logger';
+import { isUnavailable } from '../../resilience/downstream';
 
 /**
  * Turns errors into JSON answers. An HttpError keeps its status and reason; anything else is a 500
@@ -14,6 +15,11 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayPr
     const error = request.error;
     if (error instanceof HttpError) {
       request.response = jsonResponse(error.statusCode, { error: error.message, ...error.details }, error.headers);
+      return;
+    }
+    if (isUnavailable(error)) {
+      // A circuit open, a bulkhead full or a call timed out: the request was fine, the backend is not.
+      request.response = jsonResponse(503, { error: 'temporarily unavailable, retry later', retryable: true }, { 'retry-after': '2' });
       return;
     }
     logger.error('unhandled error', { requestId: request.context.awsRequestId, error: error ?? undefined });

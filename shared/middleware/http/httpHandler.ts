@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
 import { apiKeys } from './apiKeys';
 import { httpErrors } from './httpErrors';
@@ -14,7 +15,7 @@ export type HttpWork = (event: APIGatewayProxyEventV2, context: Context) => Prom
  * export const handler = httpHandler(async (event) => jsonResponse(200, { ok: true }));
  */
 export function httpHandler(work: HttpWork) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
     .use(
       invocationLog<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context>({
         summarize: (request) => ({
@@ -26,4 +27,6 @@ export function httpHandler(work: HttpWork) {
     .use(httpErrors())
     .use(apiKeys())
     .handler(work);
+  // Clients size their timeouts from the time this invocation has left (shared/resilience).
+  return (event: APIGatewayProxyEventV2, context: Context) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
 }

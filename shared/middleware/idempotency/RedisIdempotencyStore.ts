@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { downstream } from '../../resilience/downstream';
 import { APPLY_ONCE_LUA } from '../../state/applyOnceScript';
 import type { CommitResult, IdempotencyEntry, IdempotencyStore } from './IdempotencyStore';
 
@@ -24,7 +25,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async findApplied(scope: string, eventIds: string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const marks = await this.redis.mget(eventIds.map((id) => scope + id));
+    const marks = await downstream('redis').call(() => this.redis.mget(eventIds.map((id) => scope + id)));
     const applied = new Set<string>();
     marks.forEach((mark, i) => {
       const id = eventIds[i];
@@ -46,7 +47,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         else args.push('t', '5', op.key, op.field, op.value, String(op.at), op.ttlField);
       }
     }
-    const [flags, errors] = await this.evalApplyOnce(keys, args);
+    const [flags, errors] = await downstream('redis').call(() => this.evalApplyOnce(keys, args));
     entries.forEach((entry, i) => (flags[i] === 1 ? result.applied : result.skipped).push(entry.eventId));
     for (const error of errors) {
       const cut = error.indexOf(':');

@@ -1,0 +1,133 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  CircuitState,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleAll,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { remainingMs } from './invocationDeadline';
+
+export type DownstreamName = 'kafka' | 'redis' | 'rabbitmq' | 'payment' | 'inventory' | 'shipping';
+
+interface DownstreamSettings {
+  /** Longest a call may take, before the invocation's remaining time shortens it further. */
+  timeoutMs: number;
+  /** Consecutive failures that open the breaker. */
+  failures: number;
+  /** How long an open breaker refuses calls before it lets one trial call through (half-open). */
+  halfOpenAfterMs: number;
+  /** Calls in flight, and calls waiting, beyond which a call is refused at once: no unbounded queue. */
+  maxConcurrent: number;
+  maxQueued: number;
+}
+
+const SETTINGS: Record<DownstreamName, DownstreamSettings> = {
+  kafka: { timeoutMs: 5_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
+  redis: { timeoutMs: 1_000, failures: 5, halfOpenAfterMs: 1_000, maxConcurrent: 512, maxQueued: 1_024 },
+  rabbitmq: { timeoutMs: 5_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
+  payment: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
+  inventory: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
+  shipping: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
+};
+
+/** Time kept back from the invocation's remaining time, to answer (or fail the batch) before Lambda kills it. */
+const SAFETY_MARGIN_MS = 250;
+const MIN_TIMEOUT_MS = 20;
+
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
+
+const STATE_NAMES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+export interface DownstreamStatus {
+  name: DownstreamName;
+  state: BreakerState;
+  stateChangedAt: string;
+  calls: number;
+  failures: number;
+  timeouts: number;
+  /** Calls refused without trying: breaker open, or too many already waiting. */
+  refused: number;
+}
+
+/**
+ * One downstream (Kafka, Redis, RabbitMQ, a provider) behind cockatiel's policies: a bulkhead (bounded
+ * concurrency and queue), a circuit breaker (opens after consecutive failures, lets a trial call
+ * through after a pause, closes on its success), and a timeout sized from the invocation's remaining
+ * time. A refused or timed-out call fails at once with the policy's error, which callers turn into a
+ * 503, a failed batch or a retry-queue trip.
+ */
+export class Downstream {
+  readonly name: DownstreamName;
+  private readonly settings: DownstreamSettings;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private changedAt = new Date();
+  private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0 };
+
+  constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name]) {
+    this.name = name;
+    this.settings = settings;
+    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
+    this.bulkhead = bulkhead(settings.maxConcurrent, settings.maxQueued);
+    this.breaker.onStateChange(() => {
+      this.changedAt = new Date();
+    });
+  }
+
+  async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.counts.calls++;
+    const left = remainingMs();
+    const budget = left === undefined ? this.settings.timeoutMs : Math.min(this.settings.timeoutMs, left - SAFETY_MARGIN_MS);
+    const policy = wrap(this.bulkhead, this.breaker, timeout(Math.max(MIN_TIMEOUT_MS, budget), TimeoutStrategy.Aggressive));
+    try {
+      return await policy.execute(({ signal }) => fn(signal));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) this.counts.refused++;
+      else if (error instanceof TaskCancelledError) this.counts.timeouts++;
+      else this.counts.failures++;
+      throw error;
+    }
+  }
+
+  /** Seconds a client should wait before trying again while this downstream is refusing calls. */
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(this.settings.halfOpenAfterMs / 1000));
+  }
+
+  status(): DownstreamStatus {
+    return { name: this.name, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
+  }
+}
+
+const registry = new Map<DownstreamName, Downstream>();
+
+/** The process's one guard per downstream: every call to that system, from any handler, shares its breaker. */
+export function downstream(name: DownstreamName): Downstream {
+  let found = registry.get(name);
+  if (found === undefined) {
+    found = new Downstream(name);
+    registry.set(name, found);
+  }
+  return found;
+}
+
+export const downstreamStatuses = (): DownstreamStatus[] => [...registry.values()].map((d) => d.status());
+
+/** True for a call the policies refused or cut short: the downstream is unavailable, not the request wrong. */
+export const isUnavailable = (error: unknown): boolean =>
+  error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError || error instanceof TaskCancelledError;
+
+export const isRefused = (error: unknown): boolean => error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError;
