@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { KafkaMockControl } from '../../local/kafka-mock/kafkaMockControl';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { downstream } from '../../shared/resilience/downstream';
+import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
+
+/**
+ * Cascading-failure guards on the real servers. Redis here is a private redis-server of this test,
+ * frozen with SIGSTOP (a Redis that stops answering, the worst kind) and thawed with SIGCONT; Kafka
+ * faults come from the mock cluster's request-error injection; provider faults from the sandbox.
+ */
+jest.setTimeout(120_000);
+
+const REDIS_PORT = 6391;
+const run = `${Date.now().toString(36)}${process.pid}`;
+process.env.REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
+process.env.TRIPLANE_REDIS_NAMESPACE = `tpbreak${run}`;
+let redisServer: ChildProcess;
+let runtime: LocalRuntime;
+let redis: Redis;
+const board = `board-${run}`;
+
+const post = (events: unknown[]) =>
+  fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
+  const started = performance.now();
+  while (!(await probe())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now() - started;
+}
+
+const boardTotal = async () => (await redis.zrange(`${process.env.TRIPLANE_REDIS_NAMESPACE}:g0:leaderboard:${board}`, '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
+
+beforeAll(async () => {
+  redisServer = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
+  redis = new Redis(REDIS_PORT, '127.0.0.1', { maxRetriesPerRequest: 50 });
+  await until('private redis', async () => (await redis.ping().catch(() => '')) === 'PONG');
+  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-br-${run}`, log: () => undefined });
+}, 60_000);
+
+afterAll(async () => {
+  redisServer.kill('SIGCONT');
+  await runtime?.stop();
+  await redis?.quit();
+  redisServer.kill('SIGTERM');
+});
+
+describe('when Redis stops answering', () => {
+  it('should open the Redis breaker, answer reads 503 fast, then recover with nothing lost or doubled', async () => {
+    const scores = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ type: 'score.recorded', data: { board, userId: `u${(from + i) % 5}`, points: from + i } }));
+    expect((await post(scores(1, 20))).status).toBe(202);
+    await until('first scores projected', async () => (await boardTotal()) === 210);
+
+    redisServer.kill('SIGSTOP');
+    try {
+      // Reads while Redis hangs: the first ones wait out the Redis timeout, then the breaker opens.
+      const reads = [];
+      for (let i = 0; i < 40; i++) reads.push(await timed(() => fetch(`${runtime.url}/leaderboards/${board}`).then((r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }))));
+      expect(reads.every((r) => r.value.status === 503)).toBe(true);
+      expect(downstream('redis').status().state).toBe('open');
+      const fast = reads.slice(10);
+      expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(100);
+      expect(fast.every((r) => r.value.retryAfter !== null)).toBe(true);
+      expect(downstream('redis').status().refused).toBeGreaterThan(20);
+      // Writes still go to Kafka; their projection fails fast and is retried with offsets uncommitted.
+      expect((await post(scores(21, 20))).status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    } finally {
+      redisServer.kill('SIGCONT');
+    }
+
+    const recoveredIn = await until('reads to recover', async () => (await fetch(`${runtime.url}/leaderboards/${board}`)).status === 200);
+    expect(recoveredIn).toBeLessThan(10_000);
+    // 1 + 2 + ... + 40: every score applied exactly once across the outage.
+    await until('all scores projected once', async () => (await boardTotal()) === 820);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await boardTotal()).toBe(820);
+    expect(downstream('redis').status().state).toBe('closed');
+  });
+});
+
+describe('when Kafka refuses produce requests', () => {
+  it('should open the Kafka breaker and answer ingest 503 at once, then accept again, each event applied once', async () => {
+    const state = JSON.parse(readFileSync(join(__dirname, '..', '..', '.triplane', 'kafka-test.json'), 'utf8')) as { control: string };
+    const control = new KafkaMockControl(state.control);
+    const kafkaBoard = `kboard-${run}`;
+    const event = (i: number) => ({ type: 'score.recorded', id: `k-${run}-${i}`, data: { board: kafkaBoard, userId: 'ann', points: i } });
+    // ApiKey 0 is Produce; 87 (INVALID_RECORD) is not retried by kafkajs, so each send fails at once.
+    await control.pushRequestErrors(0, 87, 10_000);
+    const refused: number[] = [];
+    try {
+      for (let i = 1; i <= 30; i++) {
+        const { value, ms } = await timed(() => post([event(i)]).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> })));
+        expect(value.status).toBe(503);
+        if (i > 10) expect(ms).toBeLessThan(50);
+        refused.push(i);
+      }
+      expect(downstream('kafka').status().state).toBe('open');
+    } finally {
+      await control.clearRequestErrors(0);
+    }
+    // The client retries every refused event with the same id once the breaker lets a trial through.
+    await until('ingest to accept again', async () => (await post([event(1)])).status === 202);
+    for (const i of refused) expect((await post([event(i)])).status).toBe(202);
+    const total = (30 * 31) / 2;
+    await until('retried events projected', async () => {
+      const flat = await redis.zrange(`${process.env.TRIPLANE_REDIS_NAMESPACE}:g0:leaderboard:${kafkaBoard}`, '0', '-1', 'WITHSCORES');
+      return Number(flat[1] ?? 0) === total;
+    });
+    expect(downstream('kafka').status().state).toBe('closed');
+  });
+});
+
+describe('when a provider keeps failing', () => {
+  it('should open its breaker and park commands in the delay queue instead of calling it, then finish every order once', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `brk-${run}-${i}`);
+    for (const id of ids) await injectFailures('shipping', id, 2);
+    const response = await post(ids.map((orderId) => ({ type: 'order.placed', data: { orderId, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } })));
+    expect(response.status).toBe(202);
+    await until('shipping breaker to open', async () => downstream('shipping').status().state !== 'closed', 30_000);
+    await until('every order completed', async () => {
+      const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`).then((r) => r.json() as Promise<{ status?: string }>)));
+      return views.every((v) => v.status === 'completed');
+    }, 90_000);
+    for (const id of ids) {
+      expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+      expect(await actionCount('payment', 'charges', id)).toBe(1);
+    }
+    expect(downstream('shipping').status().refused).toBeGreaterThan(0);
+  });
+});
