@@ -18,7 +18,7 @@ export interface ArchiveSummary {
  * the same object), and the hop guard has nothing to guard: this function publishes nothing.
  */
 export const handler = middy<KafkaTriggerEvent, ArchiveSummary, Error, Context>()
-  .use(invocationLog<KafkaTriggerEvent, ArchiveSummary, Context>())
+  .use(invocationLog<KafkaTriggerEvent, ArchiveSummary, Context>({ summarize: (request) => ({ received: request.response?.records ?? 0, objects: request.response?.objects ?? 0 }) }))
   .handler(async (event) => {
     const store = configuredArchive();
     const batches = Object.values(event.records ?? {}).filter((records) => records.length > 0);

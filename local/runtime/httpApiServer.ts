@@ -24,9 +24,12 @@ export async function startHttpApiServer(
   routes: Array<{ method: string; path: string; target: HttpRouteTarget }>,
   port: number,
   onError: (functionName: string, error: unknown) => void,
+  /** Pages of the runtime itself (the ops view), answered before the functions' routes. */
+  ownRoutes?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean,
 ): Promise<{ server: Server; url: string }> {
   const compiled = compileRoutes(routes);
   const server = createServer((req, res) => {
+    if (ownRoutes?.(req, res) === true) return;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {

@@ -16,5 +16,7 @@ export function applyLocalEnvironment(wiring: ServerlessWiring, kafka: LocalKafk
   env.KAFKA_IDEMPOTENT ??= kafka.isMock ? 'false' : 'true';
   env.REDIS_URL ??= 'redis://127.0.0.1:6379';
   env.RABBITMQ_URL ??= localRabbitMqUrl();
+  // No CloudWatch here to read embedded metrics: the local ops view (/ops) shows the same figures.
+  env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   if (!env.ARCHIVE_BUCKET) env.TRIPLANE_ARCHIVE_DIR ??= archiveDir();
 }

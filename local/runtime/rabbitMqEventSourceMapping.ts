@@ -1,4 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { countDelivered } from '../../shared/observability/queueTraffic';
 import type { Invoke } from './loadedFunction';
 import { toRabbitMqTriggerEvent } from './rabbitMqTriggerEvent';
 import type { RabbitMqEvent } from './serverlessFunctions';
@@ -47,6 +48,7 @@ export async function startRabbitMqEventSourceMapping(options: RabbitMqMappingOp
       try {
         await invoke(toRabbitMqTriggerEvent(options.eventSourceArn, event.queue, options.vhost, batch));
         failures = 0;
+        countDelivered(event.queue, batch.length);
         options.onInvocation?.({ functionName, records: batch.length, ok: true });
         for (const message of batch) current.ack(message);
       } catch (error) {

@@ -13,6 +13,8 @@ import { startMskEventSourceMapping } from './mskEventSourceMapping';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
+import { startOpsView, type OpsView } from '../ops/opsView';
+import { redisNamespace } from '../../shared/state/redisKeys';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -94,19 +96,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
   const consumers = await Promise.all(mappings.map((start) => start()));
   const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
+  const ops: OpsView = await startOpsView({
+    brokers: kafka.brokers,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    rabbitMqUrl,
+    namespace: redisNamespace(),
+    groupSuffix: options.groupIdSuffix ?? '',
+  });
   let server: Server;
   let url: string;
   try {
     ({ server, url } = await startHttpApiServer(httpRoutes, options.port ?? Number(process.env.PORT ?? 3000), (name, error) =>
       log(`[runtime] ${name} failed: ${(error as Error)?.stack ?? String(error)}`),
+    (req, res) => ops.handle(req, res),
     ));
   } catch (error) {
+    await ops.stop();
     await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
     throw error;
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka ${kafka.isMock ? 'mock cluster' : 'cluster'} at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
-  log(`listening on ${url}`);
+  log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
   return {
     url,
@@ -116,6 +127,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         server.closeAllConnections();
       });
       // Disconnecting waits for the batch in flight, so no invocation is cut in half.
+      await ops.stop();
       await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
       await Promise.all([closeKafkaProducer(), closeRedisClient(), closeRabbitMq(), closeSandboxRedis()]);
     },

@@ -56,6 +56,8 @@ function installMissingPackages(): void {
     ['make', () => has('make')],
     ['pkg-config', () => has('pkg-config')],
   ];
+  // The ops page's browser test drives Debian's Chromium; only the test profile needs it.
+  if (profileFromEnv() === 'test') wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   const missing = wanted.filter(([, present]) => !present()).map(([name]) => name);
   if (missing.length === 0) return;
   log(`installing ${missing.join(' ')} with apt-get`);

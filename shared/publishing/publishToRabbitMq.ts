@@ -1,5 +1,6 @@
 import type { Options } from 'amqplib';
 import { rabbitMqChannel } from '../clients/rabbitMq';
+import { countPublished } from '../observability/queueTraffic';
 import { downstream } from '../resilience/downstream';
 
 export interface OutgoingAmqpMessage {
@@ -17,6 +18,8 @@ export interface OutgoingAmqpMessage {
 export async function publishConfirmed(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise<void> {
   if (messages.length === 0) return;
   await downstream('rabbitmq').call(() => publishAll(messages));
+  // Direct routing: the routing key names the queue (the workflow exchange binds each queue by its name).
+  for (const m of messages) countPublished(m.routingKey);
 }
 
 async function publishAll(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise<void> {

@@ -18,6 +18,7 @@ process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672/triplane-test';
 process.env.TRIPLANE_REDIS_NAMESPACE ??= 'tptest';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Each test file archives into a folder of its own: a runtime started by a test reads the topics from
 // the start with a fresh group, so a shared folder would collect every earlier run's copies.
 process.env.TRIPLANE_ARCHIVE_DIR ??= join(tmpdir(), `triplane-archive-${process.pid}-${Date.now()}`);

@@ -1,0 +1,36 @@
+import type { FunctionRoute } from '../../shared/routes/manifest';
+import { fail, listSome, pass, type CheckResult } from './checkResult';
+import { missingGuards, REQUIRED_GUARDS, type HandlerGuards } from './requiredGuards';
+
+export const HANDLER_GUARDS_CHECK = 'handler guards';
+
+/**
+ * Every function an event source triggers (MSK or Amazon MQ) must be built with the batch guards:
+ * Lambda retries whole batches, so without the idempotency mark a retry applies increments twice, and
+ * without the hop guard a loop never ends. The tags are read off the exported handler, so a handler
+ * hand-rolled around the middleware shows up here. A manifest `guardExemption` passes, with its reason.
+ */
+export function checkHandlerGuards(functions: readonly FunctionRoute[], handlers: ReadonlyMap<string, HandlerGuards>): CheckResult {
+  const triggered = functions.filter((fn) => fn.kafka !== undefined || fn.rabbitmq !== undefined);
+  const exempt = triggered.filter((fn) => fn.guardExemption !== undefined);
+  const problems: string[] = [];
+  for (const fn of triggered) {
+    if (fn.guardExemption !== undefined) continue;
+    const handler = handlers.get(fn.name);
+    if (handler?.loadError !== undefined) problems.push(`${fn.name}: ${handler.loadError}`);
+    else if (handler === undefined) problems.push(`${fn.name}: handler not loaded`);
+    else {
+      const missing = missingGuards(handler);
+      if (missing.length > 0) problems.push(`${fn.name} lacks ${missing.join(' + ')}`);
+    }
+  }
+  if (problems.length > 0) {
+    return fail(
+      HANDLER_GUARDS_CHECK,
+      `${problems.length} of ${triggered.length - exempt.length} event-source handlers unguarded: ${listSome(problems)}`,
+      'export `handler` built with kafkaBatchHandler / rabbitMqBatchHandler / projectionHandler (shared/middleware/batch), or give the function a guardExemption with its reason in shared/routes/manifest.ts',
+    );
+  }
+  const note = exempt.length > 0 ? `; exempt: ${exempt.map((fn) => `${fn.name} (${fn.guardExemption ?? ''})`).join(', ')}` : '';
+  return pass(HANDLER_GUARDS_CHECK, `${triggered.length - exempt.length} event-source handlers carry ${REQUIRED_GUARDS.join(' + ')}${note}`);
+}

@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { connect, type Channel, type ChannelModel } from 'amqplib';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { collectOpsStatus, type OpsStatus } from './collectOpsStatus';
+
+export interface OpsSample {
+  t: number;
+  lag: number;
+  queueDepth: number;
+  redisLatencyMs: number | null;
+}
+
+export interface OpsView {
+  /** Answers /ops, /ops/status and /ops/assets/*; false for any other path. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  latest(): OpsStatus | undefined;
+  stop(): Promise<void>;
+}
+
+const HISTORY = 300;
+const PAGE = join(__dirname, 'opsPage.html');
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'uPlot.iife.min.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript' },
+  'uPlot.min.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css' },
+};
+
+export function summarizeSample(status: OpsStatus): OpsSample {
+  return {
+    t: Date.parse(status.time) / 1000,
+    lag: Array.isArray(status.lag) ? status.lag.reduce((n, l) => n + l.total, 0) : 0,
+    queueDepth: Array.isArray(status.queues) ? status.queues.reduce((n, q) => n + q.depth, 0) : 0,
+    redisLatencyMs: 'latencyMs' in status.redis ? status.redis.latencyMs : null,
+  };
+}
+
+/**
+ * The local ops view: samples every system once a second into a five-minute history, and serves the
+ * page (uPlot chart + tables, updated live) and the same data as JSON. One place to look, instead of
+ * a Kafka lag dashboard, a RabbitMQ one and a Redis one.
+ */
+export async function startOpsView(options: { brokers: string[]; redisUrl: string; rabbitMqUrl: string; namespace: string; groupSuffix: string; intervalMs?: number }): Promise<OpsView> {
+  const admin: Admin = new Kafka({ clientId: 'triplane-ops', brokers: options.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  let amqp: Promise<{ connection: ChannelModel; channel: Channel }> | undefined;
+  const channel = async (): Promise<Channel> => {
+    amqp ??= (async () => {
+      const connection = await connect(options.rabbitMqUrl);
+      connection.on('error', () => undefined);
+      connection.on('close', () => (amqp = undefined));
+      const ch = await connection.createChannel();
+      // checkQueue on a missing queue closes the channel: reopen on the next sample.
+      ch.on('error', () => (amqp = undefined));
+      ch.on('close', () => (amqp = undefined));
+      return { connection, channel: ch };
+    })().catch((error: unknown) => {
+      amqp = undefined;
+      throw error;
+    });
+    return (await amqp).channel;
+  };
+
+  const history: OpsSample[] = [];
+  let latest: OpsStatus | undefined;
+  let sampling: Promise<void> | undefined;
+  const sample = async () => {
+    latest = await collectOpsStatus({ admin, redis, channel, namespace: options.namespace, groupSuffix: options.groupSuffix });
+    history.push(summarizeSample(latest));
+    if (history.length > HISTORY) history.shift();
+  };
+  await sample();
+  const timer = setInterval(() => {
+    sampling ??= sample()
+      .catch(() => undefined)
+      .finally(() => (sampling = undefined));
+  }, options.intervalMs ?? 1_000);
+
+  return {
+    latest: () => latest,
+    handle(req, res) {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path === '/ops' || path === '/ops/') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(readFileSync(PAGE));
+        return true;
+      }
+      if (path === '/ops/status') {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
+        return true;
+      }
+      const asset = path.startsWith('/ops/assets/') ? ASSETS[path.slice('/ops/assets/'.length)] : undefined;
+      if (asset !== undefined) {
+        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
+        return true;
+      }
+      return false;
+    },
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      await admin.disconnect();
+      redis.disconnect();
+      const open = await amqp?.catch(() => undefined);
+      await open?.connection.close().catch(() => undefined);
+    },
+  };
+}
