@@ -56,7 +56,13 @@ describe('ops page', () => {
     // The page refreshes every second; wait until it shows the 10 ingest calls, then compare with the JSON.
     // (A string expression: this file is compiled without the DOM types the browser side would need.)
     await page.waitForFunction(`Number(document.querySelector('#functions tr[data-function="${ingest}"] td:nth-child(2)')?.textContent ?? 0) >= ${before + 10}`, undefined, { timeout: 20_000 });
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The orders start their workflow once start-order-workflow has joined its group and read its backlog.
+    for (let waited = 0; ((await status()).queues.find((q) => q.queue === 'payment.authorize')?.published ?? 0) < 20; waited += 250) {
+      if (waited > 60_000) throw new Error('orders never reached RabbitMQ');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // The page polls every second: two polls later it shows what the JSON shows.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
     const shown = Number(await cellOf(ingest, 1));
     const json = await status();
     expect(shown).toBe(json.functions.find((f) => f.function === ingest)?.invocations);
