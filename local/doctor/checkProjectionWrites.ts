@@ -7,15 +7,27 @@ export const PROJECTION_WRITES_CHECK = 'projection write ttl';
 
 export type KeyFamilyPolicy = 'ttl' | 'rebuildable' | 'pointer';
 
+/** Why the dynamic part of a sample could not run, or ran only in part. */
+export interface SampleProblem {
+  status: Exclude<CheckStatus, 'pass'>;
+  message: string;
+}
+
+/** One sample record and the ops its projection asked for. */
+export interface ProjectedRecord {
+  label: string;
+  ops: readonly RedisOp[];
+}
+
 /** A projection function as the check sees it: what the manifest lets it write, and what it wrote on its samples. */
 export interface ProjectionWriteSample {
   fn: string;
   /** The manifest's `redis.writes` of the function. */
   declaredWrites: readonly string[];
   /** Each sample record's ops, from `projection.build(redisKeys(namespace))`. */
-  records: ReadonlyArray<{ label: string; ops: readonly RedisOp[] }>;
-  /** Why the dynamic part could not run or was partial (no `projection` export, no sample file, an undecodable sample). */
-  problems: ReadonlyArray<{ status: Exclude<CheckStatus, 'pass'>; message: string }>;
+  records: readonly ProjectedRecord[];
+  /** No `projection` export, no sample file, an undecodable sample... */
+  problems: readonly SampleProblem[];
 }
 
 export interface ProjectionWritesInput {
@@ -25,11 +37,6 @@ export interface ProjectionWritesInput {
   samples: readonly ProjectionWriteSample[];
 }
 
-interface Finding {
-  status: Exclude<CheckStatus, 'pass'>;
-  message: string;
-}
-
 /**
  * Rule: a Redis write either expires or belongs to a family a Kafka replay rebuilds. Statically, every
  * family a projection function declares must have a policy in KEY_FAMILIES; dynamically, every key its
@@ -37,8 +44,9 @@ interface Finding {
  * its expiry in the same record's ops (they run in one atomic script, so no window without a TTL).
  */
 export function checkProjectionWrites(input: ProjectionWritesInput): CheckResult {
-  const findings: Finding[] = [];
+  const findings: SampleProblem[] = [];
   let ops = 0;
+  const familyOf = (key: string) => keyFamilyOf(input.namespace, key);
   for (const sample of input.samples) {
     for (const family of sample.declaredWrites) {
       if (!(family in input.keyFamilies)) findings.push({ status: 'fail', message: `${sample.fn} declares family ${family}, which KEY_FAMILIES gives no ttl/rebuildable policy` });
@@ -46,7 +54,6 @@ export function checkProjectionWrites(input: ProjectionWritesInput): CheckResult
     for (const problem of sample.problems) findings.push({ status: problem.status, message: `${sample.fn}: ${problem.message}` });
     for (const record of sample.records) {
       ops += record.ops.length;
-      const familyOf = (key: string) => keyFamilyOf(input.namespace, key);
       for (const { key } of record.ops.flatMap(keyTouchesOf)) {
         const family = familyOf(key);
         if (family === undefined) findings.push({ status: 'fail', message: `${sample.fn} writes ${key} (${record.label}), a key of no declared family` });

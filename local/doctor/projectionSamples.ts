@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { parseEnvelope } from '../../shared/envelope/parseEnvelope';
 import type { ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
 import type { FunctionRoute } from '../../shared/routes/manifest';
-import type { RedisOp } from '../../shared/state/RedisOp';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { decodeKafkaRecord } from '../../shared/triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
-import type { ProjectionWriteSample } from './checkProjectionWrites';
+import type { ProjectedRecord, ProjectionWriteSample, SampleProblem } from './checkProjectionWrites';
 
 /** The namespace the projections are built with: keys come out as `doctor:<family>:...`, nothing touches Redis. */
 export const SAMPLE_NAMESPACE = 'doctor';
@@ -32,32 +31,29 @@ function sampleRecords(file: string): unknown[] {
  * are pure, so their writes can be inspected without Redis.
  */
 export function sampleProjectionWrites(fn: FunctionRoute, projectionExport: unknown, root: string): ProjectionWriteSample {
-  const sample: { fn: string; declaredWrites: readonly string[]; records: Array<{ label: string; ops: RedisOp[] }>; problems: ProjectionWriteSample['problems'][number][] } = {
-    fn: fn.name,
-    declaredWrites: fn.redis.writes,
-    records: [],
-    problems: [],
-  };
+  const records: ProjectedRecord[] = [];
+  const problems: SampleProblem[] = [];
+  const sample: ProjectionWriteSample = { fn: fn.name, declaredWrites: fn.redis.writes, records, problems };
   if (!isProjectionSpec(projectionExport)) {
-    sample.problems.push({ status: 'fail', message: 'handler exports no `projection` {consumer, projection, build}: its writes cannot be checked' });
+    problems.push({ status: 'fail', message: 'handler exports no `projection` {consumer, projection, build}: its writes cannot be checked' });
     return sample;
   }
   if (projectionExport.consumer !== fn.name || projectionExport.projection !== fn.projection) {
-    sample.problems.push({
+    problems.push({
       status: 'fail',
       message: `exports projection ${projectionExport.consumer}/${projectionExport.projection}, the manifest says ${fn.name}/${fn.projection ?? '(none)'}`,
     });
   }
   const file = join(root, 'events', `${fn.name}.json`);
   if (!existsSync(file)) {
-    sample.problems.push({ status: 'warn', message: `no sample event ${file}: only the declared families were checked` });
+    problems.push({ status: 'warn', message: `no sample event ${file}: only the declared families were checked` });
     return sample;
   }
   let raws: unknown[];
   try {
     raws = sampleRecords(file);
   } catch (error) {
-    sample.problems.push({ status: 'warn', message: `events/${fn.name}.json ${(error as Error).message}` });
+    problems.push({ status: 'warn', message: `events/${fn.name}.json ${(error as Error).message}` });
     return sample;
   }
   const project = projectionExport.build(redisKeys(SAMPLE_NAMESPACE));
@@ -67,11 +63,11 @@ export function sampleProjectionWrites(fn: FunctionRoute, projectionExport: unkn
       // A tombstone carries no event: the handler dead-letters it, the projection never sees it.
       if (record.value === null) continue;
       const envelope = parseEnvelope(record.value.toString('utf8'));
-      sample.records.push({ label: `${record.topic}-${record.partition}@${record.offset} ${envelope.type}`, ops: project(envelope) });
+      records.push({ label: `${record.topic}-${record.partition}@${record.offset} ${envelope.type}`, ops: project(envelope) });
     } catch (error) {
-      sample.problems.push({ status: 'warn', message: `a sample record of events/${fn.name}.json cannot be projected: ${(error as Error).message}` });
+      problems.push({ status: 'warn', message: `a sample record of events/${fn.name}.json cannot be projected: ${(error as Error).message}` });
     }
   }
-  if (sample.records.length === 0 && sample.problems.length === 0) sample.problems.push({ status: 'warn', message: `events/${fn.name}.json holds no record to project` });
+  if (records.length === 0 && problems.length === 0) problems.push({ status: 'warn', message: `events/${fn.name}.json holds no record to project` });
   return sample;
 }

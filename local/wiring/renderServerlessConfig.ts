@@ -2,13 +2,15 @@ import { stringify } from 'yaml';
 import { createHash } from 'node:crypto';
 import { FUNCTIONS, functionKey, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
 import { workflowQueues } from '../../shared/routes/workflow';
+import { logicalIdOf } from './logicalIdOf';
+import { monitoringResources } from './renderMonitoring';
 
 export const GENERATED_NOTICE =
   '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +
   '# Deploy: npx serverless deploy --stage STAGE --param="mskClusterArn=..." --param="redisUrl=rediss://..." \\\n' +
   '#   --param="securityGroupId=sg-..." --param="subnetIdA=subnet-..." --param="subnetIdB=subnet-..." \\\n' +
   '#   --param="mqBrokerArn=arn:aws:mq:...:broker:NAME:b-..." --param="mqEndpoint=amqps://b-....mq.REGION.amazonaws.com:5671" \\\n' +
-  '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..."\n';
+  '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..." --param="mqBrokerName=NAME" --param="cacheClusterId=ID"\n';
 
 /**
  * The consumer group of a function's mapping: the same name locally and on MSK, so offsets read the
@@ -49,11 +51,7 @@ function eventsOf(fn: FunctionRoute): unknown[] {
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
 
-/** The CloudFormation logical id the framework gives a function: `getOrder` -> `GetOrderLambdaFunction`. */
-export const logicalIdOf = (name: string): string => {
-  const key = functionKey(name);
-  return `${key.charAt(0).toUpperCase()}${key.slice(1)}LambdaFunction`;
-};
+export { logicalIdOf };
 
 /** serverless.yml as an object: Serverless Framework v3 syntax, packaged by osls with serverless-esbuild. */
 export function serverlessConfig(): Record<string, unknown> {
@@ -118,6 +116,7 @@ export function serverlessConfig(): Record<string, unknown> {
             TopologyVersion: topologyVersion(),
           },
         },
+        ...monitoringResources(),
       },
     },
     functions: Object.fromEntries(

@@ -57,6 +57,19 @@ describe('serverless package (osls, offline)', () => {
     expect(topology?.Properties).toMatchObject({ ServiceToken: { 'Fn::GetAtt': [logicalIdOf('declare-workflow-topology'), 'Arn'] }, TopologyVersion: expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
+  it('should define one dashboard and alarms for lag, queue depth, parking lots, cache memory and evictions, and function errors', () => {
+    const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    for (const metric of ['OffsetLag', 'MessageCount', 'Evictions', 'DatabaseMemoryUsagePercentage', 'Errors', 'DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered']) expect(body).toContain(metric);
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => f.kafka).length);
+    expect(named('Errors')).toHaveLength(FUNCTIONS.length);
+    expect(named('MessageCount').filter((a) => JSON.stringify(a.Dimensions).includes('parking-lot'))).toHaveLength(4);
+    expect(named('Evictions')).toHaveLength(1);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
+  });
+
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
     for (const fn of FUNCTIONS.filter((f) => f.http)) expect(routes).toContain(`${fn.http?.method} ${fn.http?.path}`);
