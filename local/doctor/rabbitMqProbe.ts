@@ -7,8 +7,8 @@ const run = promisify(execFile);
 /** rabbitmqctl's own wait for the node, in seconds; the process gets a little longer before it is killed. */
 const RABBITMQCTL_TIMEOUT_SECONDS = 15;
 
-/** The first line of rabbitmqctl's long diagnostics (the rest is advice about Erlang cookies and epmd). */
-const firstLine = (text: string) => text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
+/** The first sentence of rabbitmqctl's long diagnostics (the rest is advice about Erlang cookies and epmd). */
+const firstLine = (text: string) => (text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '').replace(/\. Please see .*$/, '.');
 
 /**
  * Every queue of the vhost with its durability, arguments and depth. rabbitmqctl rather than AMQP:

@@ -8,10 +8,15 @@ import type { SampledKey } from './checkRedisKeyFamilies';
  */
 export async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  // Errors surface through the failed command or connect; the event would only print them twice.
-  redis.on('error', () => undefined);
+  // The event carries the real cause (ECONNREFUSED...); connect() itself only says the connection closed.
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause = error;
+  });
   try {
-    await redis.connect();
+    await redis.connect().catch((error: unknown) => {
+      throw cause ?? error;
+    });
     return await use(redis);
   } finally {
     redis.disconnect();
