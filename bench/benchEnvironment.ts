@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { kafkaMockStateFile } from '../local/services/localPaths';
 
 /**
@@ -10,7 +12,10 @@ import { kafkaMockStateFile } from '../local/services/localPaths';
  * - the tests' Kafka mock daemon and RabbitMQ virtual host (TRIPLANE_PROFILE=test), which `npm run bench`
  *   starts first;
  * - no idempotent producer (the mock reports controller id 0, so kafkajs' idempotent init fails);
- * - log level ERROR: one JSON line per invocation would otherwise cost more than the work measured.
+ * - log level ERROR and no embedded metrics: one JSON line (and one EMF blob) per invocation on stdout
+ *   would otherwise cost more than the work measured;
+ * - an audit archive folder of the run's own (archive-events copies every topic it reads), removed at
+ *   the end, so the benchmarks never fill the tests' or a running system's archive.
  */
 export const BENCH_NAMESPACE = 'tpbench';
 export const BENCH_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672/triplane-test';
@@ -20,6 +25,9 @@ process.env.TRIPLANE_REDIS_NAMESPACE = BENCH_NAMESPACE;
 process.env.KAFKA_IDEMPOTENT = 'false';
 process.env.RABBITMQ_URL = BENCH_RABBITMQ_URL;
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+export const BENCH_ARCHIVE_DIR = join(tmpdir(), `tpbench-archive-${process.pid}-${Date.now()}`);
+process.env.TRIPLANE_ARCHIVE_DIR = BENCH_ARCHIVE_DIR;
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 refreshKafkaBrokers();
 

@@ -48,12 +48,14 @@ export const defaultDoctorOptions = (): DoctorOptions => ({
 
 const eventSourced = (fn: FunctionRoute) => fn.kafka !== undefined || fn.rabbitmq !== undefined;
 
-/** A service's checks, or the same checks as unreachable when the service (or its probe) fails. */
-async function probe(names: readonly string[], service: string, timeoutMs: number, work: () => Promise<CheckResult[]>): Promise<CheckResult[]> {
+type TwoChecks = [CheckResult, CheckResult];
+
+/** A service's two checks, or both as unreachable when the service (or its probe) fails or hangs. */
+async function probe(names: readonly [string, string], service: string, timeoutMs: number, work: () => Promise<TwoChecks>): Promise<TwoChecks> {
   try {
     return await withDeadline(work(), timeoutMs, service);
   } catch (error) {
-    return names.map((name) => unreachable(name, service, error));
+    return [unreachable(names[0], service, error), unreachable(names[1], service, error)];
   }
 }
 
@@ -71,7 +73,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = workflowQueues().flatMap((q) => (q.bindTo?.exchange === WORKFLOW_EXCHANGE ? [{ routingKey: q.bindTo.routingKey, queue: q.queue }] : []));
 
-  const [redis, kafka, rabbitMq] = await Promise.all([
+  const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag], [queueDeclarations, queueDepths]] = await Promise.all([
     probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
       withRedis(options.redisUrl, async (client) => {
         const memory = await readMemoryConfig(client).then(checkRedisMemoryPolicy, (error: unknown) =>
@@ -94,9 +96,6 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
       return [checkWorkflowQueues({ vhost: options.vhost, expected: workflowQueues(), observed: queues, parkingLots }), checkQueueDepths(queues, parkingLots)];
     }),
   ]);
-  const [memoryPolicy, keyFamilies] = redis;
-  const [kafkaPartitions, consumerLag] = kafka;
-  const [queueDeclarations, queueDepths] = rabbitMq;
 
   return [
     memoryPolicy,
@@ -113,5 +112,5 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     consumerLag,
     checkRouteCycles(FUNCTIONS, bindings, guards),
     checkHandlerGuards(FUNCTIONS, guards),
-  ].filter((result): result is CheckResult => result !== undefined);
+  ];
 }

@@ -2,7 +2,9 @@ import { startLocalRuntime } from './startLocalRuntime';
 
 /** `npm start`: runs the whole system until Ctrl-C, then stops cleanly (batches in flight finish). */
 async function main(): Promise<void> {
-  const runtime = await startLocalRuntime();
+  // TRIPLANE_GROUP_SUFFIX gives every consumer group a suffix: a run that must read its topics from
+  // the start (a fault run, a demo) without the offsets of earlier runs.
+  const runtime = await startLocalRuntime({ groupIdSuffix: process.env.TRIPLANE_GROUP_SUFFIX });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
