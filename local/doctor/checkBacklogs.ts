@@ -21,11 +21,11 @@ export function checkQueueDepths(queues: readonly BrokerQueue[], parkingLots: re
     const deepest = Math.max(0, ...queues.map((q) => q.messages ?? 0));
     return pass(QUEUE_DEPTH_CHECK, `${queues.length} queues, deepest holds ${count(deepest)} (< ${count(threshold)}), parking lots empty`);
   }
-  return warn(
-    QUEUE_DEPTH_CHECK,
-    findings.join('; '),
-    'deep queue: check its step function runs and its provider answers (breaker open?); parked messages: read their x-last-error / reason headers, fix the cause, then move them back to the step queue (shovel) or drop them',
-  );
+  const fixes = [
+    ...(deep.length > 0 ? ['check the deep queue\'s step function runs and its provider answers (breaker open?)'] : []),
+    ...(parked.length > 0 ? ['read the parked messages\' x-triplane-reason (or x-death) headers, fix the cause, then move them back to the step queue (shovel) or drop them'] : []),
+  ];
+  return warn(QUEUE_DEPTH_CHECK, findings.join('; '), fixes.join('; '));
 }
 
 export interface GroupLag {

@@ -48,18 +48,16 @@ export async function clusterTopicPartitions(admin: Admin): Promise<TopicPartiti
  */
 export async function functionLags(admin: Admin, functions: readonly FunctionRoute[], groupSuffix: string): Promise<{ lags: GroupLag[]; unmeasured: UnmeasuredLag[] }> {
   const pairs = functions.flatMap((fn) => (fn.kafka?.topics ?? []).map((topic) => ({ fn: fn.name, topic, group: `${consumerGroupOf(fn, topic)}${groupSuffix}` })));
-  const measured: Array<(typeof pairs)[number] & ({ lag: number } | { reason: string })> = [];
+  const lags: GroupLag[] = [];
+  const unmeasured: UnmeasuredLag[] = [];
   // One pair at a time: kafkajs' fetchTopicOffsets, run concurrently for several topics on one admin,
   // sometimes fails inside kafkajs ("Cannot destructure property 'partitions' of 'high.pop(...)'").
   for (const pair of pairs) {
     try {
-      measured.push({ ...pair, lag: (await consumerLag(admin, pair.group, pair.topic)).total });
+      lags.push({ ...pair, lag: (await consumerLag(admin, pair.group, pair.topic)).total });
     } catch (error) {
-      measured.push({ ...pair, reason: (error as Error).message });
+      unmeasured.push({ group: pair.group, topic: pair.topic, reason: (error as Error).message });
     }
   }
-  return {
-    lags: measured.flatMap((m) => ('lag' in m ? [{ fn: m.fn, group: m.group, topic: m.topic, lag: m.lag }] : [])),
-    unmeasured: measured.flatMap((m) => ('reason' in m ? [{ group: m.group, topic: m.topic, reason: m.reason }] : [])),
-  };
+  return { lags, unmeasured };
 }

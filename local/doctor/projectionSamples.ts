@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnvelope } from '../../shared/envelope/parseEnvelope';
-import type { ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
+import type { Projection, ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
 import type { FunctionRoute } from '../../shared/routes/manifest';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { decodeKafkaRecord } from '../../shared/triggers/kafka/decodeKafkaRecord';
@@ -56,7 +56,13 @@ export function sampleProjectionWrites(fn: FunctionRoute, projectionExport: unkn
     problems.push({ status: 'warn', message: `events/${fn.name}.json ${(error as Error).message}` });
     return sample;
   }
-  const project = projectionExport.build(redisKeys(SAMPLE_NAMESPACE));
+  let project: Projection;
+  try {
+    project = projectionExport.build(redisKeys(SAMPLE_NAMESPACE));
+  } catch (error) {
+    problems.push({ status: 'fail', message: `projection.build throws: ${(error as Error).message}` });
+    return sample;
+  }
   for (const raw of raws) {
     try {
       const record = decodeKafkaRecord(raw as KafkaTriggerRecord);

@@ -1,4 +1,5 @@
 import type { FunctionRoute } from '../../shared/routes/manifest';
+import type { QueueDeclaration } from '../../shared/routes/workflow';
 
 /**
  * The route graph: who feeds whom across both brokers. Nodes are `topic:<name>`, `queue:<name>` and
@@ -12,6 +13,10 @@ export interface CommandBinding {
   routingKey: string;
   queue: string;
 }
+
+/** Which queue each command reaches: the queues bound to the workflow exchange, by routing key. */
+export const commandBindingsOf = (declarations: readonly QueueDeclaration[], exchange: string): CommandBinding[] =>
+  declarations.flatMap((q) => (q.bindTo?.exchange === exchange ? [{ routingKey: q.bindTo.routingKey, queue: q.queue }] : []));
 
 export const fnNode = (name: string): string => `fn:${name}`;
 export const isFnNode = (node: string): boolean => node.startsWith('fn:');

@@ -18,10 +18,11 @@ import { sampleProjectionWrites, SAMPLE_NAMESPACE } from './projectionSamples';
 import { listBrokerQueues } from './rabbitMqProbe';
 import { readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
 import type { HandlerGuards } from './requiredGuards';
+import { commandBindingsOf } from './routeGraph';
 import { withDeadline } from './withDeadline';
 
 export interface DoctorOptions {
-  /** Suffix of the consumer groups to measure lag on (the local runtime's groupIdSuffix). */
+  /** Suffix of the consumer groups to measure lag on (the local runtime's groupIdSuffix, TRIPLANE_GROUP_SUFFIX for `npm start`). */
   groupSuffix: string;
   redisUrl: string;
   /** Redis key namespace to scan (TRIPLANE_REDIS_NAMESPACE). */
@@ -37,7 +38,7 @@ export interface DoctorOptions {
 }
 
 export const defaultDoctorOptions = (): DoctorOptions => ({
-  groupSuffix: '',
+  groupSuffix: process.env.TRIPLANE_GROUP_SUFFIX ?? '',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   namespace: redisNamespace(),
   vhost: rabbitMqVhost(),
@@ -71,7 +72,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const projections = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.kafka !== undefined);
   const parkingLots = WORKFLOW_STEPS.map((s) => parkingLotOf(s.queue));
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
-  const bindings = workflowQueues().flatMap((q) => (q.bindTo?.exchange === WORKFLOW_EXCHANGE ? [{ routingKey: q.bindTo.routingKey, queue: q.queue }] : []));
+  const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
   const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag], [queueDeclarations, queueDepths]] = await Promise.all([
     probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>

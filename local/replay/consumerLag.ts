@@ -2,9 +2,21 @@ import type { Admin } from 'kafkajs';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// kafkajs' admin fails now and then when fetchTopicOffsets runs concurrently on one client ("Cannot
+// destructure property 'partitions' of 'high.pop(...)'"), so calls on one admin take turns.
+const turns = new WeakMap<Admin, Promise<unknown>>();
+
+function inTurn<T>(admin: Admin, fn: () => Promise<T>): Promise<T> {
+  const previous = turns.get(admin) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  turns.set(admin, next.catch(() => undefined));
+  return next;
+}
+
 /** Records the group has not committed yet, per partition and in total (what MSK reports as OffsetLag). */
 export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<{ total: number; partitions: Array<{ partition: number; lag: number }> }> {
-  const [watermarks, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const watermarks = await inTurn(admin, () => admin.fetchTopicOffsets(topic));
+  const [committed] = await inTurn(admin, () => admin.fetchOffsets({ groupId, topics: [topic] }));
   const partitions = watermarks.map(({ partition, high, low }) => {
     const position = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
     return { partition, lag: Math.max(0, Number(high) - Math.max(position, Number(low))) };

@@ -5,6 +5,7 @@ import { TOPICS } from '../../shared/routes/topics';
 import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
 import { connect as connectAmqp } from 'amqplib';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
+import { applyAccessControl } from './applyAccessControl';
 import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
 
 /**
@@ -144,6 +145,9 @@ export async function ensureServices(): Promise<void> {
   const started = performance.now();
   installMissingPackages();
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
+  const namespace = process.env.TRIPLANE_REDIS_NAMESPACE ?? (profileFromEnv() === 'test' ? 'tptest' : 'tp');
+  const access = await applyAccessControl({ namespace, vhost: rabbitMqVhost(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  if (!access.skipped) log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);
   log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${rabbitMqVhost()}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 

@@ -19,7 +19,7 @@ function bytesOrText(field: string, text: string | null | undefined): Buffer | s
  * the original, so the dead letters of one key stay in order.
  */
 export function toKafkaDeadLetter(rejected: RejectedRecord<KafkaTriggerRecord>, consumer: string, now = new Date()): Message {
-  const raw = rejected.source;
+  const raw = rejected.source ?? ({} as KafkaTriggerRecord);
   let headers: Record<string, Buffer | string> = {};
   try {
     headers = { ...decodeKafkaHeaders(raw.headers) };

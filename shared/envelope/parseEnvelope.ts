@@ -13,7 +13,8 @@ const envelopeShape = z.object({
   type: z.string().min(1),
   version: z.number().int().min(1),
   source: z.string(),
-  time: z.string(),
+  // Projections compute expiries from it: a bad time would become EXPIREAT NaN and a key that never expires.
+  time: z.iso.datetime({ offset: true }),
   key: z.string().min(1),
   correlationId: safeId,
   causationId: safeId.nullable(),

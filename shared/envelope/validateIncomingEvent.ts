@@ -15,6 +15,8 @@ const incomingEventShape = z.strictObject({
   data: z.record(z.string(), z.unknown()),
 });
 
+const hasOwnProto = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__');
+
 export type IncomingEventResult =
   | { ok: true; envelope: Envelope<Record<string, unknown>> }
   | { ok: false; errors: FieldError[] };
@@ -30,6 +32,10 @@ export function validateIncomingEvent(input: unknown, base: string, source: stri
   const event = shape.data;
   const at = (field: string) => (base === '' ? field : `${base}.${field}`);
 
+  // z.record drops a "__proto__" key instead of reporting it: refuse it here like any unknown field.
+  if (Object.prototype.hasOwnProperty.call(event.data, '__proto__') || hasOwnProto((input as { data?: unknown }).data)) {
+    return { ok: false, errors: [{ field: at('data.__proto__'), reason: 'unknown field' }] };
+  }
   const spec = specOf(event.type);
   if (spec === undefined) return { ok: false, errors: [{ field: at('type'), reason: `unknown event type ${event.type}` }] };
   if (!spec.acceptedOverHttp) {

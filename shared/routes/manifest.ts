@@ -87,7 +87,8 @@ const reader = (name: string, reads: ProjectionName, method: HttpRoute['method']
   projection: reads,
   produces: [],
   publishes: [],
-  redis: { reads: keys, writes: [] },
+  // Read routes count requests per API key (rate limiting): the one thing they may write.
+  redis: { reads: keys, writes: ['ratelimit'] },
   timeoutSeconds: 6,
   memoryMb: 256,
 });
@@ -104,7 +105,7 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     http: { method: 'POST', path: '/events' },
     produces: (Object.keys(TOPICS) as TopicName[]).filter((topic) => topic !== 'dead-letters'),
     publishes: [],
-    redis: { reads: [], writes: [] },
+    redis: { reads: [], writes: ['ratelimit'] },
     timeoutSeconds: 10,
     memoryMb: 512,
   },

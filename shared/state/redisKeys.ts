@@ -12,6 +12,7 @@ export function redisKeys(namespace: string) {
     activityDay: (userId: string, day: string) => `${namespace}:activity-day:${userId}:${day}`,
     order: (orderId: string) => `${namespace}:order:${orderId}`,
     idempotency: (consumer: string, eventId: string) => `${namespace}:idem:${consumer}:${eventId}`,
+    rateLimit: (keyId: string, window: number) => `${namespace}:ratelimit:${keyId}:${window}`,
   };
 }
 
@@ -26,6 +27,7 @@ export const KEY_FAMILIES = {
   session: 'ttl',
   'activity-day': 'ttl',
   idem: 'ttl',
+  ratelimit: 'ttl',
   flags: 'rebuildable',
   leaderboard: 'rebuildable',
   activity: 'rebuildable',
@@ -45,4 +47,5 @@ export function keyFamilyOf(namespace: string, key: string): KeyFamily | undefin
 
 export const DEFAULT_NAMESPACE = 'tp';
 
-export const redisNamespace = (): string => process.env.TRIPLANE_REDIS_NAMESPACE ?? DEFAULT_NAMESPACE;
+/** The tests' profile has a namespace of its own, so a test never touches what `npm start` serves. */
+export const redisNamespace = (): string => process.env.TRIPLANE_REDIS_NAMESPACE ?? (process.env.TRIPLANE_PROFILE === 'test' ? 'tptest' : DEFAULT_NAMESPACE);

@@ -1,11 +1,11 @@
 import { checkRouteCycles } from '../../local/doctor/checkRouteCycles';
 import type { HandlerGuards } from '../../local/doctor/requiredGuards';
-import { buildRouteGraph, cyclicComponents } from '../../local/doctor/routeGraph';
+import { buildRouteGraph, commandBindingsOf, cyclicComponents } from '../../local/doctor/routeGraph';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
 import { WORKFLOW_EXCHANGE, workflowQueues } from '../../shared/routes/workflow';
 import { BATCH_GUARDS } from '../../shared/middleware/batch/batchHandler';
 
-const bindings = workflowQueues().flatMap((q) => (q.bindTo?.exchange === WORKFLOW_EXCHANGE ? [{ routingKey: q.bindTo.routingKey, queue: q.queue }] : []));
+const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: [...BATCH_GUARDS] }]));
 
 describe('checkRouteCycles', () => {

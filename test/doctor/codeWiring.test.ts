@@ -4,6 +4,7 @@ import { checkRouteCycles } from '../../local/doctor/checkRouteCycles';
 import { loadFunctionModules, type FunctionModule } from '../../local/doctor/functionModules';
 import { sampleProjectionWrites, SAMPLE_NAMESPACE } from '../../local/doctor/projectionSamples';
 import type { HandlerGuards } from '../../local/doctor/requiredGuards';
+import { commandBindingsOf } from '../../local/doctor/routeGraph';
 import { PROJECT_ROOT } from '../../local/services/localPaths';
 import type { Projection } from '../../shared/middleware/batch/projectRecords';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 const projectionFunctions = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.kafka !== undefined);
-const bindings = workflowQueues().flatMap((q) => (q.bindTo?.exchange === WORKFLOW_EXCHANGE ? [{ routingKey: q.bindTo.routingKey, queue: q.queue }] : []));
+const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
 describe('the code\'s own wiring', () => {
   it('should find the batch guards on every event-source handler module', () => {

@@ -12,7 +12,13 @@ import { RecordBatch, type BatchContext } from './RecordBatch';
 export function kafkaRecordBatch(): MiddlewareObj<KafkaTriggerEvent, unknown, Error, BatchContext<KafkaTriggerRecord>> {
   const kafkaRecordBatchBefore = (request: { event: KafkaTriggerEvent; context: BatchContext<KafkaTriggerRecord> }) => {
     const batch = new RecordBatch<KafkaTriggerRecord>();
-    for (const records of Object.values(request.event.records ?? {})) {
+    for (const [key, records] of Object.entries(request.event.records ?? {})) {
+      if (!Array.isArray(records)) {
+        // Not a shape AWS sends; refused as one bad record rather than failing (and retrying) the whole batch.
+        batch.received++;
+        batch.reject({ topic: key, partition: -1, offset: -1, timestamp: 0, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] }, `records of ${key} is not a list`, 'decode');
+        continue;
+      }
       for (const raw of records) {
         batch.received++;
         try {

@@ -2,14 +2,15 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
+import { apiKeyRateLimit } from './apiKeyRateLimit';
 import { apiKeys } from './apiKeys';
 import { httpErrors } from './httpErrors';
 
 export type HttpWork = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /**
- * The handler of an HTTP API (payload 2.0) route: API keys, JSON errors and one log line per request
- * around `work`.
+ * The handler of an HTTP API (payload 2.0) route: API keys, per-key rate limiting, JSON errors and one
+ * log line per request around `work`.
  *
  * @example
  * export const handler = httpHandler(async (event) => jsonResponse(200, { ok: true }));
@@ -26,6 +27,7 @@ export function httpHandler(work: HttpWork) {
     )
     .use(httpErrors())
     .use(apiKeys())
+    .use(apiKeyRateLimit())
     .handler(work);
   // Clients size their timeouts from the time this invocation has left (shared/resilience).
   return (event: APIGatewayProxyEventV2, context: Context) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));

@@ -44,3 +44,9 @@ describe('deriveEnvelope', () => {
     expect(child.id).not.toBe(flagV1.id);
   });
 });
+
+describe('parseEnvelope time', () => {
+  it.each(['', 'yesterday', '2026-13-45'])('should refuse the time %j, which would become an expiry of NaN', (time) => {
+    expect(() => parseEnvelope(JSON.stringify({ ...flagV1, time }))).toThrow(InvalidEventError);
+  });
+});

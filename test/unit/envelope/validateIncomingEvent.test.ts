@@ -35,3 +35,18 @@ describe('validateIncomingEvent', () => {
     expect(result.errors).toContainEqual({ field, reason: expect.stringContaining(reason) });
   });
 });
+
+describe('validateIncomingEvent with hostile keys', () => {
+  it('should refuse a __proto__ key in data instead of dropping it', () => {
+    const result = validateIncomingEvent(JSON.parse('{"type":"page.viewed","data":{"userId":"u","path":"/","__proto__":null}}'), '', 'test');
+    expect(result).toEqual({ ok: false, errors: [{ field: 'data.__proto__', reason: 'unknown field' }] });
+  });
+
+  it('should name each unknown key on its own, quoting keys that are not plain names', () => {
+    const result = validateIncomingEvent({ type: 'page.viewed', data: { userId: 'u', path: '/', 'a.b': 1, extra: 2 } }, 'events[0]', 'test');
+    expect(result.ok || result.errors).toEqual([
+      { field: 'events[0].data["a.b"]', reason: 'unknown field' },
+      { field: 'events[0].data.extra', reason: 'unknown field' },
+    ]);
+  });
+});

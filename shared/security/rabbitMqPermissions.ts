@@ -1,0 +1,31 @@
+import type { FunctionRoute } from '../routes/manifest';
+import { PARKING_LOT_EXCHANGE, WORKFLOW_EXCHANGE, WORKFLOW_STEPS } from '../routes/workflow';
+
+export interface RabbitMqPermissions {
+  user: string;
+  /** Regexes over resource names, as `rabbitmqctl set_permissions` takes them. */
+  configure: string;
+  write: string;
+  read: string;
+}
+
+const exact = (names: string[]) => (names.length === 0 ? '^$' : `^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+
+/**
+ * The RabbitMQ permissions of one function: a step reads only its own queue and writes only to the
+ * workflow exchange (next commands), the default exchange (its own delay queues) and the parking-lot
+ * exchange; the workflow starter only writes to the workflow exchange. Nobody configures: the topology
+ * is declared at deploy time by its own function, with its own user.
+ */
+export function rabbitMqPermissions(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' | 'publishes' | 'deployHook'>): RabbitMqPermissions | undefined {
+  const user = `triplane-${fn.name}`;
+  if (fn.deployHook === 'workflow-topology') return { user, configure: '^triplane\\.', write: '^triplane\\.', read: '^triplane\\.' };
+  const step = WORKFLOW_STEPS.find((s) => s.queue === fn.rabbitmq?.queue);
+  if (step === undefined && fn.publishes.length === 0) return undefined;
+  const writes = fn.publishes.length > 0 || step !== undefined ? [WORKFLOW_EXCHANGE] : [];
+  if (step !== undefined) {
+    // Publishing to a delay queue goes through the default exchange, which RabbitMQ names amq.default.
+    writes.push('amq.default', PARKING_LOT_EXCHANGE);
+  }
+  return { user, configure: '^$', write: exact(writes), read: exact(step === undefined ? [] : [step.queue]) };
+}

@@ -1,0 +1,29 @@
+import type { FunctionRoute } from '../routes/manifest';
+
+export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>): string => `triplane-${fn.name}`;
+
+/**
+ * The Redis ACL rules of one function, derived from the key families the manifest says it reads and
+ * writes: read routes get read-only key patterns (`%R~`) and read commands only, so a read route
+ * cannot write even by mistake; writers get their families, their idempotency marks, and scripting
+ * (the atomic apply script), and nothing dangerous (no FLUSHALL, KEYS, CONFIG). The same rules become
+ * ElastiCache RBAC access strings when deployed.
+ */
+export function redisAclRules(fn: Pick<FunctionRoute, 'redis'>, namespace: string): string[] {
+  const familyPatterns = (families: string[], readOnly: boolean) =>
+    families.flatMap((family) =>
+      family === 'idem' || family === 'ratelimit' ? [`${readOnly ? '%R' : ''}~${namespace}:*${family}:*`] : [`${readOnly ? '%R' : ''}~${namespace}:g*:${family}:*`],
+    );
+  const writes = fn.redis.writes;
+  const reads = fn.redis.reads.filter((family) => !writes.includes(family));
+  const keys = [
+    ...familyPatterns(writes, false),
+    ...familyPatterns(reads, true),
+    // Every reader and projection resolves its generation pointer; no one but a replay moves it.
+    ...(writes.length + reads.length > 0 ? [`%R~${namespace}:generation:*`] : []),
+  ];
+  const commands = ['-@all', '+@connection', '+ping', ...(reads.length + writes.length > 0 ? ['+@read'] : [])];
+  if (writes.length > 0) commands.push('+@write', '+evalsha', '+eval', '+script|load', '-@dangerous');
+  // INFO is in @dangerous, but clients (ioredis' ready check) need it to connect.
+  return ['reset', 'on', ...keys, ...commands, '+info'];
+}
