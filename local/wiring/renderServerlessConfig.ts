@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { FUNCTIONS, functionKey, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
 import { workflowQueues } from '../../shared/routes/workflow';
 import { logicalIdOf } from './logicalIdOf';
+import { functionRoles, roleIdOf } from './renderFunctionRoles';
 import { monitoringResources } from './renderMonitoring';
 
 export const GENERATED_NOTICE =
@@ -10,7 +11,8 @@ export const GENERATED_NOTICE =
   '# Deploy: npx serverless deploy --stage STAGE --param="mskClusterArn=..." --param="redisUrl=rediss://..." \\\n' +
   '#   --param="securityGroupId=sg-..." --param="subnetIdA=subnet-..." --param="subnetIdB=subnet-..." \\\n' +
   '#   --param="mqBrokerArn=arn:aws:mq:...:broker:NAME:b-..." --param="mqEndpoint=amqps://b-....mq.REGION.amazonaws.com:5671" \\\n' +
-  '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..." --param="mqBrokerName=NAME" --param="cacheClusterId=ID"\n';
+  '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..." --param="mqBrokerName=NAME" --param="cacheClusterId=ID" \\\n' +
+  '#   --param="archiveBucket=BUCKET"\n';
 
 /**
  * The consumer group of a function's mapping: the same name locally and on MSK, so offsets read the
@@ -73,15 +75,6 @@ export function serverlessConfig(): Record<string, unknown> {
         securityGroupIds: ['${param:securityGroupId}'],
         subnetIds: ['${param:subnetIdA}', '${param:subnetIdB}'],
       },
-      iam: {
-        role: {
-          statements: [
-            // The broker credentials, read once per container by the functions that publish to RabbitMQ.
-            { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}'] },
-            { Effect: 'Allow', Action: ['kafka:GetBootstrapBrokers', 'kafka:DescribeCluster'], Resource: ['${param:mskClusterArn}'] },
-          ],
-        },
-      },
       environment: {
         MSK_CLUSTER_ARN: '${param:mskClusterArn}',
         REDIS_URL: '${param:redisUrl}',
@@ -117,6 +110,8 @@ export function serverlessConfig(): Record<string, unknown> {
           },
         },
         ...monitoringResources(),
+        // One role per function, naming only its own resources (least privilege): see renderFunctionRoles.
+        ...functionRoles(),
       },
     },
     functions: Object.fromEntries(
@@ -127,6 +122,8 @@ export function serverlessConfig(): Record<string, unknown> {
           description: fn.description,
           timeout: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
+          role: roleIdOf(fn.name),
+          ...(fn.name === 'archive-events' ? { environment: { ARCHIVE_BUCKET: '${param:archiveBucket}' } } : {}),
           events: eventsOf(fn),
         },
       ]),

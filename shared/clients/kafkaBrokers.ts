@@ -1,15 +1,20 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import type { SASLOptions } from 'kafkajs';
 
 export interface KafkaConnection {
   brokers: string[];
   ssl: boolean;
+  sasl?: SASLOptions;
 }
 
 let discovered: Promise<KafkaConnection> | undefined;
 
 /**
- * Where Kafka is: `KAFKA_BROKERS` when given (the local mock, or any Kafka), else asked of MSK once per
- * process from `MSK_CLUSTER_ARN`, preferring the TLS listener (MSK's plaintext one is off by default).
+ * Where Kafka is and how to reach it. `KAFKA_BROKERS` when given (the local mock, or any Kafka, plain or
+ * with KAFKA_SSL=true). Else MSK, asked once per process from `MSK_CLUSTER_ARN`: the IAM listener (TLS,
+ * SASL OAUTHBEARER with a token signed by the function's own role, so no Kafka password exists anywhere),
+ * falling back to the TLS listener when the cluster has no IAM auth.
  */
 export function kafkaConnection(): Promise<KafkaConnection> {
   discovered ??= discoverKafka().catch((error: unknown) => {
@@ -19,6 +24,14 @@ export function kafkaConnection(): Promise<KafkaConnection> {
   return discovered;
 }
 
+/** SASL OAUTHBEARER for MSK IAM: a fresh token (valid 15 minutes) whenever kafkajs authenticates a connection. */
+export function mskIamSasl(region: string): SASLOptions {
+  return {
+    mechanism: 'oauthbearer',
+    oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
+  };
+}
+
 async function discoverKafka(): Promise<KafkaConnection> {
   const listed = process.env.KAFKA_BROKERS?.trim();
   if (listed) {
@@ -26,10 +39,9 @@ async function discoverKafka(): Promise<KafkaConnection> {
   }
   const clusterArn = process.env.MSK_CLUSTER_ARN;
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');
-  const reply = await new KafkaClient({}).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
-  const tls = reply.BootstrapBrokerStringTls;
-  const plain = reply.BootstrapBrokerString;
-  const chosen = tls ?? plain;
-  if (!chosen) throw new Error(`MSK cluster ${clusterArn} reported no bootstrap brokers`);
-  return { brokers: chosen.split(','), ssl: tls !== undefined };
+  const region = clusterArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const reply = await new KafkaClient({ region }).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
+  if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, sasl: mskIamSasl(region) };
+  if (reply.BootstrapBrokerStringTls) return { brokers: reply.BootstrapBrokerStringTls.split(','), ssl: true };
+  throw new Error(`MSK cluster ${clusterArn} has neither an IAM nor a TLS listener: triplane does not use plaintext`);
 }

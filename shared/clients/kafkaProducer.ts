@@ -18,11 +18,12 @@ export function kafkaProducer(): Promise<Producer> {
 }
 
 async function connectProducer(): Promise<Producer> {
-  const { brokers, ssl } = await kafkaConnection();
+  const { brokers, ssl, sasl } = await kafkaConnection();
   const kafka = new Kafka({
     clientId: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane',
     brokers,
     ssl,
+    sasl,
     logLevel: logLevel.WARN,
     retry: { retries: 5, initialRetryTime: 100 },
   });

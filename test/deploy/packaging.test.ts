@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { roleIdOf } from '../../local/wiring/renderFunctionRoles';
 import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 
@@ -68,6 +69,29 @@ describe('serverless package (osls, offline)', () => {
     expect(named('MessageCount').filter((a) => JSON.stringify(a.Dimensions).includes('parking-lot'))).toHaveLength(4);
     expect(named('Evictions')).toHaveLength(1);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
+  });
+
+  it('should give each function a role of its own that names only its own topics, groups and secrets', () => {
+    const statementsOf = (name: string) => {
+      const role = resources[roleIdOf(name)];
+      const policies = (role?.Properties.Policies ?? []) as Array<{ PolicyDocument: { Statement: Array<{ Action: string[]; Resource: unknown[] }> } }>;
+      return policies.flatMap((p) => p.PolicyDocument.Statement);
+    };
+    const topicsFor = (name: string, action: string) =>
+      statementsOf(name)
+        .filter((s) => s.Action.includes(action))
+        .flatMap((s) => s.Resource.map((r) => /topic\/\$\{ClusterPart\}\/([\w.-]+)/.exec(JSON.stringify(r))?.[1]));
+    expect(ofType('AWS::Lambda::Function').every((fn) => JSON.stringify(fn.Properties.Role).includes('Role'))).toBe(true);
+    expect(resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(topicsFor('project-sessions', 'kafka-cluster:ReadData')).toEqual(['sessions']);
+    expect(topicsFor('project-sessions', 'kafka-cluster:WriteData')).toEqual(['dead-letters']);
+    expect(topicsFor('authorize-payment', 'kafka-cluster:ReadData')).toEqual([]);
+    expect(topicsFor('authorize-payment', 'kafka-cluster:WriteData')).toEqual(['orders']);
+    expect(statementsOf('get-session')).toEqual([]);
+    expect(statementsOf('get-session').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(false);
+    expect(statementsOf('refund-payment').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(true);
+    expect(JSON.stringify(statementsOf('archive-events'))).toContain('s3:PutObject');
+    expect(JSON.stringify(statementsOf('ingest-events'))).not.toContain('s3:');
   });
 
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {
