@@ -51,7 +51,7 @@ export interface BatchHandlerOptions<TEvent, TSource> {
  * Every such function in triplane is built here, so none can miss a guard.
  */
 export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEvent, TSource>) {
-  const store = new RedisIdempotencyStore({ redis: redisClient(), ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
+  const store = new RedisIdempotencyStore({ redis: redisClient, ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
   const { keyspace } = options;
   const resolveKeyspace: MiddlewareObj<TEvent, BatchSummary, Error, BatchContext<TSource>> = {
     before: async (request) => {

@@ -14,18 +14,20 @@ type ApplyOnceReply = [Array<0 | 1>, string[]];
  * inside Redis, so two overlapping invocations cannot both apply the same event.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
-  private readonly redis: Redis;
+  private readonly connection: () => Redis;
   private readonly ttlSeconds: number;
   private scriptSha: string | undefined;
 
-  constructor(options: { redis: Redis; ttlSeconds: number }) {
-    this.redis = options.redis;
+  /** `redis` may be a getter, so loading a handler module opens no connection until the first batch. */
+  constructor(options: { redis: Redis | (() => Redis); ttlSeconds: number }) {
+    const { redis } = options;
+    this.connection = typeof redis === 'function' ? redis : () => redis;
     this.ttlSeconds = options.ttlSeconds;
   }
 
   async findApplied(scope: string, eventIds: string[]): Promise<Set<string>> {
     if (eventIds.length === 0) return new Set();
-    const marks = await downstream('redis').call(() => this.redis.mget(eventIds.map((id) => scope + id)));
+    const marks = await downstream('redis').call(() => this.connection().mget(eventIds.map((id) => scope + id)));
     const applied = new Set<string>();
     marks.forEach((mark, i) => {
       const id = eventIds[i];
@@ -61,12 +63,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     // EVALSHA first: the script body is 1.5 KB that need not cross the wire for every batch.
     if (this.scriptSha !== undefined) {
       try {
-        return (await this.redis.evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
+        return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
       } catch (error) {
         if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
       }
     }
-    this.scriptSha = (await this.redis.script('LOAD', APPLY_ONCE_LUA)) as string;
-    return (await this.redis.evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
+    this.scriptSha = (await this.connection().script('LOAD', APPLY_ONCE_LUA)) as string;
+    return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
   }
 }
