@@ -1,6 +1,7 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type { SASLOptions } from 'kafkajs';
+import { connectOnce } from './connectOnce';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -8,7 +9,7 @@ export interface KafkaConnection {
   sasl?: SASLOptions;
 }
 
-let discovered: Promise<KafkaConnection> | undefined;
+const discovered = connectOnce(discoverKafka);
 
 /**
  * Where Kafka is and how to reach it. `KAFKA_BROKERS` when given (the local mock, or any Kafka, plain or
@@ -17,11 +18,7 @@ let discovered: Promise<KafkaConnection> | undefined;
  * falling back to the TLS listener when the cluster has no IAM auth.
  */
 export function kafkaConnection(): Promise<KafkaConnection> {
-  discovered ??= discoverKafka().catch((error: unknown) => {
-    discovered = undefined;
-    throw error;
-  });
-  return discovered;
+  return discovered.get();
 }
 
 /** SASL OAUTHBEARER for MSK IAM: a fresh token (valid 15 minutes) whenever kafkajs authenticates a connection. */

@@ -1,7 +1,8 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { connectOnce } from './connectOnce';
 import { kafkaConnection } from './kafkaBrokers';
 
-let producer: Promise<Producer> | undefined;
+const producer = connectOnce(connectProducer);
 
 /**
  * The process's Kafka producer, connected once and reused across invocations. Every send uses
@@ -10,11 +11,7 @@ let producer: Promise<Producer> | undefined;
  * only the local runtime turns it off.
  */
 export function kafkaProducer(): Promise<Producer> {
-  producer ??= connectProducer().catch((error: unknown) => {
-    producer = undefined;
-    throw error;
-  });
-  return producer;
+  return producer.get();
 }
 
 async function connectProducer(): Promise<Producer> {
@@ -41,7 +38,6 @@ async function connectProducer(): Promise<Producer> {
 }
 
 export async function closeKafkaProducer(): Promise<void> {
-  const current = producer;
-  producer = undefined;
+  const current = producer.forget();
   if (current !== undefined) await (await current.catch(() => undefined))?.disconnect();
 }

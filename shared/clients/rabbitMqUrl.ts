@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { connectOnce } from './connectOnce';
 
-let cached: Promise<string> | undefined;
+const resolved = connectOnce(resolveUrl);
 
 /**
  * The broker URL: RABBITMQ_URL when set (locally), else built from RABBITMQ_ENDPOINT (amqps://host:5671)
@@ -8,11 +9,7 @@ let cached: Promise<string> | undefined;
  * Amazon MQ event source mappings use). Credentials never live in the deploy config.
  */
 export function rabbitMqUrl(): Promise<string> {
-  cached ??= resolveUrl().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  return resolved.get();
 }
 
 async function resolveUrl(): Promise<string> {
