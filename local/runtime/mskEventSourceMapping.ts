@@ -12,6 +12,7 @@ export interface MappingOptions {
   invoke: Invoke;
   partitions: number;
   onInvocation?: (outcome: { functionName: string; records: number; ok: boolean; error?: unknown }) => void;
+  onCrash?: (crash: { functionName: string; error: Error; restarting: boolean }) => void;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,7 +31,9 @@ const MAX_RETRY_WAIT_MS = 10_000;
  */
 export async function startMskEventSourceMapping(options: MappingOptions): Promise<Consumer> {
   const { event, invoke, functionName } = options;
-  const kafka = new Kafka({ clientId: `triplane-local-${functionName}`, brokers: options.brokers, logLevel: logLevel.NOTHING });
+  // A request stuck on a broker that went away is given up after 5 s rather than kafkajs' default 30 s:
+  // fetches wait at most the batching window, so 5 s only ever cuts a dead connection.
+  const kafka = new Kafka({ clientId: `triplane-local-${functionName}`, brokers: options.brokers, logLevel: logLevel.NOTHING, requestTimeout: 5_000 });
   const windowMs = event.maximumBatchingWindow * 1000;
   const consumer = kafka.consumer({
     groupId: options.groupId,
@@ -40,6 +43,11 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
     sessionTimeout: 30_000,
     heartbeatInterval: 3_000,
     retry: { retries: 20, initialRetryTime: 200, maxRetryTime: 5_000 },
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    // kafkajs restarts the consumer itself after retriable failures (payload.restart); say so, since a
+    // mapping that stopped would otherwise only show as lag that never goes down.
+    options.onCrash?.({ functionName, error: event.payload.error, restarting: event.payload.restart });
   });
   await consumer.connect();
   await consumer.subscribe({ topic: event.topic, fromBeginning: event.startingPosition !== 'LATEST' });

@@ -72,6 +72,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
           },
+          onCrash: ({ error, restarting }) => log(`[runtime] ${fn.key}: Kafka consumer crashed (${restarting ? 'restarting' : 'NOT restarting'}): ${error.message}`),
         }),
       );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);
