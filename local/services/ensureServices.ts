@@ -1,11 +1,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { TOPICS } from '../../shared/routes/topics';
 import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
 import { connect as connectAmqp } from 'amqplib';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
 import { applyAccessControl } from './applyAccessControl';
+import { portOpen } from './portOpen';
 import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
 
 /**
@@ -25,20 +25,6 @@ const has = (command: string) => {
     return false;
   }
 };
-
-const portOpen = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.setTimeout(500, () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
