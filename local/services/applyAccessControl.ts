@@ -20,7 +20,7 @@ export const localPassword = (user: string): string => createHash('sha256').upda
  * skipped when the wanted configuration is the one applied last time.
  */
 export async function applyAccessControl(options: { namespace: string; vhost: string; redisUrl: string }): Promise<{ redisUsers: number; rabbitMqUsers: number; skipped: boolean }> {
-  const redisUsers = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0).map((fn) => ({ user: redisUserOf(fn), rules: redisAclRules(fn, options.namespace) }));
+  const redisUsers = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0).map((fn) => ({ user: redisUserOf(fn, options.namespace), rules: redisAclRules(fn, options.namespace) }));
   const rabbitUsers = FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).filter((p) => p !== undefined);
 
   const redis = new Redis(options.redisUrl);

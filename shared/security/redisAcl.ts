@@ -1,6 +1,7 @@
 import type { FunctionRoute } from '../routes/manifest';
 
-export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>): string => `triplane-${fn.name}`;
+/** One user per function and namespace: systems sharing a Redis under different namespaces each get their own. */
+export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string): string => `${namespace}.${fn.name}`;
 
 /**
  * The Redis ACL rules of one function, derived from the key families the manifest says it reads and

@@ -9,7 +9,7 @@ import { redisUserOf } from '../../shared/security/redisAcl';
  * Least privilege, checked on the real servers: the per-function Redis ACL users and RabbitMQ users
  * that `npm test`'s setup created from the manifest (namespace tptest, vhost triplane-test).
  */
-const asRedisUser = (fn: string) => new Redis({ host: '127.0.0.1', port: 6379, username: redisUserOf({ name: fn }), password: localPassword(redisUserOf({ name: fn })), maxRetriesPerRequest: 0 });
+const asRedisUser = (fn: string) => new Redis({ host: '127.0.0.1', port: 6379, username: redisUserOf({ name: fn }, 'tptest'), password: localPassword(redisUserOf({ name: fn }, 'tptest')), maxRetriesPerRequest: 0 });
 const asRabbitUser = (fn: string) => connect(`amqp://triplane-${fn}:${localPassword(`triplane-${fn}`)}@127.0.0.1:5672/triplane-test`);
 
 describe('Redis ACL users per function', () => {
@@ -50,7 +50,7 @@ describe('Redis ACL users per function', () => {
 
   it('should run a projection handler under its own ACL user', () => {
     // In its own process, as on Lambda: the function's only Redis connection is its ACL user's.
-    const user = redisUserOf({ name: 'project-flags' });
+    const user = redisUserOf({ name: 'project-flags' }, 'tptest');
     const out = execFileSync('npm', ['run', '--silent', 'invoke', '--', 'projectFlags', 'events/project-flags.json'], {
       cwd: join(__dirname, '..', '..'),
       encoding: 'utf8',
