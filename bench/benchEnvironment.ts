@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kafkaMockStateFile } from '../local/services/localPaths';
 
 /**
  * The environment every handler sees during the benchmarks. Imported first by the entry point: handlers
@@ -9,8 +8,8 @@ import { kafkaMockStateFile } from '../local/services/localPaths';
  *
  * - a Redis namespace of the benchmarks' own (`tpbench`), so no key of a running system or of the tests
  *   is read or removed;
- * - the tests' Kafka mock daemon and RabbitMQ virtual host (TRIPLANE_PROFILE=test), which `npm run bench`
- *   starts first;
+ * - a Kafka mock daemon of the benchmarks' own (benchKafkaDaemon.ts sets KAFKA_BROKERS when it started it)
+ *   and a RabbitMQ virtual host of the run's own (benchVhost.ts);
  * - no idempotent producer (the mock reports controller id 0, so kafkajs' idempotent init fails);
  * - log level ERROR and no embedded metrics: one JSON line (and one EMF blob) per invocation on stdout
  *   would otherwise cost more than the work measured;
@@ -18,7 +17,9 @@ import { kafkaMockStateFile } from '../local/services/localPaths';
  *   the end, so the benchmarks never fill the tests' or a running system's archive.
  */
 export const BENCH_NAMESPACE = 'tpbench';
-export const BENCH_RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672/triplane-test';
+/** A RabbitMQ virtual host of the run's own (benchVhost.ts creates it, with the workflow topology, and deletes it). */
+export const BENCH_VHOST = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
+export const BENCH_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(BENCH_VHOST)}`;
 
 process.env.TRIPLANE_PROFILE = 'test';
 process.env.TRIPLANE_REDIS_NAMESPACE = BENCH_NAMESPACE;
@@ -29,16 +30,15 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 export const BENCH_ARCHIVE_DIR = join(tmpdir(), `tpbench-archive-${process.pid}-${Date.now()}`);
 process.env.TRIPLANE_ARCHIVE_DIR = BENCH_ARCHIVE_DIR;
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
-refreshKafkaBrokers();
+// Set by startBenchKafka; a KAFKA_BROKERS from the caller's shell would point the benchmarks elsewhere.
+delete process.env.KAFKA_BROKERS;
 
 /**
- * KAFKA_BROKERS from the daemon's state file. Called again after the local-start benchmark restarted
- * the daemon (new ports); the shared producer reads it when it first connects, which comes later.
+ * Under load, shared code adds one listener per concurrent call to shared emitters (publishConfirmed's
+ * `return` listener on the one confirm channel; abort listeners on one AbortSignal), past Node's
+ * warning threshold of 10. The warnings would flood the benchmark's output, so the threshold is raised
+ * here; runBenchmarks.ts lists any process warning that still comes in the results' notes.
  */
-export function refreshKafkaBrokers(): string[] {
-  const state = JSON.parse(readFileSync(kafkaMockStateFile('test'), 'utf8')) as { bootstrap: string };
-  process.env.KAFKA_BROKERS = state.bootstrap;
-  return state.bootstrap.split(',');
-}
+setMaxListeners(1_000);
 
 export const kafkaBrokers = (): string[] => (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);

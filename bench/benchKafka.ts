@@ -1,7 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
-import { KafkaMockControl, readKafkaMockState } from '../local/kafka-mock/kafkaMockControl';
-import { kafkaMockStateFile } from '../local/services/localPaths';
 import { kafkaBrokers } from './benchEnvironment';
+import { benchKafkaControl } from './benchKafkaDaemon';
 
 /** A kafkajs client for the baselines and for filling topics: plain, as a user of kafkajs would make it. */
 export const benchKafka = (clientId: string): Kafka => new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
@@ -10,11 +9,11 @@ export const benchKafka = (clientId: string): Kafka => new Kafka({ clientId, bro
  * A topic of the benchmark's own, made through the daemon's control port (the mock cannot CreateTopics;
  * auto-created topics get 4 partitions). A fresh topic per run holds exactly the records produced for
  * it: the shared `scores` topic also holds every earlier run's records and whatever the tests wrote, and
- * a fresh consumer group reading from the beginning would consume all of those too.
+ * a fresh consumer group reading from the beginning would consume all of those too. The daemon is the
+ * benchmarks' own (benchKafkaDaemon.ts), so the topic goes when the run ends.
  */
 export async function createBenchTopic(name: string, partitions = 12): Promise<void> {
-  const state = await readKafkaMockState(kafkaMockStateFile('test'));
-  await new KafkaMockControl(state.control).createTopic(name, partitions);
+  await benchKafkaControl().createTopic(name, partitions);
 }
 
 /** A producer as triplane's (murmur2 partitioner, not idempotent against the mock), connected. */

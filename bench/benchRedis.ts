@@ -7,7 +7,7 @@ import { BENCH_NAMESPACE } from './benchEnvironment';
  * triplane's code.
  */
 export const benchRedis = (db = 0): Redis =>
-  new Redis(`${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}/${db}`, { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+  new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 
 /** Removes every key of the benchmarks' namespace (SCAN, never KEYS: Redis stays responsive meanwhile). */
 export async function deleteBenchKeys(redis: Redis, pattern = `${BENCH_NAMESPACE}:*`): Promise<number> {

@@ -32,3 +32,19 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   });
   return { promise, resolve, reject };
 }
+
+/** Rejects when `promise` has not settled within `ms`: a stuck pass fails the benchmark instead of hanging the run. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${what()}`)), ms);
+  });
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
+}
+
+const runStarted = performance.now();
+
+/** A progress line on stderr, so a long step shows it is alive without cluttering the results on stdout. */
+export function progress(line: string): void {
+  process.stderr.write(`[bench ${((performance.now() - runStarted) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+}

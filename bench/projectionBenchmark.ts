@@ -6,15 +6,15 @@ import { PROJECT_ROOT } from '../local/services/localPaths';
 import { createEnvelope } from '../shared/envelope/envelope';
 import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
 import type { BatchSummary } from '../shared/middleware/batch/batchHandler';
-import { redisKeys } from '../shared/state/redisKeys';
+import { projectionKeys } from '../shared/state/projectionKeys';
 import { BENCH_NAMESPACE, kafkaBrokers } from './benchEnvironment';
 import { benchKafka, benchProducer, createBenchTopic, produceAll } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteBenchKeys, deleteKeys } from './benchRedis';
-import { deferred, RUN_ID, wiredFunction } from './benchRun';
+import { deferred, RUN_ID, wiredFunction, withTimeout } from './benchRun';
 import { median, round } from './statistics';
 
-const RECORDS = 100_000;
+const RECORDS = Number(process.env.TPBENCH_PROJECTION_RECORDS ?? 100_000);
 const REPETITIONS = 3;
 const BOARDS = 20;
 const USERS = 5_000;
@@ -22,6 +22,7 @@ const PARTITIONS = 12;
 /** Records/s from Kafka into Redis: at least this, and this share of the bare loop. */
 const AIM_RATE = 50_000;
 const AIM_SHARE = 0.6;
+const PASS_TIMEOUT_MS = 60_000;
 
 interface Pass {
   /** From the group joined (the consumer's run() resolved) to the last record applied in Redis. */
@@ -47,8 +48,9 @@ interface Pass {
 export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
   const topic = `tpbench-scores-${RUN_ID}`;
-  const keys = redisKeys(BENCH_NAMESPACE);
   const redis = benchRedis();
+  // The keys of the leaderboards projection's current generation, as the handler resolves them per batch.
+  const keys = await projectionKeys(redis, BENCH_NAMESPACE, 'leaderboards');
   await createBenchTopic(topic, PARTITIONS);
 
   const envelopes = Array.from({ length: RECORDS }, (_, i) => {
@@ -58,7 +60,9 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const messages: Message[] = envelopes.map(toKafkaMessage);
   const producer = await benchProducer('tpbench-projection-fill');
   const fillStarted = performance.now();
-  await produceAll(producer, topic, messages);
+  // 6,000 per request: about 500 per partition, one record batch each. The mock answers a fetch with
+  // one record batch per partition, so the fill decides the batch sizes the consumers get.
+  await produceAll(producer, topic, messages, 6_000, 2);
   const fillSeconds = (performance.now() - fillStarted) / 1000;
   await producer.disconnect();
 
@@ -96,6 +100,9 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
       brokers: kafkaBrokers(),
       eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-bench/bench',
       partitions: PARTITIONS,
+      onInvocation: ({ ok, error }) => {
+        if (!ok) problems.push(`pass ${rep}: invocation failed: ${(error as Error)?.message ?? String(error)}`);
+      },
       invoke: async (event) => {
         const summary = (await invoke(event)) as BatchSummary;
         invocations++;
@@ -106,10 +113,13 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
       },
     });
     const joined = performance.now();
-    const finished = await done.promise;
-    await consumer.disconnect();
-    const seconds = (finished - joined) / 1000;
-    return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000, invocations };
+    try {
+      const finished = await withTimeout(done.promise, PASS_TIMEOUT_MS, () => `triplane pass ${rep}: ${processed} of ${RECORDS} applied; ${problems.slice(-1).join('')}`);
+      const seconds = (finished - joined) / 1000;
+      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000, invocations };
+    } finally {
+      await consumer.disconnect();
+    }
   }
 
   async function barePass(rep: number): Promise<Pass> {
@@ -140,10 +150,13 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
       },
     });
     const joined = performance.now();
-    const finished = await done.promise;
-    await consumer.disconnect();
-    const seconds = (finished - joined) / 1000;
-    return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000 };
+    try {
+      const finished = await withTimeout(done.promise, PASS_TIMEOUT_MS, () => `bare pass ${rep}: ${applied} of ${RECORDS} applied`);
+      const seconds = (finished - joined) / 1000;
+      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000 };
+    } finally {
+      await consumer.disconnect();
+    }
   }
 
   const oursRate = median(ours.map((p) => p.recordsPerSecond));

@@ -1,0 +1,74 @@
+import { readServerlessWiring } from '../local/runtime/serverlessFunctions';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime/startLocalRuntime';
+import { PROJECT_ROOT } from '../local/services/localPaths';
+import { consumerLag } from './benchKafka';
+import { progress, RUN_ID, sleep } from './benchRun';
+
+export interface BenchRuntime {
+  runtime: LocalRuntime;
+  /** startLocalRuntime until it listened, every consumer group joined (kafkajs' run() waits for the join). */
+  startSeconds: number;
+  /** Then until every group had caught up with what its topic already held. */
+  catchUpSeconds: number;
+  /** Lines the runtime logged (failed invocations would show here). */
+  log: string[];
+}
+
+const GROUP_SUFFIX = `-tpbench-${RUN_ID}`;
+const CATCH_UP_TIMEOUT_MS = 180_000;
+
+let shared: Promise<BenchRuntime> | undefined;
+
+/** Every MSK consumer group the runtime runs, as startLocalRuntime names them. */
+export function runtimeGroups(suffix = GROUP_SUFFIX): Array<{ groupId: string; topic: string }> {
+  const wiring = readServerlessWiring(PROJECT_ROOT);
+  return wiring.functions.flatMap((fn) => fn.msk.map((msk) => ({ groupId: `${msk.consumerGroupId ?? `${wiring.service}-${fn.key}`}${suffix}`, topic: msk.topic })));
+}
+
+/** Waits until no group of the runtime has records left to read; returns the seconds it took. */
+export async function waitForCatchUp(suffix = GROUP_SUFFIX, timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<number> {
+  const started = performance.now();
+  const groups = runtimeGroups(suffix);
+  let reported = 0;
+  for (;;) {
+    const lag = await consumerLag(groups);
+    if (lag === 0) return (performance.now() - started) / 1000;
+    if (performance.now() - reported > 5_000) {
+      progress(`runtime catching up with the topics: ${lag.toLocaleString('en-US')} records left`);
+      reported = performance.now();
+    }
+    if (performance.now() - started > timeoutMs) throw new Error(`the runtime still had ${lag} records to read after ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+/**
+ * The local runtime the HTTP benchmarks share, started once per process. Once only, because stopping
+ * it closes the process-wide Redis client that handler modules captured at load (batchHandler builds
+ * its idempotency store with redisClient() at module scope), so a second runtime in the same process
+ * would run on a closed connection. Fresh consumer groups read every topic from the start, so before
+ * anything is timed it waits until they caught up: a backlog (an earlier ingest run's records) would
+ * otherwise compete for the CPU with what is measured.
+ */
+export function benchRuntime(): Promise<BenchRuntime> {
+  shared ??= (async () => {
+    const log: string[] = [];
+    const started = performance.now();
+    progress('starting the local runtime');
+    const runtime = await startLocalRuntime({ port: 0, groupIdSuffix: GROUP_SUFFIX, log: (line) => log.push(line) });
+    const startSeconds = (performance.now() - started) / 1000;
+    progress(`runtime listening at ${runtime.url} after ${startSeconds.toFixed(1)} s`);
+    const catchUpSeconds = await waitForCatchUp();
+    return { runtime, startSeconds, catchUpSeconds, log };
+  })();
+  return shared;
+}
+
+export async function stopBenchRuntime(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current !== undefined) await (await current.catch(() => undefined))?.runtime.stop();
+}
+
+/** Runtime log lines reporting failures, for a benchmark's notes: a failing batch makes any figure suspect. */
+export const runtimeFailures = (runtime: BenchRuntime, from = 0): string[] => runtime.log.slice(from).filter((line) => line.includes('failed'));

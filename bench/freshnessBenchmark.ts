@@ -1,0 +1,154 @@
+import type { Consumer } from 'kafkajs';
+import { createEnvelope } from '../shared/envelope/envelope';
+import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
+import { projectionKeys } from '../shared/state/projectionKeys';
+import { BENCH_NAMESPACE } from './benchEnvironment';
+import { benchKafka, benchProducer, createBenchTopic } from './benchKafka';
+import { ratioOf, type BenchmarkResult } from './benchmarkResult';
+import { benchRedis, deleteKeys } from './benchRedis';
+import { benchRuntime, runtimeFailures } from './benchRuntime';
+import { RUN_ID, sleep } from './benchRun';
+import { okCount, runLoad } from './loadGenerator';
+import { epochNow } from './loadPlan';
+import { quantilePoints, summarizeLatencies } from './statistics';
+import { VisibilityWatcher } from './visibilityWatcher';
+
+const EVENTS_PER_SECOND = 2_000;
+const EVENTS_PER_REQUEST = 10;
+const REQUESTS_PER_SECOND = EVENTS_PER_SECOND / EVENTS_PER_REQUEST;
+const SECONDS = 10;
+const CONNECTIONS = 10;
+const GRACE_MS = 30_000;
+const AIM_P99_MS = 250;
+
+/**
+ * Freshness: from the HTTP POST of an event to its value visible in Redis, at 2,000 events/s for 10 s
+ * (200 requests/s of 10 `score.recorded` events, each for its own member of one board).
+ *
+ * triplane: autocannon (worker thread) -> POST /events (ingest-events, acks=all) -> scores topic -> the
+ * runtime's MSK mapping -> project-leaderboards -> Redis. The worker reports when it writes each request;
+ * a watcher polls ZMSCORE for the members still pending every 5 ms.
+ * Baseline: the same events from a raw kafkajs producer (acks=all) to a topic of the run's own, a bare
+ * kafkajs consumer with the mapping's fetch settings writing ZINCRBY in one pipeline per batch, and the
+ * same watcher. Its producer mimics autocannon's shape: 10 lanes, each sending its 20 requests of the
+ * second one after the other at the start of the second.
+ */
+export async function freshnessBenchmark(): Promise<BenchmarkResult> {
+  const started = performance.now();
+  const rt = await benchRuntime();
+  const logFrom = rt.log.length;
+  const redis = benchRedis();
+  const keys = await projectionKeys(redis, BENCH_NAMESPACE, 'leaderboards');
+  const board = `fresh-${RUN_ID}`;
+  const baseBoard = `freshbase-${RUN_ID}`;
+  const totalRequests = REQUESTS_PER_SECOND * SECONDS;
+  const eventsOf = (index: number) => Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => `f${index * EVENTS_PER_REQUEST + i}`);
+
+  // --- triplane, over HTTP
+  const bodies = Array.from({ length: totalRequests }, (_, index) =>
+    JSON.stringify({ events: eventsOf(index).map((userId) => ({ type: 'score.recorded', data: { board, userId, points: 1 } })) }),
+  );
+  // One request first: the producer's connection is made on the first publish, which is not freshness.
+  await fetch(`${rt.runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'score.recorded', data: { board, userId: 'warmup', points: 1 } }) });
+  const ours = new VisibilityWatcher(redis, keys.leaderboard(board));
+  ours.start();
+  const load = await runLoad(
+    { url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, connections: CONNECTIONS, overallRate: REQUESTS_PER_SECOND, amount: totalRequests, reportSends: true },
+    ({ index, at }) => {
+      for (const member of eventsOf(index)) ours.expect(member, at);
+    },
+  );
+  const oursLost = await ours.finish(GRACE_MS);
+
+  // --- baseline, raw clients
+  const topic = `tpbench-fresh-${RUN_ID}`;
+  await createBenchTopic(topic);
+  const base = new VisibilityWatcher(redis, keys.leaderboard(baseBoard));
+  const consumer: Consumer = benchKafka('tpbench-freshness-bare').consumer({
+    groupId: `tpbench-fresh-bare-${RUN_ID}`,
+    maxWaitTimeInMs: 100,
+    minBytes: 1,
+    maxBytesPerPartition: 6 * 1024 * 1024,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    partitionsConsumedConcurrently: 12,
+    eachBatch: async ({ batch }) => {
+      const pipeline = redis.pipeline();
+      for (const message of batch.messages) {
+        const { data } = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data: { board: string; userId: string; points: number } };
+        pipeline.zincrby(keys.leaderboard(data.board), data.points, data.userId);
+      }
+      await pipeline.exec();
+    },
+  });
+  const producer = await benchProducer('tpbench-freshness-raw');
+  base.start();
+  const perLane = REQUESTS_PER_SECOND / CONNECTIONS;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, lane) => {
+      for (let second = 0; second < SECONDS; second++) {
+        await sleep(Math.max(0, t0 + second * 1000 - performance.now()));
+        for (let k = 0; k < perLane; k++) {
+          const index = second * REQUESTS_PER_SECOND + lane * perLane + k;
+          const members = eventsOf(index).map((m) => `b${m}`);
+          const messages = members.map((userId) =>
+            toKafkaMessage(createEnvelope({ type: 'score.recorded', version: 1, key: userId, data: { board: baseBoard, userId, points: 1 }, source: 'triplane/bench' })),
+          );
+          const sentAt = epochNow();
+          for (const member of members) base.expect(member, sentAt);
+          await producer.send({ topic, acks: -1, messages });
+        }
+      }
+    }),
+  );
+  const baseLost = await base.finish(GRACE_MS);
+  await producer.disconnect();
+  await consumer.disconnect();
+  await deleteKeys(redis, [keys.leaderboard(board), keys.leaderboard(baseBoard)]);
+  redis.disconnect();
+
+  const oursSummary = summarizeLatencies(ours.latenciesMs);
+  const baseSummary = summarizeLatencies(base.latenciesMs);
+  const failures = runtimeFailures(rt, logFrom);
+  const posted = okCount(load);
+  return {
+    name: 'freshness',
+    measuredAt: new Date().toISOString(),
+    durationSeconds: (performance.now() - started) / 1000,
+    rows: [
+      {
+        figure: `HTTP ingest -> visible in Redis p50 at ${EVENTS_PER_SECOND.toLocaleString('en-US')} events/s`,
+        value: oursSummary.p50,
+        unit: 'ms',
+        baseline: baseSummary.p50,
+        baselineLabel: 'raw kafkajs produce -> bare consumer -> ioredis pipeline',
+        ratio: ratioOf(oursSummary.p50, baseSummary.p50),
+        better: 'lower',
+        aim: '',
+      },
+      {
+        figure: `HTTP ingest -> visible in Redis p99 at ${EVENTS_PER_SECOND.toLocaleString('en-US')} events/s`,
+        value: oursSummary.p99,
+        unit: 'ms',
+        baseline: baseSummary.p99,
+        baselineLabel: 'raw kafkajs produce -> bare consumer -> ioredis pipeline',
+        ratio: ratioOf(oursSummary.p99, baseSummary.p99),
+        better: 'lower',
+        aim: `<= ${AIM_P99_MS} ms`,
+        met: oursSummary.p99 <= AIM_P99_MS && oursLost === 0 && posted === totalRequests,
+      },
+    ],
+    latencySeries: [
+      { benchmark: `freshness at ${EVENTS_PER_SECOND} events/s`, label: 'triplane HTTP -> Kafka -> projection -> Redis', points: quantilePoints(ours.latenciesMs) },
+      { benchmark: `freshness at ${EVENTS_PER_SECOND} events/s`, label: 'baseline: raw produce -> bare consumer -> Redis', points: quantilePoints(base.latenciesMs) },
+    ],
+    notes: [
+      `${totalRequests} POSTs of ${EVENTS_PER_REQUEST} events at ${REQUESTS_PER_SECOND} req/s (autocannon overallRate, ${CONNECTIONS} connections: each second's events leave in a burst), ${posted} accepted; ${ours.latenciesMs.length} events seen (${oursLost} never), baseline ${base.latenciesMs.length} (${baseLost} never); watcher polls every ${ours.pollMs} ms (${ours.polls} polls).`,
+      ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
+    ],
+    details: { eventsPerSecond: EVENTS_PER_SECOND, eventsPerRequest: EVENTS_PER_REQUEST, seconds: SECONDS, triplane: { ...oursSummary, lost: oursLost, posted }, baseline: { ...baseSummary, lost: baseLost } },
+  };
+}

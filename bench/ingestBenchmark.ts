@@ -1,0 +1,144 @@
+import type { Message, Producer } from 'kafkajs';
+import { startHttpApiServer } from '../local/runtime/httpApiServer';
+import { loadFunction } from '../local/runtime/loadedFunction';
+import { PROJECT_ROOT } from '../local/services/localPaths';
+import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
+import { createEnvelope } from '../shared/envelope/envelope';
+import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
+import { benchProducer } from './benchKafka';
+import { ratioOf, type BenchmarkResult } from './benchmarkResult';
+import { stopBenchRuntime } from './benchRuntime';
+import { RUN_ID, wiredFunction } from './benchRun';
+import { okCount, perSecondRates, runLoad } from './loadGenerator';
+import { median } from './statistics';
+
+const EVENTS_PER_REQUEST = 100;
+const CONNECTIONS = 16;
+const SECONDS = 6;
+const WARMUP_SECONDS = 2;
+const AIM_RATE = 20_000;
+const AIM_SHARE = 0.4;
+
+/** Half session touches, half page views: two topics per request, as a browser SDK's batch would be. */
+type IncomingEvent = { type: 'session.touched'; key: string; data: { sessionId: string } } | { type: 'page.viewed'; key: string; data: { userId: string; path: string } };
+const incomingEvents = (): IncomingEvent[] =>
+  Array.from({ length: EVENTS_PER_REQUEST }, (_, i): IncomingEvent => {
+    if (i % 2 === 0) {
+      const sessionId = `s-${RUN_ID}-${i}`;
+      return { type: 'session.touched', key: sessionId, data: { sessionId } };
+    }
+    const userId = `u-${RUN_ID}-${i}`;
+    return { type: 'page.viewed', key: userId, data: { userId, path: `/bench/${i}` } };
+  });
+
+/** The same batch as Kafka records: the envelopes ingest-events would make, grouped by their topic. */
+function sameBatchAsRecords(): Array<{ topic: string; messages: Message[] }> {
+  const sessions: Message[] = [];
+  const activity: Message[] = [];
+  for (const event of incomingEvents()) {
+    const envelope = createEnvelope({ type: event.type, version: 1, key: event.key, data: event.data, source: 'triplane/ingest-events' });
+    (event.type === 'session.touched' ? sessions : activity).push(toKafkaMessage(envelope));
+  }
+  return [
+    { topic: 'sessions', messages: sessions },
+    { topic: 'activity', messages: activity },
+  ];
+}
+
+/** The raw producer at the same concurrency as autocannon's connections, for `seconds`; returns per-second event rates. */
+async function rawProduce(producer: Producer, seconds: number): Promise<{ rates: number[]; total: number }> {
+  const topicMessages = sameBatchAsRecords();
+  const completions: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < deadline) {
+        await producer.sendBatch({ acks: -1, topicMessages });
+        completions.push(performance.now());
+      }
+    }),
+  );
+  const counts = new Map<number, number>();
+  for (const at of completions) counts.set(Math.floor((at - started) / 1000), (counts.get(Math.floor((at - started) / 1000)) ?? 0) + 1);
+  const rates = [...counts.keys()].sort((a, b) => a - b).slice(1, -1).map((s) => (counts.get(s) ?? 0) * EVENTS_PER_REQUEST);
+  return { rates, total: completions.length * EVENTS_PER_REQUEST };
+}
+
+/**
+ * Ingest throughput: POST /events with 100 events per request (session.touched and page.viewed, so two
+ * topics), autocannon with 16 connections and no rate limit, answered 202 only once Kafka acknowledged
+ * every event with acks=all.
+ *
+ * triplane: the ingest-events function behind the runtime's own HTTP server (API Gateway payload 2.0,
+ * middleware, validation, envelopes, publishToKafka). Only the HTTP server runs here, not the
+ * projections: with them running, the figure would mix ingest with the consumers' work on the same two
+ * cores, while the baseline has nothing else to do. So the shared runtime is stopped first.
+ * Baseline: a raw kafkajs producer sending the same 100 records (the envelopes ingest-events makes)
+ * with sendBatch, acks=-1, 16 sends in flight, for as long.
+ * The figure is the median of per-second rates (first and last partial seconds dropped).
+ */
+export async function ingestBenchmark(): Promise<BenchmarkResult> {
+  const started = performance.now();
+  await stopBenchRuntime();
+  const invoke = loadFunction(PROJECT_ROOT, wiredFunction('ingestEvents'), 'triplane-bench-ingestEvents');
+  const failures: string[] = [];
+  const { server, url } = await startHttpApiServer([{ method: 'POST', path: '/events', target: { functionName: 'ingestEvents', invoke } }], 0, (_name, error) =>
+    failures.push(String((error as Error)?.message ?? error)),
+  );
+  // The wire form has no `key`: ingest-events derives it from the data, as it does for every caller.
+  const body = JSON.stringify({ events: incomingEvents().map(({ type, data }) => ({ type, data })) });
+  const plan = (durationSeconds: number) => ({ url, method: 'POST' as const, paths: ['/events'], bodies: [body], connections: CONNECTIONS, durationSeconds });
+
+  const producer = await benchProducer('tpbench-ingest-raw');
+  let oursRates: number[];
+  let oursTotal: number;
+  let statusCounts: Record<string, number>;
+  let raw: { rates: number[]; total: number };
+  try {
+    await runLoad(plan(WARMUP_SECONDS));
+    const load = await runLoad(plan(SECONDS));
+    // Only accepted requests count as ingested events (a 503 carries none).
+    const okShare = okCount(load) / Math.max(1, load.completedAt.length);
+    oursRates = perSecondRates(load, EVENTS_PER_REQUEST).map((rate) => rate * okShare);
+    oursTotal = okCount(load) * EVENTS_PER_REQUEST;
+    statusCounts = load.statusCounts;
+    await rawProduce(producer, WARMUP_SECONDS);
+    raw = await rawProduce(producer, SECONDS);
+  } finally {
+    await producer.disconnect();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await closeKafkaProducer();
+  }
+
+  const oursRate = median(oursRates);
+  const rawRate = median(raw.rates);
+  const ratio = ratioOf(oursRate, rawRate);
+  return {
+    name: 'ingest',
+    measuredAt: new Date().toISOString(),
+    durationSeconds: (performance.now() - started) / 1000,
+    rows: [
+      {
+        figure: `events/s accepted, POST /events x ${EVENTS_PER_REQUEST}, acks=all (median per second)`,
+        value: oursRate,
+        unit: 'ev/s',
+        baseline: rawRate,
+        baselineLabel: `raw kafkajs sendBatch of the same ${EVENTS_PER_REQUEST} records, acks=-1, ${CONNECTIONS} in flight`,
+        ratio,
+        better: 'higher',
+        aim: `>= ${AIM_RATE.toLocaleString('en-US')}/s and >= ${AIM_SHARE * 100}%`,
+        met: oursRate >= AIM_RATE && ratio >= AIM_SHARE && failures.length === 0,
+      },
+    ],
+    latencySeries: [],
+    notes: [
+      `autocannon (worker thread), ${CONNECTIONS} connections, no rate limit, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; statuses ${JSON.stringify(statusCounts)}; ${oursTotal.toLocaleString('en-US')} events accepted vs ${raw.total.toLocaleString('en-US')} produced raw. Only the HTTP server and ingest-events run (projections stopped).`,
+      ...(failures.length > 0 ? [`ingest-events failed ${failures.length} times: ${failures[0]}`] : []),
+    ],
+    details: { eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, seconds: SECONDS, triplanePerSecond: oursRates, rawPerSecond: raw.rates, statusCounts, failures: failures.slice(0, 5) },
+  };
+}

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LoadPlan, LoadResult, SentMessage } from './loadPlan';
+
+/**
+ * HTTP load with autocannon, run in a worker thread (see autocannonWorker.ts). The worker is TypeScript:
+ * a worker does not inherit tsx's loader, so it registers tsx's CommonJS hook itself first.
+ */
+export function runLoad(plan: LoadPlan, onSent?: (message: SentMessage) => void): Promise<LoadResult> {
+  const script = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'autocannonWorker.ts'))});`;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { eval: true, workerData: plan, execArgv: [] });
+    let result: LoadResult | undefined;
+    worker.on('message', (message: SentMessage | LoadResult) => {
+      if (message.type === 'sent') onSent?.(message);
+      else result = message;
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (result !== undefined) resolve(result);
+      else reject(new Error(`autocannon worker exited with code ${code} before reporting`));
+    });
+    worker.on('message', (message: SentMessage | LoadResult) => {
+      if (message.type === 'done') void worker.terminate();
+    });
+  });
+}
+
+/** Per-second completions (responses of any status, times `perResponse`), first and last partial seconds dropped. */
+export function perSecondRates(result: LoadResult, perResponse = 1): number[] {
+  const counts = new Map<number, number>();
+  for (const at of result.completedAt) {
+    const second = Math.floor((at - result.startedAt) / 1000);
+    counts.set(second, (counts.get(second) ?? 0) + 1);
+  }
+  const seconds = [...counts.keys()].sort((a, b) => a - b);
+  return seconds.slice(1, -1).map((s) => (counts.get(s) ?? 0) * perResponse);
+}
+
+export const okCount = (result: LoadResult): number =>
+  Object.entries(result.statusCounts).reduce((total, [status, count]) => (Number(status) >= 200 && Number(status) < 300 ? total + count : total), 0);

@@ -1,0 +1,175 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import { projectionKeys } from '../shared/state/projectionKeys';
+import { BENCH_NAMESPACE } from './benchEnvironment';
+import { ratioOf, type BenchmarkResult } from './benchmarkResult';
+import { benchRedis, deleteKeys } from './benchRedis';
+import { benchRuntime, runtimeFailures } from './benchRuntime';
+import { RUN_ID, sleep } from './benchRun';
+import { okCount, runLoad } from './loadGenerator';
+import type { LoadPlan, LoadResult } from './loadPlan';
+import { quantilePoints, summarizeLatencies, type LatencySummary } from './statistics';
+
+const RATE = 2_000;
+const SECONDS = 10;
+const WARMUP_SECONDS = 2;
+/** autocannon's default; see the note on its rate limiting below. */
+const CONNECTIONS = Number(process.env.TPBENCH_READ_CONNECTIONS ?? 10);
+const MEMBERS = 1_000;
+const LIMIT = 10;
+const AIM_P99_MS = 5;
+
+/**
+ * The baseline server: node:http and one ioredis ZREVRANGE per request, answering the same JSON as
+ * the get-leaderboard function, with none of triplane's code (no API Gateway event, no middleware, no
+ * generation lookup, no breaker).
+ */
+async function startBareServer(redis: Redis, key: string, board: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    redis.zrevrange(key, 0, LIMIT - 1, 'WITHSCORES').then(
+      (flat) => {
+        const entries = [];
+        for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i], points: Number(flat[i + 1]) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ board, entries }));
+      },
+      () => res.writeHead(500).end(),
+    );
+    req.resume();
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** The same ZREVRANGE straight from ioredis at the same rate, paced in 10 ms steps: Redis plus the client, nothing else. */
+async function rawRedisLatencies(redis: Redis, key: string, seconds: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const perStep = RATE / 100;
+  const inFlight: Array<Promise<void>> = [];
+  const started = performance.now();
+  for (let step = 0; performance.now() - started < seconds * 1000; step++) {
+    for (let i = 0; i < perStep; i++) {
+      const t0 = performance.now();
+      inFlight.push(redis.zrevrange(key, 0, LIMIT - 1, 'WITHSCORES').then(() => void latencies.push(performance.now() - t0)));
+    }
+    const due = started + (step + 1) * 10;
+    await sleep(Math.max(0, due - performance.now()));
+  }
+  await Promise.all(inFlight);
+  return latencies;
+}
+
+const summarize = (result: LoadResult): LatencySummary & { non2xx: number; errors: number; sent: number } => ({
+  ...summarizeLatencies(result.latenciesMs),
+  non2xx: Object.values(result.statusCounts).reduce((total, count) => total + count, 0) - okCount(result),
+  errors: result.errors + result.timeouts,
+  sent: result.sent,
+});
+
+/**
+ * Read API latency: GET /leaderboards/{board}?limit=10 over HTTP at a fixed 2,000 requests/s for 10 s
+ * (after a 2 s warm-up), autocannon in a worker thread, the real local runtime serving.
+ * Baseline: a bare node:http server doing the same ZREVRANGE with ioredis, under the same autocannon
+ * load; and, for scale, the ZREVRANGE from ioredis alone at the same rate.
+ *
+ * autocannon's fixed rate is a per-connection budget renewed every second: each of the 10 connections
+ * sends its 200 requests back to back (one in flight per connection) at the start of each second,
+ * then waits. So the server sees bursts of 10 concurrent clients, not an even trickle; both sides get
+ * exactly the same bursts.
+ */
+export async function readApiBenchmark(): Promise<BenchmarkResult> {
+  const started = performance.now();
+  const rt = await benchRuntime();
+  const logFrom = rt.log.length;
+  const redis = benchRedis();
+  const keys = await projectionKeys(redis, BENCH_NAMESPACE, 'leaderboards');
+  const board = `read-${RUN_ID}`;
+  const key = keys.leaderboard(board);
+  const seed = redis.pipeline();
+  for (let i = 0; i < MEMBERS; i++) seed.zadd(key, (i * 7919) % 100_000, `u${i}`);
+  await seed.exec();
+
+  const plan = (url: string, durationSeconds: number): LoadPlan => ({
+    url,
+    method: 'GET',
+    paths: [`/leaderboards/${board}?limit=${LIMIT}`],
+    connections: CONNECTIONS,
+    overallRate: RATE,
+    durationSeconds,
+  });
+
+  const bare = await startBareServer(redis, key, board);
+  let ours: LoadResult;
+  let baseline: LoadResult;
+  let raw: number[];
+  try {
+    await runLoad(plan(rt.runtime.url, WARMUP_SECONDS));
+    ours = await runLoad(plan(rt.runtime.url, SECONDS));
+    await runLoad(plan(bare.url, WARMUP_SECONDS));
+    baseline = await runLoad(plan(bare.url, SECONDS));
+    raw = await rawRedisLatencies(redis, key, SECONDS / 2);
+  } finally {
+    await new Promise<void>((resolve) => {
+      bare.server.close(() => resolve());
+      bare.server.closeAllConnections();
+    });
+    await deleteKeys(redis, [key]);
+    redis.disconnect();
+  }
+
+  const oursSummary = summarize(ours);
+  const baselineSummary = summarize(baseline);
+  const rawSummary = summarizeLatencies(raw);
+  const failures = runtimeFailures(rt, logFrom);
+  const achieved = (r: LoadResult) => okCount(r) / SECONDS;
+  return {
+    name: 'read',
+    measuredAt: new Date().toISOString(),
+    durationSeconds: (performance.now() - started) / 1000,
+    rows: [
+      {
+        figure: `GET /leaderboards p50 at ${RATE.toLocaleString('en-US')} req/s`,
+        value: oursSummary.p50,
+        unit: 'ms',
+        baseline: baselineSummary.p50,
+        baselineLabel: 'bare node:http + ioredis ZREVRANGE, same load',
+        ratio: ratioOf(oursSummary.p50, baselineSummary.p50),
+        better: 'lower',
+        aim: '',
+      },
+      {
+        figure: `GET /leaderboards p99 at ${RATE.toLocaleString('en-US')} req/s`,
+        value: oursSummary.p99,
+        unit: 'ms',
+        baseline: baselineSummary.p99,
+        baselineLabel: 'bare node:http + ioredis ZREVRANGE, same load',
+        ratio: ratioOf(oursSummary.p99, baselineSummary.p99),
+        better: 'lower',
+        aim: `<= ${AIM_P99_MS} ms (stretch 2 ms)`,
+        met: oursSummary.p99 <= AIM_P99_MS && oursSummary.errors === 0 && oursSummary.non2xx === 0,
+      },
+      {
+        figure: 'raw ioredis ZREVRANGE p99 at the same rate (no HTTP)',
+        value: oursSummary.p99,
+        unit: 'ms',
+        baseline: rawSummary.p99,
+        baselineLabel: 'ioredis alone',
+        ratio: ratioOf(oursSummary.p99, rawSummary.p99),
+        better: 'lower',
+        aim: '',
+      },
+    ],
+    latencySeries: [
+      { benchmark: `read API at ${RATE} req/s`, label: 'triplane GET /leaderboards', points: quantilePoints(ours.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'baseline: node:http + ioredis', points: quantilePoints(baseline.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'baseline: ioredis alone', points: quantilePoints(raw) },
+    ],
+    notes: [
+      `autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; achieved ${Math.round(achieved(ours))} req/s (triplane) and ${Math.round(achieved(baseline))} req/s (baseline). autocannon's rate is a per-connection budget renewed each second, so requests come in bursts of ${CONNECTIONS} concurrent. triplane's route also reads the leaderboards generation pointer (a second Redis round trip per request). Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
+      ...(oursSummary.errors + oursSummary.non2xx > 0 ? [`triplane: ${oursSummary.errors} errors/timeouts, ${oursSummary.non2xx} non-2xx`] : []),
+      ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
+    ],
+    details: { rate: RATE, seconds: SECONDS, connections: CONNECTIONS, triplane: oursSummary, bareHttp: baselineSummary, rawRedis: rawSummary, runtimeStartSeconds: rt.startSeconds, runtimeCatchUpSeconds: rt.catchUpSeconds },
+  };
+}
