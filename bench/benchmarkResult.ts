@@ -17,6 +17,8 @@ export interface ResultRow {
    */
   ratio?: number;
   better: 'higher' | 'lower';
+  /** How the table prints the ratio: a share of the baseline (default for throughput) or a factor (10x). */
+  ratioAs?: 'share' | 'factor';
   aim: string;
   /** undefined when the row is information only (no aim attached). */
   met?: boolean;

@@ -8,7 +8,7 @@ export const formatValue = (value: number, unit: string): string => `${formatNum
 const formatRatio = (row: ResultRow): string => {
   if (row.ratio === undefined || !Number.isFinite(row.ratio)) return '';
   // Throughput reads as a share of the baseline; latency as a multiple of it.
-  return row.better === 'higher' ? `${Math.round(row.ratio * 100)}%` : `${row.ratio.toFixed(2)}x`;
+  return row.better === 'higher' && row.ratioAs !== 'factor' ? `${Math.round(row.ratio * 100)}%` : `${row.ratio.toFixed(2)}x`;
 };
 
 const formatMet = (row: ResultRow): string => (row.met === undefined ? 'info' : row.met ? 'yes' : 'NO');
