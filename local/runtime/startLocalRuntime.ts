@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { Consumer } from 'kafkajs';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
@@ -9,7 +8,7 @@ import { PROJECT_ROOT } from '../services/localPaths';
 import { startHttpApiServer } from './httpApiServer';
 import { loadFunction, type Invoke } from './loadedFunction';
 import { localKafka } from './localKafka';
-import { startMskEventSourceMapping } from './mskEventSourceMapping';
+import { startMskEventSourceMapping, type MskMapping } from './mskEventSourceMapping';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
@@ -45,7 +44,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   applyLocalEnvironment(wiring, kafka);
 
   const httpRoutes: Array<{ method: string; path: string; target: { functionName: string; invoke: Invoke } }> = [];
-  const mappings: Array<() => Promise<Consumer>> = [];
+  const mappings: Array<() => Promise<MskMapping>> = [];
   const queueMappings: Array<() => Promise<RunningMapping>> = [];
   const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
   const vhost = decodeURIComponent(new URL(rabbitMqUrl).pathname.slice(1)) || '/';
@@ -72,7 +71,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
           },
-          onCrash: ({ error, restarting }) => log(`[runtime] ${fn.key}: Kafka consumer crashed (${restarting ? 'restarting' : 'NOT restarting'}): ${error.message}`),
+          onCrash: ({ error, restarting, restartInMs }) =>
+            log(`[runtime] ${fn.key}: Kafka consumer crashed (${restarting ? 'kafkajs restarts it' : `replaced by a new consumer in ${restartInMs} ms`}): ${error.message}`),
         }),
       );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);

@@ -1,0 +1,24 @@
+/**
+ * The suite's child processes (runtime, private Redis, private Kafka mock), killed by pid when the suite
+ * exits for any reason, so a crashed or interrupted run never leaves a runtime consuming in the
+ * background or a server holding a port. Only what this suite spawned is ever signalled.
+ */
+const children = new Map<number, { group: boolean }>();
+
+export function trackChild(pid: number | undefined, group: boolean): void {
+  if (pid !== undefined) children.set(pid, { group });
+}
+
+export function untrackChild(pid: number | undefined): void {
+  if (pid !== undefined) children.delete(pid);
+}
+
+process.on('exit', () => {
+  for (const [pid, { group }] of children) {
+    try {
+      process.kill(group ? -pid : pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});

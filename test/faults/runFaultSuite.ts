@@ -1,0 +1,167 @@
+import './quietSuiteProcess';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../local/services/localPaths';
+import { closeRedisClient } from '../../shared/clients/redisClient';
+import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
+import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
+import { freePort } from './freePort';
+import { PrivateKafka } from './privateKafka';
+import { PrivateRedis } from './privateRedis';
+import { PrivateVhost } from './privateVhost';
+import { formatTable, writeReport, type SuiteReport } from './resultTable';
+import { RuntimeProcess } from './runtimeProcess';
+import { runScenario } from './runScenario';
+import { SCENARIOS } from './scenarios';
+import type { ScenarioResult } from './scenarioResult';
+import { suiteSize } from './suiteSize';
+
+/**
+ * `npm run test:faults`: drives a mixed load of events and orders through the local runtime while
+ * injecting one fault at a time, then all of them at once, and after each run proves (a) the audit
+ * archive complete, (b) every accepted event applied exactly once, (c) every order final and charged
+ * at most once. Prints a table, writes it to test-artifacts/faults/latest.{json,md}, exits 1 on a FAIL.
+ *
+ * The system runs as in `npm start`, as a child process, against a Redis, a Kafka mock and a RabbitMQ
+ * vhost of the suite's own (RabbitMQ's broker itself is the shared local one), so faults hit only the
+ * suite, and a fresh start does not have to read every earlier run's records first.
+ */
+const RESULTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'faults');
+const KEEP_RUNS = 3;
+const SUITE_TIMEOUT_MS = { small: 8 * 60_000, full: 20 * 60_000 } as const;
+
+const startedAt = Date.now();
+const log = (line: string) => console.log(`[faults ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+
+async function main(): Promise<number> {
+  const size = suiteSize();
+  const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const runDir = join(RESULTS_DIR, 'runs', run);
+  mkdirSync(runDir, { recursive: true });
+  pruneOldRuns();
+  const only = process.env.FAULTS_ONLY?.split(',').map((s) => s.trim().toLowerCase());
+  const scenarios = SCENARIOS.filter((s) => only === undefined || only.some((o) => s.name.toLowerCase().includes(o)));
+  const guard = setTimeout(() => {
+    console.error(`[faults] the suite did not finish within ${SUITE_TIMEOUT_MS[size.name] / 60_000} minutes: giving up (children are killed at exit)`);
+    process.exit(2);
+  }, SUITE_TIMEOUT_MS[size.name]);
+  guard.unref();
+
+  const kafka = new PrivateKafka(runDir);
+  const redis = new PrivateRedis(await freePort());
+  const vhost = new PrivateVhost(`triplane-faults-${run}`);
+  const namespace = `tpfaults${run}`;
+  const groupSuffix = `-faults-${run}`;
+  const archiveDir = join(runDir, 'archive');
+  log(`size ${size.name}, run ${run}: starting a private Kafka mock, a private Redis and a vhost`);
+  await Promise.all([kafka.start(), redis.start(), vhost.create()]);
+  // The suite process itself runs replays and reads the sandbox ledger: the same places as the runtime.
+  Object.assign(process.env, {
+    REDIS_URL: redis.url,
+    TRIPLANE_REDIS_NAMESPACE: namespace,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    KAFKA_IDEMPOTENT: 'false',
+  });
+  const runtime = new RuntimeProcess({
+    port: await freePort(),
+    groupSuffix,
+    namespace,
+    redisUrl: redis.url,
+    rabbitMqUrl: vhost.url,
+    archiveDir,
+    kafkaBrokers: kafka.brokers,
+    logDir: runDir,
+  });
+  const setup = { run, code: codeVersion(), runDir, redis: redis.url, kafka: kafka.brokers.join(','), vhost: vhost.name, namespace, groupSuffix, archiveDir, runtime: runtime.url };
+  const results: ScenarioResult[] = [];
+  try {
+    log(`system code: ${setup.code}`);
+    log(`runtime started in ${((await runtime.start()) / 1000).toFixed(1)} s at ${runtime.url}`);
+    for (const [index, scenario] of scenarios.entries()) {
+      log(`scenario ${index + 1}/${scenarios.length}: ${scenario.name}`);
+      const result = await runScenario(scenario, `${run}-${index + 1}`, { runtime, redis, kafka, vhost, namespace, size, log }, { brokers: kafka.brokers, dir: archiveDir, groupSuffix }).catch(
+        (error: unknown): ScenarioResult => harnessFailure(scenario.name, scenario.injectedHow, error),
+      );
+      results.push(result);
+      log(`${result.pass ? 'PASS' : 'FAIL'} ${scenario.name} in ${(result.durationMs / 1000).toFixed(1)} s: final ${result.finalOrders}/${result.acceptedOrders}, stuck ${result.stuck}, lost ${result.lost}, doubled ${result.doubled}, charged twice ${result.chargedTwice}, archive gaps ${result.archiveGaps}`);
+      if (!runtime.running) {
+        log('the runtime is down after the scenario: restarting it for the next one');
+        await runtime.start().catch((error: unknown) => log(`restart failed: ${(error as Error).message}`));
+      }
+    }
+  } finally {
+    await runtime.stop();
+    await Promise.all([closeRedisClient(), closeKafkaProducer(), closeSandboxRedis()]).catch(() => undefined);
+    await Promise.all([kafka.stop(), redis.kill(), vhost.delete()]);
+  }
+  const report: SuiteReport = {
+    size: size.name,
+    startedAt: new Date(startedAt).toISOString(),
+    durationMs: Date.now() - startedAt,
+    pass: results.length === scenarios.length && results.every((r) => r.pass),
+    setup,
+    results,
+  };
+  writeReport(report, RESULTS_DIR);
+  console.log(`\n${formatTable(report)}\n\nwritten to ${join(RESULTS_DIR, 'latest.md')} and latest.json; logs in ${runDir}`);
+  return report.pass ? 0 : 1;
+}
+
+function harnessFailure(fault: string, injectedHow: string, error: unknown): ScenarioResult {
+  return {
+    fault,
+    injectedHow,
+    notes: [],
+    load: { events: 0, orders: 0 },
+    accepted: 0,
+    retriedRequests: 0,
+    retriedEvents: 0,
+    refusals: {},
+    givenUp: 0,
+    finalOrders: 0,
+    acceptedOrders: 0,
+    chargedTwice: 0,
+    stuck: 0,
+    lost: 0,
+    doubled: 0,
+    wrongOutcome: 0,
+    uncountedCharges: 0,
+    notInKafka: 0,
+    archiveGaps: 0,
+    archiveDuplicates: 0,
+    parked: 0,
+    durationMs: 0,
+    pass: false,
+    problems: [`harness error: ${(error as Error).stack ?? String(error)}`],
+  };
+}
+
+/** The commit the system ran at, and whether the runtime's code had uncommitted changes: others edit the tree while suites run. */
+function codeVersion(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'local', 'shared', 'functions'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    return dirty === '' ? head : `${head} + uncommitted changes in ${dirty.split('\n').length} files of local/, shared/, functions/`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
+/** Each run keeps its runtime logs and archive under runs/; only the last few are kept. */
+function pruneOldRuns(): void {
+  const runsDir = join(RESULTS_DIR, 'runs');
+  const runs = readdirSync(runsDir).sort();
+  for (const old of runs.slice(0, Math.max(0, runs.length - KEEP_RUNS))) rmSync(join(runsDir, old), { recursive: true, force: true });
+}
+
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[faults] ${(error as Error).stack ?? String(error)}`);
+    process.exit(2);
+  },
+);

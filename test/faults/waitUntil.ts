@@ -1,0 +1,54 @@
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes; every wait in the
+ * suite goes through here, so none can hang. Returns undefined on timeout: callers decide whether a
+ * timeout is a failure of the system (an order never final) or of the harness.
+ */
+export async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, pollMs = 200): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) return undefined;
+    await sleep(pollMs);
+  }
+}
+
+/** Like waitUntil, but a timeout is an error naming what did not happen. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, pollMs = 200): Promise<T> {
+  const value = await waitUntil(probe, timeoutMs, pollMs);
+  if (value === undefined) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+  return value;
+}
+
+export interface ProgressWait {
+  /** Longest the wait may take in all. */
+  maxMs: number;
+  /** Gives up earlier when the probe's progress marker has not changed for this long: the system is stuck. */
+  stallMs: number;
+  pollMs?: number;
+}
+
+/**
+ * Polls until `probe` says done, its progress marker stops changing for `stallMs`, or `maxMs` passes.
+ * A stuck consumer is told apart from a slow one this way without waiting out a long fixed timeout
+ * (the longest legitimate quiet spell is a batch retry's 10 s backoff or an 8 s delay queue).
+ * Returns whether it finished and how long it took.
+ */
+export async function waitForProgress(probe: () => Promise<{ done: boolean; progress: string }>, wait: ProgressWait): Promise<{ done: boolean; ms: number; stalled: boolean }> {
+  const started = Date.now();
+  let marker: string | undefined;
+  let changedAt = started;
+  for (;;) {
+    const reading = await probe().catch(() => ({ done: false, progress: marker ?? '' }));
+    if (reading.done) return { done: true, ms: Date.now() - started, stalled: false };
+    if (reading.progress !== marker) {
+      marker = reading.progress;
+      changedAt = Date.now();
+    }
+    if (Date.now() - changedAt >= wait.stallMs) return { done: false, ms: Date.now() - started, stalled: true };
+    if (Date.now() - started >= wait.maxMs) return { done: false, ms: Date.now() - started, stalled: false };
+    await sleep(wait.pollMs ?? 500);
+  }
+}
