@@ -31,11 +31,11 @@ export interface ReplayResult {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Deletes a generation's keys with SCAN + UNLINK, a page at a time, so Redis never blocks on a big KEYS or DEL. */
-export async function deleteGeneration(redis: Redis, namespace: string, generation: number): Promise<number> {
+export async function deleteGeneration(redis: Redis, namespace: string, projection: ProjectionName, generation: number): Promise<number> {
   let deleted = 0;
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${generationNamespace(namespace, generation)}:*`, 'COUNT', 1000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${generationNamespace(namespace, projection, generation)}:*`, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) deleted += await redis.unlink(...keys);
   } while (cursor !== '0');
@@ -72,7 +72,7 @@ async function replayOne(projection: ProjectionName, admin: Admin, options: Repl
   const from = await currentGeneration(options.redis, options.namespace, projection);
   const to = from + 1;
   // Leftovers of a replay that was stopped half-way: the new generation starts empty.
-  await deleteGeneration(options.redis, options.namespace, to);
+  await deleteGeneration(options.redis, options.namespace, projection, to);
   const handler = projectionHandler(spec, to);
   let records = 0;
   const groupId = `triplane-replay-${projection}-g${to}-${Date.now()}`;
@@ -98,7 +98,7 @@ async function replayOne(projection: ProjectionName, admin: Admin, options: Repl
     await consumer.disconnect();
   }
   await sleep(options.graceMs ?? 1_000);
-  const oldKeysDeleted = await deleteGeneration(options.redis, options.namespace, from);
+  const oldKeysDeleted = await deleteGeneration(options.redis, options.namespace, projection, from);
   const seconds = (performance.now() - started) / 1000;
   log(`[replay] ${projection}: generation ${from} removed (${oldKeysDeleted} keys); ${records} records in ${seconds.toFixed(1)} s`);
   return { projection, from, to, records, seconds, oldKeysDeleted };

@@ -1,6 +1,7 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { connectOnce } from './connectOnce';
 import { kafkaConnection } from './kafkaBrokers';
+import { rememberingPartitioner } from './partitionChoices';
 
 const producer = connectOnce(connectProducer);
 
@@ -30,8 +31,8 @@ async function connectProducer(): Promise<Producer> {
     // kafkajs does not re-sequence requests after a failed in-flight one: one in flight keeps retries in order.
     maxInFlightRequests: idempotent ? 1 : undefined,
     allowAutoTopicCreation: false,
-    // murmur2 on the key, as Java clients do: a key lands on the same partition whoever produces it.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // murmur2 on the key, as Java clients do, remembering each choice for acknowledgedSend.
+    createPartitioner: rememberingPartitioner,
   });
   await created.connect();
   return created;

@@ -1,4 +1,5 @@
 import { kafkaProducer } from '../clients/kafkaProducer';
+import { acknowledgedSend } from '../publishing/acknowledgedSend';
 import { downstream } from '../resilience/downstream';
 import type { DeadLetterPublisher } from '../middleware/batch/deadLetters';
 import { DEAD_LETTER_TOPIC } from '../routes/topics';
@@ -10,7 +11,7 @@ export function kafkaDeadLetterPublisher(consumer: string): DeadLetterPublisher<
   return async (rejected) => {
     await downstream('kafka').call(async () => {
       const producer = await kafkaProducer();
-      await producer.send({ topic: DEAD_LETTER_TOPIC, acks: -1, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) });
+      await acknowledgedSend(producer, [{ topic: DEAD_LETTER_TOPIC, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) }]);
     });
   };
 }

@@ -4,6 +4,7 @@ import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
+import { acknowledgedSend } from './acknowledgedSend';
 
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
@@ -68,7 +69,7 @@ function send(gathered: Gathered): void {
   downstream('kafka')
     .call(async () => {
       const producer = await kafkaProducer();
-      await producer.sendBatch({ acks: -1, topicMessages });
+      await acknowledgedSend(producer, topicMessages);
     })
     .then(
       () => waiters.forEach((w) => w.resolve()),

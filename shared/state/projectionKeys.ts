@@ -3,7 +3,7 @@ import { downstream } from '../resilience/downstream';
 import { redisKeys, type RedisKeys } from './redisKeys';
 
 /**
- * Each projection lives in a generation: its keys are prefixed `<ns>:g<N>:`, and a pointer key says
+ * Each projection lives in a generation: its keys are prefixed `<ns>:g<N>-<projection>:`, and a pointer key says
  * which generation reads and live writes use. A replay builds generation N+1 beside N while N keeps
  * serving, then moves the pointer: readers switch at once and never see a half-built projection.
  * The idempotency marks live in the generation too, so a replay applies every event again to the new
@@ -14,7 +14,11 @@ export type ProjectionName = (typeof PROJECTIONS)[number];
 
 export const generationPointerKey = (namespace: string, projection: ProjectionName): string => `${namespace}:generation:${projection}`;
 
-export const generationNamespace = (namespace: string, generation: number): string => `${namespace}:g${generation}`;
+/**
+ * The projection's name is part of the prefix: generations are numbered per projection, so replaying
+ * one projection (and removing its old generation) must never touch another's keys.
+ */
+export const generationNamespace = (namespace: string, projection: ProjectionName, generation: number): string => `${namespace}:g${generation}-${projection}`;
 
 export async function currentGeneration(redis: Redis, namespace: string, projection: ProjectionName): Promise<number> {
   const stored = await downstream('redis').call(() => redis.get(generationPointerKey(namespace, projection)));
@@ -24,5 +28,5 @@ export async function currentGeneration(redis: Redis, namespace: string, project
 
 /** The keys of a projection's current generation: one GET per batch or request, so a switch is seen at once. */
 export async function projectionKeys(redis: Redis, namespace: string, projection: ProjectionName): Promise<RedisKeys> {
-  return redisKeys(generationNamespace(namespace, await currentGeneration(redis, namespace, projection)));
+  return redisKeys(generationNamespace(namespace, projection, await currentGeneration(redis, namespace, projection)));
 }

@@ -37,11 +37,11 @@ export const KEY_FAMILIES = {
 
 export type KeyFamily = keyof typeof KEY_FAMILIES;
 
-/** The family of a key of a namespace (`tp:g3:session:abc` -> `session`), or undefined for a foreign key. */
+/** The family of a key of a namespace (`tp:g3-sessions:session:abc` -> `session`), or undefined for a foreign key. */
 export function keyFamilyOf(namespace: string, key: string): KeyFamily | undefined {
   if (!key.startsWith(`${namespace}:`)) return undefined;
   const parts = key.slice(namespace.length + 1).split(':');
-  const family = /^g\d+$/.test(parts[0] ?? '') ? parts[1] : parts[0];
+  const family = /^g\d+(-[a-z]+)?$/.test(parts[0] ?? '') ? parts[1] : parts[0];
   return family !== undefined && family in KEY_FAMILIES ? (family as KeyFamily) : undefined;
 }
 

@@ -76,7 +76,7 @@ afterAll(async () => {
   await runtime?.stop();
   for (const projection of PROJECTIONS) {
     const generation = await currentGeneration(redis, namespace, projection);
-    const keys = await redis.keys(`${generationNamespace(namespace, generation)}:*`);
+    const keys = await redis.keys(`${generationNamespace(namespace, projection, generation)}:*`);
     if (keys.length > 0) await redis.unlink(...keys);
   }
   const pointers = await redis.keys(`${namespace}:*`);
@@ -151,6 +151,10 @@ describe('replay', () => {
     const expected = (await getJson(`/leaderboards/${board}?limit=100`)).body.entries;
     expect(Array.isArray(expected) && expected.length).toBe(7);
     const generation = await currentGeneration(redis, namespace, 'leaderboards');
+    // Every other projection, which this replay must leave exactly as it is.
+    const others = async () => Object.fromEntries(Object.entries(await projectionSnapshot(redis, namespace)).filter(([key]) => !key.startsWith('leaderboard:')));
+    const othersBefore = await others();
+    expect(Object.keys(othersBefore).length).toBeGreaterThan(5);
     let reads = 0;
     let wrong = 0;
     let replaying = true;
@@ -167,6 +171,7 @@ describe('replay', () => {
     expect(reads).toBeGreaterThan(10);
     expect(wrong).toBe(0);
     expect(await currentGeneration(redis, namespace, 'leaderboards')).toBe(generation + 1);
-    expect(await redis.keys(`${generationNamespace(namespace, generation)}:*`)).toEqual([]);
+    expect(await redis.keys(`${generationNamespace(namespace, 'leaderboards', generation)}:*`)).toEqual([]);
+    expect(await others()).toEqual(othersBefore);
   });
 });

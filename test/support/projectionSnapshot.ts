@@ -12,7 +12,7 @@ export async function projectionSnapshot(redis: Redis, namespace: string): Promi
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:g[0-9]*`, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
-      const name = key.replace(new RegExp(`^${namespace}:g\\d+:`), '');
+      const name = key.replace(new RegExp(`^${namespace}:g\\d+-[a-z]+:`), '');
       if (name.startsWith('idem:')) continue;
       const type = await redis.type(key);
       const value =

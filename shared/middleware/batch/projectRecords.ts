@@ -41,7 +41,7 @@ export interface ProjectionSpec {
  */
 export function projectionHandler(spec: ProjectionSpec, generation?: number) {
   const namespace = redisNamespace();
-  const fixed = generation === undefined ? undefined : redisKeys(generationNamespace(namespace, generation));
+  const fixed = generation === undefined ? undefined : redisKeys(generationNamespace(namespace, spec.projection, generation));
   return kafkaBatchHandler(
     spec.consumer,
     (batch) => projectRecords(spec.build(batch.keys))(batch),
