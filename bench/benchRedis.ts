@@ -28,3 +28,17 @@ export async function deleteKeys(redis: Redis, keys: readonly string[]): Promise
     if (chunk.length > 0) await redis.unlink(...chunk);
   }
 }
+
+/**
+ * The baselines' projection: what project-leaderboards does with no triplane code, parsing each
+ * record's envelope and writing ZINCRBY in one pipeline per Kafka batch. Returns how many it applied.
+ */
+export async function applyScoresBare(redis: Redis, leaderboardKey: (board: string) => string, messages: ReadonlyArray<{ value: Buffer | null }>): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (const message of messages) {
+    const { data } = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data: { board: string; userId: string; points: number } };
+    pipeline.zincrby(leaderboardKey(data.board), data.points, data.userId);
+  }
+  await pipeline.exec();
+  return messages.length;
+}

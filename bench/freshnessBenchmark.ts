@@ -5,7 +5,7 @@ import { projectionKeys } from '../shared/state/projectionKeys';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 import { benchKafka, benchProducer, createBenchTopic } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
-import { benchRedis, deleteKeys } from './benchRedis';
+import { applyScoresBare, benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
 import { RUN_ID, sleep } from './benchRun';
 import { okCount, runLoad } from './loadGenerator';
@@ -75,12 +75,7 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
   await consumer.run({
     partitionsConsumedConcurrently: 12,
     eachBatch: async ({ batch }) => {
-      const pipeline = redis.pipeline();
-      for (const message of batch.messages) {
-        const { data } = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data: { board: string; userId: string; points: number } };
-        pipeline.zincrby(keys.leaderboard(data.board), data.points, data.userId);
-      }
-      await pipeline.exec();
+      await applyScoresBare(redis, keys.leaderboard, batch.messages);
     },
   });
   const producer = await benchProducer('tpbench-freshness-raw');

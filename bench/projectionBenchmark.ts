@@ -10,7 +10,7 @@ import { projectionKeys } from '../shared/state/projectionKeys';
 import { BENCH_NAMESPACE, kafkaBrokers } from './benchEnvironment';
 import { benchKafka, benchProducer, createBenchTopic, produceAll } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
-import { benchRedis, deleteBenchKeys, deleteKeys } from './benchRedis';
+import { applyScoresBare, benchRedis, deleteBenchKeys, deleteKeys } from './benchRedis';
 import { deferred, RUN_ID, wiredFunction, withTimeout } from './benchRun';
 import { median, round } from './statistics';
 
@@ -139,13 +139,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
     await consumer.run({
       partitionsConsumedConcurrently: PARTITIONS,
       eachBatch: async ({ batch }) => {
-        const pipeline = redis.pipeline();
-        for (const message of batch.messages) {
-          const { data } = JSON.parse(message.value?.toString('utf8') ?? '{}') as { data: { board: string; userId: string; points: number } };
-          pipeline.zincrby(keys.leaderboard(data.board), data.points, data.userId);
-        }
-        await pipeline.exec();
-        applied += batch.messages.length;
+        applied += await applyScoresBare(redis, keys.leaderboard, batch.messages);
         if (applied >= RECORDS) done.resolve(performance.now());
       },
     });

@@ -46,16 +46,8 @@ export function createEnvelope<TData>(fields: NewEventFields<TData>): Envelope<T
   };
 }
 
-export interface FollowUpFields<TData> {
-  type: string;
-  version: number;
-  key: string;
-  data: TData;
-  source: string;
-  /** Deterministic ids let a retried step publish the same event again instead of a new one. */
-  id?: string;
-  time?: Date;
-}
+/** As a new event's, but the correlation id is always the parent's. A deterministic `id` lets a retried step publish the same event again instead of a new one. */
+export type FollowUpFields<TData> = Omit<NewEventFields<TData>, 'correlationId'>;
 
 /** An event caused by another: one hop further, same correlation id, caused by the parent. */
 export function deriveEnvelope<TData>(parent: Envelope, fields: FollowUpFields<TData>): Envelope<TData> {

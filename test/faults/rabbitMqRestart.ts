@@ -1,27 +1,13 @@
 import { execFile } from 'node:child_process';
-import { connect as connectTcp } from 'node:net';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
+import { portOpen } from '../../local/services/portOpen';
 import { WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { waitFor } from './waitUntil';
 
 const run = promisify(execFile);
 const RABBITMQCTL_TIMEOUT_MS = 60_000;
 const BACK_TIMEOUT_MS = 90_000;
-
-const portAnswers = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connectTcp({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.setTimeout(500, () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
 
 /** True once the vhost takes a connection and its step queues answer (quorum queues recover after the app). */
 async function vhostUsable(url: string): Promise<boolean> {
@@ -51,7 +37,7 @@ export async function restartRabbitMq(vhostUrl: string, downMs: number): Promise
   } finally {
     await run('rabbitmqctl', ['start_app'], { timeout: RABBITMQCTL_TIMEOUT_MS });
   }
-  await waitFor('port 5672 to answer', async () => ((await portAnswers(5672)) ? true : undefined), BACK_TIMEOUT_MS, 200);
+  await waitFor('port 5672 to answer', async () => ((await portOpen(5672)) ? true : undefined), BACK_TIMEOUT_MS, 200);
   await waitFor('the vhost to be usable', async () => ((await vhostUsable(vhostUrl)) ? true : undefined), BACK_TIMEOUT_MS, 300);
   return Date.now() - started;
 }
