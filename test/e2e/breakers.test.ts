@@ -5,6 +5,8 @@ import { Redis } from 'ioredis';
 import { KafkaMockControl } from '../../local/kafka-mock/kafkaMockControl';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { downstream } from '../../shared/resilience/downstream';
+import { generationNamespace } from '../../shared/state/projectionKeys';
+import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 
 /**
@@ -17,7 +19,8 @@ jest.setTimeout(120_000);
 const REDIS_PORT = 6391;
 const run = `${Date.now().toString(36)}${process.pid}`;
 process.env.REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
-process.env.TRIPLANE_REDIS_NAMESPACE = `tpbreak${run}`;
+const namespace = `tpbreak${run}`;
+process.env.TRIPLANE_REDIS_NAMESPACE = namespace;
 let redisServer: ChildProcess;
 let runtime: LocalRuntime;
 let redis: Redis;
@@ -41,7 +44,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30
   return performance.now() - started;
 }
 
-const boardTotal = async () => (await redis.zrange(`${process.env.TRIPLANE_REDIS_NAMESPACE}:g0:leaderboard:${board}`, '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
+const boardTotal = async () => (await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(board), '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
 
 beforeAll(async () => {
   redisServer = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
@@ -116,7 +119,7 @@ describe('when Kafka refuses produce requests', () => {
     for (const i of refused) expect((await post([event(i)])).status).toBe(202);
     const total = (30 * 31) / 2;
     await until('retried events projected', async () => {
-      const flat = await redis.zrange(`${process.env.TRIPLANE_REDIS_NAMESPACE}:g0:leaderboard:${kafkaBoard}`, '0', '-1', 'WITHSCORES');
+      const flat = await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(kafkaBoard), '0', '-1', 'WITHSCORES');
       return Number(flat[1] ?? 0) === total;
     });
     expect(downstream('kafka').status().state).toBe('closed');

@@ -6,14 +6,15 @@ import { handler as projectSessions } from '../../functions/project-sessions/han
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
-import { projectionKeys } from '../../shared/state/projectionKeys';
+import { PROJECTIONS, projectionKeys, type ProjectionName } from '../../shared/state/projectionKeys';
 import type { RedisKeys } from '../../shared/state/redisKeys';
 import { redisNamespace } from '../../shared/state/redisKeys';
 import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { readTopic } from '../support/readTopic';
 
-let keys: RedisKeys;
+/** Each projection's keys in its current generation. */
+const keys = {} as Record<ProjectionName, RedisKeys>;
 const run = `${process.pid}-${Date.now()}`;
 const id = (name: string) => `${name}-${run}`;
 let redis: Redis;
@@ -25,8 +26,7 @@ const event = (type: string, data: Record<string, unknown>, extra: Partial<Envel
 
 beforeAll(async () => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  // Every projection of these tests is at the same generation (none was replayed in this namespace).
-  keys = await projectionKeys(redis, redisNamespace(), 'leaderboards');
+  for (const projection of PROJECTIONS) keys[projection] = await projectionKeys(redis, redisNamespace(), projection);
 });
 
 afterAll(async () => {
@@ -45,7 +45,7 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
     expect(first).toMatchObject({ received: 3, processed: 3, duplicates: 0, deadLettered: 0 });
     const again = await projectLeaderboards(kafkaEventOf(records), lambdaContextOf('project-leaderboards'));
     expect(again).toMatchObject({ received: 3, processed: 0, duplicates: 3 });
-    expect(await redis.zrevrange(keys.leaderboard(board), 0, -1, 'WITHSCORES')).toEqual(['ann', '15', 'bob', '4']);
+    expect(await redis.zrevrange(keys.leaderboards.leaderboard(board), 0, -1, 'WITHSCORES')).toEqual(['ann', '15', 'bob', '4']);
   });
 
   it('should dead-letter a poison record with its reason while the rest of the batch lands', async () => {
@@ -60,7 +60,7 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
     ];
     const summary = await projectLeaderboards(kafkaEventOf(records), lambdaContextOf('project-leaderboards'));
     expect(summary).toMatchObject({ received: 4, processed: 2, deadLettered: 2 });
-    expect(await redis.zcard(keys.leaderboard(board))).toBe(2);
+    expect(await redis.zcard(keys.leaderboards.leaderboard(board))).toBe(2);
 
     const letters = await readTopic(
       'dead-letters',
@@ -82,7 +82,7 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
       lambdaContextOf('project-leaderboards'),
     );
     expect(summary).toMatchObject({ processed: 1, deadLettered: 1, hopRefused: 1 });
-    expect(await redis.zscore(keys.leaderboard(board), 'ann')).toBeNull();
+    expect(await redis.zscore(keys.leaderboards.leaderboard(board), 'ann')).toBeNull();
     const [letter] = await readTopic('dead-letters', (r) => r.headers.id === looping.id, (kept) => kept.length >= 1);
     expect(letter?.headers).toMatchObject({ 'dlt-stage': 'hop-limit', hops: '11' });
     expect(letter?.headers['dlt-reason']).toContain('hop limit exceeded');
@@ -104,11 +104,11 @@ describe('project-sessions (real Redis)', () => {
       ]),
       lambdaContextOf('project-sessions'),
     );
-    expect(await redis.hget(keys.session(live), 'userId')).toBe('u1');
-    const ttl = await redis.ttl(keys.session(live));
+    expect(await redis.hget(keys.sessions.session(live), 'userId')).toBe('u1');
+    const ttl = await redis.ttl(keys.sessions.session(live));
     expect(ttl).toBeGreaterThan(100);
     expect(ttl).toBeLessThanOrEqual(120);
-    expect(await redis.exists(keys.session(ended), keys.session(ghost))).toBe(0);
+    expect(await redis.exists(keys.sessions.session(ended), keys.sessions.session(ghost))).toBe(0);
   });
 });
 
@@ -117,7 +117,7 @@ describe('project-flags (real Redis)', () => {
     const name = id('flag');
     const records = [kafkaRecordOf('flags', event('flag.set', { name, enabled: true }))];
     await projectFlags(kafkaEventOf(records), lambdaContextOf('project-flags'));
-    expect(JSON.parse((await redis.hget(keys.flags(), name)) ?? '{}')).toMatchObject({ enabled: true, rollout: 100 });
+    expect(JSON.parse((await redis.hget(keys.flags.flags(), name)) ?? '{}')).toMatchObject({ enabled: true, rollout: 100 });
     expect(await projectFlags(kafkaEventOf(records), lambdaContextOf('project-flags'))).toMatchObject({ duplicates: 1, processed: 0 });
   });
 });
@@ -128,8 +128,8 @@ describe('project-activity (real Redis)', () => {
     const views = ['/a', '/b', '/c'].map((path) => kafkaRecordOf('activity', event('page.viewed', { userId: user, path })));
     await projectActivity(kafkaEventOf(views), lambdaContextOf('project-activity'));
     await projectActivity(kafkaEventOf(views), lambdaContextOf('project-activity'));
-    expect(await redis.hgetall(keys.activity(user))).toMatchObject({ pageViews: '3', lastPath: '/c' });
-    const day = keys.activityDay(user, new Date().toISOString().slice(0, 10));
+    expect(await redis.hgetall(keys.activity.activity(user))).toMatchObject({ pageViews: '3', lastPath: '/c' });
+    const day = keys.activity.activityDay(user, new Date().toISOString().slice(0, 10));
     expect(await redis.get(day)).toBe('3');
     expect(await redis.ttl(day)).toBeGreaterThan(29 * 86_400);
   });
