@@ -139,7 +139,10 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
     await consumer.run({
       partitionsConsumedConcurrently: PARTITIONS,
       eachBatch: async ({ batch }) => {
-        applied += await applyScoresBare(redis, keys.leaderboard, batch.messages);
+        // Awaited first: `applied += await ...` would read `applied` before the await and lose the
+        // other partitions' concurrent additions.
+        const count = await applyScoresBare(redis, keys.leaderboard, batch.messages);
+        applied += count;
         if (applied >= RECORDS) done.resolve(performance.now());
       },
     });
