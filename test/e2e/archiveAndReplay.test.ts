@@ -84,16 +84,24 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/**
+ * The records this file itself puts in Kafka: the 50 events posted, plus 4 outcomes of each order's
+ * saga (paid: authorized, reserved, scheduled, completed; out of stock: authorized, unavailable,
+ * refunded, cancelled). Other test files write to the same topics, so the archive may hold more.
+ */
+const OWN_RECORDS = 58;
+const archivedCount = (report: { partitions: Array<{ archived: number }> }) => report.partitions.reduce((n, p) => n + p.archived, 0);
+
 describe('audit archive', () => {
   it('should prove the archive complete, then report a deleted object as a gap', async () => {
     const store = configuredArchive();
     const report = await until('the archive to catch up', async () => {
       const r = await verifyArchive({ brokers: brokers(), store, groupSuffix });
       const everything = r.partitions.every((p) => p.to >= 0) && r.partitions.some((p) => p.topic === 'orders' && p.archived > 0);
-      return r.ok && everything ? r : undefined;
+      return r.ok && everything && archivedCount(r) >= OWN_RECORDS ? r : undefined;
     });
     expect(report.partitions.every((p) => p.gaps.length === 0 && p.duplicates.length === 0)).toBe(true);
-    expect(report.partitions.reduce((n, p) => n + p.archived, 0)).toBeGreaterThanOrEqual(60);
+    expect(archivedCount(report)).toBeGreaterThanOrEqual(OWN_RECORDS);
 
     const [victim] = await store.list('orders/');
     expect(victim).toBeDefined();
@@ -136,7 +144,9 @@ describe('replay', () => {
     }
     await admin.disconnect();
     const before = await projectionSnapshot(redis, namespace);
-    expect(Object.keys(before).length).toBeGreaterThan(8);
+    // This run's own keys at least (other test files' events in the shared topics add more when they ran first):
+    // session s1 (s2 ended), the flags hash, the board, the viewer's activity and day bucket, two orders.
+    expect(Object.keys(before).length).toBeGreaterThanOrEqual(7);
     const all = await redis.keys(`${namespace}:*`);
     await redis.unlink(...all);
     expect((await getJson(`/orders/${orderId}`)).status).toBe(404);
