@@ -1,4 +1,5 @@
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { redisSecretIdOf, usesRedis } from './renderRedisUsers';
 import { consumerGroupOf } from './renderServerlessConfig';
 
 /** `project-sessions` -> `ProjectSessionsRole`. */
@@ -40,6 +41,7 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
     statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}'] });
   }
   if (fn.rabbitmq) statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
+  if (usesRedis(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf(fn.name) }] });
   if (fn.name === 'archive-events') statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' }] });
   return statements;
 }

@@ -5,6 +5,7 @@ import { workflowQueues } from '../../shared/routes/workflow';
 import { logicalIdOf } from './logicalIdOf';
 import { functionRoles, roleIdOf } from './renderFunctionRoles';
 import { monitoringResources } from './renderMonitoring';
+import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources, usesRedis } from './renderRedisUsers';
 
 export const GENERATED_NOTICE =
   '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +
@@ -112,6 +113,14 @@ export function serverlessConfig(): Record<string, unknown> {
         ...monitoringResources(),
         // One role per function, naming only its own resources (least privilege): see renderFunctionRoles.
         ...functionRoles(),
+        // One ElastiCache user per function, with only its key families and commands: see renderRedisUsers.
+        ...redisUserResources(),
+      },
+      Outputs: {
+        RedisUserGroupId: {
+          Description: 'Attach once to the cache: aws elasticache modify-replication-group --replication-group-id ID --user-group-ids-to-add <this>',
+          Value: { Ref: REDIS_USER_GROUP },
+        },
       },
     },
     functions: Object.fromEntries(
@@ -123,12 +132,20 @@ export function serverlessConfig(): Record<string, unknown> {
           timeout: fn.timeoutSeconds,
           memorySize: fn.memoryMb,
           role: roleIdOf(fn.name),
-          ...(fn.name === 'archive-events' ? { environment: { ARCHIVE_BUCKET: '${param:archiveBucket}' } } : {}),
+          ...environmentOf(fn),
           events: eventsOf(fn),
         },
       ]),
     ),
   };
+}
+
+/** A function's own variables: the archive bucket for the sink, its Redis user's secret for the rest. */
+function environmentOf(fn: FunctionRoute): { environment?: Record<string, unknown> } {
+  const environment: Record<string, unknown> = {};
+  if (fn.name === 'archive-events') environment.ARCHIVE_BUCKET = '${param:archiveBucket}';
+  if (usesRedis(fn)) environment.REDIS_SECRET_ARN = { Ref: redisSecretIdOf(fn.name) };
+  return Object.keys(environment).length > 0 ? { environment } : {};
 }
 
 export function renderServerlessYaml(): string {

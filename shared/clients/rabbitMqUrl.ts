@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { connectOnce } from './connectOnce';
+import { readUserSecret } from './userSecret';
 
 const resolved = connectOnce(resolveUrl);
 
@@ -17,9 +17,7 @@ async function resolveUrl(): Promise<string> {
   const endpoint = process.env.RABBITMQ_ENDPOINT;
   const secretArn = process.env.RABBITMQ_SECRET_ARN;
   if (!endpoint || !secretArn) return 'amqp://guest:guest@127.0.0.1:5672';
-  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
-  const { username, password } = JSON.parse(secret.SecretString ?? '{}') as { username?: string; password?: string };
-  if (!username || !password) throw new Error(`secret ${secretArn} has no username and password`);
+  const { username, password } = await readUserSecret(secretArn);
   const url = new URL(endpoint);
   url.username = encodeURIComponent(username);
   url.password = encodeURIComponent(password);

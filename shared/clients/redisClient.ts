@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { downstream } from '../resilience/downstream';
+import { redisCredentials } from './redisCredentials';
 
 let client: Redis | undefined;
 
@@ -11,6 +12,7 @@ let client: Redis | undefined;
 export function redisClient(): Redis {
   if (client === undefined) {
     client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      ...redisCredentials(),
       enableAutoPipelining: true,
       maxRetriesPerRequest: 2,
       connectTimeout: 2_000,

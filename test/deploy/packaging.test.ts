@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { roleIdOf } from '../../local/wiring/renderFunctionRoles';
+import { redisSecretIdOf, redisUserIdOf } from '../../local/wiring/renderRedisUsers';
 import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 
@@ -87,11 +88,34 @@ describe('serverless package (osls, offline)', () => {
     expect(topicsFor('project-sessions', 'kafka-cluster:WriteData')).toEqual(['dead-letters']);
     expect(topicsFor('authorize-payment', 'kafka-cluster:ReadData')).toEqual([]);
     expect(topicsFor('authorize-payment', 'kafka-cluster:WriteData')).toEqual(['orders']);
-    expect(statementsOf('get-session')).toEqual([]);
-    expect(statementsOf('get-session').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(false);
+    // A read route may read its own Redis user's secret, and nothing else.
+    expect(statementsOf('get-session')).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf('get-session') }] }]);
     expect(statementsOf('refund-payment').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(true);
     expect(JSON.stringify(statementsOf('archive-events'))).toContain('s3:PutObject');
     expect(JSON.stringify(statementsOf('ingest-events'))).not.toContain('s3:');
+  });
+
+  it('should give each function that uses Redis an ElastiCache user of its own, read-only for read routes', () => {
+    const users = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0);
+    for (const fn of users) {
+      const user = resources[redisUserIdOf(fn.name)]?.Properties;
+      expect(user).toMatchObject({ UserName: `tp.${fn.name}`, Engine: 'redis', AuthenticationMode: { Type: 'password' } });
+      expect(JSON.stringify(user?.AuthenticationMode)).toContain(`{{resolve:secretsmanager:\${${redisSecretIdOf(fn.name)}}:SecretString:password}}`);
+      const lambda = resources[logicalIdOf(fn.name)]?.Properties as { Environment: { Variables: Record<string, unknown> } };
+      expect(lambda.Environment.Variables.REDIS_SECRET_ARN).toEqual({ Ref: redisSecretIdOf(fn.name) });
+    }
+    const access = (name: string) => String(resources[redisUserIdOf(name)]?.Properties.AccessString);
+    expect(access('get-leaderboard')).toMatch(/%R~tp:g\*:leaderboard:\*/);
+    // Its only writable keys are its rate-limit counters; every projection key is read-only (%R~).
+    expect(access('get-leaderboard').split(' ').filter((rule) => rule.startsWith('~'))).toEqual(['~tp:*ratelimit:*']);
+    expect(access('project-leaderboards')).toMatch(/(^| )~tp:g\*:leaderboard:\*/);
+    expect(access('project-leaderboards')).toContain('-@dangerous');
+    expect(access('project-sessions')).not.toContain('leaderboard');
+    const group = ofType('AWS::ElastiCache::UserGroup')[0]?.Properties;
+    expect((group?.UserIds as unknown[]).length).toBe(users.length + 1);
+    expect(resources.RedisDefaultUser?.Properties).toMatchObject({ UserName: 'default', AccessString: 'off -@all' });
+    // No function without Redis gets a user or a secret.
+    expect(resources[redisUserIdOf('declare-workflow-topology')]).toBeUndefined();
   });
 
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {

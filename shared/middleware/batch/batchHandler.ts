@@ -5,6 +5,7 @@ import { batchIdempotency } from '../idempotency/batchIdempotency';
 import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore';
 import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
+import { redisLogin } from '../redisLogin';
 import { deadLetters, type DeadLetterPublisher } from './deadLetters';
 import { hopGuard, hopLimitFromEnv } from './hopGuard';
 import type { BatchContext, RecordBatch } from './RecordBatch';
@@ -60,6 +61,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
   };
   const handler = middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
     .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
+    .use(redisLogin<TEvent, BatchSummary, BatchContext<TSource>>())
     .use(options.decode)
     .use(resolveKeyspace)
     .use(hopGuard<TSource>({ limit: hopLimitFromEnv() }))

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
+import { redisLogin } from '../redisLogin';
 import { apiKeyRateLimit } from './apiKeyRateLimit';
 import { apiKeys } from './apiKeys';
 import { httpErrors } from './httpErrors';
@@ -26,6 +27,7 @@ export function httpHandler(work: HttpWork) {
       }),
     )
     .use(httpErrors())
+    .use(redisLogin<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context>())
     .use(apiKeys())
     .use(apiKeyRateLimit())
     .handler(work);

@@ -1,0 +1,113 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { localPassword } from '../../local/services/applyAccessControl';
+import { redisUserOf } from '../../shared/security/redisAcl';
+import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
+import { lambdaContextOf } from '../support/lambdaContextOf';
+import { createEnvelope } from '../../shared/envelope/envelope';
+
+/**
+ * How a deployed function logs in to Redis: REDIS_SECRET_ARN names its own user's secret, read from
+ * Secrets Manager at cold start. Secrets Manager is the one piece played by a small local HTTP endpoint
+ * (AWS_ENDPOINT_URL_SECRETS_MANAGER); the users, their rights and every denial are the real local
+ * Redis's ACL users, made by `npm run services` from the same rules as the ElastiCache users.
+ */
+jest.setTimeout(30_000);
+
+const userOf = (fn: string) => redisUserOf({ name: fn }, 'tptest');
+const secrets = new Map<string, { username: string; password: string }>();
+const requested: string[] = [];
+let server: Server;
+let admin: Redis;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const { SecretId } = JSON.parse(body) as { SecretId: string };
+      requested.push(`${String(req.headers['x-amz-target'])} ${SecretId}`);
+      const secret = secrets.get(SecretId);
+      res.writeHead(secret ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(secret ? { ARN: SecretId, Name: SecretId, SecretString: JSON.stringify(secret) } : { __type: 'ResourceNotFoundException', message: 'no such secret' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  for (const fn of ['get-leaderboard', 'project-leaderboards']) secrets.set(`arn:secret:${fn}`, { username: userOf(fn), password: localPassword(userOf(fn)) });
+  admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+});
+
+afterAll(async () => {
+  await admin.quit();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
+
+/** The function's handler as a fresh container would load it, with its own secret configured. */
+function coldStart(fn: string, secretArn: string): { handler: Handler; close: () => Promise<void> } {
+  process.env.REDIS_SECRET_ARN = secretArn;
+  let loaded!: { handler: Handler; close: () => Promise<void> };
+  jest.isolateModules(() => {
+    const { handler } = require(`../../functions/${fn}/handler`) as { handler: Handler };
+    const { closeRedisClient } = require('../../shared/clients/redisClient') as { closeRedisClient: () => Promise<void> };
+    loaded = { handler, close: closeRedisClient };
+  });
+  return loaded;
+}
+
+const clientsOf = async (user: string) => String(await admin.call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes(` user=${user} `)).length;
+
+const leaderboardRequest = (board: string) => ({
+  version: '2.0',
+  routeKey: 'GET /leaderboards/{board}',
+  rawPath: `/leaderboards/${board}`,
+  rawQueryString: '',
+  headers: {},
+  pathParameters: { board },
+  requestContext: { http: { method: 'GET', path: `/leaderboards/${board}` } },
+  isBase64Encoded: false,
+});
+
+describe('a function logging in to Redis as its own user', () => {
+  it('should read the secret once at cold start and serve as the read-only user of its route', async () => {
+    const { handler, close } = coldStart('get-leaderboard', 'arn:secret:get-leaderboard');
+    try {
+      const before = requested.length;
+      expect((await handler(leaderboardRequest('login-test'), lambdaContextOf('get-leaderboard'))).statusCode).toBe(200);
+      expect((await handler(leaderboardRequest('login-test'), lambdaContextOf('get-leaderboard'))).statusCode).toBe(200);
+      expect(requested.slice(before)).toEqual(['secretsmanager.GetSecretValue arn:secret:get-leaderboard']);
+      expect(await clientsOf(userOf('get-leaderboard'))).toBe(1);
+    } finally {
+      await close();
+    }
+  });
+
+  it('should be denied when a projection runs with a read route user, so a leaked read credential cannot write', async () => {
+    const { handler, close } = coldStart('project-leaderboards', 'arn:secret:get-leaderboard');
+    try {
+      const event = kafkaEventOf([kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: 'login-test', userId: 'u1', points: 1 }, source: 'test' }))]);
+      await expect(handler(event, lambdaContextOf('project-leaderboards'))).rejects.toThrow(/NOPERM/);
+    } finally {
+      await close();
+    }
+  });
+
+  it('should apply a batch when the projection logs in as its own user', async () => {
+    const { handler, close } = coldStart('project-leaderboards', 'arn:secret:project-leaderboards');
+    try {
+      const event = kafkaEventOf([kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: `login-${Date.now()}`, userId: 'u1', points: 1 }, source: 'test' }))]);
+      expect(await handler(event, lambdaContextOf('project-leaderboards'))).toMatchObject({ processed: 1, deadLettered: 0 });
+      expect(await clientsOf(userOf('project-leaderboards'))).toBeGreaterThanOrEqual(1);
+    } finally {
+      await close();
+    }
+  });
+});
