@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
+import { provisionRabbitMqUsers } from '../../shared/security/rabbitMqUsers';
 import { redisAclRules, redisUserOf } from '../../shared/security/redisAcl';
-import { STATE_DIR } from './localPaths';
 
 /**
  * Local passwords of the per-function users: derived, so tests and tools can log in without a vault.
@@ -14,12 +11,15 @@ import { STATE_DIR } from './localPaths';
  */
 export const localPassword = (user: string): string => createHash('sha256').update(`triplane-local:${user}`).digest('hex').slice(0, 32);
 
+/** The local broker's management API (the plugin `npm run services` enables), as its default user. */
+export const LOCAL_MANAGEMENT_API = { url: 'http://127.0.0.1:15672', username: 'guest', password: 'guest' };
+
 /**
  * Creates one Redis ACL user and one RabbitMQ user per function, with the rights the manifest derives
- * (shared/security), on the local servers. rabbitmqctl takes about a second per call, so the work is
- * skipped when the wanted configuration is the one applied last time.
+ * (shared/security), on the local servers. Both are idempotent and take milliseconds, so they are
+ * applied on every start: a restarted server gets its users back.
  */
-export async function applyAccessControl(options: { namespace: string; vhost: string; redisUrl: string }): Promise<{ redisUsers: number; rabbitMqUsers: number; skipped: boolean }> {
+export async function applyAccessControl(options: { namespace: string; vhost: string; redisUrl: string }): Promise<{ redisUsers: number; rabbitMqUsers: number }> {
   const redisUsers = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0).map((fn) => ({ user: redisUserOf(fn, options.namespace), rules: redisAclRules(fn, options.namespace) }));
   const rabbitUsers = FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).filter((p) => p !== undefined);
 
@@ -31,15 +31,7 @@ export async function applyAccessControl(options: { namespace: string; vhost: st
     await redis.quit();
   }
 
-  const marker = join(STATE_DIR, `rabbitmq-users-${createHash('sha256').update(options.vhost).digest('hex').slice(0, 8)}.json`);
-  const wanted = JSON.stringify(rabbitUsers);
-  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return { redisUsers: redisUsers.length, rabbitMqUsers: rabbitUsers.length, skipped: true };
-  const existing = execFileSync('rabbitmqctl', ['list_users', '--formatter', 'json', '-q'], { encoding: 'utf8' });
-  const known = new Set((JSON.parse(existing) as Array<{ user: string }>).map((u) => u.user));
-  for (const permission of rabbitUsers) {
-    if (!known.has(permission.user)) execFileSync('rabbitmqctl', ['add_user', permission.user, localPassword(permission.user)], { stdio: 'ignore' });
-    execFileSync('rabbitmqctl', ['set_permissions', '-p', options.vhost, permission.user, permission.configure, permission.write, permission.read], { stdio: 'ignore' });
-  }
-  writeFileSync(marker, wanted);
-  return { redisUsers: redisUsers.length, rabbitMqUsers: rabbitUsers.length, skipped: false };
+  // The same provisioning as the deploy-time hook (shared/security/rabbitMqUsers), on the local management API.
+  await provisionRabbitMqUsers(LOCAL_MANAGEMENT_API, options.vhost, rabbitUsers.map((permissions) => ({ permissions, password: localPassword(permissions.user) })));
+  return { redisUsers: redisUsers.length, rabbitMqUsers: rabbitUsers.length };
 }

@@ -73,6 +73,12 @@ async function ensureRabbitMq(): Promise<void> {
     execFileSync('rabbitmq-server', ['-detached'], { stdio: 'ignore' });
     await waitFor('RabbitMQ', () => portOpen(5672), 90_000);
   }
+  if (!(await portOpen(15672))) {
+    // The management HTTP API is how per-function users are made, here as on Amazon MQ (shared/security/rabbitMqUsers).
+    log('enabling the RabbitMQ management plugin');
+    execFileSync('rabbitmq-plugins', ['enable', 'rabbitmq_management'], { stdio: 'ignore' });
+    await waitFor('the RabbitMQ management API', () => portOpen(15672), 60_000);
+  }
   const url = process.env.RABBITMQ_URL ?? localRabbitMqUrl();
   let connection = await connectAmqp(url).catch(() => undefined);
   if (connection === undefined) {
@@ -140,7 +146,7 @@ export async function ensureServices(): Promise<void> {
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
   const namespace = process.env.TRIPLANE_REDIS_NAMESPACE ?? (profileFromEnv() === 'test' ? 'tptest' : 'tp');
   const access = await applyAccessControl({ namespace, vhost: rabbitMqVhost(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  if (!access.skipped) log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);
+  log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);
   log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${rabbitMqVhost()}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 

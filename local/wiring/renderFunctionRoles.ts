@@ -1,4 +1,5 @@
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { hasMqUser, mqSecretIdOf } from './renderMqUsers';
 import { redisSecretIdOf, usesRedis } from './renderRedisUsers';
 import { consumerGroupOf } from './renderServerlessConfig';
 
@@ -37,8 +38,11 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
   if (writeTopics.length > 0) {
     statements.push({ Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: writeTopics.map((t) => mskArn('topic', t)) });
   }
-  if (fn.rabbitmq || fn.publishes.length > 0 || fn.deployHook === 'workflow-topology') {
-    statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}'] });
+  if (fn.deployHook === 'workflow-topology') {
+    // The hook logs in as the broker's admin and provisions every other function's user from its secret.
+    statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}', ...FUNCTIONS.filter(hasMqUser).map((f) => ({ Ref: mqSecretIdOf(f.name) }))] });
+  } else if (hasMqUser(fn)) {
+    statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: mqSecretIdOf(fn.name) }] });
   }
   if (fn.rabbitmq) statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
   if (usesRedis(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf(fn.name) }] });

@@ -5,6 +5,7 @@ import { workflowQueues } from '../../shared/routes/workflow';
 import { logicalIdOf } from './logicalIdOf';
 import { functionRoles, roleIdOf } from './renderFunctionRoles';
 import { monitoringResources } from './renderMonitoring';
+import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './renderMqUsers';
 import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources, usesRedis } from './renderRedisUsers';
 
 export const GENERATED_NOTICE =
@@ -42,7 +43,7 @@ function eventsOf(fn: FunctionRoute): unknown[] {
       rabbitmq: {
         arn: '${param:mqBrokerArn}',
         queue: fn.rabbitmq.queue,
-        basicAuthArn: '${param:mqSecretArn}',
+        basicAuthArn: mqSecretOf(fn),
         batchSize: fn.rabbitmq.batchSize,
         maximumBatchingWindow: fn.rabbitmq.maximumBatchingWindow,
       },
@@ -108,6 +109,8 @@ export function serverlessConfig(): Record<string, unknown> {
           Properties: {
             ServiceToken: { 'Fn::GetAtt': [`${logicalIdOf('declare-workflow-topology')}`, 'Arn'] },
             TopologyVersion: topologyVersion(),
+            // Each step's and publisher's own user, made by the hook on the broker (shared/security/rabbitMqUsers).
+            Users: mqUsersProperty(),
           },
         },
         ...monitoringResources(),
@@ -115,6 +118,7 @@ export function serverlessConfig(): Record<string, unknown> {
         ...functionRoles(),
         // One ElastiCache user per function, with only its key families and commands: see renderRedisUsers.
         ...redisUserResources(),
+        ...mqSecretResources(),
       },
       Outputs: {
         RedisUserGroupId: {
@@ -140,11 +144,12 @@ export function serverlessConfig(): Record<string, unknown> {
   };
 }
 
-/** A function's own variables: the archive bucket for the sink, its Redis user's secret for the rest. */
+/** A function's own variables: the archive bucket for the sink, its Redis and RabbitMQ users' secrets. */
 function environmentOf(fn: FunctionRoute): { environment?: Record<string, unknown> } {
   const environment: Record<string, unknown> = {};
   if (fn.name === 'archive-events') environment.ARCHIVE_BUCKET = '${param:archiveBucket}';
   if (usesRedis(fn)) environment.REDIS_SECRET_ARN = { Ref: redisSecretIdOf(fn.name) };
+  if (hasMqUser(fn)) environment.RABBITMQ_SECRET_ARN = mqSecretOf(fn);
   return Object.keys(environment).length > 0 ? { environment } : {};
 }
 

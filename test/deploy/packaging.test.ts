@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { roleIdOf } from '../../local/wiring/renderFunctionRoles';
+import { hasMqUser, mqSecretIdOf } from '../../local/wiring/renderMqUsers';
 import { redisSecretIdOf, redisUserIdOf } from '../../local/wiring/renderRedisUsers';
 import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
 import { FUNCTIONS } from '../../shared/routes/manifest';
@@ -49,9 +50,26 @@ describe('serverless package (osls, offline)', () => {
         EventSourceArn: 'arn:aws:mq:us-east-1:123456789012:broker:triplane:b-9bcfa592-423a-4942-879d-eb284b418fc8',
         Queues: [fn.rabbitmq?.queue],
         BatchSize: fn.rabbitmq?.batchSize,
-        SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:triplane-mq-AbCdEf' }],
+        // Its own Amazon MQ user, not the broker's admin.
+        SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: { Ref: mqSecretIdOf(fn.name) } }],
       });
     }
+  });
+
+  it('should give every step and publisher a RabbitMQ user of its own, made by the deploy hook from its secret', () => {
+    const [topology] = ofType('Custom::WorkflowTopology');
+    const users = topology?.Properties.Users as Record<string, unknown>;
+    const expected = FUNCTIONS.filter(hasMqUser);
+    expect(Object.keys(users).sort()).toEqual(expected.map((fn) => `triplane-${fn.name}`).sort());
+    for (const fn of expected) {
+      expect(users[`triplane-${fn.name}`]).toEqual({ Ref: mqSecretIdOf(fn.name) });
+      const lambda = resources[logicalIdOf(fn.name)]?.Properties as { Environment: { Variables: Record<string, unknown> } };
+      expect(lambda.Environment.Variables.RABBITMQ_SECRET_ARN).toEqual({ Ref: mqSecretIdOf(fn.name) });
+      expect(JSON.stringify(resources[mqSecretIdOf(fn.name)]?.Properties)).toContain(`triplane-${fn.name}`);
+    }
+    // Only the hook keeps the admin secret.
+    const hook = resources[logicalIdOf('declare-workflow-topology')]?.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(hook.Environment.Variables.RABBITMQ_SECRET_ARN).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:triplane-mq-AbCdEf');
   });
 
   it('should declare the workflow topology through the custom resource function at deploy time', () => {

@@ -1,52 +1,32 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { localPassword } from '../../local/services/applyAccessControl';
 import { redisUserOf } from '../../shared/security/redisAcl';
 import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
 import { lambdaContextOf } from '../support/lambdaContextOf';
+import { LocalSecretsManager } from '../support/localSecretsManager';
 import { createEnvelope } from '../../shared/envelope/envelope';
 
 /**
  * How a deployed function logs in to Redis: REDIS_SECRET_ARN names its own user's secret, read from
- * Secrets Manager at cold start. Secrets Manager is the one piece played by a small local HTTP endpoint
- * (AWS_ENDPOINT_URL_SECRETS_MANAGER); the users, their rights and every denial are the real local
+ * Secrets Manager at cold start. Secrets Manager is the one piece played by a small local endpoint
+ * (test/support/localSecretsManager); the users, their rights and every denial are the real local
  * Redis's ACL users, made by `npm run services` from the same rules as the ElastiCache users.
  */
 jest.setTimeout(30_000);
 
 const userOf = (fn: string) => redisUserOf({ name: fn }, 'tptest');
-const secrets = new Map<string, { username: string; password: string }>();
-const requested: string[] = [];
-let server: Server;
+const secretsManager = new LocalSecretsManager();
 let admin: Redis;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      const { SecretId } = JSON.parse(body) as { SecretId: string };
-      requested.push(`${String(req.headers['x-amz-target'])} ${SecretId}`);
-      const secret = secrets.get(SecretId);
-      res.writeHead(secret ? 200 : 400, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(secret ? { ARN: SecretId, Name: SecretId, SecretString: JSON.stringify(secret) } : { __type: 'ResourceNotFoundException', message: 'no such secret' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
-  for (const fn of ['get-leaderboard', 'project-leaderboards']) secrets.set(`arn:secret:${fn}`, { username: userOf(fn), password: localPassword(userOf(fn)) });
+  await secretsManager.start();
+  for (const fn of ['get-leaderboard', 'project-leaderboards']) secretsManager.secrets.set(`arn:secret:${fn}`, { username: userOf(fn), password: localPassword(userOf(fn)) });
   admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 });
 
 afterAll(async () => {
   await admin.quit();
-  await new Promise((resolve) => server.close(resolve));
+  await secretsManager.stop();
 });
 
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
@@ -80,10 +60,10 @@ describe('a function logging in to Redis as its own user', () => {
   it('should read the secret once at cold start and serve as the read-only user of its route', async () => {
     const { handler, close } = coldStart('get-leaderboard', 'arn:secret:get-leaderboard');
     try {
-      const before = requested.length;
+      const before = secretsManager.requested.length;
       expect((await handler(leaderboardRequest('login-test'), lambdaContextOf('get-leaderboard'))).statusCode).toBe(200);
       expect((await handler(leaderboardRequest('login-test'), lambdaContextOf('get-leaderboard'))).statusCode).toBe(200);
-      expect(requested.slice(before)).toEqual(['secretsmanager.GetSecretValue arn:secret:get-leaderboard']);
+      expect(secretsManager.requested.slice(before)).toEqual(['secretsmanager.GetSecretValue arn:secret:get-leaderboard']);
       expect(await clientsOf(userOf('get-leaderboard'))).toBe(1);
     } finally {
       await close();

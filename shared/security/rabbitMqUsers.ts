@@ -1,0 +1,35 @@
+import type { RabbitMqPermissions } from './rabbitMqPermissions';
+
+export interface ManagementApi {
+  /** The broker's management HTTP API: https://<broker>.mq.<region>.amazonaws.com on Amazon MQ, http://127.0.0.1:15672 locally. */
+  url: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * Creates (or updates) each function's RabbitMQ user with its password and sets its permissions on
+ * the vhost, through the management HTTP API: the one way to manage users that both Amazon MQ for
+ * RabbitMQ and a local broker offer. PUT is idempotent, so a redeploy only re-applies.
+ */
+export async function provisionRabbitMqUsers(api: ManagementApi, vhost: string, users: ReadonlyArray<{ permissions: RabbitMqPermissions; password: string }>): Promise<number> {
+  const authorization = `Basic ${Buffer.from(`${api.username}:${api.password}`).toString('base64')}`;
+  const put = async (path: string, body: unknown) => {
+    const response = await fetch(`${api.url.replace(/\/$/, '')}/api/${path}`, {
+      method: 'PUT',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new Error(`RabbitMQ management PUT /api/${path} answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  };
+  for (const { permissions, password } of users) {
+    const user = encodeURIComponent(permissions.user);
+    await put(`users/${user}`, { password, tags: '' });
+    await put(`permissions/${encodeURIComponent(vhost)}/${user}`, { configure: permissions.configure, write: permissions.write, read: permissions.read });
+  }
+  return users.length;
+}
+
+/** The management API of a broker from its AMQPS endpoint: Amazon MQ serves it on HTTPS, same host. */
+export const managementUrlOf = (amqpEndpoint: string): string => `https://${new URL(amqpEndpoint).hostname}`;
