@@ -17,7 +17,7 @@ export interface RawHttpRequest {
  * commas, cookies apart, query parameters joined by commas, and a body that is base64 unless its
  * content type is text. Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
  */
-export function toHttpApiEvent(request: RawHttpRequest, routeKey: string, pathParameters: Record<string, string>, now = new Date()): APIGatewayProxyEventV2 {
+export function toHttpApiEvent(request: RawHttpRequest, routeKey: string, pathParameters: Record<string, string>, now = new Date(), requestId: string = randomUUID()): APIGatewayProxyEventV2 {
   const url = new URL(request.url, 'http://localhost');
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
@@ -33,7 +33,6 @@ export function toHttpApiEvent(request: RawHttpRequest, routeKey: string, pathPa
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
   const isText = request.body.length === 0 || contentType === '' || TEXT_CONTENT.test(contentType);
-  const requestId = randomUUID();
   return {
     version: '2.0',
     routeKey,
