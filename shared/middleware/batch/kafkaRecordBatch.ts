@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { parseEnvelope } from '../../envelope/parseEnvelope';
-import { decodeKafkaRecord } from '../../triggers/kafka/decodeKafkaRecord';
+import { decodeKafkaRecordValue } from '../../triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../triggers/kafka/KafkaTriggerEvent';
 import { RecordBatch, type BatchContext } from './RecordBatch';
 
@@ -22,9 +22,9 @@ export function kafkaRecordBatch(): MiddlewareObj<KafkaTriggerEvent, unknown, Er
       for (const raw of records) {
         batch.received++;
         try {
-          const record = decodeKafkaRecord(raw);
-          if (record.value === null) throw new Error('tombstone: a null value carries no event');
-          batch.accepted.push({ envelope: parseEnvelope(record.value.toString('utf8')), source: raw });
+          const value = decodeKafkaRecordValue(raw);
+          if (value === null) throw new Error('tombstone: a null value carries no event');
+          batch.accepted.push({ envelope: parseEnvelope(value.toString('utf8')), source: raw });
         } catch (error) {
           batch.reject(raw, (error as Error).message, 'decode');
         }

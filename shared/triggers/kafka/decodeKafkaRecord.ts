@@ -1,5 +1,5 @@
 import { decodeBase64 } from './decodeBase64';
-import { decodeKafkaHeaders } from './decodeKafkaHeaders';
+import { checkKafkaHeaders, decodeKafkaHeaders } from './decodeKafkaHeaders';
 import { InvalidRecordError } from './InvalidRecordError';
 import type { KafkaTriggerRecord } from './KafkaTriggerEvent';
 
@@ -16,12 +16,16 @@ export interface ConsumedRecord {
   raw: KafkaTriggerRecord;
 }
 
-export function decodeKafkaRecord(raw: KafkaTriggerRecord): ConsumedRecord {
+function checkRecordPosition(raw: KafkaTriggerRecord): void {
   if (raw === null || typeof raw !== 'object') throw new InvalidRecordError('record', 'not an object');
   if (typeof raw.topic !== 'string') throw new InvalidRecordError('topic', 'missing');
   if (!Number.isInteger(raw.partition) || !Number.isInteger(raw.offset)) {
     throw new InvalidRecordError('offset', 'partition and offset must be integers');
   }
+}
+
+export function decodeKafkaRecord(raw: KafkaTriggerRecord): ConsumedRecord {
+  checkRecordPosition(raw);
   return {
     topic: raw.topic,
     partition: raw.partition,
@@ -32,4 +36,18 @@ export function decodeKafkaRecord(raw: KafkaTriggerRecord): ConsumedRecord {
     headers: decodeKafkaHeaders(raw.headers),
     raw,
   };
+}
+
+/**
+ * Only the value of a record (null for a tombstone), after every check decodeKafkaRecord makes, in the
+ * same order and with the same errors, so a record one refuses the other refuses too. For the batch
+ * decoding, which reads the envelope from the value and never the key or headers: their buffers were
+ * per-record garbage (decoding the headers alone was 5% of the projection profile).
+ */
+export function decodeKafkaRecordValue(raw: KafkaTriggerRecord): Buffer | null {
+  checkRecordPosition(raw);
+  decodeBase64('key', raw.key);
+  const value = decodeBase64('value', raw.value);
+  checkKafkaHeaders(raw.headers);
+  return value;
 }
