@@ -29,6 +29,8 @@ const board = `board-${run}`;
 const post = (events: unknown[]) =>
   fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
 
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
   const value = await fn();
@@ -73,9 +75,12 @@ describe('when Redis stops answering', () => {
       for (let i = 0; i < 40; i++) reads.push(await timed(() => fetch(`${runtime.url}/leaderboards/${board}`).then((r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }))));
       expect(reads.every((r) => r.value.status === 503)).toBe(true);
       expect(downstream('redis').status().state).toBe('open');
-      const fast = reads.slice(10);
-      expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(100);
-      expect(fast.every((r) => r.value.retryAfter !== null)).toBe(true);
+      const fast = reads.slice(10).map((r) => r.ms);
+      // Answered from the open breaker: typically a few ms, and none waits out the 1 s Redis timeout
+      // (a median, not every call, so one scheduling hiccup of a busy CI machine does not fail it).
+      expect(median(fast)).toBeLessThan(100);
+      expect(Math.max(...fast)).toBeLessThan(1_000);
+      expect(reads.slice(10).every((r) => r.value.retryAfter !== null)).toBe(true);
       expect(downstream('redis').status().refused).toBeGreaterThan(20);
       // Writes still go to Kafka; their projection fails fast and is retried with offsets uncommitted.
       expect((await post(scores(21, 20))).status).toBe(202);
@@ -103,14 +108,20 @@ describe('when Kafka refuses produce requests', () => {
     // ApiKey 0 is Produce; 87 (INVALID_RECORD) is not retried by kafkajs, so each send fails at once.
     await control.pushRequestErrors(0, 87, 10_000);
     const refused: number[] = [];
+    const afterOpening: number[] = [];
+    const refusedBefore = downstream('kafka').status().refused;
     try {
       for (let i = 1; i <= 30; i++) {
         const { value, ms } = await timed(() => post([event(i)]).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> })));
         expect(value.status).toBe(503);
-        if (i > 10) expect(ms).toBeLessThan(50);
+        if (i > 10) afterOpening.push(ms);
         refused.push(i);
       }
       expect(downstream('kafka').status().state).toBe('open');
+      // Refused by the breaker without a produce request: at once, never near the 5 s Kafka timeout.
+      expect(downstream('kafka').status().refused - refusedBefore).toBeGreaterThanOrEqual(20);
+      expect(median(afterOpening)).toBeLessThan(50);
+      expect(Math.max(...afterOpening)).toBeLessThan(1_000);
     } finally {
       await control.clearRequestErrors(0);
     }
