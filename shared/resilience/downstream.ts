@@ -93,7 +93,9 @@ export class Downstream {
     const budget = left === undefined ? this.settings.timeoutMs : Math.min(this.settings.timeoutMs, left - SAFETY_MARGIN_MS);
     const policy = wrap(this.bulkhead, this.breaker, timeout(Math.max(MIN_TIMEOUT_MS, budget), TimeoutStrategy.Aggressive));
     try {
-      return await policy.execute(({ signal }) => fn(signal));
+      // A parent signal of the call's own: without one, cockatiel hangs every concurrent call's abort
+      // listener on one shared never-aborted signal, past Node's listener warning under load.
+      return await policy.execute(({ signal }) => fn(signal), new AbortController().signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) this.counts.refused++;
       else if (error instanceof TaskCancelledError) this.counts.timeouts++;
