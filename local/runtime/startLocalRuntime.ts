@@ -14,6 +14,18 @@ import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
 import { startOpsView, type OpsView } from '../ops/opsView';
 import { redisNamespace } from '../../shared/state/redisKeys';
+import { runAsRedisUser } from '../../shared/clients/functionIdentity';
+import { FUNCTIONS } from '../../shared/routes/manifest';
+import { redisUserOf } from '../../shared/security/redisAcl';
+import { localPassword } from '../services/applyAccessControl';
+
+/** The local ACL user of the function in `functions/<name>/handler`, if it uses Redis at all. */
+function localRedisUserOf(modulePath: string): { username: string; password: string } | undefined {
+  const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
+  if (fn === undefined || fn.redis.reads.length + fn.redis.writes.length === 0) return undefined;
+  const username = redisUserOf(fn, redisNamespace());
+  return { username, password: localPassword(username) };
+}
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -21,6 +33,12 @@ export interface LocalRuntimeOptions {
   /** Consumer groups get this suffix: a test run can read its topics from the start without old offsets. */
   groupIdSuffix?: string;
   log?: (line: string) => void;
+  /**
+   * Each function talks to Redis as its own ACL user (`npm run services` makes them for the
+   * profile's namespace), as it would on ElastiCache: a read route cannot write even by mistake.
+   * Off where the namespace has no users (tests on a private Redis or a namespace of their own).
+   */
+  asFunctionUsers?: boolean;
 }
 
 export interface LocalRuntime {
@@ -51,7 +69,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const lines: string[] = [];
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
-    const invoke = loadFunction(root, fn, functionName);
+    const loaded = loadFunction(root, fn, functionName);
+    const user = options.asFunctionUsers ? localRedisUserOf(fn.modulePath) : undefined;
+    const invoke: Invoke = user === undefined ? loaded : (event) => runAsRedisUser(user, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
       lines.push(`  http   ${http.method.padEnd(5)} ${http.path.padEnd(28)} -> ${fn.key}`);

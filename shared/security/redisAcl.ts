@@ -13,7 +13,10 @@ export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string):
 export function redisAclRules(fn: Pick<FunctionRoute, 'redis'>, namespace: string): string[] {
   const familyPatterns = (families: string[], readOnly: boolean) =>
     families.flatMap((family) =>
-      family === 'idem' || family === 'ratelimit' ? [`${readOnly ? '%R' : ''}~${namespace}:*${family}:*`] : [`${readOnly ? '%R' : ''}~${namespace}:g*:${family}:*`],
+      family === 'idem' || family === 'ratelimit'
+        ? [`${readOnly ? '%R' : ''}~${namespace}:*${family}:*`]
+        : // A family is one key (`flags`) or keys under it (`session:<id>`): both forms, in every generation.
+          [`${readOnly ? '%R' : ''}~${namespace}:g*:${family}`, `${readOnly ? '%R' : ''}~${namespace}:g*:${family}:*`],
     );
   const writes = fn.redis.writes;
   const reads = fn.redis.reads.filter((family) => !writes.includes(family));

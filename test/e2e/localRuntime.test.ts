@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 
 /**
@@ -10,7 +11,8 @@ const run = `${process.pid}-${Date.now()}`;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-e2e-${run}`, log: (line) => logs.push(line) });
+  // As `npm start` runs: every function talks to Redis as its own ACL user.
+  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-e2e-${run}`, log: (line) => logs.push(line), asFunctionUsers: true });
 }, 60_000);
 
 afterAll(async () => {
@@ -77,6 +79,11 @@ describe('local runtime, end to end', () => {
     expect(activity.body).toMatchObject({ lastPath: '/pricing' });
     const flags = await readUntil('/flags', (_, body) => JSON.stringify(body).includes(`flag-${run}`));
     expect(flags.body.flags).toContainEqual({ name: `flag-${run}`, enabled: true, rollout: 30, updatedAt: expect.any(String) });
+    // Served and projected by the functions' own users, not the default one.
+    const admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const users = new Set(String(await admin.call('CLIENT', 'LIST')).match(/ user=\S+/g)?.map((u) => u.slice(6)));
+    await admin.quit();
+    for (const fn of ['project-leaderboards', 'project-activity', 'project-flags', 'get-leaderboard', 'get-user-activity', 'list-flags']) expect(users).toContain(`tptest.${fn}`);
   });
 
   it('should end a session and answer 404 for it', async () => {

@@ -24,7 +24,7 @@ let serial = 0;
 const orderId = (label: string) => `${label}-${run}-${serial++}`;
 
 beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-wf-${run}`, log: () => undefined });
+  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-wf-${run}`, log: () => undefined, asFunctionUsers: true });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { localPassword } from '../../local/services/applyAccessControl';
+import { generationNamespace, type ProjectionName } from '../../shared/state/projectionKeys';
+import { redisKeys } from '../../shared/state/redisKeys';
 import { redisUserOf } from '../../shared/security/redisAcl';
 
 /**
@@ -23,22 +25,35 @@ describe('Redis ACL users per function', () => {
     await Promise.all(clients.map((c) => c.quit()));
   });
 
+  // Keys as the projections name them: generation 0 of each projection in the tests' namespace.
+  const keysOf = (projection: ProjectionName) => redisKeys(generationNamespace('tptest', projection, 0));
+
   it('should let a read route read its projection and deny it every write to it', async () => {
     const reader = client('get-session');
-    await expect(reader.hgetall('tptest:g0:session:acl-test')).resolves.toEqual({});
+    await expect(reader.hgetall(keysOf('sessions').session('acl-test'))).resolves.toEqual({});
     await expect(reader.get('tptest:generation:sessions')).resolves.toBeNull();
-    await expect(reader.hset('tptest:g0:session:acl-test', 'userId', 'x')).rejects.toThrow(/NOPERM/);
+    await expect(reader.hset(keysOf('sessions').session('acl-test'), 'userId', 'x')).rejects.toThrow(/NOPERM/);
     await expect(reader.set('tptest:generation:sessions', '9')).rejects.toThrow(/NOPERM/);
-    await expect(reader.hgetall('tptest:g0:order:acl-test')).rejects.toThrow(/NOPERM/);
+    await expect(reader.hgetall(keysOf('orders').order('acl-test'))).rejects.toThrow(/NOPERM/);
   });
 
   it('should let a projection write only its own key family and its idempotency marks', async () => {
     const writer = client('project-sessions');
-    await expect(writer.hset('tptest:g0:session:acl-test-w', 'userId', 'x')).resolves.toBe(1);
-    await expect(writer.set('tptest:g0:idem:project-sessions:acl', '1', 'EX', 5)).resolves.toBe('OK');
-    await expect(writer.zincrby('tptest:g0:leaderboard:acl', 1, 'u')).rejects.toThrow(/NOPERM/);
+    await expect(writer.hset(keysOf('sessions').session('acl-test-w'), 'userId', 'x')).resolves.toBe(1);
+    await expect(writer.set(keysOf('sessions').idempotency('project-sessions', 'acl'), '1', 'EX', 5)).resolves.toBe('OK');
+    await expect(writer.zincrby(keysOf('leaderboards').leaderboard('acl'), 1, 'u')).rejects.toThrow(/NOPERM/);
     await expect(writer.set('tptest:generation:sessions', '9')).rejects.toThrow(/NOPERM/);
-    await expect(writer.del('tptest:g0:session:acl-test-w')).resolves.toBe(1);
+    await expect(writer.del(keysOf('sessions').session('acl-test-w'))).resolves.toBe(1);
+  });
+
+  it('should cover a family that is a single key (the flags hash) as well as keyed ones', async () => {
+    const flags = keysOf('flags').flags();
+    await expect(client('project-flags').hset(flags, 'acl-test', '{}')).resolves.toBeGreaterThanOrEqual(0);
+    await expect(client('get-flag').hget(flags, 'acl-test')).resolves.toBe('{}');
+    await expect(client('list-flags').hgetall(flags)).resolves.toMatchObject({ 'acl-test': '{}' });
+    await expect(client('get-flag').hset(flags, 'acl-test', 'x')).rejects.toThrow(/NOPERM/);
+    await expect(client('project-sessions').hget(flags, 'acl-test')).rejects.toThrow(/NOPERM/);
+    await expect(client('project-flags').hdel(flags, 'acl-test')).resolves.toBe(1);
   });
 
   it('should deny dangerous commands to every function user', async () => {
