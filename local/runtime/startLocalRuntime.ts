@@ -14,17 +14,27 @@ import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
 import { startOpsView, type OpsView } from '../ops/opsView';
 import { redisNamespace } from '../../shared/state/redisKeys';
-import { runAsRedisUser } from '../../shared/clients/functionIdentity';
+import { runAsFunction, type FunctionIdentity } from '../../shared/clients/functionIdentity';
+import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { redisUserOf } from '../../shared/security/redisAcl';
 import { localPassword } from '../services/applyAccessControl';
 
-/** The local ACL user of the function in `functions/<name>/handler`, if it uses Redis at all. */
-function localRedisUserOf(modulePath: string): { username: string; password: string } | undefined {
+/**
+ * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
+ * its RabbitMQ user if it publishes (both made by `npm run services` with derived local passwords).
+ */
+function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
   const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
-  if (fn === undefined || fn.redis.reads.length + fn.redis.writes.length === 0) return undefined;
-  const username = redisUserOf(fn, redisNamespace());
-  return { username, password: localPassword(username) };
+  if (fn === undefined) return undefined;
+  const identity: FunctionIdentity = {};
+  if (fn.redis.reads.length + fn.redis.writes.length > 0) {
+    const username = redisUserOf(fn, redisNamespace());
+    identity.redis = { username, password: localPassword(username) };
+  }
+  const rabbitMqUser = fn.deployHook === undefined ? rabbitMqPermissions(fn)?.user : undefined;
+  if (rabbitMqUser !== undefined) identity.rabbitMq = { username: rabbitMqUser, password: localPassword(rabbitMqUser) };
+  return identity.redis === undefined && identity.rabbitMq === undefined ? undefined : identity;
 }
 
 export interface LocalRuntimeOptions {
@@ -34,9 +44,10 @@ export interface LocalRuntimeOptions {
   groupIdSuffix?: string;
   log?: (line: string) => void;
   /**
-   * Each function talks to Redis as its own ACL user (`npm run services` makes them for the
-   * profile's namespace), as it would on ElastiCache: a read route cannot write even by mistake.
-   * Off where the namespace has no users (tests on a private Redis or a namespace of their own).
+   * Each function talks to Redis and RabbitMQ as its own user (`npm run services` makes them for the
+   * profile's namespace and vhost), as it would on ElastiCache and Amazon MQ: a read route cannot
+   * write even by mistake. Off where there are no such users (tests on a private Redis or a namespace
+   * of their own).
    */
   asFunctionUsers?: boolean;
 }
@@ -70,8 +81,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
     const loaded = loadFunction(root, fn, functionName);
-    const user = options.asFunctionUsers ? localRedisUserOf(fn.modulePath) : undefined;
-    const invoke: Invoke = user === undefined ? loaded : (event) => runAsRedisUser(user, () => loaded(event));
+    const identity = options.asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
+    const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
       lines.push(`  http   ${http.method.padEnd(5)} ${http.path.padEnd(28)} -> ${fn.key}`);

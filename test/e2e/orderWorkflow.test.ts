@@ -1,4 +1,5 @@
 import type { ConsumeMessage } from 'amqplib';
+import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
@@ -76,6 +77,9 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
     expect(stepTypes(view)).toEqual(['order.placed', 'payment.authorized', 'inventory.reserved', 'shipment.scheduled', 'order.completed']);
     expect(await actionCount('payment', 'charges', id)).toBe(1);
     expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+    // The starter and the steps that sent a next command published as their own RabbitMQ users.
+    const users = new Set(execFileSync('rabbitmqctl', ['list_connections', 'user', '-q'], { encoding: 'utf8' }).split('\n').map((line) => line.trim()));
+    for (const fn of ['start-order-workflow', 'authorize-payment', 'reserve-inventory']) expect(users).toContain(`triplane-${fn}`);
   });
 
   it('should cancel a declined order without charging it', async () => {
