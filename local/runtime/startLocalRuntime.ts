@@ -15,9 +15,9 @@ import { readServerlessWiring } from './serverlessFunctions';
 import { startOpsView, type OpsView } from '../ops/opsView';
 import { redisNamespace } from '../../shared/state/redisKeys';
 import { runAsFunction, type FunctionIdentity } from '../../shared/clients/functionIdentity';
-import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
+import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { redisUserOf } from '../../shared/security/redisAcl';
+import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
 import { localPassword } from '../services/applyAccessControl';
 
 /**
@@ -28,11 +28,11 @@ function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
   const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
   if (fn === undefined) return undefined;
   const identity: FunctionIdentity = {};
-  if (fn.redis.reads.length + fn.redis.writes.length > 0) {
+  if (usesRedis(fn)) {
     const username = redisUserOf(fn, redisNamespace());
     identity.redis = { username, password: localPassword(username) };
   }
-  const rabbitMqUser = fn.deployHook === undefined ? rabbitMqPermissions(fn)?.user : undefined;
+  const rabbitMqUser = ownRabbitMqUserOf(fn);
   if (rabbitMqUser !== undefined) identity.rabbitMq = { username: rabbitMqUser, password: localPassword(rabbitMqUser) };
   return identity.redis === undefined && identity.rabbitMq === undefined ? undefined : identity;
 }

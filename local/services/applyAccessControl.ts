@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { provisionRabbitMqUsers } from '../../shared/security/rabbitMqUsers';
-import { redisAclRules, redisUserOf } from '../../shared/security/redisAcl';
+import { redisAclRules, redisUserOf, usesRedis } from '../../shared/security/redisAcl';
 
 /**
  * Local passwords of the per-function users: derived, so tests and tools can log in without a vault.
@@ -20,7 +20,7 @@ export const LOCAL_MANAGEMENT_API = { url: 'http://127.0.0.1:15672', username: '
  * applied on every start: a restarted server gets its users back.
  */
 export async function applyAccessControl(options: { namespace: string; vhost: string; redisUrl: string }): Promise<{ redisUsers: number; rabbitMqUsers: number }> {
-  const redisUsers = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0).map((fn) => ({ user: redisUserOf(fn, options.namespace), rules: redisAclRules(fn, options.namespace) }));
+  const redisUsers = FUNCTIONS.filter(usesRedis).map((fn) => ({ user: redisUserOf(fn, options.namespace), rules: redisAclRules(fn, options.namespace) }));
   const rabbitUsers = FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).filter((p) => p !== undefined);
 
   const redis = new Redis(options.redisUrl);

@@ -1,10 +1,12 @@
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { pascalNameOf } from './logicalIdOf';
 import { hasMqUser, mqSecretIdOf } from './renderMqUsers';
-import { redisSecretIdOf, usesRedis } from './renderRedisUsers';
+import { usesRedis } from '../../shared/security/redisAcl';
+import { redisSecretIdOf } from './renderRedisUsers';
 import { consumerGroupOf } from './renderServerlessConfig';
 
 /** `project-sessions` -> `ProjectSessionsRole`. */
-export const roleIdOf = (name: string): string => `${name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Role`;
+export const roleIdOf = (name: string): string => `${pascalNameOf(name)}Role`;
 
 // MSK resource ARNs are built from the cluster's: arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID.
 const clusterPart = { 'Fn::Select': [1, { 'Fn::Split': ['cluster/', '${param:mskClusterArn}'] }] };

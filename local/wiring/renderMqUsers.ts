@@ -1,18 +1,12 @@
-import { FUNCTIONS, functionKey, type FunctionRoute } from '../../shared/routes/manifest';
-import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
+import { pascalNameOf } from './logicalIdOf';
 
-/**
- * The functions that get a RabbitMQ user of their own on Amazon MQ: every step and publisher. The
- * deploy hook itself keeps the broker's admin secret (`mqSecretArn`): it is the one that makes the
- * others' users.
- */
-export const hasMqUser = (fn: FunctionRoute): boolean => fn.deployHook !== 'workflow-topology' && rabbitMqPermissions(fn) !== undefined;
+/** The functions that get a RabbitMQ user (and secret) of their own on Amazon MQ: every step and publisher. */
+export const hasMqUser = (fn: FunctionRoute): boolean => ownRabbitMqUserOf(fn) !== undefined;
 
 /** `reserve-inventory` -> `ReserveInventoryMqSecret`. */
-export const mqSecretIdOf = (name: string): string => {
-  const key = functionKey(name);
-  return `${key.charAt(0).toUpperCase()}${key.slice(1)}MqSecret`;
-};
+export const mqSecretIdOf = (name: string): string => `${pascalNameOf(name)}MqSecret`;
 
 /** The secret a function logs in to RabbitMQ with: its own, or the admin one for the deploy hook. */
 export const mqSecretOf = (fn: FunctionRoute): unknown => (hasMqUser(fn) ? { Ref: mqSecretIdOf(fn.name) } : '${param:mqSecretArn}');
@@ -26,7 +20,7 @@ export function mqSecretResources(): Record<string, unknown> {
         Type: 'AWS::SecretsManager::Secret',
         Properties: {
           Description: `triplane ${fn.name}: its Amazon MQ user`,
-          GenerateSecretString: { SecretStringTemplate: JSON.stringify({ username: rabbitMqPermissions(fn)?.user }), GenerateStringKey: 'password', PasswordLength: 32, ExcludePunctuation: true },
+          GenerateSecretString: { SecretStringTemplate: JSON.stringify({ username: ownRabbitMqUserOf(fn) }), GenerateStringKey: 'password', PasswordLength: 32, ExcludePunctuation: true },
         },
       },
     ]),
@@ -35,4 +29,4 @@ export function mqSecretResources(): Record<string, unknown> {
 
 /** The custom resource's `Users` property: user name -> its secret, for the hook to provision. */
 export const mqUsersProperty = (): Record<string, unknown> =>
-  Object.fromEntries(FUNCTIONS.filter(hasMqUser).map((fn) => [rabbitMqPermissions(fn)?.user ?? fn.name, { Ref: mqSecretIdOf(fn.name) }]));
+  Object.fromEntries(FUNCTIONS.filter(hasMqUser).map((fn) => [ownRabbitMqUserOf(fn) ?? fn.name, { Ref: mqSecretIdOf(fn.name) }]));

@@ -1,20 +1,15 @@
-import { FUNCTIONS, functionKey, type FunctionRoute } from '../../shared/routes/manifest';
-import { redisAclRules, redisUserOf } from '../../shared/security/redisAcl';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { redisAclRules, redisUserOf, usesRedis } from '../../shared/security/redisAcl';
 import { DEFAULT_NAMESPACE } from '../../shared/state/redisKeys';
+import { pascalNameOf } from './logicalIdOf';
 
 /** Deployed functions use the default namespace (no TRIPLANE_REDIS_NAMESPACE on Lambda). */
 const NAMESPACE = DEFAULT_NAMESPACE;
 
-const pascal = (name: string): string => {
-  const key = functionKey(name);
-  return `${key.charAt(0).toUpperCase()}${key.slice(1)}`;
-};
-
-export const usesRedis = (fn: FunctionRoute): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
 
 /** `get-flag` -> `GetFlagRedisSecret`: the secret holding the function's Redis user name and password. */
-export const redisSecretIdOf = (name: string): string => `${pascal(name)}RedisSecret`;
-export const redisUserIdOf = (name: string): string => `${pascal(name)}RedisUser`;
+export const redisSecretIdOf = (name: string): string => `${pascalNameOf(name)}RedisSecret`;
+export const redisUserIdOf = (name: string): string => `${pascalNameOf(name)}RedisUser`;
 export const REDIS_USER_GROUP = 'RedisUserGroup';
 
 /**

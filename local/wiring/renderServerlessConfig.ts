@@ -6,7 +6,8 @@ import { logicalIdOf } from './logicalIdOf';
 import { functionRoles, roleIdOf } from './renderFunctionRoles';
 import { monitoringResources } from './renderMonitoring';
 import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './renderMqUsers';
-import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources, usesRedis } from './renderRedisUsers';
+import { usesRedis } from '../../shared/security/redisAcl';
+import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources } from './renderRedisUsers';
 
 export const GENERATED_NOTICE =
   '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +

@@ -29,3 +29,11 @@ export function rabbitMqPermissions(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' 
   }
   return { user, configure: '^$', write: exact(writes), read: exact(step === undefined ? [] : [step.queue]) };
 }
+
+/**
+ * The RabbitMQ user a function logs in as, if it has one of its own: every step and publisher. The
+ * deploy hook has none: it logs in as the broker's admin, being the one that makes the others' users.
+ */
+export function ownRabbitMqUserOf(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' | 'publishes' | 'deployHook'>): string | undefined {
+  return fn.deployHook === undefined ? rabbitMqPermissions(fn)?.user : undefined;
+}

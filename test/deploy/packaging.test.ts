@@ -6,6 +6,7 @@ import { hasMqUser, mqSecretIdOf } from '../../local/wiring/renderMqUsers';
 import { redisSecretIdOf, redisUserIdOf } from '../../local/wiring/renderRedisUsers';
 import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
 import { FUNCTIONS } from '../../shared/routes/manifest';
+import { usesRedis } from '../../shared/security/redisAcl';
 
 /**
  * Packages the service offline with osls (no AWS account) exactly as `serverless deploy` would, and
@@ -114,7 +115,7 @@ describe('serverless package (osls, offline)', () => {
   });
 
   it('should give each function that uses Redis an ElastiCache user of its own, read-only for read routes', () => {
-    const users = FUNCTIONS.filter((fn) => fn.redis.reads.length + fn.redis.writes.length > 0);
+    const users = FUNCTIONS.filter(usesRedis);
     for (const fn of users) {
       const user = resources[redisUserIdOf(fn.name)]?.Properties;
       expect(user).toMatchObject({ UserName: `tp.${fn.name}`, Engine: 'redis', AuthenticationMode: { Type: 'password' } });
