@@ -1,5 +1,5 @@
 /**
- * The suite's child processes (runtime, private Redis, private Kafka mock), killed by pid when the suite
+ * The suite's child processes (runtime, private Redis, Kafka brokers, toxiproxy and RabbitMQ node), killed by pid when the suite
  * exits for any reason, so a crashed or interrupted run never leaves a runtime consuming in the
  * background or a server holding a port. Only what this suite spawned is ever signalled.
  */

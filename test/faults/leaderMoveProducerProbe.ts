@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { moveLeaders } from './kafkaFaults';
 import { PrivateKafka } from './privateKafka';
 import { sleep } from './waitUntil';
 
 /**
  * Evidence for the loss the "Kafka leader moves" scenario can show, without triplane in between:
- * kafkajs (2.2.4) producers send keyed batches with acks=all to a private mock cluster while every
- * partition leader of the topic moves twice; then the topic is read back. It prints the messages
+ * kafkajs (2.2.4) producers send keyed batches with acks=all to a private three-broker cluster while
+ * every partition leader of the topic moves twice (reassignment + preferred election, as the suite's
+ * "Kafka leader moves" does); then the topic is read back. It prints the messages
  * send() acknowledged that the topic does not hold, and whether each belongs to a send() that resolved
  * without returning an offset for that message's partition (what kafkajs' shared per-broker response
  * map across retries does when a partition's new leader had already answered an earlier attempt).
@@ -24,8 +26,8 @@ async function main(): Promise<number> {
   const kafka = new PrivateKafka(dir);
   await kafka.start();
   const client = new Kafka({ clientId: 'triplane-probe', brokers: kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
-  // The same settings as shared/clients/kafkaProducer.ts against the mock (not idempotent, murmur2 keys).
-  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  // The same settings as shared/clients/kafkaProducer.ts (idempotent, murmur2 keys).
+  const producer = client.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   const partitioner = Partitioners.DefaultPartitioner();
   const partitionMetadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 }));
   const partitionOf = (message: Message) => partitioner({ topic: TOPIC, partitionMetadata, message });
@@ -54,7 +56,7 @@ async function main(): Promise<number> {
     const senders = Array.from({ length: SENDERS }, (_, i) => sender(i + 1));
     for (const shift of [1, 2]) {
       await sleep(1_500);
-      for (let partition = 0; partition < PARTITIONS; partition++) await kafka.control.moveLeader(TOPIC, partition, ((partition + shift) % kafka.brokerCount) + 1);
+      await moveLeaders(kafka, shift, [TOPIC]);
     }
     await sleep(1_500);
     stop = true;

@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { connect } from 'amqplib';
 import { portOpen } from '../../local/services/portOpen';
 import { WORKFLOW_STEPS } from '../../shared/routes/workflow';
+import type { PrivateRabbitMq } from './privateRabbitMq';
 import { waitFor } from './waitUntil';
 
-const run = promisify(execFile);
-const RABBITMQCTL_TIMEOUT_MS = 60_000;
 const BACK_TIMEOUT_MS = 90_000;
 
-/** True once the vhost takes a connection and its step queues answer (quorum queues recover after the app). */
-async function vhostUsable(url: string): Promise<boolean> {
+/** True once the node takes a connection and its step queues answer (quorum queues recover after the app). */
+async function usable(url: string): Promise<boolean> {
   const connection = await connect(url);
   // A broker going away mid-check emits 'error'; unheard, it would crash the suite.
   connection.on('error', () => undefined);
@@ -24,26 +21,25 @@ async function vhostUsable(url: string): Promise<boolean> {
 }
 
 /**
- * Stops the RabbitMQ application (the node keeps running; every connection drops, nothing is accepted)
- * for `downMs`, starts it again, and waits until port 5672 answers and the vhost's queues are usable.
- * This stops the shared local broker for everyone for a few seconds, which the brief accepts.
- * Returns how long the broker was unusable.
+ * Stops the RabbitMQ application of the suite's own node (the Erlang node keeps running; every
+ * connection drops, nothing is accepted) for `downMs`, starts it again, and waits until its port
+ * answers and the queues are usable. Returns how long the broker was unusable.
  */
-export async function restartRabbitMq(vhostUrl: string, downMs: number): Promise<number> {
+export async function restartRabbitMq(rabbitMq: PrivateRabbitMq, downMs: number): Promise<number> {
   const started = Date.now();
-  await run('rabbitmqctl', ['stop_app'], { timeout: RABBITMQCTL_TIMEOUT_MS });
+  await rabbitMq.ctl('stop_app');
   try {
     await new Promise((resolve) => setTimeout(resolve, downMs));
   } finally {
-    await run('rabbitmqctl', ['start_app'], { timeout: RABBITMQCTL_TIMEOUT_MS });
+    await rabbitMq.ctl('start_app');
   }
-  await waitFor('port 5672 to answer', async () => ((await portOpen(5672)) ? true : undefined), BACK_TIMEOUT_MS, 200);
-  await waitFor('the vhost to be usable', async () => ((await vhostUsable(vhostUrl)) ? true : undefined), BACK_TIMEOUT_MS, 300);
+  await waitFor(`port ${rabbitMq.port} to answer`, async () => ((await portOpen(rabbitMq.port)) ? true : undefined), BACK_TIMEOUT_MS, 200);
+  await waitFor('the queues to be usable', async () => ((await usable(rabbitMq.url)) ? true : undefined), BACK_TIMEOUT_MS, 300);
   return Date.now() - started;
 }
 
 /** After a scenario: makes sure the app runs, whatever happened to the restart (start_app on a running app is a no-op). */
-export async function ensureRabbitMqRunning(vhostUrl: string): Promise<void> {
-  await run('rabbitmqctl', ['start_app'], { timeout: RABBITMQCTL_TIMEOUT_MS }).catch(() => undefined);
-  await waitFor('the vhost to be usable', async () => ((await vhostUsable(vhostUrl)) ? true : undefined), BACK_TIMEOUT_MS, 300);
+export async function ensureRabbitMqRunning(rabbitMq: PrivateRabbitMq): Promise<void> {
+  await rabbitMq.ctl('start_app').catch(() => undefined);
+  await waitFor('the queues to be usable', async () => ((await usable(rabbitMq.url)) ? true : undefined), BACK_TIMEOUT_MS, 300);
 }

@@ -8,8 +8,8 @@ import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { freePort } from './freePort';
 import { PrivateKafka } from './privateKafka';
+import { PrivateRabbitMq } from './privateRabbitMq';
 import { PrivateRedis } from './privateRedis';
-import { PrivateVhost } from './privateVhost';
 import { formatTable, writeReport, type SuiteReport } from './resultTable';
 import { RuntimeProcess } from './runtimeProcess';
 import { runScenario } from './runScenario';
@@ -23,9 +23,9 @@ import { suiteSize } from './suiteSize';
  * archive complete, (b) every accepted event applied exactly once, (c) every order final and charged
  * at most once. Prints a table, writes it to test-artifacts/faults/latest.{json,md}, exits 1 on a FAIL.
  *
- * The system runs as in `npm start`, as a child process, against a Redis, a Kafka mock and a RabbitMQ
- * vhost of the suite's own (RabbitMQ's broker itself is the shared local one), so faults hit only the
- * suite, and a fresh start does not have to read every earlier run's records first.
+ * The system runs as in `npm start`, as a child process, against a Redis, a three-broker Kafka (behind
+ * toxiproxy) and a RabbitMQ node of the suite's own, so faults hit only the suite (never the shared
+ * servers other work runs on), and a fresh start does not have to read every earlier run's records first.
  */
 const RESULTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'faults');
 const KEEP_RUNS = 3;
@@ -50,37 +50,38 @@ async function main(): Promise<number> {
 
   const kafka = new PrivateKafka(runDir);
   const redis = new PrivateRedis(await freePort());
-  const vhost = new PrivateVhost(`triplane-faults-${run}`);
+  const rabbitMq = new PrivateRabbitMq(runDir, await freePort(), await freePort());
   const namespace = `tpfaults${run}`;
   const groupSuffix = `-faults-${run}`;
   const archiveDir = join(runDir, 'archive');
-  log(`size ${size.name}, run ${run}: starting a private Kafka mock, a private Redis and a vhost`);
-  await Promise.all([kafka.start(), redis.start(), vhost.create()]);
+  log(`size ${size.name}, run ${run}: starting a private Kafka (3 brokers behind toxiproxy), Redis and RabbitMQ node`);
+  const serversStarted = Date.now();
+  await Promise.all([kafka.start(log), redis.start(), rabbitMq.start()]);
+  log(`servers ready in ${((Date.now() - serversStarted) / 1000).toFixed(1)} s`);
   // The suite process itself runs replays and reads the sandbox ledger: the same places as the runtime.
   Object.assign(process.env, {
     REDIS_URL: redis.url,
     TRIPLANE_REDIS_NAMESPACE: namespace,
     KAFKA_BROKERS: kafka.brokers.join(','),
-    KAFKA_IDEMPOTENT: 'false',
   });
   const runtime = new RuntimeProcess({
     port: await freePort(),
     groupSuffix,
     namespace,
     redisUrl: redis.url,
-    rabbitMqUrl: vhost.url,
+    rabbitMqUrl: rabbitMq.url,
     archiveDir,
     kafkaBrokers: kafka.brokers,
     logDir: runDir,
   });
-  const setup = { run, code: codeVersion(), runDir, redis: redis.url, kafka: kafka.brokers.join(','), vhost: vhost.name, namespace, groupSuffix, archiveDir, runtime: runtime.url };
+  const setup = { run, code: codeVersion(), runDir, redis: redis.url, kafka: kafka.brokers.join(','), rabbitMq: rabbitMq.url, namespace, groupSuffix, archiveDir, runtime: runtime.url };
   const results: ScenarioResult[] = [];
   try {
     log(`system code: ${setup.code}`);
     log(`runtime started in ${((await runtime.start()) / 1000).toFixed(1)} s at ${runtime.url}`);
     for (const [index, scenario] of scenarios.entries()) {
       log(`scenario ${index + 1}/${scenarios.length}: ${scenario.name}`);
-      const result = await runScenario(scenario, `${run}-${index + 1}`, { runtime, redis, kafka, vhost, namespace, size, log }, { brokers: kafka.brokers, dir: archiveDir, groupSuffix }).catch(
+      const result = await runScenario(scenario, `${run}-${index + 1}`, { runtime, redis, kafka, rabbitMq, namespace, size, log }, { brokers: kafka.brokers, dir: archiveDir, groupSuffix }).catch(
         (error: unknown): ScenarioResult => harnessFailure(scenario.name, scenario.injectedHow, error),
       );
       results.push(result);
@@ -93,7 +94,7 @@ async function main(): Promise<number> {
   } finally {
     await runtime.stop();
     await Promise.all([closeRedisClient(), closeKafkaProducer(), closeSandboxRedis()]).catch(() => undefined);
-    await Promise.all([kafka.stop(), redis.kill(), vhost.delete()]);
+    await Promise.all([kafka.stop(), redis.kill(), rabbitMq.stop()]);
   }
   const report: SuiteReport = {
     size: size.name,

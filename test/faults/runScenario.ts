@@ -46,7 +46,7 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
     },
   };
 
-  const parkedBefore = await context.vhost.parked().catch(() => 0);
+  const parkedBefore = await context.rabbitMq.parked().catch(() => 0);
   const crashesBefore = context.runtime.consumerCrashes.length;
   await scenario.prepare?.(full, plan);
   const load = emptyOutcome();
@@ -98,7 +98,7 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   }
   const crashes = context.runtime.consumerCrashes.slice(crashesBefore);
   if (crashes.length > 0) notes.push(`the runtime logged ${crashes.length} Kafka consumer crashes, e.g. ${[...new Set(crashes)].slice(0, 3).join('; ')}`);
-  const parked = Math.max(0, (await context.vhost.parked().catch(() => parkedBefore)) - parkedBefore);
+  const parked = Math.max(0, (await context.rabbitMq.parked().catch(() => parkedBefore)) - parkedBefore);
   if (parked > 0) problems.push(`${parked} messages parked`);
   if (!context.runtime.running) problems.push('the runtime is not running after the scenario');
   const plannedEvents = plan.batches.reduce((n, b) => n + b.length, 0) + plan.closingBatches.reduce((n, b) => n + b.length, 0);
@@ -157,8 +157,8 @@ async function heal(context: ScenarioContext, problems: string[]): Promise<void>
   const attempt = async (what: string, fn: () => Promise<unknown>) => {
     await withTimeout(fn(), HEAL_TIMEOUT_MS, what).catch((error: unknown) => problems.push(`heal: ${what}: ${(error as Error).message}`));
   };
-  await attempt('Kafka faults cleared', () => healKafka(context.kafka.control, context.kafka.brokerCount));
-  await attempt('RabbitMQ running', () => ensureRabbitMqRunning(context.vhost.url));
+  await attempt('Kafka faults cleared', () => healKafka(context.kafka, (node) => context.kafka.isRunning(node)));
+  await attempt('RabbitMQ running', () => ensureRabbitMqRunning(context.rabbitMq));
   await attempt('Redis running', async () => {
     if (!context.redis.running) await context.redis.start();
   });

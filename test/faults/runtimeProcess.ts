@@ -12,7 +12,7 @@ export interface RuntimeSettings {
   redisUrl: string;
   rabbitMqUrl: string;
   archiveDir: string;
-  /** The suite's private Kafka mock: given as KAFKA_BROKERS, with the idempotent producer off as for any mock. */
+  /** The suite's private Kafka, through its proxies: given as KAFKA_BROKERS. */
   kafkaBrokers: string[];
   /** Where the child's stdout and stderr go, one file per start. */
   logDir: string;
@@ -75,8 +75,6 @@ export class RuntimeProcess {
       RABBITMQ_URL: settings.rabbitMqUrl,
       TRIPLANE_ARCHIVE_DIR: settings.archiveDir,
       KAFKA_BROKERS: settings.kafkaBrokers.join(','),
-      // librdkafka's mock cannot do the idempotent producer (it reports controller id 0).
-      KAFKA_IDEMPOTENT: 'false',
       // The private Redis has no per-function ACL users (and loses everything when the suite restarts it).
       TRIPLANE_FUNCTION_USERS: '0',
       ...extraEnv,

@@ -1,20 +1,21 @@
 import { injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
-import { bounceBroker, FETCH, injectRequestFaults, moveLeaders, NOT_LEADER_OR_FOLLOWER, PRODUCE } from './kafkaFaults';
+import { addToxic, BUSY_TOPICS, killAndRestartBroker, moveLeaders, partitionBrokerFromClients, removeToxic } from './kafkaFaults';
 import type { LoadPlan, PlanOptions } from './loadPlan';
 import type { PrivateKafka } from './privateKafka';
+import type { PrivateRabbitMq } from './privateRabbitMq';
 import type { PrivateRedis } from './privateRedis';
-import type { PrivateVhost } from './privateVhost';
 import { restartRabbitMq } from './rabbitMqRestart';
 import { restartRedisAndReplay } from './redisRestart';
 import type { RuntimeProcess } from './runtimeProcess';
 import type { SuiteSize } from './suiteSize';
+import { sleep } from './waitUntil';
 import { withTimeout } from './withTimeout';
 
 export interface ScenarioContext {
   runtime: RuntimeProcess;
   redis: PrivateRedis;
   kafka: PrivateKafka;
-  vhost: PrivateVhost;
+  rabbitMq: PrivateRabbitMq;
   namespace: string;
   size: SuiteSize;
   /** Resolves once this share (0..1) of the load's duration has passed since the load started. */
@@ -48,7 +49,7 @@ async function killAndRestart(context: ScenarioContext, env: Record<string, stri
 }
 
 async function bounceRabbitMq(context: ScenarioContext): Promise<void> {
-  const unusableMs = await restartRabbitMq(context.vhost.url, context.size.outageMs);
+  const unusableMs = await restartRabbitMq(context.rabbitMq, context.size.outageMs);
   context.note(`stop_app ${seconds(context.size.outageMs)} + start_app, usable after ${seconds(unusableMs)}`);
 }
 
@@ -61,30 +62,44 @@ async function bounceRedis(context: ScenarioContext): Promise<void> {
   context.note(`Redis down ${seconds(result.downMs)}, replay of ${result.records} records in ${seconds(result.replayMs)}`);
 }
 
-async function kafkaBrokerDown(context: ScenarioContext, broker: number): Promise<void> {
-  await bounceBroker(context.kafka.control, broker, context.size.outageMs);
-  context.note(`broker ${broker} down ${seconds(context.size.outageMs)}, then up`);
+async function kafkaBrokerKilled(context: ScenarioContext, node: number): Promise<void> {
+  const killed = Date.now();
+  const result = await withTimeout(killAndRestartBroker(context.kafka, node, context.size.outageMs), RESTART_TIMEOUT_MS, `broker ${node}'s restart`);
+  context.note(
+    `broker ${node} SIGKILLed, restarted after ${seconds(context.size.outageMs)} (listening in ${seconds(result.restartMs)}), every partition in sync again ${seconds(result.inSyncMs)} after the restart, ` +
+      `${result.movedBack} leaders moved back by a preferred election, ${seconds(Date.now() - killed)} in all`,
+  );
 }
 
 async function kafkaLeaderMoves(context: ScenarioContext, shift: number): Promise<void> {
-  const moved = await moveLeaders(context.kafka.control, context.kafka.brokerCount, shift);
-  context.note(`${moved} partition leaders moved`);
+  const result = await moveLeaders(context.kafka, shift);
+  context.note(`${result.moved} of ${result.partitions} partition leaders of ${BUSY_TOPICS.join(', ')} moved (reassignment + preferred election, tools ${seconds(result.toolMs)})`);
 }
 
-/** Retriable request errors the consumers and producers survive on their own, plus latency. */
-async function kafkaRequestErrors(context: ScenarioContext, rttBroker: number): Promise<void> {
-  const { control, brokerCount } = context.kafka;
-  const burst = context.size.name === 'small' ? 15 : 40;
-  await injectRequestFaults(control, { produceErrors: burst, fetchErrors: burst, rttBroker, rttMs: 200 });
-  context.note(`${burst} Produce + ${burst} Fetch REQUEST_TIMED_OUT, rtt 200 ms on broker ${rttBroker}`);
-  await context.at(0.6);
-  await control.pushRequestErrors(PRODUCE, NOT_LEADER_OR_FOLLOWER, burst);
-  context.note(`then ${burst} Produce NOT_LEADER_OR_FOLLOWER`);
-  await new Promise((resolve) => setTimeout(resolve, context.size.outageMs));
-  for (let broker = 1; broker <= brokerCount; broker++) await control.setRtt(broker, 0);
-  await control.clearRequestErrors(PRODUCE);
-  await control.clearRequestErrors(FETCH);
-  context.note('request errors cleared, rtt 0');
+/** Latency on every broker's proxy, then one broker black-holed: its connections carry nothing and close after 2 s. */
+async function kafkaSlowNetwork(context: ScenarioContext, blackHoled: number): Promise<void> {
+  const { kafka } = context;
+  await addToxic(kafka, kafka.nodeIds, 'latency', { type: 'latency', attributes: { latency: 150, jitter: 50 } });
+  context.note('latency 150 ± 50 ms each way on every broker');
+  await context.at(0.5);
+  await addToxic(kafka, [blackHoled], 'timeout', { type: 'timeout', attributes: { timeout: 2_000 } });
+  context.note(`broker ${blackHoled} black-holed (timeout toxic: no data, connections closed after 2 s)`);
+  await sleep(context.size.outageMs);
+  await removeToxic(kafka, [blackHoled], 'timeout');
+  await removeToxic(kafka, kafka.nodeIds, 'latency');
+  context.note('toxics removed');
+}
+
+/** Every client connection reset (TCP RST) for a second, then one broker unreachable for clients while the cluster still has it leading. */
+async function kafkaCutConnections(context: ScenarioContext, unreachable: number): Promise<void> {
+  const { kafka } = context;
+  await addToxic(kafka, kafka.nodeIds, 'reset', { type: 'reset_peer', attributes: { timeout: 0 } });
+  context.note('reset_peer on every broker: connections cut with RST for 1 s');
+  await sleep(1_000);
+  await removeToxic(kafka, kafka.nodeIds, 'reset');
+  await context.at(0.5);
+  await partitionBrokerFromClients(kafka, unreachable, context.size.outageMs);
+  context.note(`broker ${unreachable} unreachable for clients for ${seconds(context.size.outageMs)} (proxy down; still leader for the cluster), then reachable`);
 }
 
 /** A share of the orders fail transiently in one step (payment, inventory or shipping, in turn) before succeeding. */
@@ -106,7 +121,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'RabbitMQ restart',
-    injectedHow: 'rabbitmqctl stop_app at 30% of the load, start_app after the outage',
+    injectedHow: 'rabbitmqctl stop_app of the suite\'s own RabbitMQ node at 30% of the load, start_app after the outage',
     async inject(context) {
       await context.at(0.3);
       await bounceRabbitMq(context);
@@ -121,38 +136,35 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: 'Kafka broker down',
-    injectedHow: 'brokerDown(2) at 30% of the load for the outage (its partitions have no leader), then brokerUp',
+    name: 'Kafka broker SIGKILL',
+    injectedHow: 'kill -9 of broker 2 (of 3, RF 3, min.insync.replicas 2) at 30% of the load, restarted after the outage, preferred leaders elected once it is in sync',
     async inject(context) {
       await context.at(0.3);
-      await kafkaBrokerDown(context, 2);
+      await kafkaBrokerKilled(context, 2);
     },
   },
   {
     name: 'Kafka leader moves',
-    injectedHow: 'moveLeader on all 36 partitions of scores, activity and orders at 40% of the load (a controller failover)',
+    injectedHow: 'ReassignPartitionsCommand rotates the replicas of all 36 partitions of scores, activity and orders at 40% of the load, LeaderElectionCommand PREFERRED moves their leaders',
     async inject(context) {
       await context.at(0.4);
       await kafkaLeaderMoves(context, 1);
     },
   },
   {
-    name: 'Kafka request errors + latency',
-    injectedHow: 'pushRequestErrors Produce(7) and Fetch(7) at 20%, setRtt(1, 200 ms), Produce(6) at 60%, then cleared',
+    name: 'Kafka latency + timeouts',
+    injectedHow: 'toxiproxy: latency 150 ± 50 ms each way on every broker from 20% of the load, broker 1 black-holed (timeout toxic) at 50% for the outage, then removed',
     async inject(context) {
       await context.at(0.2);
-      await kafkaRequestErrors(context, 1);
+      await kafkaSlowNetwork(context, 1);
     },
   },
   {
-    name: 'Kafka Fetch NOT_LEADER',
-    injectedHow: 'pushRequestErrors Fetch(6 NOT_LEADER_OR_FOLLOWER) x15 at 40% of the load, what consumers see right after a leader move',
+    name: 'Kafka connections cut',
+    injectedHow: 'toxiproxy: reset_peer on every broker for 1 s at 30% of the load, broker 3 unreachable for clients (proxy disabled) at 50% for the outage',
     async inject(context) {
-      await context.at(0.4);
-      await context.kafka.control.pushRequestErrors(FETCH, NOT_LEADER_OR_FOLLOWER, 15);
-      context.note('15 Fetch NOT_LEADER_OR_FOLLOWER queued');
-      await new Promise((resolve) => setTimeout(resolve, context.size.outageMs));
-      await context.kafka.control.clearRequestErrors(FETCH);
+      await context.at(0.3);
+      await kafkaCutConnections(context, 3);
     },
   },
   {
@@ -169,7 +181,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'mixed',
     injectedHow:
-      'at once: step failures on 30% of orders; Kafka request errors + rtt at 20%; broker 3 down at 30%; partition leaders moved at 35%; RabbitMQ stop_app at 40%; Redis restart + replay at 55%; kill -9 at 75%, restarted with TRIPLANE_SANDBOX_FAILURE_RATE=0.02',
+      'at once: step failures on 30% of orders; latency + broker 2 black-holed at 20%; broker 3 SIGKILLed at 30%; RabbitMQ stop_app at 40%; Redis restart + replay at 55%; leaders moved at 65%; kill -9 of the runtime at 75%, restarted with TRIPLANE_SANDBOX_FAILURE_RATE=0.02',
     mixedLoad: true,
     plan: { failingShare: 0.3, failuresPerOrder: () => 1 },
     async prepare(context, plan) {
@@ -178,17 +190,16 @@ export const SCENARIOS: readonly Scenario[] = [
     async inject(context) {
       // The kill comes last, so every other fault hits a consuming runtime and the kill lands while
       // the system is still recovering from them (retries in delay queues, replayed projections).
+      // The leader move waits for the killed broker to be back: a reassignment names all three.
       await Promise.all([
         (async () => {
           await context.at(0.2);
-          await kafkaRequestErrors(context, 2);
+          await kafkaSlowNetwork(context, 2);
         })(),
         (async () => {
           await context.at(0.3);
-          await kafkaBrokerDown(context, 3);
-        })(),
-        (async () => {
-          await context.at(0.35);
+          await kafkaBrokerKilled(context, 3);
+          await context.at(0.65);
           await kafkaLeaderMoves(context, 2);
         })(),
         (async () => {
