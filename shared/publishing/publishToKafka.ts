@@ -1,10 +1,9 @@
 import type { Message } from 'kafkajs';
-import { kafkaProducer } from '../clients/kafkaProducer';
 import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
-import { acknowledgedSend } from './acknowledgedSend';
+import { sendToKafka } from './sendToKafka';
 
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
@@ -67,10 +66,7 @@ function send(gathered: Gathered): void {
   const waiters = gathered.waiters.splice(0);
   const topicMessages = [...gathered.byTopic].map(([topic, messages]) => ({ topic, messages }));
   downstream('kafka')
-    .call(async () => {
-      const producer = await kafkaProducer();
-      await acknowledgedSend(producer, topicMessages);
-    })
+    .call(() => sendToKafka(topicMessages))
     .then(
       () => waiters.forEach((w) => w.resolve()),
       (error: unknown) => waiters.forEach((w) => w.reject(error)),

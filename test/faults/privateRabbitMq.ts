@@ -54,9 +54,11 @@ export class PrivateRabbitMq {
   }
 
   async start(): Promise<void> {
-    const child = spawn(RABBITMQ_SERVER, [], { env: this.env, stdio: 'ignore' });
+    // RUNNING_UNDER_SYSTEMD makes the script exec the Erlang VM (no wrapper shell whose death would
+    // leave the VM running), and a process group of its own lets the exit handler kill its helpers too.
+    const child = spawn(RABBITMQ_SERVER, [], { env: { ...this.env, RUNNING_UNDER_SYSTEMD: '1' }, stdio: 'ignore', detached: true });
     this.process = child;
-    trackChild(child.pid, false);
+    trackChild(child.pid, true);
     await waitFor(
       `the suite's RabbitMQ node on port ${this.port}`,
       async () => {

@@ -29,7 +29,7 @@ import { suiteSize } from './suiteSize';
  */
 const RESULTS_DIR = join(PROJECT_ROOT, 'test-artifacts', 'faults');
 const KEEP_RUNS = 3;
-const SUITE_TIMEOUT_MS = { small: 8 * 60_000, full: 20 * 60_000 } as const;
+const SUITE_TIMEOUT_MS = { small: 12 * 60_000, full: 25 * 60_000 } as const;
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[faults ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${line}`);
