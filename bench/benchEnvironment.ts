@@ -8,9 +8,8 @@ import { join } from 'node:path';
  *
  * - a Redis namespace of the benchmarks' own (`tpbench`), so no key of a running system or of the tests
  *   is read or removed;
- * - a Kafka mock daemon of the benchmarks' own (benchKafkaDaemon.ts sets KAFKA_BROKERS when it started it)
+ * - a Kafka of the benchmarks' own (benchKafkaCluster.ts sets KAFKA_BROKERS when it started it)
  *   and a RabbitMQ virtual host of the run's own (benchVhost.ts);
- * - no idempotent producer (the mock reports controller id 0, so kafkajs' idempotent init fails);
  * - log level ERROR and no embedded metrics: one JSON line (and one EMF blob) per invocation on stdout
  *   would otherwise cost more than the work measured;
  * - an audit archive folder of the run's own (archive-events copies every topic it reads), removed at
@@ -23,7 +22,6 @@ export const BENCH_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURI
 
 process.env.TRIPLANE_PROFILE = 'test';
 process.env.TRIPLANE_REDIS_NAMESPACE = BENCH_NAMESPACE;
-process.env.KAFKA_IDEMPOTENT = 'false';
 process.env.RABBITMQ_URL = BENCH_RABBITMQ_URL;
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';

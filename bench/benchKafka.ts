@@ -1,24 +1,28 @@
 import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
 import { kafkaBrokers } from './benchEnvironment';
-import { benchKafkaControl } from './benchKafkaDaemon';
 
 /** A kafkajs client for the baselines and for filling topics: plain, as a user of kafkajs would make it. */
 export const benchKafka = (clientId: string): Kafka => new Kafka({ clientId, brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 
 /**
- * A topic of the benchmark's own, made through the daemon's control port (the mock cannot CreateTopics;
- * auto-created topics get 4 partitions). A fresh topic per run holds exactly the records produced for
- * it: the shared `scores` topic also holds every earlier run's records and whatever the tests wrote, and
- * a fresh consumer group reading from the beginning would consume all of those too. The daemon is the
- * benchmarks' own (benchKafkaDaemon.ts), so the topic goes when the run ends.
+ * A topic of the benchmark's own, made through the admin API. A fresh topic per run holds exactly the
+ * records produced for it: a shared topic would also hold whatever else wrote to it, and a fresh consumer
+ * group reading from the beginning would consume all of those too. The Kafka is the benchmarks' own
+ * (benchKafkaCluster.ts), so the topic goes when the run ends.
  */
 export async function createBenchTopic(name: string, partitions = 12): Promise<void> {
-  await benchKafkaControl().createTopic(name, partitions);
+  const admin = benchKafka('tpbench-admin').admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: partitions }] });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
-/** A producer as triplane's (murmur2 partitioner, not idempotent against the mock), connected. */
+/** A producer as triplane's (murmur2 partitioner, idempotent, acks=all, one request in flight), connected. */
 export async function benchProducer(clientId: string): Promise<Producer> {
-  const producer = benchKafka(clientId).producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = benchKafka(clientId).producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return producer;
 }
@@ -39,7 +43,7 @@ export async function produceAll(producer: Producer, topic: string, messages: re
 /**
  * Records not yet committed by each group, summed over the topic's partitions. Used to wait until a
  * freshly started runtime has caught up with what the topics already hold before anything is timed
- * (fetchTopicOffsets and fetchOffsets work on the mock; describeGroups does not).
+ * (the admin API's committed offsets against each partition's end).
  */
 export async function consumerLag(groups: ReadonlyArray<{ groupId: string; topic: string }>): Promise<number> {
   const admin = benchKafka('tpbench-lag').admin();

@@ -7,7 +7,7 @@ import { closeRabbitMq } from '../shared/clients/rabbitMq';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
 import { BENCH_ARCHIVE_DIR, BENCH_VHOST } from './benchEnvironment';
-import { startBenchKafka, stopBenchKafka } from './benchKafkaDaemon';
+import { startBenchKafka, stopBenchKafka } from './benchKafkaCluster';
 import type { BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteBenchKeys } from './benchRedis';
 import { progress, withTimeout } from './benchRun';
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   try {
     if (toRun.some((b) => b.needs.kafka)) {
       const kafka = await startBenchKafka();
-      progress(`own Kafka mock daemon at ${kafka.bootstrap}`);
+      progress(`own Kafka at ${kafka.bootstrap}`);
     }
     if (toRun.some((b) => b.needs.vhost)) {
       await createBenchVhost();

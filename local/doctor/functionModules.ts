@@ -17,7 +17,6 @@ export interface FunctionModule {
  */
 const LOAD_ENV: Readonly<Record<string, string>> = {
   KAFKA_BROKERS: '127.0.0.1:9092',
-  KAFKA_IDEMPOTENT: 'false',
   REDIS_URL: 'redis://127.0.0.1:6379',
   RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
   POWERTOOLS_LOG_LEVEL: 'WARN',

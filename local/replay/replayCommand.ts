@@ -10,7 +10,6 @@ async function main(): Promise<void> {
   const projections = (asked.length === 0 || asked.includes('all') ? [...PROJECTIONS] : asked) as ProjectionName[];
   const unknown = projections.filter((p) => !PROJECTIONS.includes(p));
   if (unknown.length > 0) throw new Error(`unknown projection ${unknown.join(', ')}; choose from all, ${PROJECTIONS.join(', ')}`);
-  process.env.KAFKA_IDEMPOTENT ??= 'false';
   const kafka = await localKafka();
   process.env.KAFKA_BROKERS ??= kafka.brokers.join(',');
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');

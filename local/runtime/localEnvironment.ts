@@ -13,7 +13,6 @@ export function applyLocalEnvironment(wiring: ServerlessWiring, kafka: LocalKafk
     if (local !== undefined && env[name] === undefined) env[name] = local;
   }
   env.KAFKA_BROKERS = kafka.brokers.join(',');
-  env.KAFKA_IDEMPOTENT ??= kafka.isMock ? 'false' : 'true';
   env.REDIS_URL ??= 'redis://127.0.0.1:6379';
   env.RABBITMQ_URL ??= localRabbitMqUrl();
   // No CloudWatch here to read embedded metrics: the local ops view (/ops) shows the same figures.

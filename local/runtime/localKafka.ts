@@ -1,18 +1,15 @@
-import { readKafkaMockState } from '../kafka-mock/kafkaMockControl';
-import { kafkaMockStateFile } from '../services/localPaths';
+import { readKafkaBootstrap } from '../kafka/kafkaBootstrap';
+import { kafkaBootstrapFile } from '../services/localPaths';
 
 export interface LocalKafka {
   brokers: string[];
-  /** librdkafka's mock cluster: no idempotent producer (it reports controller id 0). */
-  isMock: boolean;
 }
 
-/** Kafka for local runs: KAFKA_BROKERS when set (any real Kafka), else the mock daemon's bootstrap servers. */
+/** Kafka for local runs: KAFKA_BROKERS when set (any Kafka), else the bootstrap servers `npm run services` wrote for this profile. */
 export async function localKafka(env: NodeJS.ProcessEnv = process.env): Promise<LocalKafka> {
   const listed = env.KAFKA_BROKERS?.trim();
-  if (listed) return { brokers: listed.split(','), isMock: false };
-  const state = await readKafkaMockState(kafkaMockStateFile()).catch((cause: unknown) => {
-    throw new Error(`no Kafka: KAFKA_BROKERS is not set and the mock daemon is not running (run: npx tsx local/services/ensureServices.ts)`, { cause });
-  });
-  return { brokers: state.bootstrap.split(','), isMock: true };
+  if (listed) return { brokers: listed.split(',') };
+  const bootstrap = readKafkaBootstrap(kafkaBootstrapFile());
+  if (bootstrap === undefined) throw new Error(`no Kafka: KAFKA_BROKERS is not set and ${kafkaBootstrapFile()} is missing (run: npm run services)`);
+  return { brokers: bootstrap.split(',') };
 }

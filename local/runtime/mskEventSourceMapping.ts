@@ -34,16 +34,7 @@ const FIRST_RESTART_WAIT_MS = 500;
  * invocation longer than this makes the group rebalance, which costs a redelivery, not a loss.
  */
 const SESSION_TIMEOUT_MS = 10_000;
-/**
- * A consumer that has neither fetched nor run an invocation for this long is wedged, and is replaced.
- * Seen against the mock after partition leaders moved: two fetchers of one consumer rejoin the group at
- * once, the second JoinGroup is never answered, and every later request on that connection (commits,
- * fetches) waits behind it, so the consumer neither crashes nor consumes. Longer than a session timeout
- * plus a rebalance, so a consumer legitimately waiting for a dead member to leave is not cut short.
- */
-const STALL_MS = 2.5 * SESSION_TIMEOUT_MS;
-const WATCHDOG_EVERY_MS = 1_000;
-/** A wedged consumer's disconnect can hang on the same connection; it is abandoned after this. */
+/** A disconnect from a broker that went away waits on its requests; it is abandoned after this, so stopping never hangs. */
 const DISCONNECT_WAIT_MS = 5_000;
 
 /**
@@ -66,7 +57,6 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let current: Consumer | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let crashesInARow = 0;
-  const activity = { lastAt: performance.now(), invocationsInFlight: 0 };
   const replace = (crashed: Consumer, error: Error) => {
     if (stopped || crashed !== current) return;
     current = undefined;
@@ -89,26 +79,14 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
       onBatchDone: () => {
         crashesInARow = 0;
       },
-      onActivity: () => {
-        activity.lastAt = performance.now();
-      },
     });
     current = consumer;
-    activity.lastAt = performance.now();
-    await runConsumer(consumer, options, activity);
-    activity.lastAt = performance.now();
+    await runConsumer(consumer, options);
   };
   await launch();
-  const watchdog = setInterval(() => {
-    if (current === undefined || activity.invocationsInFlight > 0) return;
-    const quietMs = performance.now() - activity.lastAt;
-    if (quietMs > STALL_MS) replace(current, new Error(`no fetch and no invocation for ${Math.round(quietMs / 1000)} s: the consumer is wedged`));
-  }, WATCHDOG_EVERY_MS);
-  watchdog.unref();
   return {
     async disconnect() {
       stopped = true;
-      clearInterval(watchdog);
       clearTimeout(restartTimer);
       if (current !== undefined) await disconnectWithin(current, DISCONNECT_WAIT_MS);
     },
@@ -124,8 +102,6 @@ async function disconnectWithin(consumer: Consumer, ms: number): Promise<void> {
 interface ConsumerHooks {
   onCrash(error: Error, kafkajsRestarts: boolean): void;
   onBatchDone(): void;
-  /** A fetch started or ended: the consumer is alive even when the topic is quiet. */
-  onActivity(): void;
 }
 
 function createConsumer(options: MappingOptions, hooks: ConsumerHooks): Consumer {
@@ -145,12 +121,10 @@ function createConsumer(options: MappingOptions, hooks: ConsumerHooks): Consumer
   });
   consumer.on(consumer.events.CRASH, (crash) => hooks.onCrash(crash.payload.error, crash.payload.restart));
   consumer.on(consumer.events.END_BATCH_PROCESS, () => hooks.onBatchDone());
-  consumer.on(consumer.events.FETCH_START, () => hooks.onActivity());
-  consumer.on(consumer.events.FETCH, () => hooks.onActivity());
   return consumer;
 }
 
-async function runConsumer(consumer: Consumer, options: MappingOptions, activity: { lastAt: number; invocationsInFlight: number }): Promise<void> {
+async function runConsumer(consumer: Consumer, options: MappingOptions): Promise<void> {
   const { event, invoke, functionName } = options;
   await consumer.connect();
   await consumer.subscribe({ topic: event.topic, fromBeginning: event.startingPosition !== 'LATEST' });
@@ -164,7 +138,6 @@ async function runConsumer(consumer: Consumer, options: MappingOptions, activity
         const payload = toKafkaTriggerEvent(options.eventSourceArn, options.brokers.join(','), chunk);
         for (let attempt = 1; ; attempt++) {
           if (!isRunning() || isStale()) return;
-          activity.invocationsInFlight++;
           try {
             await invoke(payload);
             options.onInvocation?.({ functionName, records: chunk.length, ok: true });
@@ -173,9 +146,6 @@ async function runConsumer(consumer: Consumer, options: MappingOptions, activity
             options.onInvocation?.({ functionName, records: chunk.length, ok: false, error });
             await sleep(Math.min(MAX_RETRY_WAIT_MS, 250 * 2 ** Math.min(attempt, 6)));
             await heartbeat().catch(() => undefined);
-          } finally {
-            activity.invocationsInFlight--;
-            activity.lastAt = performance.now();
           }
         }
         const last = chunk[chunk.length - 1];

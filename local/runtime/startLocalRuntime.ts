@@ -147,7 +147,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
     throw error;
   }
-  log(`triplane local runtime: ${wiring.functions.length} functions, Kafka ${kafka.isMock ? 'mock cluster' : 'cluster'} at ${kafka.brokers.join(',')}`);
+  log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 

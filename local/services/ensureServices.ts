@@ -1,16 +1,16 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { TOPICS } from '../../shared/routes/topics';
-import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { connect as connectAmqp } from 'amqplib';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
 import { applyAccessControl } from './applyAccessControl';
 import { portOpen } from './portOpen';
-import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
+import { ensureKafka } from './ensureKafka';
+import { localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
 
 /**
  * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,
- * starts Redis, RabbitMQ and the Kafka mock daemon if they are not running, and sets Redis to
+ * starts Redis, RabbitMQ and this checkout's Apache Kafka if they are not running (fetching Kafka's jars
+ * into ~/.cache/triplane the first time), and sets Redis to
  * allkeys-lru with a memory cap. Each step checks first, so a second run takes well under a second.
  */
 
@@ -38,11 +38,9 @@ function installMissingPackages(): void {
   const wanted: Array<[string, () => boolean]> = [
     ['redis-server', () => has('redis-server')],
     ['rabbitmq-server', () => has('rabbitmq-server')],
-    ['librdkafka-dev', () => existsSync('/usr/include/librdkafka/rdkafka_mock.h')],
-    ['gcc', () => has('gcc')],
-    ['make', () => has('make')],
-    ['pkg-config', () => has('pkg-config')],
   ];
+  // The local Kafka is Apache Kafka's own jars (local/kafka/pom.xml): Java 17 runs them, Maven fetches them.
+  if (!process.env.KAFKA_BROKERS) wanted.push(['openjdk-17-jre-headless', () => has('java')], ['maven', () => has('mvn')]);
   // The ops page's browser test drives Debian's Chromium; only the test profile needs it.
   if (profileFromEnv() === 'test') wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
   const missing = wanted.filter(([, present]) => !present()).map(([name]) => name);
@@ -101,49 +99,11 @@ async function ensureRabbitMq(): Promise<void> {
   }
 }
 
-async function kafkaMockAlive(): Promise<boolean> {
-  if (!existsSync(kafkaMockStateFile())) return false;
-  try {
-    const state = await readKafkaMockState(kafkaMockStateFile());
-    await new KafkaMockControl(state.control).ping();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function ensureKafkaMock(): Promise<void> {
-  if (process.env.KAFKA_BROKERS) {
-    log(`using Kafka at ${process.env.KAFKA_BROKERS} (KAFKA_BROKERS is set)`);
-    return;
-  }
-  execFileSync('make', ['-s', '-C', KAFKA_MOCK_DIR], { stdio: 'inherit' });
-  // A test run starts from empty topics (TRIPLANE_FRESH_KAFKA=1): test runtimes read their topics from the
-  // start, and a backlog left by earlier runs would make them slow, and their timings meaningless.
-  if (process.env.TRIPLANE_FRESH_KAFKA === '1' && (await kafkaMockAlive())) {
-    const { pid } = await readKafkaMockState(kafkaMockStateFile());
-    process.kill(pid, 'SIGTERM');
-    await waitFor('the old Kafka mock daemon to stop', async () => !existsSync(kafkaMockStateFile()), 10_000);
-  }
-  if (await kafkaMockAlive()) return;
-  rmSync(kafkaMockStateFile(), { force: true });
-  mkdirSync(STATE_DIR, { recursive: true });
-  const topics = Object.entries(TOPICS).flatMap(([name, spec]) => ['--topic', `${name}:${spec.partitions}`]);
-  const out = openSync(kafkaMockLogFile(), 'a');
-  // Detached with its own session and no inherited pipes: it outlives this command, as a service does.
-  const daemon = spawn(KAFKA_MOCK_BINARY, ['--brokers', '3', '--state-file', kafkaMockStateFile(), ...topics], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  daemon.unref();
-  await waitFor('the Kafka mock daemon', kafkaMockAlive, 10_000);
-  log(`Kafka mock cluster up (log: ${kafkaMockLogFile()})`);
-}
-
 export async function ensureServices(): Promise<void> {
   const started = performance.now();
   installMissingPackages();
-  await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
+  mkdirSync(STATE_DIR, { recursive: true });
+  await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafka(log)]);
   const namespace = process.env.TRIPLANE_REDIS_NAMESPACE ?? (profileFromEnv() === 'test' ? 'tptest' : 'tp');
   const access = await applyAccessControl({ namespace, vhost: rabbitMqVhost(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
   log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);

@@ -7,13 +7,21 @@ export const PROJECT_ROOT = join(__dirname, '..', '..');
 export const STATE_DIR = join(PROJECT_ROOT, '.triplane');
 
 /**
- * The tests get a Kafka mock daemon of their own (TRIPLANE_PROFILE=test), so events they post never show
- * up in the topics a running `npm start` consumes. A daemon starts in milliseconds; two cost nothing.
+ * The tests get a Kafka of their own (TRIPLANE_PROFILE=test), so events they post never show up in the
+ * topics a running `npm start` consumes, and a test run can start it from empty storage without touching
+ * what the dev system keeps.
  */
 export type Profile = 'dev' | 'test';
 export const profileFromEnv = (): Profile => (process.env.TRIPLANE_PROFILE === 'test' ? 'test' : 'dev');
-export const kafkaMockStateFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test.json' : 'kafka.json');
-export const kafkaMockLogFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-mock-test.log' : 'kafka-mock.log');
+/** Where everything else finds the profile's bootstrap servers: `{ "bootstrap": "host:port,..." }`. */
+export const kafkaBootstrapFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test.json' : 'kafka.json');
+/** The profile's local Kafka cluster: its state file, each node's config, storage and logs (local/kafka/kafkaCluster.ts). */
+export const kafkaClusterDir = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test' : 'kafka-dev');
+
+/**
+ * librdkafka's mock cluster daemon, no longer started by services, tests or benchmarks; only the fault
+ * suite (test/faults) still refers to it, until its move onto real Kafka.
+ */
 export const KAFKA_MOCK_DIR = join(PROJECT_ROOT, 'local', 'kafka-mock');
 export const KAFKA_MOCK_BINARY = join(KAFKA_MOCK_DIR, 'build', 'triplane-kafka-mock');
 

@@ -7,9 +7,8 @@ const producer = connectOnce(connectProducer);
 
 /**
  * The process's Kafka producer, connected once and reused across invocations. Every send uses
- * acks=all (-1). The producer is idempotent unless KAFKA_IDEMPOTENT=false: MSK supports it, while
- * librdkafka's mock cluster reports controller id 0 and kafkajs' idempotent init fails against it, so
- * only the local runtime turns it off.
+ * acks=all (-1) and an idempotent producer, on MSK and on the local Apache Kafka alike: a retried
+ * send is written once, in order (producer id and sequence numbers per partition).
  */
 export function kafkaProducer(): Promise<Producer> {
   return producer.get();
@@ -25,11 +24,10 @@ async function connectProducer(): Promise<Producer> {
     logLevel: logLevel.WARN,
     retry: { retries: 5, initialRetryTime: 100 },
   });
-  const idempotent = process.env.KAFKA_IDEMPOTENT !== 'false';
   const created = kafka.producer({
-    idempotent,
+    idempotent: true,
     // kafkajs does not re-sequence requests after a failed in-flight one: one in flight keeps retries in order.
-    maxInFlightRequests: idempotent ? 1 : undefined,
+    maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     // murmur2 on the key, as Java clients do, remembering each choice for acknowledgedSend.
     createPartitioner: rememberingPartitioner,

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { KafkaMockControl } from '../../local/kafka-mock/kafkaMockControl';
+import { Kafka, logLevel, ConfigResourceTypes, type Admin } from 'kafkajs';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { downstream } from '../../shared/resilience/downstream';
 import { generationNamespace } from '../../shared/state/projectionKeys';
@@ -12,7 +10,8 @@ import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandb
 /**
  * Cascading-failure guards on the real servers. Redis here is a private redis-server of this test,
  * frozen with SIGSTOP (a Redis that stops answering, the worst kind) and thawed with SIGCONT; Kafka
- * faults come from the mock cluster's request-error injection; provider faults from the sandbox.
+ * faults are the broker's own refusal: the `scores` topic's max.message.bytes lowered to 1, so every produce
+ * is answered MESSAGE_TOO_LARGE (not retriable) until the override is removed; provider faults from the sandbox.
  */
 jest.setTimeout(120_000);
 
@@ -99,14 +98,32 @@ describe('when Redis stops answering', () => {
   });
 });
 
+async function refuseProduce(kafka: Kafka, admin: Admin, maxMessageBytes: string | undefined): Promise<void> {
+  const configEntries = maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: maxMessageBytes }];
+  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'scores', configEntries }] });
+  if (maxMessageBytes === undefined) return;
+  // The broker applies a topic override from the metadata log, a moment after the controller took it:
+  // a probe (a keyed empty record, dead-lettered by the projection as any undecodable record) shows when.
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await until('the broker to refuse produce requests', () =>
+      producer.send({ topic: 'scores', acks: -1, messages: [{ key: 'breakers-probe', value: null }] }).then(() => false, () => true),
+    );
+  } finally {
+    await producer.disconnect();
+  }
+}
+
 describe('when Kafka refuses produce requests', () => {
   it('should open the Kafka breaker and answer ingest 503 at once, then accept again, each event applied once', async () => {
-    const state = JSON.parse(readFileSync(join(__dirname, '..', '..', '.triplane', 'kafka-test.json'), 'utf8')) as { control: string };
-    const control = new KafkaMockControl(state.control);
+    const kafka = new Kafka({ clientId: `breakers-${run}`, brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
+    const admin = kafka.admin();
+    await admin.connect();
     const kafkaBoard = `kboard-${run}`;
     const event = (i: number) => ({ type: 'score.recorded', id: `k-${run}-${i}`, data: { board: kafkaBoard, userId: 'ann', points: i } });
-    // ApiKey 0 is Produce; 87 (INVALID_RECORD) is not retried by kafkajs, so each send fails at once.
-    await control.pushRequestErrors(0, 87, 10_000);
+    // MESSAGE_TOO_LARGE is not retried by kafkajs, so each send fails at once, as the mock's injected INVALID_RECORD did.
+    await refuseProduce(kafka, admin, '1');
     const refused: number[] = [];
     const afterOpening: number[] = [];
     const refusedBefore = downstream('kafka').status().refused;
@@ -123,7 +140,9 @@ describe('when Kafka refuses produce requests', () => {
       expect(median(afterOpening)).toBeLessThan(50);
       expect(Math.max(...afterOpening)).toBeLessThan(1_000);
     } finally {
-      await control.clearRequestErrors(0);
+      // alterConfigs replaces a topic's whole set of overrides: none given removes the one set above.
+      await refuseProduce(kafka, admin, undefined);
+      await admin.disconnect();
     }
     // The client retries every refused event with the same id once the breaker lets a trial through.
     await until('ingest to accept again', async () => (await post([event(1)])).status === 202);

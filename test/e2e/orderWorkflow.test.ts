@@ -14,7 +14,7 @@ import { takeParked } from '../support/parkingLot';
 
 /**
  * The order workflow through the local runtime, against the real RabbitMQ (quorum queues, delay
- * queues, parking lots), the Kafka mock and Redis: every outcome is checked both on the order's read
+ * queues, parking lots), the test profile's Kafka and Redis: every outcome is checked both on the order's read
  * model (GET /orders/{id}) and on what the sandbox providers really did (charges, refunds, shipments).
  */
 jest.setTimeout(120_000);

@@ -1,37 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
-import { KafkaMockControl, readKafkaMockState } from '../../local/kafka-mock/kafkaMockControl';
-import { kafkaMockStateFile } from '../../local/services/localPaths';
+import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
 import { rememberingPartitioner } from '../../shared/clients/partitionChoices';
 import { acknowledgedSend } from '../../shared/publishing/acknowledgedSend';
 
 /**
- * The kafkajs 2.2.4 loss that acknowledgedSend closes, reproduced on the Kafka mock: a send covers two
- * partitions led by two brokers; just before it, one partition's leader moves to the other broker. The
- * old leader answers NOT_LEADER, the retry finds the new leader already answered, and kafkajs resolves
- * without ever writing that partition's message.
+ * The kafkajs 2.2.4 loss that acknowledgedSend closes, reproduced on real Kafka: a send covers two
+ * partitions led by two brokers; just before it, one partition moves (a reassignment through the admin
+ * API) onto the other broker. The old leader answers NOT_LEADER_OR_FOLLOWER, the retry finds the new
+ * leader already answered, and kafkajs resolves without ever writing that partition's message.
+ * A three-node cluster of this test's own: the test profile's Kafka has one node, where no leader can move.
  */
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const topic = `ack-send-${Date.now().toString(36)}`;
-let control: KafkaMockControl;
+let dir: string;
+let cluster: KafkaCluster;
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 
 beforeAll(async () => {
-  control = new KafkaMockControl((await readKafkaMockState(kafkaMockStateFile('test'))).control);
-  await control.createTopic(topic, 12);
-  kafka = new Kafka({ clientId: 'ack-send-test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
+  dir = mkdtempSync(join(tmpdir(), 'ack-send-kafka-'));
+  cluster = await startKafkaCluster({ dir, brokers: 3, heapMb: 512 });
+  kafka = new Kafka({ clientId: 'ack-send-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
   admin = kafka.admin();
   await admin.connect();
+  // One replica per partition, so a reassignment moves the partition and its leadership together.
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 12, replicationFactor: 1 }] });
   producer = kafka.producer({ createPartitioner: rememberingPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
 });
 
 afterAll(async () => {
-  await producer.disconnect();
-  await admin.disconnect();
+  await producer?.disconnect();
+  await admin?.disconnect();
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/** Moves `partition` onto `broker` and waits until the cluster's metadata names that broker its leader. */
+async function moveLeader(partition: number, broker: number): Promise<void> {
+  await admin.alterPartitionReassignments({ topics: [{ topic, partitionAssignment: [{ partition, replicas: [broker] }] }] });
+  for (let tries = 0; (await leaders()).get(partition) !== broker; tries++) {
+    if (tries > 300) throw new Error(`partition ${partition} did not move to broker ${broker}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function leaders(): Promise<Map<number, number>> {
   const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
@@ -53,7 +70,7 @@ async function stageLeaderMove(run: string): Promise<{ messages: Message[]; move
   if (second === undefined || firstLeader === undefined) throw new Error('no two keys on different brokers');
   await producer.send({ topic, acks: -1, messages: [{ key: 'warm-up', value: 'x' }] });
   const moved = partitionOf(second);
-  await control.moveLeader(topic, moved, firstLeader);
+  await moveLeader(moved, firstLeader);
   return { messages: [{ ...first }, { ...second }], moved };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Runs before every test file: points handlers at the local services (the Kafka mock daemon started
+ * Runs before every test file: points handlers at the local services (the test profile's Kafka started
  * by `npm test`'s setup step) and a Redis namespace of their own, so tests never touch a running
  * system's keys. Set before any handler module loads, as Lambda's environment would be.
  */
@@ -12,7 +12,6 @@ const stateFile = join(__dirname, '..', '..', '.triplane', 'kafka-test.json');
 if (!process.env.KAFKA_BROKERS && existsSync(stateFile)) {
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { bootstrap: string };
   process.env.KAFKA_BROKERS = state.bootstrap;
-  process.env.KAFKA_IDEMPOTENT ??= 'false';
 }
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672/triplane-test';

@@ -1,0 +1,36 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPICS } from '../../shared/routes/topics';
+
+export interface EnsuredTopics {
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Every topic of the manifest exists with its partition count, created through the admin API where it
+ * is missing (replication factor and min.insync.replicas from the broker's defaults: 3 and 2 on the
+ * local three-node cluster, whatever the operator chose elsewhere). A topic with fewer partitions than
+ * the manifest says is an error: keyed records would land on other partitions than the code expects.
+ */
+export async function ensureKafkaTopics(brokers: readonly string[], ssl = false): Promise<EnsuredTopics> {
+  const admin = new Kafka({ clientId: 'triplane-services', brokers: [...brokers], ssl, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } }).admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    const missing = Object.entries(TOPICS).filter(([name]) => !present.has(name));
+    if (missing.length > 0) {
+      await admin.createTopics({ waitForLeaders: true, topics: missing.map(([topic, spec]) => ({ topic, numPartitions: spec.partitions })) });
+    }
+    const existing = Object.keys(TOPICS).filter((name) => present.has(name));
+    if (existing.length > 0) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: existing });
+      const short = topics.filter((t) => t.partitions.length < TOPICS[t.name as keyof typeof TOPICS].partitions);
+      if (short.length > 0) {
+        throw new Error(`topics with fewer partitions than shared/routes/topics.ts says: ${short.map((t) => `${t.name} has ${t.partitions.length}`).join(', ')}`);
+      }
+    }
+    return { created: missing.map(([name]) => name), existing };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
