@@ -18,13 +18,6 @@ export const kafkaBootstrapFile = (profile: Profile = profileFromEnv()): string 
 /** The profile's local Kafka cluster: its state file, each node's config, storage and logs (local/kafka/kafkaCluster.ts). */
 export const kafkaClusterDir = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test' : 'kafka-dev');
 
-/**
- * librdkafka's mock cluster daemon, no longer started by services, tests or benchmarks; only the fault
- * suite (test/faults) still refers to it, until its move onto real Kafka.
- */
-export const KAFKA_MOCK_DIR = join(PROJECT_ROOT, 'local', 'kafka-mock');
-export const KAFKA_MOCK_BINARY = join(KAFKA_MOCK_DIR, 'build', 'triplane-kafka-mock');
-
 /** The RabbitMQ virtual host of each profile: the tests' queues never hold a running system's messages. */
 export const rabbitMqVhost = (profile: Profile = profileFromEnv()): string => (profile === 'test' ? 'triplane-test' : '/');
 
