@@ -8,8 +8,8 @@ import { acknowledgedSend } from './acknowledgedSend';
 
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
- * request. On the local Kafka mock a consumer gets one record batch per partition per fetch, and on MSK
- * every request costs a round trip with acks=all, so 16 concurrent ingests of 100 events sent as one
+ * request. Every request costs a round trip with acks=all (and one record batch per partition to store
+ * and fetch), so 16 concurrent ingests of 100 events sent as one
  * request instead of 16 move more events per round trip and per fetch (bench/: ingest and freshness).
  */
 interface Gathered {
