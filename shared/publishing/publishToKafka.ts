@@ -1,5 +1,5 @@
 import type { Message } from 'kafkajs';
-import { kafkaProducer } from '../clients/kafkaProducer';
+import { withKafkaProducer } from '../clients/kafkaProducer';
 import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
@@ -67,10 +67,7 @@ function send(gathered: Gathered): void {
   const waiters = gathered.waiters.splice(0);
   const topicMessages = [...gathered.byTopic].map(([topic, messages]) => ({ topic, messages }));
   downstream('kafka')
-    .call(async () => {
-      const producer = await kafkaProducer();
-      await acknowledgedSend(producer, topicMessages);
-    })
+    .call(() => withKafkaProducer((producer) => acknowledgedSend(producer, topicMessages)))
     .then(
       () => waiters.forEach((w) => w.resolve()),
       (error: unknown) => waiters.forEach((w) => w.reject(error)),
