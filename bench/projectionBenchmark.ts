@@ -42,8 +42,7 @@ interface Pass {
  * Baseline: a bare kafkajs consumer, same fetch settings, that parses each value and writes the same
  * ZINCRBY commands in one ioredis pipeline per batch, with kafkajs' default auto-commit.
  *
- * The clock starts when the group has joined (run() resolved): group joins on the mock take about 3 s
- * and are the same for both, so they are reported apart. Passes alternate, triplane first.
+ * The clock starts when the group has joined (run() resolved): group joins take the same time for both, so they are reported apart. Passes alternate, triplane first.
  */
 export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
@@ -60,8 +59,8 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const messages: Message[] = envelopes.map(toKafkaMessage);
   const producer = await benchProducer('tpbench-projection-fill');
   const fillStarted = performance.now();
-  // 6,000 per request: about 500 per partition, one record batch each. The mock answers a fetch with
-  // one record batch per partition, so the fill decides the batch sizes the consumers get.
+  // 6,000 per request: about 500 per partition, one record batch each. A fetch returns up to
+  // maxBytesPerPartition of them per partition, so consumers get batches of several fills.
   await produceAll(producer, topic, messages, 6_000, 2);
   const fillSeconds = (performance.now() - fillStarted) / 1000;
   await producer.disconnect();

@@ -7,7 +7,7 @@ import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
 import type { TopicPartitions } from './checkTopicPartitions';
 
-/** Where Kafka is: KAFKA_BROKERS or MSK_CLUSTER_ARN when set (as the functions find it), else this profile's mock daemon. */
+/** Where Kafka is: KAFKA_BROKERS or MSK_CLUSTER_ARN when set (as the functions find it), else this profile's local Kafka (.triplane/kafka.json). */
 async function doctorKafkaConnection(): Promise<KafkaConnection> {
   if (process.env.KAFKA_BROKERS?.trim() || process.env.MSK_CLUSTER_ARN) return kafkaConnection();
   const local = await localKafka();

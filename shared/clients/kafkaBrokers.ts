@@ -12,7 +12,7 @@ export interface KafkaConnection {
 const discovered = connectOnce(discoverKafka);
 
 /**
- * Where Kafka is and how to reach it. `KAFKA_BROKERS` when given (the local mock, or any Kafka, plain or
+ * Where Kafka is and how to reach it. `KAFKA_BROKERS` when given (the local Kafka, or any other, plain or
  * with KAFKA_SSL=true). Else MSK, asked once per process from `MSK_CLUSTER_ARN`: the IAM listener (TLS,
  * SASL OAUTHBEARER with a token signed by the function's own role, so no Kafka password exists anywhere),
  * falling back to the TLS listener when the cluster has no IAM auth.

@@ -1,4 +1,5 @@
-import { sendToKafka } from '../publishing/sendToKafka';
+import { withKafkaProducer } from '../clients/kafkaProducer';
+import { acknowledgedSend } from '../publishing/acknowledgedSend';
 import { downstream } from '../resilience/downstream';
 import type { DeadLetterPublisher } from '../middleware/batch/deadLetters';
 import { DEAD_LETTER_TOPIC } from '../routes/topics';
@@ -8,6 +9,8 @@ import { toKafkaDeadLetter } from './toKafkaDeadLetter';
 /** Dead letters of Kafka records go to the dead-letter topic, with acks=all before the batch succeeds. */
 export function kafkaDeadLetterPublisher(consumer: string): DeadLetterPublisher<KafkaTriggerRecord> {
   return async (rejected) => {
-    await downstream('kafka').call(() => sendToKafka([{ topic: DEAD_LETTER_TOPIC, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) }]));
+    await downstream('kafka').call(() =>
+      withKafkaProducer((producer) => acknowledgedSend(producer, [{ topic: DEAD_LETTER_TOPIC, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) }])),
+    );
   };
 }

@@ -1,14 +1,15 @@
 import type { Message } from 'kafkajs';
+import { withKafkaProducer } from '../clients/kafkaProducer';
 import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
-import { sendToKafka } from './sendToKafka';
+import { acknowledgedSend } from './acknowledgedSend';
 
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
- * request. On the local Kafka mock a consumer gets one record batch per partition per fetch, and on MSK
- * every request costs a round trip with acks=all, so 16 concurrent ingests of 100 events sent as one
+ * request. Every request costs a round trip with acks=all (and one record batch per partition to store
+ * and fetch), so 16 concurrent ingests of 100 events sent as one
  * request instead of 16 move more events per round trip and per fetch (bench/: ingest and freshness).
  */
 interface Gathered {
@@ -66,7 +67,7 @@ function send(gathered: Gathered): void {
   const waiters = gathered.waiters.splice(0);
   const topicMessages = [...gathered.byTopic].map(([topic, messages]) => ({ topic, messages }));
   downstream('kafka')
-    .call(() => sendToKafka(topicMessages))
+    .call(() => withKafkaProducer((producer) => acknowledgedSend(producer, topicMessages)))
     .then(
       () => waiters.forEach((w) => w.resolve()),
       (error: unknown) => waiters.forEach((w) => w.reject(error)),
