@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // @middy/core v6 and @platformatic/kafka ship ES modules only; jest's CommonJS loader needs them transformed.
   transform: {
+    // @platformatic/kafka reads import.meta.url, which CommonJS lacks: esmImportMetaTransform.js rewrites it first.
+    '/node_modules/@platformatic/.+\\.js$': ['<rootDir>/test/support/esmImportMetaTransform.js', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/|@platformatic/)'],
