@@ -52,6 +52,8 @@ interface Row {
   /** Median per candidate name. */
   values: Record<string, number>;
   repeats: Record<string, number[]>;
+  /** Printed run by run (a count of lost records is not to be hidden behind a median), the ratio on their sums. */
+  perRun?: boolean;
 }
 
 const rows: Row[] = [];
@@ -62,9 +64,9 @@ const progress = (line: string) => process.stderr.write(`[kafka-clients ${new Da
 /** The candidates in the order of repeat `i`: alternated, so neither always runs first (warmer JIT, quieter machine). */
 const orderOf = (i: number): readonly ClientCandidate[] => (i % 2 === 0 ? CANDIDATES : [...CANDIDATES].reverse());
 
-function addRow(figure: string, unit: string, better: 'higher' | 'lower', repeats: Record<string, number[]>): void {
-  const values = Object.fromEntries(Object.entries(repeats).map(([name, samples]) => [name, median(samples)]));
-  rows.push({ figure, unit, better, values, repeats });
+function addRow(figure: string, unit: string, better: 'higher' | 'lower', repeats: Record<string, number[]>, perRun = false): void {
+  const values = Object.fromEntries(Object.entries(repeats).map(([name, samples]) => [name, perRun ? samples.reduce((a, b) => a + b, 0) : median(samples)]));
+  rows.push({ figure, unit, better, values, repeats, perRun });
   progress(`${figure}: ${CANDIDATES.map((c) => `${c.name} ${round(values[c.name] ?? Number.NaN)} ${unit}`).join(', ')}`);
 }
 
@@ -160,15 +162,15 @@ async function faultPart(): Promise<void> {
     }
   }
   details.fault = outcomes;
-  const figure = (pick: (o: FaultOutcome) => number): Record<string, number[]> => Object.fromEntries(Object.entries(outcomes).map(([name, list]) => [name, list.map(pick)]));
-  addRow('fault: acknowledged records', 'records', 'higher', figure((o) => o.acknowledged));
-  addRow('fault: acknowledged records missing afterwards', 'records', 'lower', figure((o) => o.acknowledgedMissing));
-  addRow('fault: duplicates from the producer itself', 'records', 'lower', figure((o) => o.producerDuplicates));
-  addRow('fault: duplicates from the caller resending failed sends', 'records', 'lower', figure((o) => o.callerRetryDuplicates));
-  addRow('fault: sends rejected (then resent)', 'sends', 'lower', figure((o) => o.failedSends));
-  addRow('fault: batches still unsent a minute after the run (client wedged)', 'batches', 'lower', figure((o) => o.batchesGivenUp));
-  addRow('fault: resolved sends lacking a partition they wrote to', 'sends', 'lower', figure((o) => o.sendsMissingPartitions));
-  addRow('fault: longest produce stall after SIGKILL of a leader', 'ms', 'lower', figure((o) => o.stallMs));
+  const figure = (pick: (o: FaultOutcome) => number): Record<string, number[]> => Object.fromEntries(Object.entries(outcomes).map(([name, list]) => [name, list.map((o) => Math.round(pick(o)))]));
+  addRow('fault: acknowledged records', 'records', 'higher', figure((o) => o.acknowledged), true);
+  addRow('fault: acknowledged records missing afterwards', 'records', 'lower', figure((o) => o.acknowledgedMissing), true);
+  addRow('fault: duplicates from the producer itself', 'records', 'lower', figure((o) => o.producerDuplicates), true);
+  addRow('fault: duplicates from the caller resending failed sends', 'records', 'lower', figure((o) => o.callerRetryDuplicates), true);
+  addRow('fault: sends rejected (then resent)', 'sends', 'lower', figure((o) => o.failedSends), true);
+  addRow('fault: batches still unsent a minute after the run (client wedged)', 'batches', 'lower', figure((o) => o.batchesGivenUp), true);
+  addRow('fault: resolved sends lacking a partition they wrote to', 'sends', 'lower', figure((o) => o.sendsMissingPartitions), true);
+  addRow('fault: longest produce stall after SIGKILL of a leader', 'ms', 'lower', figure((o) => o.stallMs), true);
 }
 
 function footprintPart(): void {
@@ -210,7 +212,8 @@ function markdown(): string {
   const others = CANDIDATES.filter((c) => c !== kafkajsCandidate);
   const header = ['figure', ...CANDIDATES.map((c) => `${c.name} ${c.version}`), ...others.map((c) => `${c.name} / kafkajs`)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const row of rows) lines.push(`| ${[`${row.figure} (${row.unit}, ${row.better} is better)`, ...CANDIDATES.map((c) => formatValue(row.values[c.name] ?? Number.NaN)), ...others.map((c) => ratioText(row, c.name))].join(' | ')} |`);
+  const cell = (row: Row, name: string) => (row.perRun ? (row.repeats[name] ?? []).map(formatValue).join(' / ') : formatValue(row.values[name] ?? Number.NaN));
+  for (const row of rows) lines.push(`| ${[`${row.figure} (${row.unit}${row.perRun ? ', each run' : ''}, ${row.better} is better)`, ...CANDIDATES.map((c) => cell(row, c.name)), ...others.map((c) => ratioText(row, c.name))].join(' | ')} |`);
   const coverage = details.adminCoverage as Record<string, AdminCoverage> | undefined;
   if (coverage !== undefined) {
     const operations = Object.keys(coverage[kafkajsCandidate.name] ?? {});

@@ -106,7 +106,7 @@ export async function faultRun(candidate: ClientCandidate, brokers: readonly str
   return { killedNode: victim, acknowledged: acknowledged.size, acknowledgedMissing, producerDuplicates, callerRetryDuplicates, failedSends, batchesGivenUp, sendsMissingPartitions, stallMs, errors };
 }
 
-/** Every record of the topic, as seq -> attempt -> times stored, and the partition of each key; read to the high watermarks with a fresh group. */
+/** Every record of the topic once (by partition and offset), as seq -> attempt -> times stored, and the partition of each key; read to the high watermarks with a fresh group. */
 async function readBack(brokers: readonly string[], topic: string): Promise<{ stored: Map<number, Map<number, number>>; partitionOf: Map<string, number> }> {
   const kafka = new Kafka({ clientId: 'clients-bench-readback', brokers: [...brokers], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -120,11 +120,16 @@ async function readBack(brokers: readonly string[], topic: string): Promise<{ st
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
+  const offsetsSeen = new Set<string>();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`read back ${seen} of ${total} records of ${topic}`)), 120_000);
     void consumer.run({
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
+          // The reader's own group may rebalance and deliver an offset again: each stored record counts once.
+          const at = `${batch.partition}:${message.offset}`;
+          if (offsetsSeen.has(at)) continue;
+          offsetsSeen.add(at);
           seen++;
           const fields = benchFields(message.value?.toString() ?? '');
           if (fields === undefined) continue;
