@@ -3,11 +3,13 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // @middy/core v6 ships ES modules only; jest's CommonJS loader needs them transformed.
+  // @middy/core v6 and @platformatic/kafka ship ES modules only; jest's CommonJS loader needs them transformed.
   transform: {
+    // @platformatic/kafka reads import.meta.url, which CommonJS lacks: esmImportMetaTransform.js rewrites it first.
+    '/node_modules/@platformatic/.+\\.js$': ['<rootDir>/test/support/esmImportMetaTransform.js', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!@middy/|@platformatic/)'],
   setupFiles: ['<rootDir>/test/support/localServicesEnv.ts'],
   testTimeout: 30000,
 };

@@ -1,0 +1,129 @@
+/**
+ * What triplane needs from a Kafka client, and nothing of any client's own types, so the Lambda
+ * handlers, the local event source mappings and the tools do not care which client sits below
+ * (issue 14). platformaticKafka.ts implements it with @platformatic/kafka, the client chosen by
+ * measurement (README, "Kafka client, chosen by measurement").
+ *
+ * Who uses what:
+ * - shared/clients/kafkaProducer.ts: `kafkaPort(settings).producer()`, once per process.
+ * - shared/publishing/publishToKafka.ts and acknowledgedSend.ts: `KafkaProducerPort.send`, which
+ *   resolves only once every record's partition acknowledged (acknowledgedSend's re-send of silently
+ *   skipped partitions was a kafkajs 2.2.4 workaround and goes with it).
+ * - local/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
+ *   `PartitionBatch` at a time per partition, `batch.commit(next)` after each chunk invoked,
+ *   `batch.stillAssigned()` in place of kafkajs' isRunning/isStale.
+ * - local/replay/* (lag, reset before a replay), local/doctor/kafkaProbe.ts (cluster reachable,
+ *   topics present), test/support/readTopic.ts (a fresh group reading from the start): `admin()`
+ *   and `consumer()`.
+ */
+
+/** How to reach Kafka: plain brokers locally, TLS and SASL OAUTHBEARER (MSK IAM) on AWS. */
+export interface KafkaSettings {
+  brokers: readonly string[];
+  clientId: string;
+  tls: boolean;
+  /** MSK IAM: a token signed by the function's own role (aws-msk-iam-sasl-signer-js), asked for on every authentication. */
+  oauthBearerToken?: () => Promise<string>;
+}
+
+export interface OutgoingRecord {
+  key: string;
+  value: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+export interface TopicRecords {
+  topic: string;
+  records: readonly OutgoingRecord[];
+}
+
+export interface Acknowledgement {
+  topic: string;
+  partition: number;
+  /** Offset of the first record of the send in that partition. */
+  offset: bigint;
+}
+
+export interface KafkaProducerPort {
+  /**
+   * acks=all on the idempotent producer; the partition of each key is Java's murmur2, as MSK's other
+   * clients choose it. Resolves once every partition written to acknowledged; rejects otherwise, and a
+   * rejected send may still have written some partitions (the caller's resend doubles those, which the
+   * consumers absorb by event id).
+   */
+  send(batches: readonly TopicRecords[]): Promise<Acknowledgement[]>;
+  close(): Promise<void>;
+}
+
+export interface ConsumedRecord {
+  offset: bigint;
+  /** Milliseconds since the epoch, as the record carries it. */
+  timestamp: bigint;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: ReadonlyArray<readonly [string, Buffer]>;
+}
+
+/** The records of one fetch for one partition, handed over one at a time per partition. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: readonly ConsumedRecord[];
+  /** False once the group rebalanced or the consumer stops: stop before the next record, commit nothing more. */
+  stillAssigned(): boolean;
+  /** Commits `nextOffset`, the offset of the next record to read (the last processed one + 1). */
+  commit(nextOffset: bigint): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topic: string;
+  /** Where a group with no committed offset starts: the earliest record (TRIM_HORIZON) or the next one (LATEST). */
+  startAt: 'earliest' | 'latest';
+  /** The batching window: the broker holds a fetch up to this long for `minBytes`. */
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytesPerPartition: number;
+  sessionTimeoutMs: number;
+}
+
+export interface KafkaConsumerPort {
+  /**
+   * Fetches and hands each partition's records to `handler`, one batch in flight per partition, until
+   * stop(). Nothing is committed but what the handler commits. A handler that throws stops the
+   * consumer: `done` rejects with its error, and a new consumer resumes from the committed offsets.
+   */
+  run(handler: (batch: PartitionBatch) => Promise<void>): void;
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  /** First offset still stored (moves up with retention or deleteRecords). */
+  low: bigint;
+  /** The offset the next record will get. */
+  high: bigint;
+}
+
+export interface KafkaAdminPort {
+  createTopics(topics: ReadonlyArray<{ name: string; partitions: number; replicationFactor: number; configs?: Readonly<Record<string, string>> }>): Promise<void>;
+  listTopics(): Promise<string[]>;
+  describeCluster(): Promise<{ clusterId: string; controllerId: number; brokers: Array<{ nodeId: number; host: string; port: number }> }>;
+  /** Leader and in-sync replicas of each partition. */
+  partitions(topic: string): Promise<Array<{ partition: number; leader: number; isr: number[] }>>;
+  topicOffsets(topic: string): Promise<PartitionOffsets[]>;
+  /** The committed offset (next to read) per partition; partitions the group never committed are absent. */
+  groupOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /** Sets the group's committed offsets (the group must have no running member), e.g. before a replay. */
+  resetGroupOffsets(groupId: string, topic: string, offsets: ReadonlyArray<{ partition: number; offset: bigint }>): Promise<void>;
+  /** Deletes every record before `before` in each partition named (tests of skipped offsets). */
+  deleteRecords(topic: string, before: ReadonlyArray<{ partition: number; before: bigint }>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KafkaPort {
+  producer(): Promise<KafkaProducerPort>;
+  consumer(options: ConsumerOptions): Promise<KafkaConsumerPort>;
+  admin(): KafkaAdminPort;
+}

@@ -1,0 +1,204 @@
+import './promiseWithResolvers';
+import { Admin, compatibilityPartitioner, Consumer, ListOffsetTimestamps, Producer, stringSerializers, type Message, type SASLOptions } from '@platformatic/kafka';
+import type { Acknowledgement, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets } from './KafkaPort';
+
+/**
+ * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
+ * @platformatic/kafka waits a fixed retryDelay between attempts.
+ */
+const RETRIES = { retries: 10, retryDelay: 300 };
+
+function connection(settings: KafkaSettings): { clientId: string; bootstrapBrokers: string[]; tls?: object; sasl?: SASLOptions } {
+  return {
+    clientId: settings.clientId,
+    bootstrapBrokers: [...settings.brokers],
+    ...(settings.tls ? { tls: {} } : {}),
+    // MSK IAM: OAUTHBEARER with the token as a provider function, called on each authentication
+    // (protocol/sasl/oauth-bearer.js); the client re-authenticates before the session lifetime the
+    // broker gives (KIP-368), as the 15-minute MSK tokens need.
+    ...(settings.oauthBearerToken ? { sasl: { mechanism: 'OAUTHBEARER', token: settings.oauthBearerToken } } : {}),
+  };
+}
+
+/** @platformatic/kafka 2.x behind triplane's KafkaPort. */
+export function platformaticKafka(settings: KafkaSettings): KafkaPort {
+  return {
+    producer: async () => producerPort(settings),
+    consumer: async (options) => consumerPort(settings, options),
+    admin: () => adminPort(settings),
+  };
+}
+
+function producerPort(settings: KafkaSettings): KafkaProducerPort {
+  const producer = new Producer({
+    ...connection(settings),
+    ...RETRIES,
+    // The client allows one request in flight per connection when idempotent (producer.js), so retries keep order.
+    idempotent: true,
+    acks: -1,
+    autocreateTopics: false,
+    // Java's murmur2 & 0x7fffffff: a key lands where kafkajs' DefaultPartitioner and MSK's Java clients
+    // put it. The client's default (murmur2 >>> 0) sends about half the keys elsewhere.
+    partitioner: compatibilityPartitioner,
+    serializers: stringSerializers,
+  });
+  return {
+    async send(batches) {
+      const messages = batches.flatMap(({ topic, records }) => records.map((r) => ({ topic, key: r.key, value: r.value, headers: { ...r.headers } })));
+      if (messages.length === 0) return [];
+      const result = await producer.send({ messages });
+      const acknowledgements: Acknowledgement[] = (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
+      // Trust a resolved send only for the partitions it reports: the rule kafkajs 2.2.4 taught us.
+      const answered = new Set(acknowledgements.map((a) => `${a.topic}\u0000${a.partition}`));
+      for (const [topic, partitions] of producer.getSendTopicPartitions({ messages })) {
+        const count = producer.currentMetadata?.topics.get(topic)?.partitionsCount;
+        if (count === undefined) throw new Error(`no metadata for topic ${topic} after a send to it`);
+        for (const raw of partitions) if (!answered.has(`${topic}\u0000${raw % count}`)) throw new Error(`Kafka did not acknowledge ${topic}[${raw % count}]`);
+      }
+      return acknowledgements;
+    },
+    close: () => producer.close(),
+  };
+}
+
+function toConsumedRecord(message: Message): ConsumedRecord {
+  return {
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: [...message.headers].map(([name, value]) => [name.toString(), value] as const),
+  };
+}
+
+async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): Promise<KafkaConsumerPort> {
+  const consumer = new Consumer({
+    ...connection(settings),
+    ...RETRIES,
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs,
+    heartbeatInterval: Math.min(1_000, Math.floor(options.sessionTimeoutMs / 3)),
+    maxWaitTime: options.maxWaitMs,
+    minBytes: options.minBytes,
+    maxBytesPerPartition: options.maxBytesPerPartition,
+  });
+  // A rejoin may have moved partitions: batches of the generation before it are stale. After a join
+  // the stream fetches again from the committed offsets (messages-stream.js, onConsumerGroupJoin), so
+  // records a stale batch left uncommitted are delivered again.
+  let generation = 0;
+  consumer.on('consumer:group:join', () => generation++);
+  consumer.on('consumer:group:rebalance', () => generation++);
+  const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false });
+  let running = true;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    await stream.close().catch(() => undefined);
+    await consumer.close(true).catch(() => undefined);
+  };
+  return {
+    done,
+    stop: async () => {
+      await stop();
+      settle.resolve();
+    },
+    run(handler) {
+      // The messages of one fetch response arrive in one go: gathered until the next turn of the event
+      // loop, they make one batch per partition. Batches are handled one gathering at a time, with the
+      // stream paused, so a partition never has two batches in flight.
+      let gathered: Message[] = [];
+      let chain = Promise.resolve();
+      const handle = async (messages: Message[]) => {
+        const byPartition = new Map<number, Message[]>();
+        for (const message of messages) byPartition.set(message.partition, [...(byPartition.get(message.partition) ?? []), message]);
+        const batchGeneration = generation;
+        await Promise.all(
+          [...byPartition].map(([partition, list]) => {
+            const last = list[list.length - 1];
+            const batch: PartitionBatch = {
+              topic: options.topic,
+              partition,
+              records: list.map(toConsumedRecord),
+              stillAssigned: () => running && generation === batchGeneration,
+              commit: (nextOffset) => consumer.commit({ offsets: [{ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }] }),
+            };
+            return handler(batch);
+          }),
+        );
+      };
+      stream.on('data', (message) => {
+        gathered.push(message);
+        if (gathered.length > 1) return;
+        setImmediate(() => {
+          const messages = gathered;
+          gathered = [];
+          stream.pause();
+          chain = chain
+            .then(() => (running ? handle(messages) : undefined))
+            .then(
+              () => {
+                if (running) stream.resume();
+              },
+              async (error: unknown) => {
+                await stop();
+                settle.reject(error);
+              },
+            );
+        });
+      });
+      stream.on('error', (error: unknown) => {
+        void stop().then(() => settle.reject(error));
+      });
+    },
+  };
+}
+
+function adminPort(settings: KafkaSettings): KafkaAdminPort {
+  const admin = new Admin({ ...connection(settings), ...RETRIES });
+  const partitionCount = async (topic: string): Promise<number> => {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+    const count = metadata.topics.get(topic)?.partitionsCount;
+    if (count === undefined) throw new Error(`topic ${topic} does not exist`);
+    return count;
+  };
+  const offsetsAt = async (topic: string, count: number, timestamp: bigint): Promise<Map<number, bigint>> => {
+    const listed = await admin.listOffsets({ topics: [{ name: topic, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp })) }] });
+    return new Map((listed.find((t) => t.name === topic)?.partitions ?? []).map((p) => [p.partitionIndex, p.offset]));
+  };
+  return {
+    async createTopics(topics) {
+      for (const { name, partitions, replicationFactor, configs } of topics) {
+        await admin.createTopics({ topics: [name], partitions, replicas: replicationFactor, configs: Object.entries(configs ?? {}).map(([key, value]) => ({ name: key, value })) });
+      }
+    },
+    listTopics: () => admin.listTopics(),
+    async describeCluster() {
+      const metadata = await admin.metadata({ topics: [] });
+      return { clusterId: metadata.id, controllerId: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
+    },
+    async partitions(topic) {
+      const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+      return (metadata.topics.get(topic)?.partitions ?? []).map((p, partition) => ({ partition, leader: p.leader, isr: [...p.isr] }));
+    },
+    async topicOffsets(topic) {
+      const count = await partitionCount(topic);
+      const [low, high] = await Promise.all([offsetsAt(topic, count, ListOffsetTimestamps.EARLIEST), offsetsAt(topic, count, ListOffsetTimestamps.LATEST)]);
+      return Array.from({ length: count }, (_, partition): PartitionOffsets => ({ partition, low: low.get(partition) ?? 0n, high: high.get(partition) ?? 0n }));
+    },
+    async groupOffsets(groupId, topic) {
+      const groups = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+      const partitions = groups.find((g) => g.groupId === groupId)?.topics.find((t) => t.name === topic)?.partitions ?? [];
+      // -1: the group has no committed offset for that partition.
+      return new Map(partitions.filter((p) => p.committedOffset >= 0n).map((p) => [p.partitionIndex, p.committedOffset]));
+    },
+    async resetGroupOffsets(groupId, topic, offsets) {
+      await admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: offsets.map((o) => ({ partition: o.partition, offset: o.offset })) }] });
+    },
+    async deleteRecords(topic, before) {
+      await admin.deleteRecords({ topics: [{ name: topic, partitions: before.map((b) => ({ partition: b.partition, offset: b.before })) }] });
+    },
+    close: () => admin.close(),
+  };
+}
