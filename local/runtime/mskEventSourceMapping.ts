@@ -34,7 +34,19 @@ const FIRST_RESTART_WAIT_MS = 500;
  * invocation longer than this makes the group rebalance, which costs a redelivery, not a loss.
  */
 const SESSION_TIMEOUT_MS = 10_000;
-/** A disconnect from a broker that went away waits on its requests; it is abandoned after this, so stopping never hangs. */
+/**
+ * A consumer that has neither fetched nor run an invocation for this long is wedged, and is replaced.
+ * First seen on librdkafka's mock (an unanswered JoinGroup blocking the connection); still needed on
+ * real Apache Kafka 4.1: the fault suite's mixed scenario (test/faults/scenarios.ts, broker SIGKILL,
+ * leader moves and toxics at once) left the archive sink's kafkajs consumer idle 318 records short of
+ * the log end after "coordinator is loading" crashes that kafkajs said it would restart from, until
+ * the runtime was restarted. A live consumer fetches even on a quiet topic (each fetch waits at most
+ * the batching window), so only a stuck one goes this long without one. Longer than a session timeout
+ * plus a rebalance, so a consumer legitimately waiting for a dead member to leave is not cut short.
+ */
+const STALL_MS = 2.5 * SESSION_TIMEOUT_MS;
+const WATCHDOG_EVERY_MS = 1_000;
+/** A wedged consumer's disconnect can hang on the same connection; it is abandoned after this. */
 const DISCONNECT_WAIT_MS = 5_000;
 
 /**
@@ -57,6 +69,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let current: Consumer | undefined;
   let restartTimer: NodeJS.Timeout | undefined;
   let crashesInARow = 0;
+  const activity = { lastAt: performance.now(), invocationsInFlight: 0 };
   const replace = (crashed: Consumer, error: Error) => {
     if (stopped || crashed !== current) return;
     current = undefined;
@@ -79,14 +92,26 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
       onBatchDone: () => {
         crashesInARow = 0;
       },
+      onActivity: () => {
+        activity.lastAt = performance.now();
+      },
     });
     current = consumer;
-    await runConsumer(consumer, options);
+    activity.lastAt = performance.now();
+    await runConsumer(consumer, options, activity);
+    activity.lastAt = performance.now();
   };
   await launch();
+  const watchdog = setInterval(() => {
+    if (current === undefined || activity.invocationsInFlight > 0) return;
+    const quietMs = performance.now() - activity.lastAt;
+    if (quietMs > STALL_MS) replace(current, new Error(`no fetch and no invocation for ${Math.round(quietMs / 1000)} s: the consumer is wedged`));
+  }, WATCHDOG_EVERY_MS);
+  watchdog.unref();
   return {
     async disconnect() {
       stopped = true;
+      clearInterval(watchdog);
       clearTimeout(restartTimer);
       if (current !== undefined) await disconnectWithin(current, DISCONNECT_WAIT_MS);
     },
@@ -102,6 +127,8 @@ async function disconnectWithin(consumer: Consumer, ms: number): Promise<void> {
 interface ConsumerHooks {
   onCrash(error: Error, kafkajsRestarts: boolean): void;
   onBatchDone(): void;
+  /** A fetch started or ended: the consumer is alive even when the topic is quiet. */
+  onActivity(): void;
 }
 
 function createConsumer(options: MappingOptions, hooks: ConsumerHooks): Consumer {
@@ -121,10 +148,12 @@ function createConsumer(options: MappingOptions, hooks: ConsumerHooks): Consumer
   });
   consumer.on(consumer.events.CRASH, (crash) => hooks.onCrash(crash.payload.error, crash.payload.restart));
   consumer.on(consumer.events.END_BATCH_PROCESS, () => hooks.onBatchDone());
+  consumer.on(consumer.events.FETCH_START, () => hooks.onActivity());
+  consumer.on(consumer.events.FETCH, () => hooks.onActivity());
   return consumer;
 }
 
-async function runConsumer(consumer: Consumer, options: MappingOptions): Promise<void> {
+async function runConsumer(consumer: Consumer, options: MappingOptions, activity: { lastAt: number; invocationsInFlight: number }): Promise<void> {
   const { event, invoke, functionName } = options;
   await consumer.connect();
   await consumer.subscribe({ topic: event.topic, fromBeginning: event.startingPosition !== 'LATEST' });
@@ -138,6 +167,7 @@ async function runConsumer(consumer: Consumer, options: MappingOptions): Promise
         const payload = toKafkaTriggerEvent(options.eventSourceArn, options.brokers.join(','), chunk);
         for (let attempt = 1; ; attempt++) {
           if (!isRunning() || isStale()) return;
+          activity.invocationsInFlight++;
           try {
             await invoke(payload);
             options.onInvocation?.({ functionName, records: chunk.length, ok: true });
@@ -146,6 +176,9 @@ async function runConsumer(consumer: Consumer, options: MappingOptions): Promise
             options.onInvocation?.({ functionName, records: chunk.length, ok: false, error });
             await sleep(Math.min(MAX_RETRY_WAIT_MS, 250 * 2 ** Math.min(attempt, 6)));
             await heartbeat().catch(() => undefined);
+          } finally {
+            activity.invocationsInFlight--;
+            activity.lastAt = performance.now();
           }
         }
         const last = chunk[chunk.length - 1];
