@@ -34,6 +34,8 @@ export interface GroupLag {
   topic: string;
   /** Records not yet committed by the group; a group that never committed lags by its whole topic. */
   lag: number;
+  /** Records Kafka deleted (retention, deleted records) before the group read them. */
+  deletedUnread: number;
 }
 
 export interface UnmeasuredLag {

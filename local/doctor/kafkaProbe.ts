@@ -54,7 +54,8 @@ export async function functionLags(admin: Admin, functions: readonly FunctionRou
   // sometimes fails inside kafkajs ("Cannot destructure property 'partitions' of 'high.pop(...)'").
   for (const pair of pairs) {
     try {
-      lags.push({ ...pair, lag: (await consumerLag(admin, pair.group, pair.topic)).total });
+      const { total, deletedUnread } = await consumerLag(admin, pair.group, pair.topic);
+      lags.push({ ...pair, lag: total, deletedUnread });
     } catch (error) {
       unmeasured.push({ group: pair.group, topic: pair.topic, reason: (error as Error).message });
     }

@@ -4,6 +4,7 @@ import { parkingLotOf, WORKFLOW_EXCHANGE, WORKFLOW_STEPS, workflowQueues } from 
 import { KEY_FAMILIES, redisNamespace } from '../../shared/state/redisKeys';
 import { PROJECT_ROOT, rabbitMqVhost } from '../services/localPaths';
 import { checkConsumerLag, checkQueueDepths, CONSUMER_LAG_CHECK, QUEUE_DEPTH_CHECK } from './checkBacklogs';
+import { checkSkippedRecords, SKIPPED_RECORDS_CHECK } from './checkSkippedRecords';
 import { checkHandlerGuards } from './checkHandlerGuards';
 import { checkProjectionWrites } from './checkProjectionWrites';
 import { checkRedisKeyFamilies, REDIS_KEYS_CHECK } from './checkRedisKeyFamilies';
@@ -49,14 +50,14 @@ export const defaultDoctorOptions = (): DoctorOptions => ({
 
 const eventSourced = (fn: FunctionRoute) => fn.kafka !== undefined || fn.rabbitmq !== undefined;
 
-type TwoChecks = [CheckResult, CheckResult];
+type ChecksOf<Names extends readonly string[]> = { [K in keyof Names]: CheckResult };
 
-/** A service's two checks, or both as unreachable when the service (or its probe) fails or hangs. */
-async function probe(names: readonly [string, string], service: string, timeoutMs: number, work: () => Promise<TwoChecks>): Promise<TwoChecks> {
+/** A service's checks, or each as unreachable when the service (or its probe) fails or hangs. */
+async function probe<const Names extends readonly string[]>(names: Names, service: string, timeoutMs: number, work: () => Promise<ChecksOf<Names>>): Promise<ChecksOf<Names>> {
   try {
     return await withDeadline(work(), timeoutMs, service);
   } catch (error) {
-    return [unreachable(names[0], service, error), unreachable(names[1], service, error)];
+    return names.map((name) => unreachable(name, service, error)) as ChecksOf<Names>;
   }
 }
 
@@ -74,7 +75,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
-  const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag], [queueDeclarations, queueDepths]] = await Promise.all([
+  const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
     probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
       withRedis(options.redisUrl, async (client) => {
         const memory = await readMemoryConfig(client).then(checkRedisMemoryPolicy, (error: unknown) =>
@@ -85,11 +86,11 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
         return [memory, checkRedisKeyFamilies({ namespace: options.namespace, keys: sample.keys, truncated: sample.truncated, declaredFamilies, keyFamilies: KEY_FAMILIES })];
       }),
     ),
-    probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
+    probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
       withKafkaAdmin(async (admin) => {
         const partitions = checkKafkaPartitions(await clusterTopicPartitions(admin), Object.keys(TOPICS), MIN_PARTITIONS);
         const { lags, unmeasured } = await functionLags(admin, FUNCTIONS.filter((fn) => fn.kafka !== undefined), options.groupSuffix);
-        return [partitions, checkConsumerLag(lags, unmeasured)];
+        return [partitions, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
       }),
     ),
     probe([WORKFLOW_QUEUES_CHECK, QUEUE_DEPTH_CHECK], `RabbitMQ (vhost ${options.vhost})`, options.serviceTimeoutMs, async () => {
@@ -111,6 +112,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     queueDeclarations,
     queueDepths,
     consumerLag,
+    skippedRecords,
     checkRouteCycles(FUNCTIONS, bindings, guards),
     checkHandlerGuards(FUNCTIONS, guards),
   ];

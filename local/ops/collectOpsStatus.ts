@@ -9,6 +9,7 @@ import { FUNCTIONS } from '../../shared/routes/manifest';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
 import { consumerLag } from '../replay/consumerLag';
+import { skippedRecordStatuses, type SkippedRecords } from '../runtime/skippedRecords';
 import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 
 export interface LagStatus {
@@ -44,6 +45,8 @@ export interface OpsStatus {
   time: string;
   functions: FunctionStatus[];
   lag: LagStatus[] | { error: string };
+  /** Records consumers never saw because Kafka no longer held them: each one is a loss to look at. */
+  skipped: SkippedRecords[];
   queues: QueueStatus[] | { error: string };
   redis: RedisStatus | { error: string };
   breakers: DownstreamStatus[];
@@ -133,5 +136,5 @@ export async function collectOpsStatus(sources: OpsSources): Promise<OpsStatus> 
     sources.channel().then(queueStatuses).catch(failed),
     redisStatus(sources.redis, sources.namespace).catch(failed),
   ]);
-  return { time: new Date().toISOString(), functions: functionStatuses(), lag, queues, redis, breakers: downstreamStatuses(), retries: retryBudgetStatuses() };
+  return { time: new Date().toISOString(), functions: functionStatuses(), lag, skipped: skippedRecordStatuses(), queues, redis, breakers: downstreamStatuses(), retries: retryBudgetStatuses() };
 }

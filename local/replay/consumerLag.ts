@@ -14,14 +14,22 @@ function inTurn<T>(admin: Admin, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Records the group has not committed yet, per partition and in total (what MSK reports as OffsetLag). */
-export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<{ total: number; partitions: Array<{ partition: number; lag: number }> }> {
+export async function consumerLag(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<{ total: number; partitions: Array<{ partition: number; lag: number }>; deletedUnread: number }> {
   const watermarks = await inTurn(admin, () => admin.fetchTopicOffsets(topic));
   const [committed] = await inTurn(admin, () => admin.fetchOffsets({ groupId, topics: [topic] }));
+  let deletedUnread = 0;
   const partitions = watermarks.map(({ partition, high, low }) => {
     const position = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+    // A committed offset below the log start: Kafka deleted records this group never read, and its
+    // consumer will jump past them (kafkajs resets to the earliest offset without a word).
+    if (position >= 0 && position < Number(low)) deletedUnread += Number(low) - position;
     return { partition, lag: Math.max(0, Number(high) - Math.max(position, Number(low))) };
   });
-  return { total: partitions.reduce((n, p) => n + p.lag, 0), partitions };
+  return { total: partitions.reduce((n, p) => n + p.lag, 0), partitions, deletedUnread };
 }
 
 /** Waits until the group has committed everything the topic holds now. */

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
+import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
 import type { MskEvent } from './serverlessFunctions';
@@ -14,6 +15,8 @@ export interface MappingOptions {
   onInvocation?: (outcome: { functionName: string; records: number; ok: boolean; error?: unknown }) => void;
   /** `restarting` says who restarts: kafkajs itself, or this mapping with a new consumer after `restartInMs`. */
   onCrash?: (crash: { functionName: string; error: Error; restarting: boolean; restartInMs?: number }) => void;
+  /** Kafka no longer held the records from `expected` to `fetched` when this mapping asked for them. */
+  onSkipped?: (gap: { functionName: string; topic: string; partition: number; expected: bigint; fetched: bigint }) => void;
 }
 
 /** What the runtime holds of a running mapping: it only ever stops it. */
@@ -70,6 +73,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let restartTimer: NodeJS.Timeout | undefined;
   let crashesInARow = 0;
   const activity = { lastAt: performance.now(), invocationsInFlight: 0 };
+  const expected = await ExpectedOffsets.load(options.brokers, options.groupId, options.event.topic, `triplane-local-${options.functionName}-offsets`);
   const replace = (crashed: Consumer, error: Error) => {
     if (stopped || crashed !== current) return;
     current = undefined;
@@ -98,7 +102,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
     });
     current = consumer;
     activity.lastAt = performance.now();
-    await runConsumer(consumer, options, activity);
+    await runConsumer(consumer, options, activity, expected);
     activity.lastAt = performance.now();
   };
   await launch();
@@ -153,7 +157,44 @@ function createConsumer(options: MappingOptions, hooks: ConsumerHooks): Consumer
   return consumer;
 }
 
-async function runConsumer(consumer: Consumer, options: MappingOptions, activity: { lastAt: number; invocationsInFlight: number }): Promise<void> {
+/**
+ * The offset each partition's next batch must start at: the group's committed offset when the mapping
+ * started, then the offset after the last batch it committed. With the idempotent, non-transactional
+ * producer every topic is written with, offsets are contiguous, so a first fetched offset beyond it
+ * means Kafka no longer held the records in between (retention, deleted records) and kafkajs jumped to
+ * the log start without a word. The committed offsets are read before the consumer first fetches:
+ * kafkajs commits the offset it reset to, after which the group's offsets no longer show the gap.
+ * Locally one member per group commits, so the mapping's own commits stay the truth across rebalances
+ * and consumer replacements.
+ */
+class ExpectedOffsets {
+  private readonly next = new Map<number, bigint>();
+
+  static async load(brokers: string[], groupId: string, topic: string, clientId: string): Promise<ExpectedOffsets> {
+    const expected = new ExpectedOffsets();
+    const admin: Admin = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, requestTimeout: 5_000 }).admin();
+    try {
+      await admin.connect();
+      const [answer] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of answer?.partitions ?? []) if (Number(p.offset) >= 0) expected.next.set(p.partition, BigInt(p.offset));
+    } catch {
+      // Unknown is not a gap: a failed lookup reports nothing for this start rather than a false skip.
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    return expected;
+  }
+
+  of(partition: number): bigint | undefined {
+    return this.next.get(partition);
+  }
+
+  consumedUpTo(partition: number, nextOffset: bigint): void {
+    this.next.set(partition, nextOffset);
+  }
+}
+
+async function runConsumer(consumer: Consumer, options: MappingOptions, activity: { lastAt: number; invocationsInFlight: number }, expected: ExpectedOffsets): Promise<void> {
   const { event, invoke, functionName } = options;
   await consumer.connect();
   await consumer.subscribe({ topic: event.topic, fromBeginning: event.startingPosition !== 'LATEST' });
@@ -162,6 +203,13 @@ async function runConsumer(consumer: Consumer, options: MappingOptions, activity
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: options.partitions,
     eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+      const first = batch.messages[0];
+      if (first !== undefined) {
+        const expectedNext = expected.of(batch.partition);
+        if (recordsSkipped(expectedNext, BigInt(first.offset)) > 0n && expectedNext !== undefined) {
+          options.onSkipped?.({ functionName, topic: batch.topic, partition: batch.partition, expected: expectedNext, fetched: BigInt(first.offset) });
+        }
+      }
       const records = batch.messages.map((message) => toKafkaTriggerRecord(batch.topic, batch.partition, message));
       for (const chunk of chunkRecords(records, event.batchSize)) {
         const payload = toKafkaTriggerEvent(options.eventSourceArn, options.brokers.join(','), chunk);
@@ -184,6 +232,7 @@ async function runConsumer(consumer: Consumer, options: MappingOptions, activity
         const last = chunk[chunk.length - 1];
         if (last === undefined) continue;
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(last.offset + 1) }]);
+        expected.consumedUpTo(batch.partition, BigInt(last.offset) + 1n);
         resolveOffset(String(last.offset));
         await heartbeat();
       }

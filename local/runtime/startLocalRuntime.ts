@@ -9,6 +9,7 @@ import { startHttpApiServer } from './httpApiServer';
 import { loadFunction, type Invoke } from './loadedFunction';
 import { localKafka } from './localKafka';
 import { startMskEventSourceMapping, type MskMapping } from './mskEventSourceMapping';
+import { recordSkippedRecords } from './skippedRecords';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
@@ -101,6 +102,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           partitions,
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
+          },
+          onSkipped: (gap) => {
+            const total = recordSkippedRecords({ function: fn.key, ...gap });
+            log(
+              `[runtime] ${fn.key}: SKIPPED ${gap.fetched - gap.expected} records of ${gap.topic}-${gap.partition} (offsets ${gap.expected} to ${gap.fetched - 1n}): ` +
+                `Kafka no longer held them (retention or deleted records); ${total.records} skipped on that partition so far`,
+            );
           },
           onCrash: ({ error, restarting, restartInMs }) =>
             log(`[runtime] ${fn.key}: Kafka consumer crashed (${restarting ? 'kafkajs restarts it' : `replaced by a new consumer in ${restartInMs} ms`}): ${error.message}`),

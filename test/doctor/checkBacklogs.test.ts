@@ -30,12 +30,12 @@ describe('checkQueueDepths', () => {
 describe('checkConsumerLag', () => {
   it('should pass lag under the threshold', () => {
     // assess
-    expect(checkConsumerLag([{ fn: 'project-orders', group: 'triplane-project-orders', topic: 'orders', lag: 499_999 }]).status).toBe('pass');
+    expect(checkConsumerLag([{ fn: 'project-orders', group: 'triplane-project-orders', topic: 'orders', lag: 499_999, deletedUnread: 0 }]).status).toBe('pass');
   });
 
   it('should warn at a lag of 600,000 records', () => {
     // act
-    const result = checkConsumerLag([{ fn: 'project-orders', group: 'triplane-project-orders', topic: 'orders', lag: 600_000 }]);
+    const result = checkConsumerLag([{ fn: 'project-orders', group: 'triplane-project-orders', topic: 'orders', lag: 600_000, deletedUnread: 0 }]);
 
     // assess
     expect(result).toMatchObject({ status: 'warn', detail: expect.stringContaining('triplane-project-orders on orders lags 600,000') });
