@@ -69,6 +69,15 @@ describe('a local three-node Kafka cluster', () => {
       await cluster.kill(killed.nodeId);
       expect(processAlive(pid, join(dir, 'node-2'))).toBe(false);
       expect(cluster.nodes[1]?.pid).toBeUndefined();
+      // Until the controller fenced it (broker.session.timeout.ms, 3 s) the killed node still leads its
+      // partitions, and a send to them can only fail; the system's callers retry, this test waits.
+      for (let tries = 0; ; tries++) {
+        // A metadata request that went to the dead node fails: asked again.
+        const topics = await admin.fetchTopicMetadata({ topics: ['orders'] }).then((metadata) => metadata.topics, () => undefined);
+        if (topics !== undefined && !(topics[0]?.partitions ?? []).some((partition) => partition.leader === killed.nodeId)) break;
+        if (tries > 600) throw new Error('the killed node still leads partitions of orders');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const messages = Array.from({ length: 120 }, (_, i) => ({ key: `k-${i}`, value: `v-${i}` }));
       // Two of three replicas are in sync for every partition, min.insync.replicas is 2: nothing is refused.
       // Through acknowledgedSend, as the system sends: a plain producer.send here resolved, in one run, having
