@@ -19,6 +19,10 @@ import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
 import { localPassword } from '../services/applyAccessControl';
+import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
+import { vhostOf } from '../../shared/clients/rabbitMqUrl';
+import { isOpsPath, opsAuthorized } from '../ops/opsAccess';
+import { applyLocalApiKeys } from './localApiKeys';
 
 /**
  * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
@@ -46,8 +50,7 @@ export interface LocalRuntimeOptions {
   /**
    * Each function talks to Redis and RabbitMQ as its own user (`npm run services` makes them for the
    * profile's namespace and vhost), as it would on ElastiCache and Amazon MQ: a read route cannot
-   * write even by mistake. Off where there are no such users (tests on a private Redis or a namespace
-   * of their own).
+   * write even by mistake. On unless turned off explicitly (a unit of the runtime tested alone).
    */
   asFunctionUsers?: boolean;
 }
@@ -68,6 +71,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const root = options.root ?? PROJECT_ROOT;
   const log = options.log ?? ((line: string) => console.log(line));
   const wiring = readServerlessWiring(root);
+  // Before any handler loads (they read their keys at first use): a key list with no key stops here.
+  const keyLines = applyLocalApiKeys();
+  const keyDigests = await apiKeySourceFromEnv().digests();
   const kafka = await localKafka();
 
   applyLocalEnvironment(wiring, kafka);
@@ -76,12 +82,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const mappings: Array<() => Promise<MskMapping>> = [];
   const queueMappings: Array<() => Promise<RunningMapping>> = [];
   const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
-  const vhost = decodeURIComponent(new URL(rabbitMqUrl).pathname.slice(1)) || '/';
+  const vhost = vhostOf(rabbitMqUrl);
   const lines: string[] = [];
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
     const loaded = loadFunction(root, fn, functionName);
-    const identity = options.asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
+    const identity = options.asFunctionUsers === false ? undefined : localIdentityOf(fn.modulePath);
     const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
@@ -140,7 +146,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     ({ server, url } = await startHttpApiServer(httpRoutes, options.port ?? Number(process.env.PORT ?? 3000), (name, error) =>
       log(`[runtime] ${name} failed: ${(error as Error)?.stack ?? String(error)}`),
-    (req, res) => ops.handle(req, res),
+    (req, res) => {
+      if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
+      return opsAuthorized(req, res, keyDigests) ? ops.handle(req, res) : true;
+    },
     ));
   } catch (error) {
     await ops.stop();
@@ -149,6 +158,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka ${kafka.isMock ? 'mock cluster' : 'cluster'} at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
+  log(`functions run as ${options.asFunctionUsers === false ? 'the runtime\'s own login (function users off)' : `their own users: Redis namespace ${redisNamespace()}, RabbitMQ vhost ${vhost}`}`);
+  for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
   return {

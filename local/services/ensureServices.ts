@@ -4,9 +4,11 @@ import { TOPICS } from '../../shared/routes/topics';
 import { KafkaMockControl, readKafkaMockState } from '../kafka-mock/kafkaMockControl';
 import { connect as connectAmqp } from 'amqplib';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
+import { vhostOf } from '../../shared/clients/rabbitMqUrl';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { applyAccessControl } from './applyAccessControl';
 import { portOpen } from './portOpen';
-import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
+import { KAFKA_MOCK_BINARY, KAFKA_MOCK_DIR, kafkaMockLogFile, kafkaMockStateFile, localRabbitMqUrl, profileFromEnv, STATE_DIR } from './localPaths';
 
 /**
  * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,
@@ -79,11 +81,11 @@ async function ensureRabbitMq(): Promise<void> {
     execFileSync('rabbitmq-plugins', ['enable', 'rabbitmq_management'], { stdio: 'ignore' });
     await waitFor('the RabbitMQ management API', () => portOpen(15672), 60_000);
   }
-  const url = process.env.RABBITMQ_URL ?? localRabbitMqUrl();
+  const url = rabbitMqUrlInUse();
   let connection = await connectAmqp(url).catch(() => undefined);
   if (connection === undefined) {
-    // Most likely the profile's virtual host does not exist yet (a first run): create it, then retry.
-    const vhost = rabbitMqVhost();
+    // Most likely the virtual host does not exist yet (a first run): create it, then retry.
+    const vhost = vhostOf(url);
     log(`creating RabbitMQ virtual host ${vhost}`);
     execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
     execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
@@ -93,13 +95,16 @@ async function ensureRabbitMq(): Promise<void> {
     await declareWorkflowTopology(await connection.createChannel());
   } catch (error) {
     throw new Error(
-      `declaring the workflow topology on ${rabbitMqVhost()} failed: ${(error as Error).message}. ` +
+      `declaring the workflow topology on ${vhostOf(url)} failed: ${(error as Error).message}. ` +
         'If queue arguments changed in shared/routes/workflow.ts, delete the old queues first (they keep their arguments).',
     );
   } finally {
     await connection.close().catch(() => undefined);
   }
 }
+
+/** The broker the runtime will use: RABBITMQ_URL when set (any vhost), else the profile's. */
+const rabbitMqUrlInUse = (): string => process.env.RABBITMQ_URL ?? localRabbitMqUrl();
 
 async function kafkaMockAlive(): Promise<boolean> {
   if (!existsSync(kafkaMockStateFile())) return false;
@@ -144,10 +149,13 @@ export async function ensureServices(): Promise<void> {
   const started = performance.now();
   installMissingPackages();
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafkaMock()]);
-  const namespace = process.env.TRIPLANE_REDIS_NAMESPACE ?? (profileFromEnv() === 'test' ? 'tptest' : 'tp');
-  const access = await applyAccessControl({ namespace, vhost: rabbitMqVhost(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);
-  log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${rabbitMqVhost()}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  // The namespace and vhost the runtime will use, whatever set them (profile, TRIPLANE_REDIS_NAMESPACE,
+  // RABBITMQ_URL): users made anywhere else would leave the functions locked out.
+  const namespace = redisNamespace();
+  const vhost = vhostOf(rabbitMqUrlInUse());
+  const access = await applyAccessControl({ namespace, vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${vhost}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
 if (require.main === module) {
