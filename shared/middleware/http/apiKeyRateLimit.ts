@@ -13,7 +13,8 @@ export interface RateLimitOptions {
   windowSeconds?: number;
 }
 
-const defaults = { limit: Number(process.env.TRIPLANE_RATE_LIMIT ?? 1_000), windowSeconds: Number(process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS ?? 1) };
+/** Read when a handler is made (at module load, as Lambda's environment is), not when this module loads. */
+const defaults = () => ({ limit: Number(process.env.TRIPLANE_RATE_LIMIT ?? 1_000), windowSeconds: Number(process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS ?? 1) });
 
 /** A key's id in Redis: a digest, so neither Redis nor a key listing ever holds an API key. */
 export const keyId = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex').slice(0, 24);
@@ -27,7 +28,7 @@ export const keyId = (apiKey: string): string => createHash('sha256').update(api
  * (the function's ACL user lacks a right) and fails the request with a 500, logged and counted.
  */
 export function apiKeyRateLimit(opts: RateLimitOptions = {}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
-  const { limit, windowSeconds } = { ...defaults, ...opts };
+  const { limit, windowSeconds } = { ...defaults(), ...opts };
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`apiKeyRateLimit: limit must be a whole number >= 1, got ${limit}`);
   const keys = redisKeys(redisNamespace());
   const apiKeyRateLimitBefore = async (request: { event: APIGatewayProxyEventV2 }) => {
