@@ -66,7 +66,9 @@ export function redisAclRules(fn: AclFunction, namespace: string): string[] {
   else if (writes.includes('ratelimit')) commands.push(...RATE_LIMIT_COMMANDS);
   // Key patterns do not restrict KEYS, SCAN or RANDOMKEY: they list every key name (session ids among
   // them), so nobody gets them. @dangerous also takes FLUSHALL, CONFIG, DEBUG, CLIENT KILL/LIST/PAUSE.
-  commands.push('-@dangerous', '-scan', '-randomkey');
+  // FUNCTION is in @write but not @dangerous, and FUNCTION FLUSH would drop every library: nobody
+  // uses Redis functions, so nobody gets FUNCTION (found by test/integration/aclDenials).
+  commands.push('-@dangerous', '-scan', '-randomkey', '-function', '-script|flush', '-script|kill');
   // INFO is in @dangerous, but clients (ioredis' ready check) need it to connect.
   return ['reset', 'on', ...keys, ...[...new Set(commands)], '+info'];
 }
