@@ -18,7 +18,7 @@ import { runAsFunction, type FunctionIdentity } from '../../shared/clients/funct
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
-import { localPassword } from '../services/applyAccessControl';
+import { applyAccessControl, localPassword } from '../services/applyAccessControl';
 import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { vhostOf } from '../../shared/clients/rabbitMqUrl';
 import { isOpsPath, opsAuthorized } from '../ops/opsAccess';
@@ -28,7 +28,7 @@ import { applyLocalApiKeys } from './localApiKeys';
  * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
  * its RabbitMQ user if it publishes (both made by `npm run services` with derived local passwords).
  */
-function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
+export function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
   const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
   if (fn === undefined) return undefined;
   const identity: FunctionIdentity = {};
@@ -84,10 +84,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
   const vhost = vhostOf(rabbitMqUrl);
   const lines: string[] = [];
+  const asFunctionUsers = options.asFunctionUsers !== false;
+  // The users of the namespace and vhost this runtime really uses, made (idempotently) before any
+  // function runs, as a deploy makes them before any invocation: whoever set REDIS_URL, RABBITMQ_URL
+  // or the namespace (a benchmark, the fault suite's private Redis), the functions are never locked out.
+  const access = asFunctionUsers ? await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }) : undefined;
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
     const loaded = loadFunction(root, fn, functionName);
-    const identity = options.asFunctionUsers === false ? undefined : localIdentityOf(fn.modulePath);
+    const identity = asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
     const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
@@ -158,7 +163,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka ${kafka.isMock ? 'mock cluster' : 'cluster'} at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
-  log(`functions run as ${options.asFunctionUsers === false ? 'the runtime\'s own login (function users off)' : `their own users: Redis namespace ${redisNamespace()}, RabbitMQ vhost ${vhost}`}`);
+  log(
+    access === undefined
+      ? 'functions run as the runtime\'s own Redis and RabbitMQ login (function users off)'
+      : `functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`,
+  );
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 

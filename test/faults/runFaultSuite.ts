@@ -9,6 +9,7 @@ import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { freePort } from './freePort';
 import { PrivateKafka } from './privateKafka';
 import { PrivateRedis } from './privateRedis';
+import { faultSuiteApiKey } from './faultSuiteApiKey';
 import { PrivateVhost } from './privateVhost';
 import { formatTable, writeReport, type SuiteReport } from './resultTable';
 import { RuntimeProcess } from './runtimeProcess';
@@ -49,9 +50,9 @@ async function main(): Promise<number> {
   guard.unref();
 
   const kafka = new PrivateKafka(runDir);
-  const redis = new PrivateRedis(await freePort());
-  const vhost = new PrivateVhost(`triplane-faults-${run}`);
   const namespace = `tpfaults${run}`;
+  const redis = new PrivateRedis(await freePort(), namespace);
+  const vhost = new PrivateVhost(`triplane-faults-${run}`);
   const groupSuffix = `-faults-${run}`;
   const archiveDir = join(runDir, 'archive');
   log(`size ${size.name}, run ${run}: starting a private Kafka mock, a private Redis and a vhost`);
@@ -62,6 +63,8 @@ async function main(): Promise<number> {
     TRIPLANE_REDIS_NAMESPACE: namespace,
     KAFKA_BROKERS: kafka.brokers.join(','),
     KAFKA_IDEMPOTENT: 'false',
+    // Security on, as deployed: the runtime (which inherits this environment) requires this key.
+    TRIPLANE_API_KEYS: faultSuiteApiKey,
   });
   const runtime = new RuntimeProcess({
     port: await freePort(),

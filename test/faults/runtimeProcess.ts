@@ -77,8 +77,6 @@ export class RuntimeProcess {
       KAFKA_BROKERS: settings.kafkaBrokers.join(','),
       // librdkafka's mock cannot do the idempotent producer (it reports controller id 0).
       KAFKA_IDEMPOTENT: 'false',
-      // The private Redis has no per-function ACL users (and loses everything when the suite restarts it).
-      TRIPLANE_FUNCTION_USERS: '0',
       ...extraEnv,
     };
     const log = createWriteStream(join(settings.logDir, `runtime-${this.starts}.log`));
