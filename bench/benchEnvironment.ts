@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,10 @@ export const BENCH_NAMESPACE = 'tpbench';
 export const BENCH_VHOST = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 export const BENCH_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(BENCH_VHOST)}`;
 
+/** Security on, as deployed: the runtime requires this key and every benchmark request sends it. */
+export const BENCH_API_KEY = `tpbench-${randomBytes(24).toString('base64url')}`;
+export const BENCH_HEADERS = { 'x-api-key': BENCH_API_KEY };
+process.env.TRIPLANE_API_KEYS = BENCH_API_KEY;
 process.env.TRIPLANE_PROFILE = 'test';
 process.env.TRIPLANE_REDIS_NAMESPACE = BENCH_NAMESPACE;
 process.env.RABBITMQ_URL = BENCH_RABBITMQ_URL;

@@ -11,6 +11,10 @@ import { stopBenchRuntime } from './benchRuntime';
 import { RUN_ID, wiredFunction } from './benchRun';
 import { okCount, perSecondRates, runLoad } from './loadGenerator';
 import { median } from './statistics';
+import { BENCH_HEADERS, BENCH_NAMESPACE } from './benchEnvironment';
+import { applyRedisUsers } from '../local/services/applyAccessControl';
+import { localIdentityOf } from '../local/runtime/startLocalRuntime';
+import { runAsFunction } from '../shared/clients/functionIdentity';
 
 const EVENTS_PER_REQUEST = 100;
 const CONNECTIONS = 16;
@@ -81,14 +85,19 @@ async function rawProduce(producer: Producer, seconds: number): Promise<{ rates:
 export async function ingestBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
   await stopBenchRuntime();
-  const invoke = loadFunction(PROJECT_ROOT, wiredFunction('ingestEvents'), 'triplane-bench-ingestEvents');
+  // As the runtime runs it: as its own Redis user (made here, as no runtime runs now), behind the API key.
+  await applyRedisUsers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', BENCH_NAMESPACE);
+  const loaded = loadFunction(PROJECT_ROOT, wiredFunction('ingestEvents'), 'triplane-bench-ingestEvents');
+  const identity = localIdentityOf('functions/ingest-events/handler');
+  if (identity === undefined) throw new Error('ingest-events has no local identity');
+  const invoke: typeof loaded = (event) => runAsFunction(identity, () => loaded(event));
   const failures: string[] = [];
   const { server, url } = await startHttpApiServer([{ method: 'POST', path: '/events', target: { functionName: 'ingestEvents', invoke } }], 0, (_name, error) =>
     failures.push(String((error as Error)?.message ?? error)),
   );
   // The wire form has no `key`: ingest-events derives it from the data, as it does for every caller.
   const body = JSON.stringify({ events: incomingEvents().map(({ type, data }) => ({ type, data })) });
-  const plan = (durationSeconds: number) => ({ url, method: 'POST' as const, paths: ['/events'], bodies: [body], connections: CONNECTIONS, durationSeconds });
+  const plan = (durationSeconds: number) => ({ url, method: 'POST' as const, paths: ['/events'], bodies: [body], headers: BENCH_HEADERS, connections: CONNECTIONS, durationSeconds });
 
   const producer = await benchProducer('tpbench-ingest-raw');
   let oursRates: number[];

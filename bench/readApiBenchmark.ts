@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import { projectionKeys } from '../shared/state/projectionKeys';
-import { BENCH_NAMESPACE } from './benchEnvironment';
+import { BENCH_HEADERS, BENCH_NAMESPACE } from './benchEnvironment';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
@@ -94,6 +94,7 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
     url,
     method: 'GET',
     paths: [`/leaderboards/${board}?limit=${LIMIT}`],
+    headers: BENCH_HEADERS,
     connections: CONNECTIONS,
     overallRate: RATE,
     durationSeconds,

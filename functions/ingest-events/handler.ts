@@ -1,6 +1,7 @@
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { readJsonBody } from '../../shared/http/readJsonBody';
+import { requireJsonContentType } from '../../shared/http/requireJsonContentType';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { logger } from '../../shared/observability/logger';
 import { publishToKafka } from '../../shared/publishing/publishToKafka';
@@ -16,6 +17,7 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  * 503 gives the ids, and a retry with the same ids is safe because every consumer is idempotent per id.
  */
 export const handler = httpHandler(async (event) => {
+  requireJsonContentType(event);
   const envelopes = parseIngestRequest(readJsonBody(event, MAX_BODY_BYTES));
   const ids = envelopes.map((envelope) => envelope.id);
   try {

@@ -91,7 +91,9 @@ export async function startOpsView(options: { brokers: string[]; redisUrl: strin
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
         return true;
       }
-      const asset = path.startsWith('/ops/assets/') ? ASSETS[path.slice('/ops/assets/'.length)] : undefined;
+      const name = path.startsWith('/ops/assets/') ? path.slice('/ops/assets/'.length) : undefined;
+      // Own names only: `constructor` or `__proto__` must not resolve to what every object inherits.
+      const asset = name !== undefined && Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
       if (asset !== undefined) {
         res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
         return true;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { projectionHandler, type ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { currentGeneration, generationNamespace, generationPointerKey, type ProjectionName } from '../../shared/state/projectionKeys';
+import { currentGeneration, generationNamespace, generationPointerKey, MAX_GENERATION, type ProjectionName } from '../../shared/state/projectionKeys';
 import { lambdaContext } from '../runtime/lambdaContext';
 import { startMskEventSourceMapping } from '../runtime/mskEventSourceMapping';
 import { PROJECT_ROOT } from '../services/localPaths';
@@ -71,6 +71,7 @@ async function replayOne(projection: ProjectionName, admin: Admin, options: Repl
   const started = performance.now();
   const from = await currentGeneration(options.redis, options.namespace, projection);
   const to = from + 1;
+  if (to > MAX_GENERATION) throw new Error(`${projection} is at generation ${from}, the last one the access rules allow (shared/state/projectionKeys MAX_GENERATION)`);
   // Leftovers of a replay that was stopped half-way: the new generation starts empty.
   await deleteGeneration(options.redis, options.namespace, projection, to);
   const handler = projectionHandler(spec, to);

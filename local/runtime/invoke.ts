@@ -8,6 +8,8 @@ import { loadFunction } from './loadedFunction';
 import { localKafka } from './localKafka';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
+import { applyLocalApiKeys } from './localApiKeys';
+import { withLocalApiKey } from './withLocalApiKey';
 
 /**
  * `npm run invoke -- FUNCTION EVENT_FILE`: runs one function once with a sample event against the
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
     console.error(`usage: npm run invoke -- FUNCTION EVENT_FILE\nfunctions: ${wiring.functions.map((f) => f.key).join(', ')}`);
     process.exit(2);
   }
-  const event = JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as unknown;
+  applyLocalApiKeys();
+  const key = (process.env.TRIPLANE_API_KEYS ?? '').split(',').map((k) => k.trim()).find((k) => k !== '') ?? '';
+  const event = withLocalApiKey(JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as unknown, key);
   applyLocalEnvironment(wiring, await localKafka());
   const invoke = loadFunction(PROJECT_ROOT, fn, `${wiring.service}-local-${fn.key}`);
   try {

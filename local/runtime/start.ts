@@ -4,9 +4,9 @@ import { startLocalRuntime } from './startLocalRuntime';
 async function main(): Promise<void> {
   // TRIPLANE_GROUP_SUFFIX gives every consumer group a suffix: a run that must read its topics from
   // the start (a fault run, a demo) without the offsets of earlier runs.
-  // Functions log in to Redis as their own users unless TRIPLANE_FUNCTION_USERS=0 (a namespace without
-  // users, such as the fault suite's private Redis).
-  const runtime = await startLocalRuntime({ groupIdSuffix: process.env.TRIPLANE_GROUP_SUFFIX, asFunctionUsers: process.env.TRIPLANE_FUNCTION_USERS !== '0' });
+  // Functions always log in to Redis and RabbitMQ as their own users, as deployed: `npm run services`
+  // (or the fault suite, on its private Redis) makes them for the namespace and vhost in use.
+  const runtime = await startLocalRuntime({ groupIdSuffix: process.env.TRIPLANE_GROUP_SUFFIX });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -19,13 +19,17 @@ import { runAsFunction, type FunctionIdentity } from '../../shared/clients/funct
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
-import { localPassword } from '../services/applyAccessControl';
+import { applyAccessControl, localPassword } from '../services/applyAccessControl';
+import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
+import { vhostOf } from '../../shared/clients/rabbitMqUrl';
+import { isOpsPath, opsAuthorized } from '../ops/opsAccess';
+import { applyLocalApiKeys } from './localApiKeys';
 
 /**
  * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
  * its RabbitMQ user if it publishes (both made by `npm run services` with derived local passwords).
  */
-function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
+export function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
   const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
   if (fn === undefined) return undefined;
   const identity: FunctionIdentity = {};
@@ -47,8 +51,7 @@ export interface LocalRuntimeOptions {
   /**
    * Each function talks to Redis and RabbitMQ as its own user (`npm run services` makes them for the
    * profile's namespace and vhost), as it would on ElastiCache and Amazon MQ: a read route cannot
-   * write even by mistake. Off where there are no such users (tests on a private Redis or a namespace
-   * of their own).
+   * write even by mistake. On unless turned off explicitly (a unit of the runtime tested alone).
    */
   asFunctionUsers?: boolean;
 }
@@ -69,6 +72,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const root = options.root ?? PROJECT_ROOT;
   const log = options.log ?? ((line: string) => console.log(line));
   const wiring = readServerlessWiring(root);
+  // Before any handler loads (they read their keys at first use): a key list with no key stops here.
+  const keyLines = applyLocalApiKeys();
+  const keyDigests = await apiKeySourceFromEnv().digests();
   const kafka = await localKafka();
 
   applyLocalEnvironment(wiring, kafka);
@@ -77,12 +83,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const mappings: Array<() => Promise<MskMapping>> = [];
   const queueMappings: Array<() => Promise<RunningMapping>> = [];
   const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
-  const vhost = decodeURIComponent(new URL(rabbitMqUrl).pathname.slice(1)) || '/';
+  const vhost = vhostOf(rabbitMqUrl);
   const lines: string[] = [];
+  const asFunctionUsers = options.asFunctionUsers !== false;
+  // The users of the namespace and vhost this runtime really uses, made (idempotently) before any
+  // function runs, as a deploy makes them before any invocation: whoever set REDIS_URL, RABBITMQ_URL
+  // or the namespace (a benchmark, the fault suite's private Redis), the functions are never locked out.
+  const access = asFunctionUsers ? await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }) : undefined;
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
     const loaded = loadFunction(root, fn, functionName);
-    const identity = options.asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
+    const identity = asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
     const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
@@ -148,7 +159,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     ({ server, url } = await startHttpApiServer(httpRoutes, options.port ?? Number(process.env.PORT ?? 3000), (name, error) =>
       log(`[runtime] ${name} failed: ${(error as Error)?.stack ?? String(error)}`),
-    (req, res) => ops.handle(req, res),
+    (req, res) => {
+      if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
+      return opsAuthorized(req, res, keyDigests) ? ops.handle(req, res) : true;
+    },
     ));
   } catch (error) {
     await ops.stop();
@@ -157,6 +171,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
+  log(
+    access === undefined
+      ? 'functions run as the runtime\'s own Redis and RabbitMQ login (function users off)'
+      : `functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`,
+  );
+  for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
   return {

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect as connectAmqp } from 'amqplib';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
+import { vhostOf } from '../../shared/clients/rabbitMqUrl';
+import { redisNamespace } from '../../shared/state/redisKeys';
 import { applyAccessControl } from './applyAccessControl';
 import { portOpen } from './portOpen';
 import { ensureKafka } from './ensureKafka';
@@ -77,11 +79,11 @@ async function ensureRabbitMq(): Promise<void> {
     execFileSync('rabbitmq-plugins', ['enable', 'rabbitmq_management'], { stdio: 'ignore' });
     await waitFor('the RabbitMQ management API', () => portOpen(15672), 60_000);
   }
-  const url = process.env.RABBITMQ_URL ?? localRabbitMqUrl();
+  const url = rabbitMqUrlInUse();
   let connection = await connectAmqp(url).catch(() => undefined);
   if (connection === undefined) {
-    // Most likely the profile's virtual host does not exist yet (a first run): create it, then retry.
-    const vhost = rabbitMqVhost();
+    // Most likely the virtual host does not exist yet (a first run): create it, then retry.
+    const vhost = vhostOf(url);
     log(`creating RabbitMQ virtual host ${vhost}`);
     execFileSync('rabbitmqctl', ['add_vhost', vhost], { stdio: 'ignore' });
     execFileSync('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*'], { stdio: 'ignore' });
@@ -91,7 +93,7 @@ async function ensureRabbitMq(): Promise<void> {
     await declareWorkflowTopology(await connection.createChannel());
   } catch (error) {
     throw new Error(
-      `declaring the workflow topology on ${rabbitMqVhost()} failed: ${(error as Error).message}. ` +
+      `declaring the workflow topology on ${vhostOf(url)} failed: ${(error as Error).message}. ` +
         'If queue arguments changed in shared/routes/workflow.ts, delete the old queues first (they keep their arguments).',
     );
   } finally {
@@ -99,15 +101,21 @@ async function ensureRabbitMq(): Promise<void> {
   }
 }
 
+/** The broker the runtime will use: RABBITMQ_URL when set (any vhost), else the profile's. */
+const rabbitMqUrlInUse = (): string => process.env.RABBITMQ_URL ?? localRabbitMqUrl();
+
 export async function ensureServices(): Promise<void> {
   const started = performance.now();
   installMissingPackages();
   mkdirSync(STATE_DIR, { recursive: true });
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafka(log)]);
-  const namespace = process.env.TRIPLANE_REDIS_NAMESPACE ?? (profileFromEnv() === 'test' ? 'tptest' : 'tp');
-  const access = await applyAccessControl({ namespace, vhost: rabbitMqVhost(), redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${rabbitMqVhost()})`);
-  log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${rabbitMqVhost()}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  // The namespace and vhost the runtime will use, whatever set them (profile, TRIPLANE_REDIS_NAMESPACE,
+  // RABBITMQ_URL): users made anywhere else would leave the functions locked out.
+  const namespace = redisNamespace();
+  const vhost = vhostOf(rabbitMqUrlInUse());
+  const access = await applyAccessControl({ namespace, vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  log(`per-function users: ${access.redisUsers} Redis ACL users (namespace ${namespace}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log(`profile ${profileFromEnv()}: Redis, RabbitMQ (vhost ${vhost}, workflow topology declared) and Kafka ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import { hasMqUser, mqSecretIdOf } from './renderMqUsers';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { redisSecretIdOf } from './renderRedisUsers';
 import { consumerGroupOf } from './renderServerlessConfig';
+import { API_KEYS_SECRET, readsApiKeys } from './renderApiKeySecret';
 
 /** `project-sessions` -> `ProjectSessionsRole`. */
 export const roleIdOf = (name: string): string => `${pascalNameOf(name)}Role`;
@@ -48,6 +49,7 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
   }
   if (fn.rabbitmq) statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
   if (usesRedis(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf(fn.name) }] });
+  if (readsApiKeys(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: API_KEYS_SECRET }] });
   if (fn.name === 'archive-events') statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' }] });
   return statements;
 }

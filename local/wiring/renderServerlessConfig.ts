@@ -8,6 +8,7 @@ import { monitoringResources } from './renderMonitoring';
 import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './renderMqUsers';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources } from './renderRedisUsers';
+import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
 
 export const GENERATED_NOTICE =
   '# Generated from shared/routes/manifest.ts by `npm run wiring`; edit the manifest, then run it again.\n' +
@@ -82,7 +83,6 @@ export function serverlessConfig(): Record<string, unknown> {
         MSK_CLUSTER_ARN: '${param:mskClusterArn}',
         REDIS_URL: '${param:redisUrl}',
         TRIPLANE_HOP_LIMIT: '10',
-        TRIPLANE_API_KEYS: "${env:TRIPLANE_API_KEYS, ''}",
         RABBITMQ_ENDPOINT: '${param:mqEndpoint}',
         RABBITMQ_SECRET_ARN: '${param:mqSecretArn}',
         NODE_OPTIONS: '--enable-source-maps',
@@ -120,11 +120,17 @@ export function serverlessConfig(): Record<string, unknown> {
         // One ElastiCache user per function, with only its key families and commands: see renderRedisUsers.
         ...redisUserResources(),
         ...mqSecretResources(),
+        // The HTTP API's keys, generated at deploy time and read only by the HTTP functions: see renderApiKeySecret.
+        ...apiKeySecretResources(),
       },
       Outputs: {
         RedisUserGroupId: {
           Description: 'Attach once to the cache: aws elasticache modify-replication-group --replication-group-id ID --user-group-ids-to-add <this>',
           Value: { Ref: REDIS_USER_GROUP },
+        },
+        ApiKeysSecretArn: {
+          Description: 'The HTTP API keys: aws secretsmanager get-secret-value --secret-id <this> (rotate with put-secret-value, no redeploy)',
+          Value: { Ref: API_KEYS_SECRET },
         },
       },
     },
@@ -145,12 +151,14 @@ export function serverlessConfig(): Record<string, unknown> {
   };
 }
 
-/** A function's own variables: the archive bucket for the sink, its Redis and RabbitMQ users' secrets. */
+/** A function's own variables: the archive bucket for the sink, its Redis and RabbitMQ users' secrets, the API keys' secret. */
 function environmentOf(fn: FunctionRoute): { environment?: Record<string, unknown> } {
   const environment: Record<string, unknown> = {};
   if (fn.name === 'archive-events') environment.ARCHIVE_BUCKET = '${param:archiveBucket}';
   if (usesRedis(fn)) environment.REDIS_SECRET_ARN = { Ref: redisSecretIdOf(fn.name) };
   if (hasMqUser(fn)) environment.RABBITMQ_SECRET_ARN = mqSecretOf(fn);
+  // The secret's ARN, never the keys: the function reads them at cold start and every TTL after.
+  if (readsApiKeys(fn)) environment.TRIPLANE_API_KEYS_SECRET_ARN = { Ref: API_KEYS_SECRET };
   return Object.keys(environment).length > 0 ? { environment } : {};
 }
 

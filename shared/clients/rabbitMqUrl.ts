@@ -23,3 +23,6 @@ async function resolveUrl(): Promise<string> {
   url.password = encodeURIComponent(password);
   return url.toString();
 }
+
+/** The virtual host an AMQP URL names: its path, percent-decoded; an empty path is the default vhost `/`. */
+export const vhostOf = (url: string): string => decodeURIComponent(new URL(url).pathname.slice(1)) || '/';

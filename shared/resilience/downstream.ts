@@ -5,7 +5,7 @@ import {
   CircuitState,
   circuitBreaker,
   ConsecutiveBreaker,
-  handleAll,
+  handleWhen,
   TaskCancelledError,
   timeout,
   TimeoutStrategy,
@@ -13,7 +13,10 @@ import {
   type BulkheadPolicy,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { logger } from '../observability/logger';
+import { publishPermissionDenied } from '../observability/permissionDeniedMetric';
 import { remainingMs } from './invocationDeadline';
+import { isPermissionError } from './permissionError';
 
 export type DownstreamName = 'kafka' | 'redis' | 'rabbitmq' | 'payment' | 'inventory' | 'shipping';
 
@@ -60,6 +63,8 @@ export interface DownstreamStatus {
   timeouts: number;
   /** Calls refused without trying: breaker open, or too many already waiting. */
   refused: number;
+  /** Calls the downstream refused for lack of permission (NOPERM, ACCESS_REFUSED): defects, not outages. */
+  denied: number;
 }
 
 /**
@@ -75,12 +80,14 @@ export class Downstream {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private changedAt = new Date();
-  private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0 };
+  private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0, denied: 0 };
 
   constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name]) {
     this.name = name;
     this.settings = settings;
-    this.breaker = circuitBreaker(handleAll, { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
+    // A permission error proves the server answered: it is passed through without counting towards
+    // the breaker, which every caller of this downstream in the process shares.
+    this.breaker = circuitBreaker(handleWhen((error) => !isPermissionError(error)), { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
     this.bulkhead = bulkhead(settings.maxConcurrent, settings.maxQueued);
     this.breaker.onStateChange(() => {
       this.changedAt = new Date();
@@ -98,7 +105,11 @@ export class Downstream {
       return await policy.execute(({ signal }) => fn(signal), new AbortController().signal);
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) this.counts.refused++;
-      else if (error instanceof TaskCancelledError) this.counts.timeouts++;
+      else if (isPermissionError(error)) {
+        this.counts.denied++;
+        logger.error('permission denied by a downstream: a defect in the access rules or credentials, not an outage', { downstream: this.name, error: error as Error });
+        publishPermissionDenied(this.name);
+      } else if (error instanceof TaskCancelledError) this.counts.timeouts++;
       else this.counts.failures++;
       throw error;
     }

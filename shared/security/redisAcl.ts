@@ -1,4 +1,5 @@
 import type { FunctionRoute } from '../routes/manifest';
+import { generationPointerKey, MAX_GENERATION_DIGITS } from '../state/projectionKeys';
 
 /** True for a function that reads or writes Redis at all, and so gets a user of its own. */
 export const usesRedis = (fn: Pick<FunctionRoute, 'redis'>): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
@@ -6,31 +7,68 @@ export const usesRedis = (fn: Pick<FunctionRoute, 'redis'>): boolean => fn.redis
 /** One user per function and namespace: systems sharing a Redis under different namespaces each get their own. */
 export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string): string => `${namespace}.${fn.name}`;
 
+/** Glob-escapes a literal (namespaces and family names are plain words, but a rule must never widen by accident). */
+const literal = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * The key prefixes of a projection's generations, `<ns>:g<N>-<projection>`, one pattern per digit
+ * count: a glob `*` also matches ':', so `<ns>:g*:session:*` would reach `<ns>:g1-flags:flags:x:session:y`
+ * shapes and, worse, any family whose id happened to contain the family name.
+ */
+const generationPrefixes = (namespace: string, projection: string): string[] =>
+  Array.from({ length: MAX_GENERATION_DIGITS }, (_, i) => `${literal(namespace)}:g${'[0-9]'.repeat(i + 1)}-${literal(projection)}`);
+
+type AclFunction = Pick<FunctionRoute, 'name' | 'redis' | 'projection'>;
+
+/**
+ * The key patterns of one family for one function, exact: every pattern starts with the namespace and
+ * the family's fixed position, so it can only match keys of that family (redisKeys, keyFamilyOf).
+ * - `ratelimit` is global: `<ns>:ratelimit:*`.
+ * - `idem` is the function's own marks only, `...:idem:<function>:*`, in its projection's generations
+ *   when it has one (projections keep their marks in the generation), else at the namespace.
+ * - any other family lives in the function's projection generations: the key itself (`flags`) or keys
+ *   under it (`session:<id>`).
+ */
+function familyPatterns(fn: AclFunction, namespace: string, family: string): string[] {
+  if (family === 'ratelimit') return [`${literal(namespace)}:ratelimit:*`];
+  if (family === 'idem') {
+    const prefixes = fn.projection === undefined ? [literal(namespace)] : generationPrefixes(namespace, fn.projection);
+    return prefixes.map((prefix) => `${prefix}:idem:${literal(fn.name)}:*`);
+  }
+  if (fn.projection === undefined) throw new Error(`${fn.name} touches Redis family ${family} but has no projection to hold it`);
+  return generationPrefixes(namespace, fn.projection).flatMap((prefix) => [`${prefix}:${literal(family)}`, `${prefix}:${literal(family)}:*`]);
+}
+
+/** What the rate-limit script runs (shared/state/rateLimitScript): the only writes a function limited to `ratelimit` needs. */
+const RATE_LIMIT_COMMANDS = ['+evalsha', '+eval', '+incr', '+expire'];
+
 /**
  * The Redis ACL rules of one function, derived from the key families the manifest says it reads and
- * writes: read routes get read-only key patterns (`%R~`) and read commands only, so a read route
- * cannot write even by mistake; writers get their families, their idempotency marks, and scripting
- * (the atomic apply script), and nothing dangerous (no FLUSHALL, KEYS, CONFIG). The same rules become
- * ElastiCache RBAC access strings when deployed.
+ * writes: read families get read-only key patterns (`%R~`), so a read route cannot write them even by
+ * mistake; a function whose only write is the rate-limit counter gets exactly the rate-limit script's
+ * commands; projections and steps get @write (their atomic apply script runs arbitrary data commands)
+ * minus everything dangerous (no FLUSHALL, KEYS, CONFIG). The same rules become ElastiCache RBAC access
+ * strings when deployed (local/wiring/renderRedisUsers).
  */
-export function redisAclRules(fn: Pick<FunctionRoute, 'redis'>, namespace: string): string[] {
-  const familyPatterns = (families: string[], readOnly: boolean) =>
-    families.flatMap((family) =>
-      family === 'idem' || family === 'ratelimit'
-        ? [`${readOnly ? '%R' : ''}~${namespace}:*${family}:*`]
-        : // A family is one key (`flags`) or keys under it (`session:<id>`): both forms, in every generation.
-          [`${readOnly ? '%R' : ''}~${namespace}:g*:${family}`, `${readOnly ? '%R' : ''}~${namespace}:g*:${family}:*`],
-    );
+export function redisAclRules(fn: AclFunction, namespace: string): string[] {
   const writes = fn.redis.writes;
   const reads = fn.redis.reads.filter((family) => !writes.includes(family));
   const keys = [
-    ...familyPatterns(writes, false),
-    ...familyPatterns(reads, true),
-    // Every reader and projection resolves its generation pointer; no one but a replay moves it.
-    ...(writes.length + reads.length > 0 ? [`%R~${namespace}:generation:*`] : []),
+    ...writes.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `~${pattern}`)),
+    ...reads.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `%R~${pattern}`)),
+    // Every reader and projection resolves its generation pointer; no one but a replay (as admin) moves it.
+    ...(fn.projection === undefined ? [] : [`%R~${literal(generationPointerKey(namespace, fn.projection))}`]),
   ];
-  const commands = ['-@all', '+@connection', '+ping', ...(reads.length + writes.length > 0 ? ['+@read'] : [])];
-  if (writes.length > 0) commands.push('+@write', '+evalsha', '+eval', '+script|load', '-@dangerous');
+  const commands = ['-@all', '+@connection', '+ping'];
+  if (reads.length > 0 || fn.projection !== undefined) commands.push('+@read');
+  const dataWrites = writes.filter((family) => family !== 'ratelimit');
+  if (dataWrites.length > 0) commands.push('+@read', '+@write', '+evalsha', '+eval', '+script|load');
+  else if (writes.includes('ratelimit')) commands.push(...RATE_LIMIT_COMMANDS);
+  // Key patterns do not restrict KEYS, SCAN or RANDOMKEY: they list every key name (session ids among
+  // them), so nobody gets them. @dangerous also takes FLUSHALL, CONFIG, DEBUG, CLIENT KILL/LIST/PAUSE.
+  // FUNCTION is in @write but not @dangerous, and FUNCTION FLUSH would drop every library: nobody
+  // uses Redis functions, so nobody gets FUNCTION (found by test/integration/aclDenials).
+  commands.push('-@dangerous', '-scan', '-randomkey', '-function', '-script|flush', '-script|kill');
   // INFO is in @dangerous, but clients (ioredis' ready check) need it to connect.
-  return ['reset', 'on', ...keys, ...commands, '+info'];
+  return ['reset', 'on', ...keys, ...[...new Set(commands)], '+info'];
 }

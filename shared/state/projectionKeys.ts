@@ -12,6 +12,14 @@ import { redisKeys, type RedisKeys } from './redisKeys';
 export const PROJECTIONS = ['sessions', 'flags', 'leaderboards', 'activity', 'orders'] as const;
 export type ProjectionName = (typeof PROJECTIONS)[number];
 
+/**
+ * The highest generation number: the ACL key patterns spell a generation out digit by digit
+ * (`g[0-9]-`, `g[0-9][0-9]-`, ...), because a Redis glob `*` would also match ':' and so reach into
+ * other families. Four digits allow 9,999 replays of one projection; a replay past it is refused.
+ */
+export const MAX_GENERATION_DIGITS = 4;
+export const MAX_GENERATION = 10 ** MAX_GENERATION_DIGITS - 1;
+
 export const generationPointerKey = (namespace: string, projection: ProjectionName): string => `${namespace}:generation:${projection}`;
 
 /**

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { API_KEYS_SECRET } from '../../local/wiring/renderApiKeySecret';
 import { roleIdOf } from '../../local/wiring/renderFunctionRoles';
 import { hasMqUser, mqSecretIdOf } from '../../local/wiring/renderMqUsers';
 import { redisSecretIdOf, redisUserIdOf } from '../../local/wiring/renderRedisUsers';
@@ -107,8 +108,11 @@ describe('serverless package (osls, offline)', () => {
     expect(topicsFor('project-sessions', 'kafka-cluster:WriteData')).toEqual(['dead-letters']);
     expect(topicsFor('authorize-payment', 'kafka-cluster:ReadData')).toEqual([]);
     expect(topicsFor('authorize-payment', 'kafka-cluster:WriteData')).toEqual(['orders']);
-    // A read route may read its own Redis user's secret, and nothing else.
-    expect(statementsOf('get-session')).toEqual([{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf('get-session') }] }]);
+    // A read route may read its own Redis user's secret and the API keys, and nothing else.
+    expect(statementsOf('get-session')).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf('get-session') }] },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: API_KEYS_SECRET }] },
+    ]);
     expect(statementsOf('refund-payment').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(true);
     expect(JSON.stringify(statementsOf('archive-events'))).toContain('s3:PutObject');
     expect(JSON.stringify(statementsOf('ingest-events'))).not.toContain('s3:');
@@ -124,10 +128,14 @@ describe('serverless package (osls, offline)', () => {
       expect(lambda.Environment.Variables.REDIS_SECRET_ARN).toEqual({ Ref: redisSecretIdOf(fn.name) });
     }
     const access = (name: string) => String(resources[redisUserIdOf(name)]?.Properties.AccessString);
-    expect(access('get-leaderboard')).toMatch(/%R~tp:g\*:leaderboard:\*/);
-    // Its only writable keys are its rate-limit counters; every projection key is read-only (%R~).
-    expect(access('get-leaderboard').split(' ').filter((rule) => rule.startsWith('~'))).toEqual(['~tp:*ratelimit:*']);
-    expect(access('project-leaderboards')).toMatch(/(^| )~tp:g\*:leaderboard:\*/);
+    expect(access('get-leaderboard')).toContain('%R~tp:g[0-9]-leaderboards:leaderboard:*');
+    // Its only writable keys are its rate-limit counters, with the rate-limit script's commands only;
+    // every projection key is read-only (%R~).
+    expect(access('get-leaderboard').split(' ').filter((rule) => rule.startsWith('~'))).toEqual(['~tp:ratelimit:*']);
+    expect(access('get-leaderboard')).not.toContain('+@write');
+    expect(access('project-leaderboards')).toMatch(/(^| )~tp:g\[0-9\]-leaderboards:leaderboard:\*/);
+    // No pattern with a bare `*` before the family: `*` also matches ':' and would reach other families.
+    for (const fn of users) expect(access(fn.name)).not.toMatch(/~tp:[^ ]*\*[^ ]*:(idem|ratelimit|session|flags|leaderboard|activity|order)/);
     expect(access('project-leaderboards')).toContain('-@dangerous');
     expect(access('project-sessions')).not.toContain('leaderboard');
     const group = ofType('AWS::ElastiCache::UserGroup')[0]?.Properties;
@@ -135,6 +143,26 @@ describe('serverless package (osls, offline)', () => {
     expect(resources.RedisDefaultUser?.Properties).toMatchObject({ UserName: 'default', AccessString: 'off -@all' });
     // No function without Redis gets a user or a secret.
     expect(resources[redisUserIdOf('declare-workflow-topology')]).toBeUndefined();
+  });
+
+  it('should give the HTTP functions, and only them, the API keys secret, by ARN and never by value', () => {
+    expect(resources[API_KEYS_SECRET]).toMatchObject({ Type: 'AWS::SecretsManager::Secret', Properties: { GenerateSecretString: { GenerateStringKey: 'keys' } } });
+    expect((resources[API_KEYS_SECRET]?.Properties as { SecretString?: unknown }).SecretString).toBeUndefined();
+    for (const fn of FUNCTIONS) {
+      const lambda = resources[logicalIdOf(fn.name)]?.Properties as { Environment?: { Variables: Record<string, unknown> } };
+      const variables = lambda.Environment?.Variables ?? {};
+      expect(variables.TRIPLANE_API_KEYS).toBeUndefined();
+      const role = JSON.stringify(resources[roleIdOf(fn.name)]);
+      if (fn.http !== undefined) {
+        expect(variables.TRIPLANE_API_KEYS_SECRET_ARN).toEqual({ Ref: API_KEYS_SECRET });
+        expect(role).toContain(`{"Ref":"${API_KEYS_SECRET}"}`);
+      } else {
+        expect(variables.TRIPLANE_API_KEYS_SECRET_ARN).toBeUndefined();
+        expect(role).not.toContain(API_KEYS_SECRET);
+      }
+    }
+    // No other resource (no policy, no output beyond the ARN's Ref) names the secret's value.
+    expect(JSON.stringify(resources)).not.toMatch(/resolve:secretsmanager:[^}]*ApiKeysSecret/);
   });
 
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {

@@ -13,6 +13,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startL
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { PROJECTIONS, currentGeneration, generationNamespace } from '../../shared/state/projectionKeys';
 import { projectionSnapshot } from '../support/projectionSnapshot';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * Kafka as the source of truth, checked: the audit archive holds every record exactly once (and a
@@ -30,11 +31,11 @@ let runtime: LocalRuntime;
 let redis: Redis;
 
 const post = async (events: unknown[]) => {
-  const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
   expect(response.status).toBe(202);
 };
 const getJson = async (path: string) => {
-  const response = await fetch(`${runtime.url}${path}`);
+  const response = await fetch(`${runtime.url}${path}`, { headers: withTestKey() });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -6,6 +6,7 @@ import { downstream } from '../../shared/resilience/downstream';
 import { generationNamespace } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * Cascading-failure guards on the real servers. Redis here is a private redis-server of this test,
@@ -26,7 +27,7 @@ let redis: Redis;
 const board = `board-${run}`;
 
 const post = (events: unknown[]) =>
-  fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
@@ -71,7 +72,7 @@ describe('when Redis stops answering', () => {
     try {
       // Reads while Redis hangs: the first ones wait out the Redis timeout, then the breaker opens.
       const reads = [];
-      for (let i = 0; i < 40; i++) reads.push(await timed(() => fetch(`${runtime.url}/leaderboards/${board}`).then((r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }))));
+      for (let i = 0; i < 40; i++) reads.push(await timed(() => fetch(`${runtime.url}/leaderboards/${board}`, { headers: withTestKey() }).then((r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }))));
       expect(reads.every((r) => r.value.status === 503)).toBe(true);
       expect(downstream('redis').status().state).toBe('open');
       const fast = reads.slice(10).map((r) => r.ms);
@@ -88,7 +89,7 @@ describe('when Redis stops answering', () => {
       redisServer.kill('SIGCONT');
     }
 
-    const recoveredIn = await until('reads to recover', async () => (await fetch(`${runtime.url}/leaderboards/${board}`)).status === 200);
+    const recoveredIn = await until('reads to recover', async () => (await fetch(`${runtime.url}/leaderboards/${board}`, { headers: withTestKey() })).status === 200);
     expect(recoveredIn).toBeLessThan(10_000);
     // 1 + 2 + ... + 40: every score applied exactly once across the outage.
     await until('all scores projected once', async () => (await boardTotal()) === 820);
@@ -164,7 +165,7 @@ describe('when a provider keeps failing', () => {
     expect(response.status).toBe(202);
     await until('shipping breaker to open', async () => downstream('shipping').status().state !== 'closed', 30_000);
     await until('every order completed', async () => {
-      const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`).then((r) => r.json() as Promise<{ status?: string }>)));
+      const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() }).then((r) => r.json() as Promise<{ status?: string }>)));
       return views.every((v) => v.status === 'completed');
     }, 90_000);
     for (const id of ids) {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { TEST_API_KEY, withTestKey } from '../support/testApiKey';
 
 /**
  * The whole log-to-state slice through the local runtime: HTTP POST to Kafka, the MSK mappings project
@@ -20,13 +21,13 @@ afterAll(async () => {
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json', ...headers }), body: JSON.stringify(body) });
 
 /** Polls a GET until `ready` holds; returns the answer and how long it took. */
 async function readUntil(path: string, ready: (status: number, body: Record<string, unknown>) => boolean, timeoutMs = 20_000) {
   const started = performance.now();
   for (;;) {
-    const response = await fetch(`${runtime.url}${path}`);
+    const response = await fetch(`${runtime.url}${path}`, { headers: withTestKey() });
     const body = (await response.json()) as Record<string, unknown>;
     if (ready(response.status, body)) return { status: response.status, body, ms: performance.now() - started };
     if (performance.now() - started > timeoutMs) throw new Error(`${path} not ready after ${timeoutMs} ms: ${response.status} ${JSON.stringify(body)}`);
@@ -37,6 +38,10 @@ async function readUntil(path: string, ready: (status: number, body: Record<stri
 describe('local runtime, end to end', () => {
   it('should print what it runs', () => {
     expect(logs.join('\n')).toMatch(/msk +sessions +-> projectSessions/);
+    // The setup says truthfully who the functions are and what protects the routes.
+    expect(logs.join('\n')).toContain('functions run as their own users: 17 Redis ACL users (namespace tptest), 6 RabbitMQ users (vhost triplane-test)');
+    expect(logs.join('\n')).toContain('API keys: 1 from TRIPLANE_API_KEYS');
+    expect(logs.join('\n')).not.toContain(TEST_API_KEY);
     expect(logs.join('\n')).toMatch(/http +GET +\/sessions\/\{sessionId\}/);
   });
 
@@ -99,11 +104,55 @@ describe('local runtime, end to end', () => {
     const bad = await post({ events: [{ type: 'page.viewed', data: { userId: 'u' } }] });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ accepted: [], errors: [{ field: 'events[0].data.path' }] });
-    const notJson = await fetch(`${runtime.url}/events`, { method: 'POST', body: '{oops' });
+    const notJson = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: '{oops' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: string }).error).toMatch(/not valid JSON/);
-    expect((await fetch(`${runtime.url}/leaderboards/x?limit=1000`)).status).toBe(400);
-    expect((await fetch(`${runtime.url}/sessions/a:b`)).status).toBe(400);
-    expect((await fetch(`${runtime.url}/nope`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/leaderboards/x?limit=1000`, { headers: withTestKey() })).status).toBe(400);
+    expect((await fetch(`${runtime.url}/sessions/a:b`, { headers: withTestKey() })).status).toBe(400);
+    expect((await fetch(`${runtime.url}/nope`, { headers: withTestKey() })).status).toBe(404);
+  });
+
+  it('should require the key on every route and on /ops, its status and its assets, in the header only', async () => {
+    const paths = ['/events', '/flags', '/flags/x', '/sessions/s', '/leaderboards/b', '/users/u/activity', '/orders/o', '/ops', '/ops/', '/ops/status', '/ops/assets/uPlot.min.css', '/ops/assets/uPlot.iife.min.js'];
+    for (const path of paths) {
+      const variants: Array<Record<string, string>> = [{}, { 'x-api-key': '' }, { 'x-api-key': 'wrong' }, { 'x-api-key': 'constructor' }];
+      for (const headers of variants) {
+        const response = await fetch(`${runtime.url}${path}`, { method: path === '/events' ? 'POST' : 'GET', headers: { 'content-type': 'application/json', ...headers }, body: path === '/events' ? '{}' : undefined });
+        expect({ path, headers, status: response.status }).toEqual({ path, headers, status: 401 });
+        expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      }
+      const inQuery = await fetch(`${runtime.url}${path}?x-api-key=${encodeURIComponent(TEST_API_KEY)}`, { method: path === '/events' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/events' ? '{}' : undefined });
+      expect({ path, status: inQuery.status }).toEqual({ path, status: 401 });
+    }
+    expect((await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).status).toBe(200);
+    expect((await fetch(`${runtime.url}/ops/assets/uPlot.min.css`, { headers: withTestKey() })).status).toBe(200);
+    // Inherited names are no assets.
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect((await fetch(`${runtime.url}/ops/assets/${name}`, { headers: withTestKey() })).status).toBe(404);
+  });
+
+  it('should refuse events that are not application/json with 415 and a reason, so no web page can post them without a preflight', async () => {
+    const event = JSON.stringify({ type: 'page.viewed', data: { userId: 'u415', path: '/' } });
+    const refused: Array<[string | undefined, string]> = [
+      ['text/plain', event],
+      ['text/plain;charset=UTF-8', event],
+      ['application/x-www-form-urlencoded', `json=${encodeURIComponent(event)}`],
+      ['multipart/form-data; boundary=x', `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n${event}\r\n--x--`],
+      ['application/json; charset=utf-16', event],
+      ['application/jsonx', event],
+      [undefined, event],
+    ];
+    for (const [contentType, body] of refused) {
+      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey(contentType === undefined ? {} : { 'content-type': contentType }), body: contentType === undefined ? Buffer.from(body) : body });
+      expect({ contentType, status: response.status }).toEqual({ contentType, status: 415 });
+      expect(((await response.json()) as { error: string }).error).toMatch(/content-type|charset/);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;Charset="UTF-8"']) {
+      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': contentType }), body: event });
+      expect({ contentType, status: response.status }).toEqual({ contentType, status: 202 });
+    }
+    // No preflight answer that would let a browser send application/json cross-origin.
+    const preflight = await fetch(`${runtime.url}/events`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * The ops page in a real headless Chromium (Debian's, driven by playwright-core): under load its
@@ -20,7 +21,8 @@ beforeAll(async () => {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+  // The page, its assets and its /ops/status polls all need the key, as a client's would.
+  page = await browser.newPage({ viewport: { width: 1200, height: 1400 }, extraHTTPHeaders: withTestKey() });
 }, 60_000);
 
 afterAll(async () => {
@@ -35,7 +37,7 @@ interface Status {
   history: unknown[];
 }
 
-const status = async (): Promise<Status> => (await fetch(`${runtime.url}/ops/status`)).json() as Promise<Status>;
+const status = async (): Promise<Status> => (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json() as Promise<Status>;
 const cellOf = (fn: string, column: number) => page.locator(`#functions tr[data-function="${fn}"] td`).nth(column).textContent();
 
 describe('ops page', () => {
@@ -49,7 +51,7 @@ describe('ops page', () => {
     const orders = Array.from({ length: 20 }, (_, i) => ({ type: 'order.placed', data: { orderId: `ops-${run}-${i}`, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } }));
     for (let i = 0; i < 10; i++) {
       const views = Array.from({ length: 50 }, (_, j) => ({ type: 'page.viewed', data: { userId: `ops-${run}-${j % 5}`, path: `/p${i}` } }));
-      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: i < 2 ? [...views, ...orders.slice(i * 10, i * 10 + 10)] : views }) });
+      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events: i < 2 ? [...views, ...orders.slice(i * 10, i * 10 + 10)] : views }) });
       expect(response.status).toBe(202);
     }
 

@@ -11,6 +11,7 @@ import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTrig
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * The order workflow through the local runtime, against the real RabbitMQ (quorum queues, delay
@@ -38,7 +39,7 @@ const order = (id: string, overrides: Record<string, unknown> = {}) => ({
 });
 
 async function place(...orders: Array<ReturnType<typeof order>>): Promise<void> {
-  const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events: orders }) });
+  const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events: orders }) });
   expect(response.status).toBe(202);
 }
 
@@ -49,7 +50,7 @@ interface OrderView {
 }
 
 async function readOrder(id: string): Promise<OrderView | undefined> {
-  const response = await fetch(`${runtime.url}/orders/${id}`);
+  const response = await fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() });
   return response.status === 200 ? ((await response.json()) as OrderView) : undefined;
 }
 

@@ -1,7 +1,9 @@
+import { faultSuiteApiKey } from './faultSuiteApiKey';
+
 /** GET a JSON document from the runtime: status and parsed body (undefined when not JSON), never throwing. */
 export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(url, { headers: { 'x-api-key': faultSuiteApiKey }, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     try {
       return { status: response.status, body: JSON.parse(text) as unknown };

@@ -1,5 +1,6 @@
 import type { PlannedEvent } from './loadPlan';
 import { sleep } from './waitUntil';
+import { faultSuiteApiKey } from './faultSuiteApiKey';
 
 export interface LoadOutcome {
   /** Event ids the runtime answered 202 for. */
@@ -99,7 +100,7 @@ interface Answer {
 
 async function post(url: string, body: string): Promise<Answer> {
   try {
-    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': faultSuiteApiKey }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     return {

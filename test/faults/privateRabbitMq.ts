@@ -17,7 +17,8 @@ const RABBITMQCTL_TIMEOUT_MS = 60_000;
 const START_TIMEOUT_MS = 90_000;
 
 /**
- * A RabbitMQ node of the suite's own (its own node name, ports, data and Erlang cookie, no plugins),
+ * A RabbitMQ node of the suite's own (its own node name, ports, data and Erlang cookie; only the
+ * management plugin, through which the runtime makes its per-function users as on Amazon MQ),
  * with the workflow topology declared on its default vhost. The "RabbitMQ restart" fault stops and
  * starts the application of this node only: `rabbitmqctl stop_app` on the shared broker (5672) would
  * cut every other worktree's tests and runtimes off at the same time. It also keeps the workflow
@@ -27,15 +28,17 @@ const START_TIMEOUT_MS = 90_000;
 export class PrivateRabbitMq {
   readonly name: string;
   readonly url: string;
+  readonly managementUrl: string;
   private process: ChildProcess | undefined;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(runDir: string, readonly port: number, distPort: number) {
+  constructor(runDir: string, readonly port: number, distPort: number, managementPort: number) {
     const dir = join(runDir, 'rabbitmq');
     const home = join(dir, 'home');
     mkdirSync(home, { recursive: true });
-    writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
-    writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
+    writeFileSync(join(dir, 'enabled_plugins'), '[rabbitmq_management].\n');
+    writeFileSync(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\nmanagement.tcp.ip = 127.0.0.1\nmanagement.tcp.port = ${managementPort}\n`);
+    this.managementUrl = `http://127.0.0.1:${managementPort}`;
     this.name = `triplane-faults-${port}@localhost`;
     this.url = `amqp://guest:guest@127.0.0.1:${port}`;
     // HOME holds the node's Erlang cookie: rabbitmqctl below runs with the same HOME, so only the suite can reach the node.

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
+import { applyRedisUsers } from '../../local/services/applyAccessControl';
 import { trackChild, untrackChild } from './childProcesses';
 import { waitFor } from './waitUntil';
 
@@ -12,8 +13,12 @@ export class PrivateRedis {
   readonly url: string;
   private process: ChildProcess | undefined;
 
-  constructor(port: number) {
+  /** The namespace whose per-function ACL users every start makes, as ElastiCache keeps its users across a node's restart. */
+  readonly namespace: string;
+
+  constructor(port: number, namespace: string) {
     this.port = port;
+    this.namespace = namespace;
     this.url = `redis://127.0.0.1:${port}`;
   }
 
@@ -42,6 +47,7 @@ export class PrivateRedis {
     } finally {
       probe.disconnect();
     }
+    await applyRedisUsers(this.url, this.namespace);
   }
 
   /** SIGKILL, as a crashed node: no shutdown save (there is none anyway), every key gone. */

@@ -10,6 +10,7 @@ import { freePort } from './freePort';
 import { PrivateKafka } from './privateKafka';
 import { PrivateRabbitMq } from './privateRabbitMq';
 import { PrivateRedis } from './privateRedis';
+import { faultSuiteApiKey } from './faultSuiteApiKey';
 import { formatTable, writeReport, type SuiteReport } from './resultTable';
 import { RuntimeProcess } from './runtimeProcess';
 import { runScenario } from './runScenario';
@@ -49,9 +50,9 @@ async function main(): Promise<number> {
   guard.unref();
 
   const kafka = new PrivateKafka(runDir);
-  const redis = new PrivateRedis(await freePort());
-  const rabbitMq = new PrivateRabbitMq(runDir, await freePort(), await freePort());
+  const rabbitMq = new PrivateRabbitMq(runDir, await freePort(), await freePort(), await freePort());
   const namespace = `tpfaults${run}`;
+  const redis = new PrivateRedis(await freePort(), namespace);
   const groupSuffix = `-faults-${run}`;
   const archiveDir = join(runDir, 'archive');
   log(`size ${size.name}, run ${run}: starting a private Kafka (3 brokers behind toxiproxy), Redis and RabbitMQ node`);
@@ -63,6 +64,10 @@ async function main(): Promise<number> {
     REDIS_URL: redis.url,
     TRIPLANE_REDIS_NAMESPACE: namespace,
     KAFKA_BROKERS: kafka.brokers.join(','),
+    // Security on, as deployed: the runtime (which inherits this environment) requires this key.
+    TRIPLANE_API_KEYS: faultSuiteApiKey,
+    // The runtime makes its RabbitMQ users on the suite's own node, through that node's management API.
+    RABBITMQ_MANAGEMENT_URL: rabbitMq.managementUrl,
   });
   const runtime = new RuntimeProcess({
     port: await freePort(),

@@ -75,8 +75,6 @@ export class RuntimeProcess {
       RABBITMQ_URL: settings.rabbitMqUrl,
       TRIPLANE_ARCHIVE_DIR: settings.archiveDir,
       KAFKA_BROKERS: settings.kafkaBrokers.join(','),
-      // The private Redis has no per-function ACL users (and loses everything when the suite restarts it).
-      TRIPLANE_FUNCTION_USERS: '0',
       ...extraEnv,
     };
     const log = createWriteStream(join(settings.logDir, `runtime-${this.starts}.log`));

@@ -4,6 +4,7 @@ import { redisUserOf } from '../../shared/security/redisAcl';
 import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { LocalSecretsManager } from '../support/localSecretsManager';
+import { withTestKey } from '../support/testApiKey';
 import { createEnvelope } from '../../shared/envelope/envelope';
 
 /**
@@ -50,7 +51,7 @@ const leaderboardRequest = (board: string) => ({
   routeKey: 'GET /leaderboards/{board}',
   rawPath: `/leaderboards/${board}`,
   rawQueryString: '',
-  headers: {},
+  headers: withTestKey(),
   pathParameters: { board },
   requestContext: { http: { method: 'GET', path: `/leaderboards/${board}` } },
   isBase64Encoded: false,

@@ -9,10 +9,13 @@ import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { lambdaContextOf } from '../support/lambdaContextOf';
+import { withLocalApiKey } from '../../local/runtime/withLocalApiKey';
+import { TEST_API_KEY } from '../support/testApiKey';
 
 /** Every function runs with its sample event from events/ against the real services. */
 const root = join(__dirname, '..', '..');
-const sample = (name: string) => JSON.parse(readFileSync(join(root, 'events', `${name}.json`), 'utf8')) as unknown;
+/** As `npm run invoke` sends it: HTTP samples get the local key (the files hold none). */
+const sample = (name: string) => withLocalApiKey(JSON.parse(readFileSync(join(root, 'events', `${name}.json`), 'utf8')) as unknown, TEST_API_KEY);
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 const handlerOf = (name: string) => (require(join(root, 'functions', name, 'handler')) as { handler: Handler }).handler;
 

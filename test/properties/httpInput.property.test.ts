@@ -8,7 +8,8 @@ import { lambdaContext } from '../../local/runtime/lambdaContext';
 import { SAFE_ID_PATTERN } from '../../shared/envelope/eventId';
 import { pathId } from '../../shared/http/pathParameter';
 import { readJsonBody } from '../../shared/http/readJsonBody';
-import { apiKeysFromEnv } from '../../shared/middleware/http/apiKeys';
+import { requireJsonContentType } from '../../shared/http/requireJsonContentType';
+import { TEST_API_KEY } from '../support/testApiKey';
 import { clientEventArb, expectHttpError, safeIdArb, thrownBy, unsafeIdArb } from './arbitraries';
 
 const INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -17,8 +18,7 @@ const INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;
 function httpEvent(options: { path?: string; pathParameters?: Record<string, string>; body?: Buffer; contentType?: string; query?: string }): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = { host: 'localhost' };
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
-  const key = apiKeysFromEnv()[0];
-  if (key !== undefined) headers['x-api-key'] = key;
+  headers['x-api-key'] = TEST_API_KEY;
   return toHttpApiEvent(
     { method: options.body === undefined ? 'GET' : 'POST', url: `${options.path ?? '/'}${options.query ?? ''}`, headers, body: options.body ?? Buffer.alloc(0), sourceIp: '127.0.0.1' },
     'ANY /x',
@@ -178,9 +178,13 @@ describe('POST /events handler with bad bodies (properties, no Kafka reached)', 
   const context = lambdaContext('ingest-events', 30, 512);
 
   /** True when the body would be accepted: such a body would reach Kafka, so the property skips it. */
-  const wouldPublish = (event: APIGatewayProxyEventV2): boolean => thrownBy(() => parseIngestRequest(readJsonBody(event, INGEST_MAX_BODY_BYTES))) === undefined;
+  const wouldPublish = (event: APIGatewayProxyEventV2): boolean =>
+    thrownBy(() => {
+      requireJsonContentType(event);
+      parseIngestRequest(readJsonBody(event, INGEST_MAX_BODY_BYTES));
+    }) === undefined;
 
-  const expectClientError = (response: unknown, statuses: readonly number[] = [400, 413]): void => {
+  const expectClientError = (response: unknown, statuses: readonly number[] = [400, 413, 415]): void => {
     const result = response as APIGatewayProxyStructuredResultV2;
     expect(statuses).toContain(result.statusCode);
     expect(result.headers?.['content-type']).toContain('application/json');
@@ -188,7 +192,7 @@ describe('POST /events handler with bad bodies (properties, no Kafka reached)', 
     expect(typeof body.error === 'string' && body.error.trim() !== '').toBe(true);
   };
 
-  it('should answer every malformed body with a 400 or 413 JSON error, never a 500', async () => {
+  it('should answer every malformed body or non-JSON content type with a 400, 413 or 415 JSON error, never a 500', async () => {
     const mutatedEventArb = fc.tuple(clientEventArb, fc.constantFrom('id', 'type', 'data', 'version', 'key'), fc.oneof(unsafeIdArb, fc.jsonValue({ maxDepth: 2 }))).map(
       ([event, field, value]) => JSON.stringify({ events: [{ ...event, [field]: value }] }),
     );

@@ -36,6 +36,10 @@ export class LocalSecretsManager {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (server !== undefined) await new Promise((resolve) => server.close(resolve));
+    if (server === undefined) return;
+    // The SDK keeps its connections alive: close them too, or the test process waits on them.
+    const closed = new Promise((resolve) => server.close(resolve));
+    server.closeAllConnections();
+    await closed;
   }
 }

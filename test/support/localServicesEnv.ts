@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_API_KEY } from './testApiKey';
 
 /**
  * Runs before every test file: points handlers at the local services (the test profile's Kafka started
@@ -16,6 +17,8 @@ if (!process.env.KAFKA_BROKERS && existsSync(stateFile)) {
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 process.env.RABBITMQ_URL ??= 'amqp://guest:guest@127.0.0.1:5672/triplane-test';
 process.env.TRIPLANE_REDIS_NAMESPACE ??= 'tptest';
+// Security is on in every test, as deployed: each HTTP request needs this key (test/support/testApiKey).
+process.env.TRIPLANE_API_KEYS ??= TEST_API_KEY;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 // Each test file archives into a folder of its own: a runtime started by a test reads the topics from

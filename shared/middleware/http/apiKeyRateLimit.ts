@@ -5,6 +5,7 @@ import { guardedRedis } from '../../clients/redisClient';
 import { HttpError } from '../../http/HttpError';
 import { isUnavailable } from '../../resilience/downstream';
 import { redisKeys, redisNamespace } from '../../state/redisKeys';
+import { countRateLimited } from './rateLimitCounter';
 
 export interface RateLimitOptions {
   /** Requests per key per window. */
@@ -12,34 +13,34 @@ export interface RateLimitOptions {
   windowSeconds?: number;
 }
 
-const defaults = { limit: Number(process.env.TRIPLANE_RATE_LIMIT ?? 1_000), windowSeconds: Number(process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS ?? 1) };
+/** Read when a handler is made (at module load, as Lambda's environment is), not when this module loads. */
+const defaults = () => ({ limit: Number(process.env.TRIPLANE_RATE_LIMIT ?? 1_000), windowSeconds: Number(process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS ?? 1) });
 
 /** A key's id in Redis: a digest, so neither Redis nor a key listing ever holds an API key. */
 export const keyId = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex').slice(0, 24);
 
 /**
- * Per-API-key rate limiting in Redis, a fixed window counter (INCR + EXPIRE in one round trip, shared by
- * every container of every function): past the limit, 429 with `retry-after` until the window ends.
- * Only when API keys are configured. If Redis is unavailable the request goes through: refusing all
- * traffic because the limiter's store is down would turn a Redis incident into a full outage.
+ * Per-API-key rate limiting in Redis, a fixed window counter (one atomic script, shared by every
+ * container of every function): past the limit, 429 with `retry-after` until the window ends. It runs
+ * after the key check, so only authenticated requests count. If Redis is unavailable (breaker open,
+ * timeout) the request goes through: refusing all traffic because the limiter's store is down would
+ * turn a Redis incident into a full outage. A permission error is not unavailability: it is a defect
+ * (the function's ACL user lacks a right) and fails the request with a 500, logged and counted.
  */
 export function apiKeyRateLimit(opts: RateLimitOptions = {}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
-  const { limit, windowSeconds } = { ...defaults, ...opts };
+  const { limit, windowSeconds } = { ...defaults(), ...opts };
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`apiKeyRateLimit: limit must be a whole number >= 1, got ${limit}`);
   const keys = redisKeys(redisNamespace());
   const apiKeyRateLimitBefore = async (request: { event: APIGatewayProxyEventV2 }) => {
-    if (!process.env.TRIPLANE_API_KEYS) return;
     const given = request.event.headers?.['x-api-key'];
-    if (given === undefined) return;
+    // Unreachable behind apiKeys(), which refuses a request without a valid key before this runs.
+    if (given === undefined || given === '') throw new HttpError(401, 'a valid x-api-key header is required');
     const nowSeconds = Date.now() / 1000;
     const window = Math.floor(nowSeconds / windowSeconds);
     const key = keys.rateLimit(keyId(given), window);
     let count: number;
     try {
-      count = await guardedRedis(async (redis) => {
-        const replies = await redis.multi().incr(key).expire(key, windowSeconds + 1).exec();
-        return Number(replies?.[0]?.[1] ?? 0);
-      });
+      count = await guardedRedis((redis) => countRateLimited(redis, key, windowSeconds + 1));
     } catch (error) {
       if (isUnavailable(error)) return;
       throw error;

@@ -1,33 +1,38 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { HttpError } from '../../http/HttpError';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { apiKeySourceFromEnv, keyDigest, type ApiKeySource } from './apiKeySource';
 
 /** Constant time: every configured key is compared, on equal-length digests, whatever matches first. */
 export function matchesAnyKey(candidate: string, keyDigests: readonly Buffer[]): boolean {
-  const given = digest(candidate);
+  const given = keyDigest(candidate);
   let found = false;
   for (const key of keyDigests) found = timingSafeEqual(given, key) || found;
   return found;
 }
 
-export const apiKeysFromEnv = (): string[] =>
-  (process.env.TRIPLANE_API_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+/** Query parameters a client might put a key in: refused with a reason, since URLs end up in logs and histories. */
+const KEY_QUERY_PARAMETERS = ['x-api-key', 'api_key', 'apikey', 'api-key', 'key'];
+
+const unauthorized = (reason: string) => new HttpError(401, reason, { headers: { 'www-authenticate': 'ApiKey header="x-api-key"' } });
 
 /**
- * When keys are configured (TRIPLANE_API_KEYS, comma-separated), every request needs one of them in
- * `x-api-key`. Keys are held only as digests and never logged.
+ * Every request needs one of the configured keys in the `x-api-key` header, and only there: 401
+ * otherwise. Keys are held only as digests and never logged. No keys configured, or keys that cannot
+ * be read, fail every request (a 500 with an error log, apiKeySourceFromEnv): there is no open mode.
  */
-export function apiKeys(opts: { keys?: string[] } = {}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
-  const keyDigests = (opts.keys ?? apiKeysFromEnv()).map(digest);
-  const apiKeysBefore = (request: { event: APIGatewayProxyEventV2 }) => {
-    if (keyDigests.length === 0) return;
+export function apiKeys(opts: { source?: ApiKeySource } = {}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context> {
+  const source = opts.source ?? apiKeySourceFromEnv();
+  const apiKeysBefore = async (request: { event: APIGatewayProxyEventV2 }) => {
+    const digests = await source.digests();
     const given = request.event.headers?.['x-api-key'];
-    if (given === undefined || !matchesAnyKey(given, keyDigests)) {
-      throw new HttpError(401, 'a valid x-api-key header is required', { headers: { 'www-authenticate': 'ApiKey header="x-api-key"' } });
+    if (given === undefined || given === '') {
+      const query = request.event.queryStringParameters ?? {};
+      if (KEY_QUERY_PARAMETERS.some((name) => Object.hasOwn(query, name))) throw unauthorized('an API key goes in the x-api-key header, never in the URL; a valid x-api-key header is required');
+      throw unauthorized('a valid x-api-key header is required');
     }
+    if (!matchesAnyKey(given, digests)) throw unauthorized('a valid x-api-key header is required');
   };
   return { before: apiKeysBefore };
 }
