@@ -91,7 +91,10 @@ export async function startOpsView(options: { brokers: string[]; redisUrl: strin
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
         return true;
       }
-      const asset = path.startsWith('/ops/assets/') ? ASSETS[path.slice('/ops/assets/'.length)] : undefined;
+      // Own properties only: `ASSETS['constructor']` is Object, whose missing `file` made readFileSync
+      // throw inside the request listener, which stopped the whole runtime.
+      const name = path.startsWith('/ops/assets/') ? path.slice('/ops/assets/'.length) : undefined;
+      const asset = name !== undefined && Object.prototype.hasOwnProperty.call(ASSETS, name) ? ASSETS[name] : undefined;
       if (asset !== undefined) {
         res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
         return true;

@@ -16,7 +16,8 @@ export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string):
 export function redisAclRules(fn: Pick<FunctionRoute, 'redis'>, namespace: string): string[] {
   const familyPatterns = (families: string[], readOnly: boolean) =>
     families.flatMap((family) =>
-      family === 'idem' || family === 'ratelimit'
+      // Families outside the projections' generations (saga records too: a replay must not reset a saga).
+      family === 'idem' || family === 'ratelimit' || family === 'saga'
         ? [`${readOnly ? '%R' : ''}~${namespace}:*${family}:*`]
         : // A family is one key (`flags`) or keys under it (`session:<id>`): both forms, in every generation.
           [`${readOnly ? '%R' : ''}~${namespace}:g*:${family}`, `${readOnly ? '%R' : ''}~${namespace}:g*:${family}:*`],
