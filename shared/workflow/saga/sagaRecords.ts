@@ -30,8 +30,8 @@ export async function beginSagas(starts: Array<{ placed: Envelope<Record<string,
   const namespace = redisNamespace();
   const keys = redisKeys(namespace);
   const view = await projectionKeys(redisClient(), namespace, 'orders');
-  const redisKeyList = starts.flatMap(({ placed }) => [keys.saga(orderIdOf(placed)), view.order(orderIdOf(placed))]);
-  const args = [String(SAGA_TTL_SECONDS), ...starts.flatMap(({ placed, first }) => [placed.id, orderDigest(placed.data), first.type, first.id])];
+  const redisKeyList = starts.map(({ placed }) => keys.saga(orderIdOf(placed)));
+  const args = [String(SAGA_TTL_SECONDS), ...starts.flatMap(({ placed, first }) => [view.order(orderIdOf(placed)), placed.id, orderDigest(placed.data), first.type, first.id])];
   const replies = (await downstream('redis').call(() => beginScript(redisClient(), redisKeyList, args))) as string[];
   if (replies.length !== starts.length) throw new Error(`the begin script answered ${replies.length} of ${starts.length} orders`);
   return replies.map((reply) => {

@@ -11,8 +11,11 @@
 
 /**
  * Begins the sagas of a batch of order.placed events, in batch order.
- * KEYS: per order, its saga record, then its order view hash (the projection's current generation).
- * ARGV[1]: record TTL in seconds; per order: placed event id, order digest, first command type and id.
+ * KEYS: per order, its saga record. ARGV[1]: record TTL in seconds; per order: its order view hash
+ * (the projection's current generation), placed event id, order digest, first command type and id.
+ * The view key is an argument, not a key: EVALSHA declares its keys read-write, and the starter may
+ * only read the view (its ACL pattern is `%R~`), which Redis checks per command inside the script. Like
+ * the apply script, this needs Redis without cluster mode (or one slot), as triplane's ElastiCache is.
  * Returns per order: `start` (publish the first command: a new saga, or the same placement again
  * before its first step ran, as after a crash before the publish was confirmed), `duplicate:<id>` (the
  * same order placed again by another event, or again after its saga moved on: nothing to do),
@@ -24,11 +27,10 @@ export const BEGIN_SAGAS_LUA = `
 local ttl = ARGV[1]
 local out = {}
 local pos = 2
-for e = 1, #KEYS / 2 do
-  local saga = KEYS[2 * e - 1]
-  local view = KEYS[2 * e]
-  local placedId, digest, firstType, firstId = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
-  pos = pos + 4
+for e = 1, #KEYS do
+  local saga = KEYS[e]
+  local view, placedId, digest, firstType, firstId = ARGV[pos], ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3], ARGV[pos + 4]
+  pos = pos + 5
   local rec = redis.call('HMGET', saga, 'placedId', 'digest', 'expect', 'expectId')
   if rec[1] then
     if rec[2] ~= digest then out[e] = 'conflict:' .. rec[1]
