@@ -1,3 +1,4 @@
+import { contentDigest } from '../shared/envelope/contentDigest';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
 import type { CacheClient } from '@aws-lambda-powertools/idempotency/cache/types';
@@ -83,8 +84,9 @@ export async function idempotencyBenchmark(): Promise<BenchmarkResult> {
     });
 
   const ours = async (events: Array<Envelope<ScoreRecorded>>) => {
-    const applied = await store.findApplied(scope, events.map((e) => e.id));
-    const entries = events.filter((e) => !applied.has(e.id)).map((e) => ({ eventId: e.id, ops: [command('ZINCRBY', board, e.data.points, e.data.userId)] }));
+    const marked = events.map((e) => ({ event: e, digest: contentDigest(e) }));
+    const applied = await store.findApplied(scope, marked.map(({ event, digest }) => ({ eventId: event.id, digest })));
+    const entries = marked.filter(({ event }) => !applied.has(event.id)).map(({ event, digest }) => ({ eventId: event.id, digest, ops: [command('ZINCRBY', board, event.data.points, event.data.userId)] }));
     const result = await store.commit(scope, entries);
     if (result.applied.length !== BATCH) throw new Error(`triplane applied ${result.applied.length} of ${BATCH}`);
   };

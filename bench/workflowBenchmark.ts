@@ -1,7 +1,7 @@
 import { connect } from 'amqplib';
-import { followUpId } from '../shared/envelope/followUpId';
 import { newEventId } from '../shared/envelope/eventId';
 import { projectionKeys } from '../shared/state/projectionKeys';
+import { redisKeys } from '../shared/state/redisKeys';
 import { BENCH_NAMESPACE, BENCH_RABBITMQ_URL } from './benchEnvironment';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis } from './benchRedis';
@@ -68,17 +68,21 @@ async function rawAmqpMessagesPerSecond(messageBytes: number, rep: number): Prom
   }
 }
 
-/** The sandbox providers' books (Redis db 1) for these orders: derived from the deterministic command ids. */
-function sandboxKeysOf(orders: readonly PlacedOrder[]): { keys: string[]; countHashes: Record<string, string[]> } {
-  const keys: string[] = [];
-  for (const { eventId } of orders) {
-    const authorize = followUpId(eventId, 'payment.authorize');
-    const reserve = followUpId(authorize, 'inventory.reserve');
-    const schedule = followUpId(reserve, 'shipment.schedule');
-    keys.push(`sandbox:payment:authorize:${authorize}`, `sandbox:inventory:reserve:${reserve}`, `sandbox:shipping:schedule:${schedule}`);
-  }
-  const orderIds = orders.map((o) => o.orderId);
-  return { keys, countHashes: { 'sandbox:payment:charges:count': orderIds, 'sandbox:inventory:reservations:count': orderIds, 'sandbox:shipping:shipments:count': orderIds } };
+/**
+ * The sandbox providers' books for these orders, in the bench namespace: the providers' keys are per
+ * order and step (providerIdempotencyKey), the counts per order, and each order has its saga record.
+ */
+function sandboxKeysOf(orders: readonly PlacedOrder[]): string[] {
+  const keys = redisKeys(BENCH_NAMESPACE);
+  return orders.flatMap(({ orderId }) => [
+    keys.sandbox('payment', 'authorize', `order:${orderId}:payment.authorize`),
+    keys.sandbox('inventory', 'reserve', `order:${orderId}:inventory.reserve`),
+    keys.sandbox('shipping', 'schedule', `order:${orderId}:shipment.schedule`),
+    keys.sandbox('payment', 'charges-count', orderId),
+    keys.sandbox('inventory', 'reservations-count', orderId),
+    keys.sandbox('shipping', 'shipments-count', orderId),
+    keys.saga(orderId),
+  ]);
 }
 
 /**
@@ -98,7 +102,6 @@ export async function workflowBenchmark(): Promise<BenchmarkResult> {
   const rt = await benchRuntime();
   const logFrom = rt.log.length;
   const redis = benchRedis();
-  const sandbox = benchRedis(1);
   const keys = await projectionKeys(redis, BENCH_NAMESPACE, 'orders');
   const passes: Array<{ seconds: number; ordersPerSecond: number; accepted: number }> = [];
   const everyOrder: PlacedOrder[] = [];
@@ -142,10 +145,8 @@ export async function workflowBenchmark(): Promise<BenchmarkResult> {
       passes.push({ seconds, ordersPerSecond: ORDERS / seconds, accepted: okCount(load) * ORDERS_PER_REQUEST });
     }
   } finally {
-    const { keys: sandboxKeys, countHashes } = sandboxKeysOf(everyOrder);
-    for (let i = 0; i < sandboxKeys.length; i += 5_000) await sandbox.unlink(...sandboxKeys.slice(i, i + 5_000));
-    for (const [hash, fields] of Object.entries(countHashes)) for (let i = 0; i < fields.length; i += 5_000) await sandbox.hdel(hash, ...fields.slice(i, i + 5_000));
-    sandbox.disconnect();
+    const sandboxKeys = sandboxKeysOf(everyOrder);
+    for (let i = 0; i < sandboxKeys.length; i += 5_000) await redis.unlink(...sandboxKeys.slice(i, i + 5_000));
     redis.disconnect();
   }
 

@@ -1,4 +1,5 @@
 import type { ShippingService } from '../../shared/workflow/providers/providers';
+import { providerIdempotencyKey } from '../../shared/workflow/providers/providerIdempotencyKey';
 import type { RunStep } from '../../shared/workflow/workflowStepHandler';
 
 /** Schedules the shipment of a paid, reserved order. */
@@ -7,6 +8,6 @@ export const scheduleShipment =
   async (command) => {
     const { orderId, reservationId } = command.data;
     if (reservationId === undefined) throw new Error(`shipment.schedule for ${orderId} carries no reservationId`);
-    const answer = await shipping.schedule({ orderId, reservationId, idempotencyKey: command.id });
+    const answer = await shipping.schedule({ orderId, reservationId, idempotencyKey: providerIdempotencyKey(command) });
     return { kind: 'scheduled', shipmentId: answer.shipmentId };
   };

@@ -4,8 +4,11 @@ import type { KeyFamilyPolicy } from './checkProjectionWrites';
 
 export const REDIS_KEYS_CHECK = 'redis keys by family';
 
-/** Families the middleware itself keeps (idempotency marks, generation pointers): no function declares them as a projection write. */
-export const BOOKKEEPING_FAMILIES: readonly string[] = ['idem', 'generation'];
+/**
+ * Families no function declares as a projection write: the middleware's own (idempotency marks,
+ * generation pointers) and the sandbox providers' books, which stand in for the outside world.
+ */
+export const BOOKKEEPING_FAMILIES: readonly string[] = ['idem', 'generation', 'sandbox'];
 
 export interface SampledKey {
   key: string;

@@ -29,8 +29,14 @@ export function toHttpApiEvent(request: RawHttpRequest, routeKey: string, pathPa
     }
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  // A Map, then own properties: with a plain object, `?constructor=x` would be joined to the inherited
+  // Object function and `?__proto__=x` silently lost.
+  const joined = new Map<string, string>();
+  for (const [name, value] of url.searchParams) {
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? value : `${before},${value}`);
+  }
+  const query: Record<string, string> = Object.fromEntries(joined);
   const contentType = headers['content-type'] ?? '';
   const isText = request.body.length === 0 || contentType === '' || TEXT_CONTENT.test(contentType);
   return {

@@ -28,7 +28,21 @@ export async function startHttpApiServer(
   ownRoutes?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean,
 ): Promise<{ server: Server; url: string }> {
   const compiled = compileRoutes(routes);
+  // No request can stop the process: an error thrown while answering one (a URL Node cannot parse, a
+  // bug in a page of the runtime) is a 500 for that request alone, never an uncaught exception.
+  const failed = (res: import('node:http').ServerResponse, error: unknown) => {
+    onError('http-api', error);
+    if (!res.headersSent) send(res, 500, 'Internal Server Error');
+    else res.destroy();
+  };
   const server = createServer((req, res) => {
+    try {
+      answer(req, res);
+    } catch (error) {
+      failed(res, error);
+    }
+  });
+  const answer = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     if (ownRoutes?.(req, res) === true) return;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -36,7 +50,15 @@ export async function startHttpApiServer(
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
+    req.on('error', (error) => failed(res, error));
     req.on('end', () => {
+      try {
+        ended();
+      } catch (error) {
+        failed(res, error);
+      }
+    });
+    const ended = (): void => {
       if (size > MAX_BODY_BYTES) return send(res, 413, 'Request Entity Too Large');
       const method = req.method ?? 'GET';
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -56,11 +78,11 @@ export async function startHttpApiServer(
         },
         (error: unknown) => {
           onError(matched.route.target.functionName, error);
-          send(res, 500, 'Internal Server Error');
+          if (!res.headersSent) send(res, 500, 'Internal Server Error');
         },
       );
-    });
-  });
+    };
+  };
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

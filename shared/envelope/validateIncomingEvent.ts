@@ -3,6 +3,8 @@ import { createEnvelope, type Envelope } from './envelope';
 import { specOf } from './eventCatalog';
 import { SAFE_ID_PATTERN } from './eventId';
 import { toFieldErrors, type FieldError } from './fieldErrors';
+import { FOLLOW_UP_ID_SUFFIX, isReservedEventId } from './followUpId';
+import { forbiddenKeyPath } from './forbiddenKeyPath';
 
 const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ @ -');
 
@@ -35,6 +37,14 @@ export function validateIncomingEvent(input: unknown, base: string, source: stri
   // z.record drops a "__proto__" key instead of reporting it: refuse it here like any unknown field.
   if (Object.prototype.hasOwnProperty.call(event.data, '__proto__') || hasOwnProto((input as { data?: unknown }).data)) {
     return { ok: false, errors: [{ field: at('data.__proto__'), reason: 'unknown field' }] };
+  }
+  // Nested too (items[0].__proto__), and constructor / prototype, which no schema of ours has.
+  const forbidden = forbiddenKeyPath((input as { data?: unknown }).data, 'data');
+  if (forbidden !== undefined) return { ok: false, errors: [{ field: at(forbidden), reason: 'unknown field' }] };
+  // Ids of that form are the workflow's own follow-ups (shared/envelope/followUpId.ts): a caller who could
+  // use one could post under an order's future follow-up id, and the real follow-up would be refused.
+  if (event.id !== undefined && isReservedEventId(event.id)) {
+    return { ok: false, errors: [{ field: at('id'), reason: `ids ending in ${FOLLOW_UP_ID_SUFFIX} are reserved for events the workflow makes` }] };
   }
   const spec = specOf(event.type);
   if (spec === undefined) return { ok: false, errors: [{ field: at('type'), reason: `unknown event type ${event.type}` }] };

@@ -34,6 +34,7 @@ export function invocationLog<TEvent, TResult, TContext extends Context>(
       received: number('received'),
       duplicates: number('duplicates'),
       hopRefused: number('hopRefused'),
+      idReused: number('idReused'),
       deadLettered: number('deadLettered'),
     };
     functionStats(request.context.functionName).record(outcome);

@@ -5,6 +5,7 @@ export interface InvocationOutcome {
   received?: number;
   duplicates?: number;
   hopRefused?: number;
+  idReused?: number;
   deadLettered?: number;
 }
 
@@ -17,6 +18,8 @@ export interface FunctionStatus {
   records: number;
   duplicates: number;
   hopRefused: number;
+  /** Events refused because their id had been used for other content (never applied, dead-lettered). */
+  idReused: number;
   deadLettered: number;
 }
 
@@ -37,7 +40,7 @@ export class FunctionStats {
   private readonly name: string;
   private readonly durations: number[] = [];
   private next = 0;
-  private readonly counts = { invocations: 0, errors: 0, records: 0, duplicates: 0, hopRefused: 0, deadLettered: 0 };
+  private readonly counts = { invocations: 0, errors: 0, records: 0, duplicates: 0, hopRefused: 0, idReused: 0, deadLettered: 0 };
 
   constructor(name: string) {
     this.name = name;
@@ -49,6 +52,7 @@ export class FunctionStats {
     this.counts.records += outcome.received ?? 0;
     this.counts.duplicates += outcome.duplicates ?? 0;
     this.counts.hopRefused += outcome.hopRefused ?? 0;
+    this.counts.idReused += outcome.idReused ?? 0;
     this.counts.deadLettered += outcome.deadLettered ?? 0;
     this.durations[this.next] = outcome.durationMs;
     this.next = (this.next + 1) % WINDOW;

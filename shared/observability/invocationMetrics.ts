@@ -17,6 +17,7 @@ export function publishInvocationMetrics(functionName: string, outcome: Invocati
     metrics.addMetric('RecordsReceived', MetricUnit.Count, outcome.received);
     metrics.addMetric('DuplicatesSkipped', MetricUnit.Count, outcome.duplicates ?? 0);
     metrics.addMetric('HopLimitRefusals', MetricUnit.Count, outcome.hopRefused ?? 0);
+    metrics.addMetric('IdReusedRefusals', MetricUnit.Count, outcome.idReused ?? 0);
     metrics.addMetric('DeadLettered', MetricUnit.Count, outcome.deadLettered ?? 0);
   }
   metrics.publishStoredMetrics();

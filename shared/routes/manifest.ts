@@ -74,7 +74,8 @@ function workflowStep(name: string, description: string, publishes: string[]): F
     rabbitmq: { queue, batchSize: stepOf(queue).batchSize, maximumBatchingWindow: 0 },
     produces: ['orders'],
     publishes,
-    redis: { reads: ['idem'], writes: ['idem'] },
+    // The saga record: a step claims its step and advances the saga in it (shared/workflow/saga).
+    redis: { reads: ['idem', 'saga'], writes: ['idem', 'saga'] },
     timeoutSeconds: 30,
     memoryMb: 512,
   };
@@ -126,7 +127,9 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     kafka: { topics: ['orders'], batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
     produces: ['dead-letters'],
     publishes: ['payment.authorize'],
-    redis: { reads: ['idem'], writes: ['idem'] },
+    // It writes each order's saga record before publishing its first command, and reads the order view
+    // to tell an order whose record was lost (evicted, expired) from a new one.
+    redis: { reads: ['idem', 'order', 'saga'], writes: ['idem', 'saga'] },
     timeoutSeconds: 60,
     memoryMb: 512,
   },

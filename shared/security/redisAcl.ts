@@ -1,5 +1,5 @@
-import type { FunctionRoute } from '../routes/manifest';
-import { generationPointerKey, MAX_GENERATION_DIGITS } from '../state/projectionKeys';
+import { FUNCTIONS, type FunctionRoute } from '../routes/manifest';
+import { generationPointerKey, MAX_GENERATION_DIGITS, type ProjectionName } from '../state/projectionKeys';
 
 /** True for a function that reads or writes Redis at all, and so gets a user of its own. */
 export const usesRedis = (fn: Pick<FunctionRoute, 'redis'>): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
@@ -35,8 +35,24 @@ function familyPatterns(fn: AclFunction, namespace: string, family: string): str
     const prefixes = fn.projection === undefined ? [literal(namespace)] : generationPrefixes(namespace, fn.projection);
     return prefixes.map((prefix) => `${prefix}:idem:${literal(fn.name)}:*`);
   }
-  if (fn.projection === undefined) throw new Error(`${fn.name} touches Redis family ${family} but has no projection to hold it`);
-  return generationPrefixes(namespace, fn.projection).flatMap((prefix) => [`${prefix}:${literal(family)}`, `${prefix}:${literal(family)}:*`]);
+  // Saga records live outside the projections' generations: a replay must never reset a saga.
+  if (family === 'saga') return [`${literal(namespace)}:saga:*`];
+  const holder = holdingProjectionOf(fn, family);
+  return generationPrefixes(namespace, holder).flatMap((prefix) => [`${prefix}:${literal(family)}`, `${prefix}:${literal(family)}:*`]);
+}
+
+/** The projection whose generations hold `family`: the function's own, or the one that writes it (the saga's starter reads the order view). */
+function holdingProjectionOf(fn: AclFunction, family: string): ProjectionName {
+  if (fn.projection !== undefined) return fn.projection;
+  const writer = FUNCTIONS.find((other) => other.projection !== undefined && other.redis.writes.includes(family));
+  if (writer?.projection === undefined) throw new Error(`${fn.name} touches Redis family ${family}, which no projection holds`);
+  return writer.projection;
+}
+
+/** The generation pointers a function resolves: its own projection's, and those of families it reads from another projection. */
+function generationPointersOf(fn: AclFunction): ProjectionName[] {
+  const families = [...fn.redis.reads, ...fn.redis.writes].filter((family) => !['idem', 'ratelimit', 'saga'].includes(family));
+  return [...new Set([...(fn.projection === undefined ? [] : [fn.projection]), ...families.map((family) => holdingProjectionOf(fn, family))])];
 }
 
 /** What the rate-limit script runs (shared/state/rateLimitScript): the only writes a function limited to `ratelimit` needs. */
@@ -57,7 +73,7 @@ export function redisAclRules(fn: AclFunction, namespace: string): string[] {
     ...writes.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `~${pattern}`)),
     ...reads.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `%R~${pattern}`)),
     // Every reader and projection resolves its generation pointer; no one but a replay (as admin) moves it.
-    ...(fn.projection === undefined ? [] : [`%R~${literal(generationPointerKey(namespace, fn.projection))}`]),
+    ...generationPointersOf(fn).map((projection) => `%R~${literal(generationPointerKey(namespace, projection))}`),
   ];
   const commands = ['-@all', '+@connection', '+ping'];
   if (reads.length > 0 || fn.projection !== undefined) commands.push('+@read');

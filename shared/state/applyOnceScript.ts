@@ -1,8 +1,11 @@
 /**
  * Atomic "apply unless already applied" for a whole batch, in one round trip.
- * KEYS: one idempotency marker per entry. ARGV[1]: marker TTL in seconds; then per entry the number of
- * ops, and per op its kind ('c' command, 't' touch), its argument count and its arguments.
- * Returns { applied flags per entry (1 applied, 0 already marked), errors as "entry:message" }.
+ * KEYS: one idempotency marker per entry. ARGV[1]: marker TTL in seconds; then per entry its content
+ * digest, the number of ops, and per op its kind ('c' command, 't' touch), its argument count and its
+ * arguments. A marker holds the digest of the event it marks (`1` for marks made before digests, read
+ * as the same content: they can only come from the same deployment's earlier applies).
+ * Returns { per entry 1 applied, 0 already marked with the same content, 2 marked with other content
+ * (nothing applied), errors as "entry:message" }.
  * Ops run with pcall: Redis scripts do not roll back, so one failing op must not abort the others of
  * the batch; its error is reported so the record is dead-lettered with the reason.
  * Touch and the ops keys are not declared in KEYS: this needs Redis without cluster mode (or all keys
@@ -14,12 +17,13 @@ local pos = 2
 local applied = {}
 local errors = {}
 for e = 1, #KEYS do
-  local nops = tonumber(ARGV[pos]); pos = pos + 1
-  if redis.call('EXISTS', KEYS[e]) == 1 then
+  local digest = ARGV[pos]; local nops = tonumber(ARGV[pos + 1]); pos = pos + 2
+  local mark = redis.call('GET', KEYS[e])
+  if mark then
     for o = 1, nops do
       local nargs = tonumber(ARGV[pos + 1]); pos = pos + 2 + nargs
     end
-    applied[e] = 0
+    if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
   else
     for o = 1, nops do
       local kind = ARGV[pos]; local nargs = tonumber(ARGV[pos + 1]); local first = pos + 2
@@ -39,7 +43,7 @@ for e = 1, #KEYS do
       end
       if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
     end
-    redis.call('SET', KEYS[e], '1', 'EX', ttl)
+    redis.call('SET', KEYS[e], digest, 'EX', ttl)
     applied[e] = 1
   end
 end

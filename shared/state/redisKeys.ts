@@ -13,6 +13,10 @@ export function redisKeys(namespace: string) {
     order: (orderId: string) => `${namespace}:order:${orderId}`,
     idempotency: (consumer: string, eventId: string) => `${namespace}:idem:${consumer}:${eventId}`,
     rateLimit: (keyId: string, window: number) => `${namespace}:ratelimit:${keyId}:${window}`,
+    /** An order's saga record (shared/workflow/saga): outside the projections' generations, so a replay never resets it. */
+    saga: (orderId: string) => `${namespace}:saga:${orderId}`,
+    /** The sandbox providers' books (shared/workflow/sandbox): the outside world's record, kept apart from triplane's state by its family. */
+    sandbox: (...parts: string[]) => `${namespace}:sandbox:${parts.join(':')}`,
   };
 }
 
@@ -28,6 +32,8 @@ export const KEY_FAMILIES = {
   'activity-day': 'ttl',
   idem: 'ttl',
   ratelimit: 'ttl',
+  saga: 'ttl',
+  sandbox: 'ttl',
   flags: 'rebuildable',
   leaderboard: 'rebuildable',
   activity: 'rebuildable',

@@ -13,6 +13,9 @@ const STEP_RANK: Readonly<Record<string, number>> = {
 
 export const ORDER_STEP_TYPES: readonly string[] = Object.keys(STEP_RANK);
 
+/** Own properties only: a field named `step:constructor` (or any inherited name) is no step. */
+export const isOrderStepType = (type: string): boolean => Object.prototype.hasOwnProperty.call(STEP_RANK, type);
+
 const STATUS_OF: Readonly<Record<string, string>> = {
   'order.placed': 'placed',
   'payment.authorized': 'payment_authorized',
@@ -49,7 +52,7 @@ export function orderView(orderId: string, fields: Record<string, string>): Orde
   for (const [field, value] of Object.entries(fields)) {
     if (!field.startsWith('step:')) continue;
     const type = field.slice('step:'.length);
-    if (STEP_RANK[type] === undefined) continue;
+    if (!isOrderStepType(type)) continue;
     // A corrupt field (bad JSON, or JSON that is not an object) is skipped; the rest of the order still reads.
     let parsed: unknown;
     try {
@@ -70,5 +73,5 @@ export function orderView(orderId: string, fields: Record<string, string>): Orde
   steps.sort((a, b) => (STEP_RANK[a.type] ?? 0) - (STEP_RANK[b.type] ?? 0) || a.at.localeCompare(b.at));
   const last = steps[steps.length - 1];
   const type = last?.type ?? 'order.placed';
-  return { orderId, status: STATUS_OF[type] ?? 'placed', final: type === 'order.completed' || type === 'order.cancelled', steps };
+  return { orderId, status: Object.prototype.hasOwnProperty.call(STATUS_OF, type) ? (STATUS_OF[type] ?? 'placed') : 'placed', final: type === 'order.completed' || type === 'order.cancelled', steps };
 }

@@ -11,6 +11,7 @@ import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
 import { downstream, isRefused } from '../resilience/downstream';
 import { retryBudget } from '../resilience/RetryBudget';
 import { nextAfter, type StepOutcome, type StepResult } from './orderSaga';
+import { advanceSagas, claimSteps } from './saga/sagaRecords';
 
 export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
 
@@ -18,6 +19,13 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * The handler of a workflow step: runs the step for every command of the batch (concurrently: commands
  * of one batch belong to different orders), then publishes every outcome event to Kafka (acks=all) and
  * every next command to RabbitMQ (confirmed), before the batch is acknowledged.
+ *
+ * A step carries out only its own command type, only for an order whose saga record exists (the
+ * starter writes it before it publishes the first command), only the command the saga issued, and
+ * only once the step before it happened: the record is claimed for the whole batch in one script
+ * before any provider is called, and anything refused is parked with its reason, never sent to a
+ * provider. After the provider answered, the saga moves on (one more script) before the outcome is
+ * published, so a crash in between replays the same command, which its own claim lets through.
  *
  * A step that throws goes to its next retry queue with the attempt count raised (backoff by delay
  * queues); past its last retry it is parked with the reason. While the provider's breaker is open the
@@ -35,14 +43,25 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
   const longestDelay = step.retryDelaysMs.length;
   return rabbitMqBatchHandler(consumer, async (batch) => {
     const outcomes: StepOutcome[] = [];
+    const done: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }> = [];
     const retries: OutgoingAmqpMessage[] = [];
+    for (const record of [...batch.accepted]) {
+      if (record.envelope.type !== queue) batch.rejectAccepted(record, `the ${queue} step carries out ${queue} commands only, not ${record.envelope.type}`);
+    }
+    const claims = await claimSteps(batch.accepted.map((record) => record.envelope));
+    [...batch.accepted].forEach((record, i) => {
+      const refusal = claims[i];
+      if (refusal !== undefined) batch.rejectAccepted(record, `refused by the saga of order ${String(record.envelope.data.orderId)}: ${refusal}`);
+    });
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
         const command = record.envelope as Envelope<OrderCommand>;
         const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
         budget.recordRequest();
         try {
-          outcomes.push(nextAfter(command, await provider.call(() => runStep(command)), source));
+          const outcome = nextAfter(command, await provider.call(() => runStep(command)), source);
+          outcomes.push(outcome);
+          done.push({ command: record.envelope, next: outcome.commands[0] });
         } catch (error) {
           const reason = (error as Error).message;
           const refused = isRefused(error);
@@ -63,6 +82,7 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
         }
       }),
     );
+    await advanceSagas(done);
     await publishToKafka(outcomes.flatMap((o) => o.events));
     await publishConfirmed([
       ...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })),

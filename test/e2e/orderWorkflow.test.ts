@@ -8,6 +8,8 @@ import { createEnvelope } from '../../shared/envelope/envelope';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
+import { startOrder } from '../../shared/workflow/orderSaga';
+import { beginSagas } from '../../shared/workflow/saga/sagaRecords';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
@@ -128,7 +130,10 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
 
   it('should change nothing when a step batch is delivered again', async () => {
     const id = orderId('redelivered');
-    const command = createEnvelope({ type: 'payment.authorize', version: 1, key: id, data: order(id).data, source: 'test' });
+    // The saga as start-order-workflow would begin it, without its publish: the test delivers the command itself.
+    const placed = createEnvelope({ type: 'order.placed', version: 1, key: id, data: order(id).data, source: 'test' });
+    const command = startOrder(placed, 'test');
+    expect(await beginSagas([{ placed, first: command }])).toEqual([{ kind: 'start' }]);
     const { content, options } = toAmqpMessage(command);
     const message = (redelivered: boolean) => ({ content, fields: { redelivered }, properties: { ...options, deliveryMode: 2 } }) as unknown as ConsumeMessage;
     const first = await authorizePayment(toRabbitMqTriggerEvent('arn:aws:mq:local', 'payment.authorize', 'triplane-test', [message(false)]), lambdaContextOf<RabbitMqSource>('authorize-payment'));

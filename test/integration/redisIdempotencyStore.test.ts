@@ -23,27 +23,50 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   it('should apply a batch once, with marks that carry a TTL', async () => {
     const board = keys.leaderboard('once');
     const entries = [
-      { eventId: 'e1', ops: [command('ZINCRBY', board, 5, 'u1')] },
-      { eventId: 'e2', ops: [command('ZINCRBY', board, 7, 'u1')] },
+      { eventId: 'e1', digest: 'd', ops: [command('ZINCRBY', board, 5, 'u1')] },
+      { eventId: 'e2', digest: 'd', ops: [command('ZINCRBY', board, 7, 'u1')] },
     ];
     expect((await store.commit(keys.idempotency('c', ''), entries)).applied).toEqual(['e1', 'e2']);
     const again = await store.commit(keys.idempotency('c', ''), entries);
     expect(again).toMatchObject({ applied: [], skipped: ['e1', 'e2'] });
     expect(await redis.zscore(board, 'u1')).toBe('12');
-    expect(await store.findApplied(keys.idempotency('c', ''), ['e1', 'e2', 'e3'])).toEqual(new Set(['e1', 'e2']));
+    const marked = (eventId: string, digest = 'd') => ({ eventId, digest });
+    expect(await store.findApplied(keys.idempotency('c', ''), [marked('e1'), marked('e2', 'other'), marked('e3')])).toEqual(
+      new Map([
+        ['e1', 'same'],
+        ['e2', 'different'],
+      ]),
+    );
+    expect(await redis.get(keys.idempotency('c', 'e1'))).toBe('d');
     const ttl = await redis.ttl(keys.idempotency('c', 'e1'));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60);
   });
 
+  it('should apply nothing of an id marked with other content, and report it as a conflict', async () => {
+    const board = keys.leaderboard('reused');
+    await store.commit(keys.idempotency('reuse', ''), [{ eventId: 'x', digest: 'first', ops: [command('ZINCRBY', board, 5, 'u')] }]);
+    const again = await store.commit(keys.idempotency('reuse', ''), [{ eventId: 'x', digest: 'second', ops: [command('ZINCRBY', board, 100, 'u')] }]);
+    expect(again).toMatchObject({ applied: [], skipped: [], conflicts: ['x'] });
+    expect(await redis.zscore(board, 'u')).toBe('5');
+    // The mark keeps the first content: the first event stays the one its id names.
+    expect(await redis.get(keys.idempotency('reuse', 'x'))).toBe('first');
+  });
+
+  it('should read a mark made before marks held digests as the same content', async () => {
+    await redis.set(keys.idempotency('legacy', 'old'), '1', 'EX', 60);
+    expect(await store.findApplied(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any' }])).toEqual(new Map([['old', 'same']]));
+    expect(await store.commit(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any', ops: [] }])).toMatchObject({ skipped: ['old'], conflicts: [] });
+  });
+
   it('should keep marks per consumer', async () => {
-    await store.commit(keys.idempotency('a', ''), [{ eventId: 'shared', ops: [] }]);
-    expect(await store.findApplied(keys.idempotency('b', ''), ['shared'])).toEqual(new Set());
+    await store.commit(keys.idempotency('a', ''), [{ eventId: 'shared', digest: 'd', ops: [] }]);
+    expect(await store.findApplied(keys.idempotency('b', ''), [{ eventId: 'shared', digest: 'd' }])).toEqual(new Map());
   });
 
   it('should apply an event once when two invocations commit it at the same time', async () => {
     const board = keys.leaderboard('race');
-    const entries = Array.from({ length: 50 }, (_, i) => ({ eventId: `r${i}`, ops: [command('ZINCRBY', board, 1, 'u')] }));
+    const entries = Array.from({ length: 50 }, (_, i) => ({ eventId: `r${i}`, digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] }));
     const [first, second] = await Promise.all([store.commit(keys.idempotency('race', ''), entries), store.commit(keys.idempotency('race', ''), entries)]);
     expect(first.applied.length + second.applied.length).toBe(50);
     expect(await redis.zscore(board, 'u')).toBe('50');
@@ -53,8 +76,8 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     const text = keys.flags();
     await redis.set(text, 'not a hash');
     const result = await store.commit(keys.idempotency('fail', ''), [
-      { eventId: 'bad', ops: [command('HSET', text, 'f', 'v')] },
-      { eventId: 'good', ops: [command('ZINCRBY', keys.leaderboard('after-fail'), 1, 'u')] },
+      { eventId: 'bad', digest: 'd', ops: [command('HSET', text, 'f', 'v')] },
+      { eventId: 'good', digest: 'd', ops: [command('ZINCRBY', keys.leaderboard('after-fail'), 1, 'u')] },
     ]);
     expect(result.failed.get('bad')).toMatch(/WRONGTYPE/);
     expect(result.applied).toEqual(['bad', 'good']);
@@ -66,8 +89,8 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     await redis.hset(live, 'ttlSeconds', '100');
     const at = Math.floor(Date.now() / 1000);
     await store.commit(keys.idempotency('touch', ''), [
-      { eventId: 't1', ops: [{ kind: 'touch', key: live, field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
-      { eventId: 't2', ops: [{ kind: 'touch', key: keys.session('gone'), field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
+      { eventId: 't1', digest: 'd', ops: [{ kind: 'touch', key: live, field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
+      { eventId: 't2', digest: 'd', ops: [{ kind: 'touch', key: keys.session('gone'), field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
     ]);
     expect(await redis.hget(live, 'lastSeenAt')).toBe('now');
     expect(await redis.ttl(live)).toBeGreaterThan(90);
@@ -75,8 +98,8 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   });
 
   it('should load the script again after Redis forgets it', async () => {
-    await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', ops: [] }]);
+    await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', digest: 'd', ops: [] }]);
     await redis.script('FLUSH');
-    expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', ops: [] }])).applied).toEqual(['f2']);
+    expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', digest: 'd', ops: [] }])).applied).toEqual(['f2']);
   });
 });

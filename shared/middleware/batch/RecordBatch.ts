@@ -12,8 +12,8 @@ export interface AcceptedRecord<TSource> {
 export interface RejectedRecord<TSource> {
   source: TSource;
   reason: string;
-  /** Where it was refused: decoding, the hop guard, or the handler. */
-  stage: 'decode' | 'hop-limit' | 'handler';
+  /** Where it was refused: decoding, the hop guard, the idempotency marks (an id reused with other content), or the handler. */
+  stage: 'decode' | 'hop-limit' | 'id-reused' | 'handler';
 }
 
 /**
@@ -37,10 +37,10 @@ export class RecordBatch<TSource> {
   }
 
   /** Takes an accepted record back out (a handler that found it bad) and dead-letters it. */
-  rejectAccepted(record: AcceptedRecord<TSource>, reason: string): void {
+  rejectAccepted(record: AcceptedRecord<TSource>, reason: string, stage: RejectedRecord<TSource>['stage'] = 'handler'): void {
     this.accepted = this.accepted.filter((r) => r !== record);
     this.writes.delete(record.envelope.id);
-    this.reject(record.source, reason, 'handler');
+    this.reject(record.source, reason, stage);
   }
 
   /** Takes an accepted record out because it was handed on (to a retry queue) to be processed later. */

@@ -20,6 +20,8 @@ export interface BatchSummary {
   deferred: number;
   deadLettered: number;
   hopRefused: number;
+  /** Records refused because their id was already used for other content. */
+  idReused: number;
 }
 
 export type BatchWork<TSource> = (batch: RecordBatch<TSource>, context: BatchContext<TSource>) => Promise<void> | void;
@@ -33,6 +35,7 @@ export const summarizeBatch = <T>(batch: RecordBatch<T> | undefined): BatchSumma
   deferred: batch?.deferred ?? 0,
   deadLettered: batch?.rejected.length ?? 0,
   hopRefused: batch?.rejected.filter((r) => r.stage === 'hop-limit').length ?? 0,
+  idReused: batch?.rejected.filter((r) => r.stage === 'id-reused').length ?? 0,
 });
 
 export interface BatchHandlerOptions<TEvent, TSource> {

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { parseEnvelope } from '../../envelope/parseEnvelope';
 import { decodeKafkaRecordValue } from '../../triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../triggers/kafka/KafkaTriggerEvent';
+import { hopHeaderMismatch, kafkaHopHeader } from './hopHeaderMismatch';
 import { RecordBatch, type BatchContext } from './RecordBatch';
 
 /**
@@ -24,7 +25,10 @@ export function kafkaRecordBatch(): MiddlewareObj<KafkaTriggerEvent, unknown, Er
         try {
           const value = decodeKafkaRecordValue(raw);
           if (value === null) throw new Error('tombstone: a null value carries no event');
-          batch.accepted.push({ envelope: parseEnvelope(value.toString('utf8')), source: raw });
+          const envelope = parseEnvelope(value.toString('utf8'));
+          const mismatch = hopHeaderMismatch(kafkaHopHeader(raw.headers), envelope.hops);
+          if (mismatch !== undefined) throw new Error(mismatch);
+          batch.accepted.push({ envelope, source: raw });
         } catch (error) {
           batch.reject(raw, (error as Error).message, 'decode');
         }

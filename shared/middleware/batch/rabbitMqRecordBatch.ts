@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { parseEnvelope } from '../../envelope/parseEnvelope';
 import { decodeBase64 } from '../../triggers/kafka/decodeBase64';
 import type { RabbitMqSource, RabbitMqTriggerEvent } from '../../triggers/rabbitmq/RabbitMqTriggerEvent';
+import { hopHeaderMismatch, rabbitMqHopHeader } from './hopHeaderMismatch';
 import { RecordBatch, type BatchContext } from './RecordBatch';
 
 /** `payment.authorize::/` -> queue `payment.authorize`, vhost `/`. */
@@ -26,7 +27,10 @@ export function rabbitMqRecordBatch(): MiddlewareObj<RabbitMqTriggerEvent, unkno
         try {
           const body = decodeBase64('data', message.data);
           if (body === null) throw new Error('data: missing');
-          batch.accepted.push({ envelope: parseEnvelope(body.toString('utf8')), source });
+          const envelope = parseEnvelope(body.toString('utf8'));
+          const mismatch = hopHeaderMismatch(rabbitMqHopHeader(message.basicProperties?.headers), envelope.hops);
+          if (mismatch !== undefined) throw new Error(mismatch);
+          batch.accepted.push({ envelope, source });
         } catch (error) {
           batch.reject(source, (error as Error).message, 'decode');
         }

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { BatchContext } from '../batch/RecordBatch';
+import { contentDigest } from '../../envelope/contentDigest';
+import type { AcceptedRecord, BatchContext, RecordBatch } from '../batch/RecordBatch';
 import type { IdempotencyStore } from './IdempotencyStore';
 
 export interface BatchIdempotencyOptions {
@@ -8,43 +9,80 @@ export interface BatchIdempotencyOptions {
   consumer: string;
 }
 
+/** The reason every such record is dead-lettered with; `archive lookup --event-id` shows it (DESIGN.md, identity rules). */
+export const ID_REUSED_REASON = 'id reused with different content';
+
+const refuseReused = <T>(batch: RecordBatch<T>, record: AcceptedRecord<T>, consumer: string, where: string): void => {
+  batch.rejectAccepted(record, `${ID_REUSED_REASON}: ${record.envelope.type} ${record.envelope.id} differs from the event ${where} under that id (${consumer} applies an id once)`, 'id-reused');
+};
+
 /**
- * Batch-level idempotency. Before the handler: one round trip drops the events this consumer already
- * applied (and repeats inside the batch). After it: the handler's Redis writes and the marks of every
- * processed event are committed in one atomic script, which re-checks each mark, so a redelivered or
- * concurrently delivered batch changes nothing twice.
+ * Batch-level idempotency. Before the handler: one round trip reads the marks of the batch's ids and
+ * drops the events this consumer already applied (and repeats inside the batch). A mark holds the
+ * digest of the content it was made for, so the same id with different content is told apart from a
+ * duplicate: it is never applied and never silently dropped, but dead-lettered with its reason. After
+ * the handler: its Redis writes and the marks of every processed event are committed in one atomic
+ * script, which re-checks each mark (and its digest), so a redelivered or concurrently delivered batch
+ * changes nothing twice.
  */
 export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
   if (opts.store === undefined) throw new TypeError('batchIdempotency: store is required');
   if (typeof opts.consumer !== 'string' || opts.consumer === '') throw new TypeError('batchIdempotency: consumer is required');
   const { store, consumer } = opts;
+  const digests = new WeakMap<RecordBatch<TSource>, Map<string, string>>();
 
   const batchIdempotencyBefore = async (request: { context: BatchContext<TSource> }) => {
     const batch = request.context.batch;
-    const before = batch.accepted.length;
-    const seen = new Set<string>();
-    const unique = batch.accepted.filter((record) => {
-      if (seen.has(record.envelope.id)) return false;
-      seen.add(record.envelope.id);
-      return true;
-    });
-    const applied = await store.findApplied(batch.keys.idempotency(consumer, ''), [...seen]);
-    batch.accepted = unique.filter((record) => !applied.has(record.envelope.id));
-    batch.duplicates += before - batch.accepted.length;
+    const byId = new Map<string, string>();
+    digests.set(batch, byId);
+    const unique: Array<AcceptedRecord<TSource>> = [];
+    for (const record of [...batch.accepted]) {
+      const digest = contentDigest(record.envelope);
+      const seen = byId.get(record.envelope.id);
+      if (seen === undefined) {
+        byId.set(record.envelope.id, digest);
+        unique.push(record);
+      } else if (seen === digest) {
+        batch.accepted = batch.accepted.filter((r) => r !== record);
+        batch.duplicates++;
+      } else {
+        refuseReused(batch, record, consumer, 'earlier in this batch');
+      }
+    }
+    const marks = await store.findApplied(
+      batch.keys.idempotency(consumer, ''),
+      unique.map((record) => ({ eventId: record.envelope.id, digest: byId.get(record.envelope.id) ?? '' })),
+    );
+    for (const record of unique) {
+      const mark = marks.get(record.envelope.id);
+      if (mark === 'same') {
+        batch.accepted = batch.accepted.filter((r) => r !== record);
+        batch.duplicates++;
+      } else if (mark === 'different') {
+        refuseReused(batch, record, consumer, 'already applied');
+      }
+    }
   };
 
   const batchIdempotencyAfter = async (request: { context: BatchContext<TSource> }) => {
     const batch = request.context.batch;
     const records = batch.accepted;
+    const byId = digests.get(batch);
     const result = await store.commit(
       batch.keys.idempotency(consumer, ''),
-      records.map((record) => ({ eventId: record.envelope.id, ops: batch.writes.get(record.envelope.id) ?? [] })),
+      records.map((record) => ({
+        eventId: record.envelope.id,
+        digest: byId?.get(record.envelope.id) ?? contentDigest(record.envelope),
+        ops: batch.writes.get(record.envelope.id) ?? [],
+      })),
     );
     batch.duplicates += result.skipped.length;
-    if (result.failed.size > 0) {
+    if (result.conflicts.length > 0 || result.failed.size > 0) {
+      const conflicts = new Set(result.conflicts);
       for (const record of records) {
         const reason = result.failed.get(record.envelope.id);
-        if (reason !== undefined) batch.rejectAccepted(record, `redis refused a write: ${reason}`);
+        if (conflicts.has(record.envelope.id)) refuseReused(batch, record, consumer, 'applied meanwhile');
+        else if (reason !== undefined) batch.rejectAccepted(record, `redis refused a write: ${reason}`);
       }
     }
   };

@@ -1,7 +1,7 @@
 /**
  * What the workflow needs from the outside world. A real payment, inventory or shipping provider
  * implements these; triplane ships deterministic sandboxes. Every call carries an idempotency key (the
- * command's id): a provider must answer a repeated key with the first answer, never act twice, which
+ * order and the step, providerIdempotencyKey): a provider must answer a repeated key with the first answer, never act twice, which
  * is what makes a redelivered step safe.
  */
 export interface PaymentProvider {

@@ -1,17 +1,22 @@
 import { Redis } from 'ioredis';
+import { redisKeys, redisNamespace } from '../../state/redisKeys';
 import { TransientProviderError } from '../providers/providers';
 
 /**
- * The sandbox providers' own books, standing in for a real provider's database. They live in a Redis
- * database of their own (REDIS_SANDBOX_URL, default db 1), apart from triplane's derived state: this
- * is the outside world's record, not a projection.
+ * The sandbox providers' own books, standing in for a real provider's database: the outside world's
+ * record, not a projection. They live in the project's Redis namespace under their own family
+ * (`<ns>:sandbox:...`), so the test profile's books (`tptest`) never mix with what `npm start` serves
+ * and every checkout sharing one Redis keeps its own. Their own connection (REDIS_SANDBOX_URL, else
+ * REDIS_URL), not a function's user: a provider is not one of triplane's functions.
  */
 let client: Redis | undefined;
 
 export function sandboxRedis(): Redis {
-  client ??= new Redis(process.env.REDIS_SANDBOX_URL ?? 'redis://127.0.0.1:6379/1', { maxRetriesPerRequest: 2 });
+  client ??= new Redis(process.env.REDIS_SANDBOX_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
   return client;
 }
+
+const ledgerKey = (...parts: string[]): string => redisKeys(redisNamespace()).sandbox(...parts);
 
 export async function closeSandboxRedis(): Promise<void> {
   const current = client;
@@ -29,19 +34,20 @@ export type SandboxService = 'payment' | 'inventory' | 'shipping';
  * answer and `first: false`, so the caller never acts twice. SET NX makes the check-and-record one step.
  */
 export async function recordOnce(service: SandboxService, action: string, idempotencyKey: string, answer: string): Promise<{ answer: string; first: boolean }> {
-  const key = `sandbox:${service}:${action}:${idempotencyKey}`;
+  const key = ledgerKey(service, action, idempotencyKey);
   const set = await sandboxRedis().set(key, answer, 'EX', KEY_TTL_SECONDS, 'NX');
   if (set === 'OK') return { answer, first: true };
   return { answer: (await sandboxRedis().get(key)) ?? answer, first: false };
 }
 
-/** Counts what a provider really did per order (charges, refunds...), which the tests check. */
+/** Counts what a provider really did per order (charges, refunds...), which the tests check; kept as long as the keys. */
 export async function countAction(service: SandboxService, action: string, orderId: string): Promise<void> {
-  await sandboxRedis().hincrby(`sandbox:${service}:${action}:count`, orderId, 1);
+  const key = ledgerKey(service, `${action}-count`, orderId);
+  await sandboxRedis().multi().incr(key).expire(key, KEY_TTL_SECONDS).exec();
 }
 
 export async function actionCount(service: SandboxService, action: string, orderId: string): Promise<number> {
-  return Number((await sandboxRedis().hget(`sandbox:${service}:${action}:count`, orderId)) ?? 0);
+  return Number((await sandboxRedis().get(ledgerKey(service, `${action}-count`, orderId))) ?? 0);
 }
 
 /**
@@ -50,7 +56,7 @@ export async function actionCount(service: SandboxService, action: string, order
  * latency to every call and TRIPLANE_SANDBOX_FAILURE_RATE (0..1) fails that share of calls.
  */
 export async function injectFailures(service: SandboxService, orderId: string, failures: number): Promise<void> {
-  await sandboxRedis().set(`sandbox:${service}:faults:${orderId}`, String(failures), 'EX', 3_600);
+  await sandboxRedis().set(ledgerKey(service, 'faults', orderId), String(failures), 'EX', 3_600);
 }
 
 export async function maybeFail(service: SandboxService, orderId: string): Promise<void> {
@@ -58,7 +64,7 @@ export async function maybeFail(service: SandboxService, orderId: string): Promi
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
   const rate = Number(process.env.TRIPLANE_SANDBOX_FAILURE_RATE ?? 0);
   if (rate > 0 && Math.random() < rate) throw new TransientProviderError(`${service} sandbox: injected random failure`);
-  const key = `sandbox:${service}:faults:${orderId}`;
+  const key = ledgerKey(service, 'faults', orderId);
   const left = await sandboxRedis().get(key);
   if (left === null || left === '0') return;
   if (left !== '-1') await sandboxRedis().decr(key);

@@ -1,9 +1,9 @@
 import { decodeTime, ulid } from 'ulid';
 import { newEventId, SAFE_ID_PATTERN } from '../../../shared/envelope/eventId';
-import { followUpId } from '../../../shared/envelope/followUpId';
+import { FOLLOW_UP_ID_SUFFIX, followUpId, isReservedEventId } from '../../../shared/envelope/followUpId';
 
 const ULID_PARENT = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-const CROCKFORD_ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const FOLLOW_UP_FORM = /^[0-9A-HJKMNP-TV-Z]{26}\.wf$/;
 
 describe('followUpId', () => {
   it('should give the same id for the same parent and type', () => {
@@ -20,12 +20,12 @@ describe('followUpId', () => {
     const id = followUpId(ULID_PARENT, 'inventory.reserve');
 
     // assess
-    expect(id).toHaveLength(26);
+    expect(id).toHaveLength(26 + FOLLOW_UP_ID_SUFFIX.length);
     expect(id.slice(0, 10)).toBe('01ARZ3NDEK');
     expect(id.slice(10)).not.toBe(ULID_PARENT.slice(10));
   });
 
-  it('should make an id that is itself a ULID, with the time of its parent', () => {
+  it('should make a ULID with the time of its parent, plus the reserved suffix', () => {
     // prepare
     const parent = newEventId();
 
@@ -33,8 +33,10 @@ describe('followUpId', () => {
     const id = followUpId(parent, 'payment.authorize');
 
     // assess
-    expect(id).toMatch(CROCKFORD_ULID);
-    expect(decodeTime(id)).toBe(decodeTime(parent));
+    expect(id).toMatch(FOLLOW_UP_FORM);
+    expect(decodeTime(id.slice(0, 26))).toBe(decodeTime(parent));
+    expect(isReservedEventId(id)).toBe(true);
+    expect(isReservedEventId(parent)).toBe(false);
   });
 
   it('should keep the prefix along a chain of follow-ups', () => {
@@ -64,9 +66,8 @@ describe('followUpId', () => {
     const id = followUpId('evt-42', 'payment.authorize');
 
     // assess
-    expect(id).toHaveLength(26);
     expect(id.slice(0, 10)).toBe('0000000000');
-    expect(id).toMatch(CROCKFORD_ULID);
+    expect(id).toMatch(FOLLOW_UP_FORM);
   });
 
   it.each([ULID_PARENT, 'evt-42', 'a', 'x'.repeat(128), 'user@example.com', 'a.b_c-d'])('should match SAFE_ID_PATTERN for parent %s', (parent) => {

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { Envelope } from './envelope';
+
+/** JSON with object keys sorted at every level, so the same content always gives the same text. */
+export function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .filter((key) => record[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
+    .join(',')}}`;
+}
+
+/**
+ * What an event says, as 22 characters (128 bits of SHA-256, base64url): its type, version, key and
+ * data, after upcasting. Not its time, correlation or causation id, hop count or source: a client's
+ * retry of the same event gets a new time, and a redelivery is one hop further along the same chain.
+ * The idempotency marks hold it, so that "the same id with different content" can be told from a
+ * duplicate (DESIGN.md, identity rules).
+ */
+export function contentDigest(envelope: Pick<Envelope, 'type' | 'version' | 'key' | 'data'>): string {
+  return createHash('sha256')
+    .update(stableJson([envelope.type, envelope.version, envelope.key, envelope.data]))
+    .digest('base64url')
+    .slice(0, 22);
+}

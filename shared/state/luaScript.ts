@@ -1,0 +1,21 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export type LuaScript = (redis: Redis, keys: string[], args: string[]) => Promise<unknown>;
+
+/**
+ * A Lua script called by its SHA (EVALSHA), loaded again when Redis answers NOSCRIPT (after a restart,
+ * a failover or SCRIPT FLUSH): the body need not cross the wire for every batch.
+ */
+export function luaScript(lua: string): LuaScript {
+  const sha = createHash('sha1').update(lua).digest('hex');
+  return async (redis, keys, args) => {
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      await redis.script('LOAD', lua);
+      return redis.evalsha(sha, keys.length, ...keys, ...args);
+    }
+  };
+}

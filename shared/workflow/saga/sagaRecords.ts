@@ -1,0 +1,70 @@
+import { redisClient } from '../../clients/redisClient';
+import type { Envelope } from '../../envelope/envelope';
+import { downstream } from '../../resilience/downstream';
+import { luaScript } from '../../state/luaScript';
+import { projectionKeys } from '../../state/projectionKeys';
+import { redisKeys, redisNamespace } from '../../state/redisKeys';
+import { orderDigest } from './orderDigest';
+import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA } from './sagaScripts';
+
+/**
+ * A saga record outlives its order's activity by far (retries take seconds, a parked command may be
+ * moved back days later) and must have a TTL (rule 2). When it is gone (expired, or evicted under
+ * allkeys-lru), the starter consults the order view, which a replay of the orders topic rebuilds,
+ * and a step refuses (parks) its command: parking a valid command is acceptable, running a step twice
+ * is not, and the providers' idempotency keys (per order and step) hold even then.
+ */
+const SAGA_TTL_SECONDS = Number(process.env.TRIPLANE_SAGA_TTL_SECONDS ?? 30 * 86_400);
+
+export type BeginVerdict = { kind: 'start' } | { kind: 'duplicate' | 'conflict' | 'known'; placedId: string };
+
+const beginScript = luaScript(BEGIN_SAGAS_LUA);
+const claimScript = luaScript(CLAIM_STEPS_LUA);
+const advanceScript = luaScript(ADVANCE_SAGAS_LUA);
+
+const orderIdOf = (envelope: Envelope<Record<string, unknown>>): string => String(envelope.data.orderId);
+
+/** One script call for the whole batch: each order.placed with the first command its saga would issue. */
+export async function beginSagas(starts: Array<{ placed: Envelope<Record<string, unknown>>; first: Envelope }>): Promise<BeginVerdict[]> {
+  if (starts.length === 0) return [];
+  const namespace = redisNamespace();
+  const keys = redisKeys(namespace);
+  const view = await projectionKeys(redisClient(), namespace, 'orders');
+  const redisKeyList = starts.map(({ placed }) => keys.saga(orderIdOf(placed)));
+  const args = [String(SAGA_TTL_SECONDS), ...starts.flatMap(({ placed, first }) => [view.order(orderIdOf(placed)), placed.id, orderDigest(placed.data), first.type, first.id])];
+  const replies = (await downstream('redis').call(() => beginScript(redisClient(), redisKeyList, args))) as string[];
+  if (replies.length !== starts.length) throw new Error(`the begin script answered ${replies.length} of ${starts.length} orders`);
+  return replies.map((reply) => {
+    const cut = reply.indexOf(':');
+    if (cut < 0) return { kind: 'start' };
+    return { kind: reply.slice(0, cut) as 'duplicate' | 'conflict' | 'known', placedId: reply.slice(cut + 1) };
+  });
+}
+
+/** Per command: undefined when it may run its step, else why not. One script call for the batch. */
+export async function claimSteps(commands: Array<Envelope<Record<string, unknown>>>): Promise<Array<string | undefined>> {
+  if (commands.length === 0) return [];
+  const keys = redisKeys(redisNamespace());
+  const replies = (await downstream('redis').call(() =>
+    claimScript(
+      redisClient(),
+      commands.map((command) => keys.saga(orderIdOf(command))),
+      commands.flatMap((command) => [command.type, command.id, orderDigest(command.data)]),
+    ),
+  )) as string[];
+  if (replies.length !== commands.length) throw new Error(`the claim script answered ${replies.length} of ${commands.length} commands`);
+  return replies.map((reply) => (reply === 'ok' ? undefined : reply));
+}
+
+/** Moves each saga past the step its command carried out; `next` is the command it issues, if any. */
+export async function advanceSagas(steps: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }>): Promise<void> {
+  if (steps.length === 0) return;
+  const keys = redisKeys(redisNamespace());
+  await downstream('redis').call(() =>
+    advanceScript(
+      redisClient(),
+      steps.map(({ command }) => keys.saga(orderIdOf(command))),
+      [String(SAGA_TTL_SECONDS), ...steps.flatMap(({ command, next }) => [command.type, command.id, next?.type ?? 'done', next?.id ?? ''])],
+    ),
+  );
+}
