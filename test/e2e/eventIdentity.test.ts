@@ -8,6 +8,7 @@ import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startL
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * Event identity and hostile input through the local runtime: an id reused with different content
@@ -28,7 +29,7 @@ afterAll(async () => {
   await runtime?.stop();
 });
 
-const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -55,12 +56,12 @@ async function produce(topic: string, messages: Message[]): Promise<void> {
 }
 
 const functionCounters = async (suffix: string) => {
-  const status = (await (await fetch(`${runtime.url}/ops/status`)).json()) as { functions: Array<{ function: string; idReused: number }> };
+  const status = (await (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json()) as { functions: Array<{ function: string; idReused: number }> };
   return status.functions.find((f) => f.function.endsWith(suffix));
 };
 
 const scoreOf = async (board: string, userId: string): Promise<number | undefined> => {
-  const response = await fetch(`${runtime.url}/leaderboards/${board}?limit=10`);
+  const response = await fetch(`${runtime.url}/leaderboards/${board}?limit=10`, { headers: withTestKey() });
   if (response.status !== 200) return undefined;
   const body = (await response.json()) as { entries: Array<{ userId: string; points: number }> };
   return body.entries.find((e) => e.userId === userId)?.points;
@@ -71,12 +72,12 @@ describe('event identity', () => {
     const sessionId = `s-${run}`;
     const id = `evt-session-${run}`;
     expect((await post([{ type: 'session.started', id, data: { sessionId, userId: 'u', ttlSeconds: 600 } }])).status).toBe(202);
-    await until('the session', async () => ((await fetch(`${runtime.url}/sessions/${sessionId}`)).status === 200 ? true : undefined));
+    await until('the session', async () => ((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status === 200 ? true : undefined));
     expect((await post([{ type: 'session.ended', id, data: { sessionId } }])).status).toBe(202);
     const refused = await deadLetterOf({ eventId: id }, 'project-sessions');
     expect(refused.deadLetterReason).toMatch(/^id reused with different content: session.ended/);
     expect(refused.envelope?.type).toBe('session.ended');
-    expect((await fetch(`${runtime.url}/sessions/${sessionId}`)).status).toBe(200);
+    expect((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status).toBe(200);
     await until('idReused on /ops/status', async () => (((await functionCounters('projectSessions'))?.idReused ?? 0) >= 1 ? true : undefined));
     // The operator's view: the CLI prints the refusal next to the event that was applied.
     const archive = await promisify(execFile)('npx', ['tsx', 'local/archive/archiveCommand.ts', 'lookup', '--event-id', id], { cwd: join(__dirname, '..', '..'), env: process.env });
@@ -136,7 +137,7 @@ describe('event identity', () => {
 const rawGet = (path: string): Promise<number> =>
   new Promise((resolve, reject) => {
     const url = new URL(runtime.url);
-    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET', headers: withTestKey() }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -165,6 +166,6 @@ describe('no request can stop the runtime', () => {
     expect(statuses['/orders/constructor']).toBe(404);
     expect(statuses['/sessions/%E0%A4%A']).toBe(400);
     expect(await rawGet('/ops/status')).toBe(200);
-    expect((await fetch(`${runtime.url}/flags`)).status).toBe(200);
+    expect((await fetch(`${runtime.url}/flags`, { headers: withTestKey() })).status).toBe(200);
   });
 });

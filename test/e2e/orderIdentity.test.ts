@@ -18,6 +18,7 @@ import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
+import { withTestKey } from '../support/testApiKey';
 
 /**
  * An order is identified by its order id, whatever arrives: re-posted placements (the same content,
@@ -52,7 +53,7 @@ const orderData = (id: string, overrides: Record<string, unknown> = {}) => ({
 });
 
 async function post(events: unknown[]): Promise<Response> {
-  return fetch(`${runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
+  return fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 }
 
 async function place(data: Record<string, unknown>, id?: string): Promise<void> {
@@ -77,7 +78,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 }
 
 const readOrder = async (id: string): Promise<OrderView | undefined> => {
-  const response = await fetch(`${runtime.url}/orders/${id}`);
+  const response = await fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() });
   return response.status === 200 ? ((await response.json()) as OrderView) : undefined;
 };
 const finalOrder = (id: string) => until(`order ${id} final`, async () => ((await readOrder(id))?.final === true ? readOrder(id) : undefined));
@@ -93,7 +94,7 @@ const ofType = (history: ArchivedEvent[], type: string, topic = 'orders') => his
 
 /** The start-order-workflow counters on /ops/status (sampled each second by the ops view). */
 async function starterCounters(): Promise<{ duplicates: number; deadLettered: number }> {
-  const status = (await (await fetch(`${runtime.url}/ops/status`)).json()) as { functions: Array<{ function: string; duplicates: number; deadLettered: number }> };
+  const status = (await (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json()) as { functions: Array<{ function: string; duplicates: number; deadLettered: number }> };
   const starter = status.functions.find((f) => f.function.endsWith('startOrderWorkflow'));
   return { duplicates: starter?.duplicates ?? 0, deadLettered: starter?.deadLettered ?? 0 };
 }

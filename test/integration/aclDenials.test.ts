@@ -40,13 +40,26 @@ function shapeOf(namespace: string, key: string): KeyShape | undefined {
   return { family, ...(family === 'idem' ? { consumer: parts[1] } : {}), ...(family === 'generation' ? { projection: parts[1] } : {}) };
 }
 
+/** The projection that writes `family` (its generations hold it), as the manifest says. */
+const holderOf = (family: string): string | undefined => FUNCTIONS.find((f) => f.projection !== undefined && f.redis.writes.includes(family))?.projection;
+
 /** May `fn` read / write `key`? The manifest's intent, written out plainly. */
 function expected(fn: FunctionRoute, namespace: string, key: string): { read: boolean; write: boolean } {
   const shape = shapeOf(namespace, key);
   if (shape === undefined) return { read: false, write: false };
-  if (shape.family === 'generation') return { read: fn.projection !== undefined && shape.projection === fn.projection, write: false };
+  const touched = [...fn.redis.reads, ...fn.redis.writes];
+  if (shape.family === 'generation') {
+    // Its own projection's pointer, and the pointer of each projection whose family it reads (the starter reads the order view).
+    const pointers = new Set([fn.projection, ...touched.filter((f) => !['idem', 'ratelimit', 'saga'].includes(f)).map((f) => fn.projection ?? holderOf(f))]);
+    return { read: shape.projection !== undefined && pointers.has(shape.projection), write: false };
+  }
   if (shape.family === 'ratelimit') return { read: fn.redis.writes.includes('ratelimit') && fn.redis.reads.length > 0, write: fn.redis.writes.includes('ratelimit') };
-  const ownScope = shape.family === 'idem' ? shape.consumer === fn.name && shape.projection === (fn.projection !== undefined && fn.kafka !== undefined ? fn.projection : undefined) : shape.projection === fn.projection && fn.projection !== undefined;
+  const ownScope =
+    shape.family === 'idem'
+      ? shape.consumer === fn.name && shape.projection === (fn.projection !== undefined && fn.kafka !== undefined ? fn.projection : undefined)
+      : shape.family === 'saga'
+        ? shape.projection === undefined
+        : shape.projection !== undefined && shape.projection === (fn.projection ?? holderOf(shape.family));
   if (!ownScope) return { read: false, write: false };
   const writes = fn.redis.writes.includes(shape.family);
   return { read: writes || fn.redis.reads.includes(shape.family), write: writes };
@@ -64,6 +77,9 @@ function probeKeys(namespace: string): string[] {
     `${g('activity')}:activity-day:acl-u1:2026-12-01`,
     `${g('orders')}:order:acl-o1`,
     `${namespace}:ratelimit:acl-k:1`,
+    `${namespace}:saga:acl-o1`,
+    // A saga-looking key inside a generation is no saga record.
+    `${g('orders')}:saga:acl-o1`,
     ...PROJECTIONS.map((p) => `${namespace}:generation:${p}`),
     // Ids that spell other families (the old `~ns:*ratelimit:*` matched the first).
     `${g('activity')}:activity-day:ratelimit:x`,
