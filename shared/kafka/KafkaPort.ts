@@ -26,10 +26,11 @@ export interface KafkaSettings {
   oauthBearerToken?: () => Promise<string>;
 }
 
+/** Strings are sent as their UTF-8 bytes; a dead letter carries the bytes it was delivered with. */
 export interface OutgoingRecord {
-  key: string;
-  value: string;
-  headers: Readonly<Record<string, string>>;
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers: Readonly<Record<string, string | Buffer>>;
 }
 
 export interface TopicRecords {
