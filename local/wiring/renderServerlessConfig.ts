@@ -101,6 +101,13 @@ export function serverlessConfig(): Record<string, unknown> {
         platform: 'node',
         // The Lambda runtime ships the AWS SDK v3; bundling it would only grow the zips.
         exclude: ['@aws-sdk/*'],
+        // @platformatic/kafka (the producer) is ESM-only and reads import.meta.url, empty in a CommonJS
+        // bundle: each bundle defines it from its own file. Its @platformatic/wasm-utils loads a .wasm file
+        // beside it at run time; the package's `bundled` entry inlines the module instead
+        // (as bench/kafkaClientsBenchmark.ts bundled it). serverless-esbuild passes these to esbuild as given.
+        alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+        define: { 'import.meta.url': '__bundleUrl' },
+        banner: { js: "const __bundleUrl=require('url').pathToFileURL(__filename).href;" },
       },
     },
     resources: {

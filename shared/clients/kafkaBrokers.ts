@@ -7,6 +7,8 @@ export interface KafkaConnection {
   brokers: string[];
   ssl: boolean;
   sasl?: SASLOptions;
+  /** The same MSK IAM token for clients that take a token provider (KafkaPort's KafkaSettings). */
+  oauthBearerToken?: () => Promise<string>;
 }
 
 const discovered = connectOnce(discoverKafka);
@@ -25,8 +27,13 @@ export function kafkaConnection(): Promise<KafkaConnection> {
 export function mskIamSasl(region: string): SASLOptions {
   return {
     mechanism: 'oauthbearer',
-    oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
+    oauthBearerProvider: async () => ({ value: await mskIamToken(region)() }),
   };
+}
+
+/** A fresh MSK IAM token (valid 15 minutes) on every call, signed by the function's own role. */
+export function mskIamToken(region: string): () => Promise<string> {
+  return async () => (await generateAuthToken({ region })).token;
 }
 
 async function discoverKafka(): Promise<KafkaConnection> {
@@ -38,7 +45,7 @@ async function discoverKafka(): Promise<KafkaConnection> {
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');
   const region = clusterArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
   const reply = await new KafkaClient({ region }).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
-  if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, sasl: mskIamSasl(region) };
+  if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, sasl: mskIamSasl(region), oauthBearerToken: mskIamToken(region) };
   if (reply.BootstrapBrokerStringTls) return { brokers: reply.BootstrapBrokerStringTls.split(','), ssl: true };
   throw new Error(`MSK cluster ${clusterArn} has neither an IAM nor a TLS listener: triplane does not use plaintext`);
 }

@@ -7,7 +7,7 @@ const chosen = new WeakMap<Message, number>();
  * kafkajs' murmur2 partitioner (Java clients' choice, so a key lands on the same partition whoever
  * produces it), remembering its choice per message. kafkajs calls it for every message on every
  * attempt with fresh metadata, so after a send the remembered partition is where the message was sent
- * last; acknowledgedSend (shared/publishing) checks Kafka acknowledged that partition.
+ * last. Only test/integration/acknowledgedSend.test.ts uses it now, to stage the kafkajs leader-move loss.
  */
 export const rememberingPartitioner: ICustomPartitioner = () => {
   const murmur2 = Partitioners.DefaultPartitioner();

@@ -1,5 +1,4 @@
-import { withKafkaProducer } from '../clients/kafkaProducer';
-import { acknowledgedSend } from '../publishing/acknowledgedSend';
+import { kafkaProducer } from '../clients/kafkaProducer';
 import { downstream } from '../resilience/downstream';
 import type { DeadLetterPublisher } from '../middleware/batch/deadLetters';
 import { DEAD_LETTER_TOPIC } from '../routes/topics';
@@ -9,8 +8,8 @@ import { toKafkaDeadLetter } from './toKafkaDeadLetter';
 /** Dead letters of Kafka records go to the dead-letter topic, with acks=all before the batch succeeds. */
 export function kafkaDeadLetterPublisher(consumer: string): DeadLetterPublisher<KafkaTriggerRecord> {
   return async (rejected) => {
-    await downstream('kafka').call(() =>
-      withKafkaProducer((producer) => acknowledgedSend(producer, [{ topic: DEAD_LETTER_TOPIC, messages: rejected.map((r) => toKafkaDeadLetter(r, consumer)) }])),
-    );
+    await downstream('kafka').call(async () => {
+      await (await kafkaProducer()).send([{ topic: DEAD_LETTER_TOPIC, records: rejected.map((r) => toKafkaDeadLetter(r, consumer)) }]);
+    });
   };
 }

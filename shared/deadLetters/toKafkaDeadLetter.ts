@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { OutgoingRecord } from '../kafka/KafkaPort';
 import type { RejectedRecord } from '../middleware/batch/RecordBatch';
 import { decodeBase64 } from '../triggers/kafka/decodeBase64';
 import { decodeKafkaHeaders } from '../triggers/kafka/decodeKafkaHeaders';
@@ -18,7 +18,7 @@ function bytesOrText(field: string, text: string | null | undefined): Buffer | s
  * `dlt-*` headers saying why, where (topic, partition, offset) and by whom it was refused. Keyed like
  * the original, so the dead letters of one key stay in order.
  */
-export function toKafkaDeadLetter(rejected: RejectedRecord<KafkaTriggerRecord>, consumer: string, now = new Date()): Message {
+export function toKafkaDeadLetter(rejected: RejectedRecord<KafkaTriggerRecord>, consumer: string, now = new Date()): OutgoingRecord {
   const raw = rejected.source ?? ({} as KafkaTriggerRecord);
   let headers: Record<string, Buffer | string> = {};
   try {

@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { OutgoingRecord } from '../kafka/KafkaPort';
 import type { Envelope } from './envelope';
 
 /**
@@ -6,7 +6,7 @@ import type { Envelope } from './envelope';
  * JSON value, and id, type, version and hops repeated as headers so tools and guards can route or
  * refuse a record without parsing its value.
  */
-export function toKafkaMessage(envelope: Envelope): Message {
+export function toKafkaMessage(envelope: Envelope): OutgoingRecord {
   return {
     key: envelope.key,
     value: JSON.stringify(envelope),

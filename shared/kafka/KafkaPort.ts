@@ -6,9 +6,9 @@
  *
  * Who uses what:
  * - shared/clients/kafkaProducer.ts: `kafkaPort(settings).producer()`, once per process.
- * - shared/publishing/publishToKafka.ts and acknowledgedSend.ts: `KafkaProducerPort.send`, which
- *   resolves only once every record's partition acknowledged (acknowledgedSend's re-send of silently
- *   skipped partitions was a kafkajs 2.2.4 workaround and goes with it).
+ * - shared/publishing/publishToKafka.ts and shared/deadLetters/kafkaDeadLetterPublisher.ts:
+ *   `KafkaProducerPort.send`, which resolves only once every record's partition acknowledged (the
+ *   kafkajs 2.2.4 workaround that re-sent silently skipped partitions, acknowledgedSend, is gone).
  * - local/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
  *   `PartitionBatch` at a time per partition, `batch.commit(next)` after each chunk invoked,
  *   `batch.stillAssigned()` in place of kafkajs' isRunning/isStale.
@@ -26,10 +26,11 @@ export interface KafkaSettings {
   oauthBearerToken?: () => Promise<string>;
 }
 
+/** Strings are sent as their UTF-8 bytes; a dead letter carries the bytes it was delivered with. */
 export interface OutgoingRecord {
-  key: string;
-  value: string;
-  headers: Readonly<Record<string, string>>;
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers: Readonly<Record<string, string | Buffer>>;
 }
 
 export interface TopicRecords {

@@ -1,6 +1,6 @@
 import './promiseWithResolvers';
-import { Admin, compatibilityPartitioner, Consumer, ListOffsetTimestamps, Producer, stringSerializers, type Message, type SASLOptions } from '@platformatic/kafka';
-import type { Acknowledgement, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets } from './KafkaPort';
+import { Admin, compatibilityPartitioner, Consumer, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
+import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets } from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -40,11 +40,10 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
     // Java's murmur2 & 0x7fffffff: a key lands where kafkajs' DefaultPartitioner and MSK's Java clients
     // put it. The client's default (murmur2 >>> 0) sends about half the keys elsewhere.
     partitioner: compatibilityPartitioner,
-    serializers: stringSerializers,
   });
   return {
     async send(batches) {
-      const messages = batches.flatMap(({ topic, records }) => records.map((r) => ({ topic, key: r.key, value: r.value, headers: { ...r.headers } })));
+      const messages = batches.flatMap(({ topic, records }) => records.map((r) => ({ topic, ...toBytes(r) })));
       if (messages.length === 0) return [];
       const result = await producer.send({ messages });
       const acknowledgements: Acknowledgement[] = (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
@@ -58,6 +57,20 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
       return acknowledgements;
     },
     close: () => producer.close(),
+  };
+}
+
+const bytes = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+
+/**
+ * The record as bytes, sent with the client's pass-through serializers: its stringSerializers drop a
+ * Buffer (serde.js answers undefined for anything not a string), and the partitioner hashes the key's bytes.
+ */
+function toBytes(record: OutgoingRecord): Omit<MessageToProduce<Buffer, Buffer, Buffer, Buffer>, 'topic'> {
+  return {
+    ...(record.key === null ? {} : { key: bytes(record.key) }),
+    ...(record.value === null ? {} : { value: bytes(record.value) }),
+    headers: new Map(Object.entries(record.headers).map(([name, value]) => [bytes(name), bytes(value)])),
   };
 }
 

@@ -1,10 +1,9 @@
-import type { Message } from 'kafkajs';
-import { withKafkaProducer } from '../clients/kafkaProducer';
+import { kafkaProducer } from '../clients/kafkaProducer';
 import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
+import type { OutgoingRecord } from '../kafka/KafkaPort';
 import { downstream } from '../resilience/downstream';
-import { acknowledgedSend } from './acknowledgedSend';
 
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
@@ -13,7 +12,7 @@ import { acknowledgedSend } from './acknowledgedSend';
  * request instead of 16 move more events per round trip and per fetch (bench/: ingest and freshness).
  */
 interface Gathered {
-  byTopic: Map<string, Message[]>;
+  byTopic: Map<string, OutgoingRecord[]>;
   messages: number;
   bytes: number;
   waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
@@ -33,13 +32,13 @@ let open: Gathered | undefined;
  */
 export async function publishToKafka(envelopes: ReadonlyArray<Envelope>): Promise<void> {
   if (envelopes.length === 0) return;
-  const messages: Array<[string, Message]> = [];
+  const messages: Array<[string, OutgoingRecord]> = [];
   let bytes = 0;
   for (const envelope of envelopes) {
     const topic = specOf(envelope.type)?.topic;
     if (topic === undefined || topic === null) throw new Error(`${envelope.type} has no Kafka topic`);
     const message = toKafkaMessage(envelope);
-    bytes += typeof message.value === 'string' ? message.value.length : (message.value?.length ?? 0);
+    bytes += typeof message.value === 'string' ? Buffer.byteLength(message.value) : (message.value?.length ?? 0);
     messages.push([topic, message]);
   }
   if (open !== undefined && (open.bytes + bytes > MAX_GATHERED_BYTES || open.messages + messages.length > MAX_GATHERED_MESSAGES)) send(open);
@@ -65,9 +64,11 @@ function send(gathered: Gathered): void {
   if (open === gathered) open = undefined;
   if (gathered.waiters.length === 0) return;
   const waiters = gathered.waiters.splice(0);
-  const topicMessages = [...gathered.byTopic].map(([topic, messages]) => ({ topic, messages }));
+  const batches = [...gathered.byTopic].map(([topic, records]) => ({ topic, records }));
   downstream('kafka')
-    .call(() => withKafkaProducer((producer) => acknowledgedSend(producer, topicMessages)))
+    .call(async () => {
+      await (await kafkaProducer()).send(batches);
+    })
     .then(
       () => waiters.forEach((w) => w.resolve()),
       (error: unknown) => waiters.forEach((w) => w.reject(error)),

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
 import { rememberingPartitioner } from '../../shared/clients/partitionChoices';
-import { acknowledgedSend } from '../../shared/publishing/acknowledgedSend';
+import { platformaticKafka } from '../../shared/kafka/platformaticKafka';
 
 /**
- * The kafkajs 2.2.4 loss that acknowledgedSend closes, reproduced on real Kafka: a send covers two
+ * Why kafkajs left the produce path (kafkajs 2.2.4 stays on the consumers), reproduced on real Kafka: a send covers two
  * partitions led by two brokers; just before it, one partition moves (a reassignment through the admin
  * API) onto the other broker. The old leader answers NOT_LEADER_OR_FOLLOWER, the retry finds the new
- * leader already answered, and kafkajs resolves without ever writing that partition's message.
+ * leader already answered, and kafkajs resolves without ever writing that partition's message. The same staged move through the
+ * produce path (shared/clients/kafkaProducer.ts: @platformatic/kafka on the KafkaPort) writes both.
  * A three-node cluster of this test's own: the test profile's Kafka has one node, where no leader can move.
  */
 jest.setTimeout(90_000);
@@ -74,7 +75,7 @@ async function stageLeaderMove(run: string): Promise<{ messages: Message[]; move
   return { messages: [{ ...first }, { ...second }], moved };
 }
 
-describe('acknowledgedSend against a partition leader move', () => {
+describe('a send across a partition leader move', () => {
   it('shows plain kafkajs sendBatch resolving without writing the moved partition', async () => {
     const { messages, moved } = await stageLeaderMove('plain');
     const before = await endOffset(moved);
@@ -83,10 +84,18 @@ describe('acknowledgedSend against a partition leader move', () => {
     expect(await endOffset(moved)).toBe(before);
   });
 
-  it('writes every message when the same send goes through acknowledgedSend', async () => {
-    const { messages, moved } = await stageLeaderMove('acknowledged');
-    const before = await endOffset(moved);
-    await acknowledgedSend(producer, [{ topic, messages }]);
-    expect(await endOffset(moved)).toBe(before + 1);
+  it('writes and acknowledges every partition when the same send goes through the produce path', async () => {
+    const port = await platformaticKafka({ brokers: cluster.brokers, clientId: 'ack-send-port', tls: false }).producer();
+    try {
+      // Warmed up like the kafkajs producer: the move happens after the client cached the old leaders.
+      await port.send([{ topic, records: [{ key: 'port-warm-up', value: 'x', headers: {} }] }]);
+      const { messages, moved } = await stageLeaderMove('port');
+      const before = await endOffset(moved);
+      const acknowledged = await port.send([{ topic, records: messages.map((m) => ({ key: String(m.key), value: String(m.value), headers: {} })) }]);
+      expect(acknowledged.map((a) => a.partition)).toContain(moved);
+      expect(await endOffset(moved)).toBe(before + 1);
+    } finally {
+      await port.close();
+    }
   });
 });
