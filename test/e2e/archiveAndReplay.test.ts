@@ -14,6 +14,7 @@ import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { PROJECTIONS, currentGeneration, generationNamespace } from '../../shared/state/projectionKeys';
 import { projectionSnapshot } from '../support/projectionSnapshot';
 import { withTestKey } from '../support/testApiKey';
+import { until } from '../support/until';
 
 /**
  * Kafka as the source of truth, checked: the audit archive holds every record exactly once (and a
@@ -38,16 +39,6 @@ const getJson = async (path: string) => {
   const response = await fetch(`${runtime.url}${path}`, { headers: withTestKey() });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 };
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const orderId = `ord-${run}`;
 const board = `board-${run}`;
 

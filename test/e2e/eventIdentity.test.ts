@@ -9,6 +9,7 @@ import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import { withTestKey } from '../support/testApiKey';
+import { until } from '../support/until';
 
 /**
  * Event identity and hostile input through the local runtime: an id reused with different content
@@ -30,16 +31,6 @@ afterAll(async () => {
 });
 
 const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const deadLetterOf = (query: { eventId?: string; key?: string }, by: string) =>
   until(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () => (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by));

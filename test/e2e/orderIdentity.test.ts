@@ -19,6 +19,7 @@ import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders'
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
 import { withTestKey } from '../support/testApiKey';
+import { until } from '../support/until';
 
 /**
  * An order is identified by its order id, whatever arrives: re-posted placements (the same content,
@@ -65,16 +66,6 @@ interface OrderView {
   status: string;
   final: boolean;
   steps: Array<{ type: string; eventId: string; details: Record<string, unknown> }>;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const readOrder = async (id: string): Promise<OrderView | undefined> => {

@@ -7,7 +7,7 @@ import { ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
 import { startToxiproxy, type ToxiproxyServer } from '../../local/toxiproxy/toxiproxyServer';
 import { TOPICS } from '../../shared/routes/topics';
 import { trackChild, untrackChild } from './childProcesses';
-import { freePort } from './freePort';
+import { freePort } from '../../local/kafka/freePort';
 import type { FaultableKafka } from './kafkaFaults';
 import { waitFor } from './waitUntil';
 

@@ -6,7 +6,7 @@ import { PROJECT_ROOT } from '../../local/services/localPaths';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
-import { freePort } from './freePort';
+import { freePort } from '../../local/kafka/freePort';
 import { PrivateKafka } from './privateKafka';
 import { PrivateRabbitMq } from './privateRabbitMq';
 import { PrivateRedis } from './privateRedis';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
 import { startToxiproxy, type ToxiproxyServer } from '../../local/toxiproxy/toxiproxyServer';
-import { freePort } from '../faults/freePort';
+import { freePort } from '../../local/kafka/freePort';
 
 // The real toxiproxy-server (built into the cache by ensureToxiproxy on first use) in front of a TCP
 // echo server: what the fault suite relies on, that each toxic does to a connection what it says.
