@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { TOPICS } from '../../shared/routes/topics';
 
 export interface EnsuredTopics {
@@ -19,7 +19,8 @@ export async function ensureKafkaTopics(brokers: readonly string[], ssl = false)
     const present = new Set(await admin.listTopics());
     const missing = Object.entries(TOPICS).filter(([name]) => !present.has(name));
     if (missing.length > 0) {
-      await admin.createTopics({ waitForLeaders: true, topics: missing.map(([topic, spec]) => ({ topic, numPartitions: spec.partitions })) });
+      await admin.createTopics({ topics: missing.map(([topic, spec]) => ({ topic, numPartitions: spec.partitions })) });
+      await waitForLeaders(admin, missing.map(([topic]) => topic));
     }
     const existing = Object.keys(TOPICS).filter((name) => present.has(name));
     if (existing.length > 0) {
@@ -32,5 +33,19 @@ export async function ensureKafkaTopics(brokers: readonly string[], ssl = false)
     return { created: missing.map(([name]) => name), existing };
   } finally {
     await admin.disconnect().catch(() => undefined);
+  }
+}
+
+/**
+ * Not createTopics' own waitForLeaders: kafkajs gives up on the UNKNOWN_TOPIC_OR_PARTITION a broker
+ * answers until the new topic's metadata reaches it (seen on the fault suite's three nodes).
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await admin.fetchTopicMetadata({ topics: [...topics] }).then((metadata) => metadata.topics, () => undefined);
+    if (found !== undefined && found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader for every partition after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -102,7 +102,9 @@ export class PrivateKafka implements FaultableKafka {
       await waitFor(
         'a leader and three in-sync replicas for every partition',
         async () => {
-          const { topics } = await admin.fetchTopicMetadata({ topics: Object.keys(TOPICS) });
+          // A broker the new topic's metadata has not reached yet answers UNKNOWN_TOPIC_OR_PARTITION: ask again.
+          const topics = await admin.fetchTopicMetadata({ topics: Object.keys(TOPICS) }).then((metadata) => metadata.topics, () => undefined);
+          if (topics === undefined) return undefined;
           return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length === NODES.length)) ? true : undefined;
         },
         TOPICS_TIMEOUT_MS,
