@@ -7,6 +7,7 @@ import { redisNamespace } from '../../shared/state/redisKeys';
 import { applyAccessControl } from './applyAccessControl';
 import { portOpen } from './portOpen';
 import { ensureKafka } from './ensureKafka';
+import { ensureToxiproxy } from '../toxiproxy/toxiproxyServer';
 import { localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
 
 /**
@@ -109,6 +110,8 @@ export async function ensureServices(): Promise<void> {
   installMissingPackages();
   mkdirSync(STATE_DIR, { recursive: true });
   await Promise.all([ensureRedis(), ensureRabbitMq(), ensureKafka(log)]);
+  // The tests' TCP proxy (test/integration/toxiproxy, the fault suite): built once per machine here, so no test waits on a Go build.
+  if (profileFromEnv() === 'test') ensureToxiproxy(log);
   // The namespace and vhost the runtime will use, whatever set them (profile, TRIPLANE_REDIS_NAMESPACE,
   // RABBITMQ_URL): users made anywhere else would leave the functions locked out.
   const namespace = redisNamespace();

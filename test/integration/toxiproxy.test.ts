@@ -61,7 +61,7 @@ describe('toxiproxy (local/toxiproxy)', () => {
     client = new ToxiproxyClient(server.url);
     listenPort = await freePort();
     await client.createProxy({ name: 'echo', listen: `127.0.0.1:${listenPort}`, upstream: `127.0.0.1:${echoPort}` });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await server?.stop();
