@@ -32,7 +32,8 @@ export const unsafeIdArb: fc.Arbitrary<string> = fc.oneof(
     .map(([before, bad, after]) => `${before}${bad}${after}`),
   fc.string({ unit: fc.constantFrom(...SAFE_ALPHABET), minLength: 129, maxLength: 400 }),
   fc.constant(''),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((s) => !SAFE_ID_PATTERN.test(s)),
+  // No '%': a percent escape can decode to a safe id ("%5A" is "Z"), which pathId rightly accepts (a CI seed found it).
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((s) => !SAFE_ID_PATTERN.test(s) && !s.includes('%')),
   fc.constantFrom('user:1:day:2026-01-01', 'tp:session:*', 'a b', 'x\r\nSET k v', '*', '?', '[a-z]', 'idem:consumer:id', `${'a'.repeat(128)}b`),
 );
 
