@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { commandExists, installMissingDebianPackages } from '../services/debianPackages';
 
 /** The pom naming the local Kafka's jars; its `kafka.version` property is the version everywhere. */
 export const KAFKA_POM = join(__dirname, 'pom.xml');
@@ -21,27 +22,16 @@ export const kafkaJarsDir = (): string => {
   return join(base, `kafka-${kafkaVersion()}`, 'libs');
 };
 
-const has = (command: string): boolean => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Java 17 (Kafka 4 needs 17 or later for the broker) and Maven, from Debian when missing. */
 export function ensureJavaAndMaven(log: (message: string) => void): void {
-  const missing = [
-    ['openjdk-17-jre-headless', () => has('java')],
-    ['maven', () => has('mvn')],
-  ] as const;
-  const wanted = missing.filter(([, present]) => !present()).map(([name]) => name);
-  if (wanted.length === 0) return;
-  log(`installing ${wanted.join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...wanted], { stdio: 'inherit', env });
+  installMissingDebianPackages(
+    [
+      ['openjdk-17-jre-headless', () => commandExists('java')],
+      ['maven', () => commandExists('mvn')],
+    ],
+    log,
+  );
 }
 
 /**
@@ -50,10 +40,11 @@ export function ensureJavaAndMaven(log: (message: string) => void): void {
  * half-filled cache that later runs would take for complete.
  */
 export function ensureKafkaJars(log: (message: string) => void): string {
+  // Java runs the jars even when they are cached; both checks are a `command -v` each.
+  ensureJavaAndMaven(log);
   const dir = kafkaJarsDir();
   const complete = join(dir, '.complete');
   if (existsSync(complete) && readFileSync(complete, 'utf8') === readFileSync(KAFKA_POM, 'utf8')) return dir;
-  ensureJavaAndMaven(log);
   const started = performance.now();
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { vhostOf } from '../../shared/clients/rabbitMqUrl';
 import { redisNamespace } from '../../shared/state/redisKeys';
 import { applyAccessControl } from './applyAccessControl';
 import { portOpen } from './portOpen';
+import { commandExists, installMissingDebianPackages } from './debianPackages';
 import { ensureKafka } from './ensureKafka';
 import { ensureToxiproxy } from '../toxiproxy/toxiproxyServer';
 import { localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
@@ -20,14 +21,6 @@ import { localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './lo
 const log = (message: string) => console.log(`[services] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const has = (command: string) => {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,19 +32,12 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 function installMissingPackages(): void {
   const wanted: Array<[string, () => boolean]> = [
-    ['redis-server', () => has('redis-server')],
-    ['rabbitmq-server', () => has('rabbitmq-server')],
+    ['redis-server', () => commandExists('redis-server')],
+    ['rabbitmq-server', () => commandExists('rabbitmq-server')],
   ];
-  // The local Kafka is Apache Kafka's own jars (local/kafka/pom.xml): Java 17 runs them, Maven fetches them.
-  if (!process.env.KAFKA_BROKERS) wanted.push(['openjdk-17-jre-headless', () => has('java')], ['maven', () => has('mvn')]);
   // The ops page's browser test drives Debian's Chromium; only the test profile needs it.
   if (profileFromEnv() === 'test') wanted.push(['chromium', () => existsSync('/usr/bin/chromium')]);
-  const missing = wanted.filter(([, present]) => !present()).map(([name]) => name);
-  if (missing.length === 0) return;
-  log(`installing ${missing.join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  installMissingDebianPackages(wanted, log);
 }
 
 async function ensureRedis(): Promise<void> {

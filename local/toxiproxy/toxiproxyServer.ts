@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { installMissingDebianPackages } from '../services/debianPackages';
 
 /**
  * toxiproxy's server (a TCP proxy whose faults are set over HTTP), built from the Go module proxy into
@@ -38,10 +39,7 @@ export function ensureToxiproxy(log: (line: string) => void = () => undefined): 
   if (existsSync(binary)) return binary;
   let go = goCommand();
   if (go === undefined) {
-    log('installing golang-go with apt-get (to build toxiproxy)');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'golang-go'], { stdio: 'inherit', env });
+    installMissingDebianPackages([['golang-go', () => false]], (line) => log(`${line} (to build toxiproxy)`));
     go = goCommand();
     if (go === undefined) throw new Error('go is still missing after apt-get install golang-go');
   }
