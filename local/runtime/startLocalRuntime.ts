@@ -48,12 +48,6 @@ export interface LocalRuntimeOptions {
   /** Consumer groups get this suffix: a test run can read its topics from the start without old offsets. */
   groupIdSuffix?: string;
   log?: (line: string) => void;
-  /**
-   * Each function talks to Redis and RabbitMQ as its own user (`npm run services` makes them for the
-   * profile's namespace and vhost), as it would on ElastiCache and Amazon MQ: a read route cannot
-   * write even by mistake. On unless turned off explicitly (a unit of the runtime tested alone).
-   */
-  asFunctionUsers?: boolean;
 }
 
 export interface LocalRuntime {
@@ -85,15 +79,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
   const vhost = vhostOf(rabbitMqUrl);
   const lines: string[] = [];
-  const asFunctionUsers = options.asFunctionUsers !== false;
   // The users of the namespace and vhost this runtime really uses, made (idempotently) before any
   // function runs, as a deploy makes them before any invocation: whoever set REDIS_URL, RABBITMQ_URL
   // or the namespace (a benchmark, the fault suite's private Redis), the functions are never locked out.
-  const access = asFunctionUsers ? await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }) : undefined;
+  // Each function talks to Redis and RabbitMQ as its own user, as on ElastiCache and Amazon MQ: a read
+  // route cannot write even by mistake. There is no way to turn this off.
+  const access = await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
   for (const fn of wiring.functions) {
     const functionName = `${wiring.service}-local-${fn.key}`;
     const loaded = loadFunction(root, fn, functionName);
-    const identity = asFunctionUsers ? localIdentityOf(fn.modulePath) : undefined;
+    const identity = localIdentityOf(fn.modulePath);
     const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
@@ -171,11 +166,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
-  log(
-    access === undefined
-      ? 'functions run as the runtime\'s own Redis and RabbitMQ login (function users off)'
-      : `functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`,
-  );
+  log(`functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import { withTestKey } from '../support/testApiKey';
 import { until } from '../support/until';
+import { localRuntimeForTests } from '../support/testRuntime';
 
 /**
  * Event identity and hostile input through the local runtime: an id reused with different content
@@ -19,16 +19,8 @@ import { until } from '../support/until';
  */
 jest.setTimeout(120_000);
 
-let runtime: LocalRuntime;
+const runtime = localRuntimeForTests('eid');
 const run = `${Date.now().toString(36)}-${process.pid}`;
-
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-eid-${run}`, log: () => undefined, asFunctionUsers: true });
-}, 60_000);
-
-afterAll(async () => {
-  await runtime?.stop();
-});
 
 const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 

@@ -13,7 +13,7 @@ const logs: string[] = [];
 
 beforeAll(async () => {
   // As `npm start` runs: every function talks to Redis as its own ACL user.
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-e2e-${run}`, log: (line) => logs.push(line), asFunctionUsers: true });
+  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-e2e-${run}`, log: (line) => logs.push(line) });
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,6 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
 import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
 import { followUpId } from '../../shared/envelope/followUpId';
@@ -20,28 +19,21 @@ import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
 import { withTestKey } from '../support/testApiKey';
 import { until } from '../support/until';
+import { localRuntimeForTests } from '../support/testRuntime';
 
 /**
  * An order is identified by its order id, whatever arrives: re-posted placements (the same content,
  * other content, after the order ended), forged step commands of every wrong kind, a caller claiming
- * a follow-up id, and the crash paths of the saga. Against the real RabbitMQ, Redis and Kafka (mock)
+ * a follow-up id, and the crash paths of the saga. Against the real RabbitMQ, Redis and Kafka
  * through the local runtime, with every function as its own Redis and RabbitMQ user; what the
  * sandbox providers really did (their ledger) and what the archive holds are the evidence.
  */
 jest.setTimeout(120_000);
 
-let runtime: LocalRuntime;
+const runtime = localRuntimeForTests('oid');
 const run = `${Date.now().toString(36)}-${process.pid}`;
 let serial = 0;
 const orderId = (label: string) => `${label}-${run}-${serial++}`;
-
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-oid-${run}`, log: () => undefined, asFunctionUsers: true });
-}, 60_000);
-
-afterAll(async () => {
-  await runtime?.stop();
-});
 
 const orderData = (id: string, overrides: Record<string, unknown> = {}) => ({
   orderId: id,

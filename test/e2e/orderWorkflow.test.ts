@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
@@ -14,6 +13,7 @@ import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandb
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { takeParked } from '../support/parkingLot';
 import { withTestKey } from '../support/testApiKey';
+import { localRuntimeForTests } from '../support/testRuntime';
 
 /**
  * The order workflow through the local runtime, against the real RabbitMQ (quorum queues, delay
@@ -22,18 +22,10 @@ import { withTestKey } from '../support/testApiKey';
  */
 jest.setTimeout(120_000);
 
-let runtime: LocalRuntime;
+const runtime = localRuntimeForTests('wf');
 const run = `${Date.now().toString(36)}-${process.pid}`;
 let serial = 0;
 const orderId = (label: string) => `${label}-${run}-${serial++}`;
-
-beforeAll(async () => {
-  runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-wf-${run}`, log: () => undefined, asFunctionUsers: true });
-}, 60_000);
-
-afterAll(async () => {
-  await runtime?.stop();
-});
 
 const order = (id: string, overrides: Record<string, unknown> = {}) => ({
   type: 'order.placed',
