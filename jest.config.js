@@ -11,5 +11,6 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/|@platformatic/)'],
   setupFiles: ['<rootDir>/test/support/localServicesEnv.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/closeSharedClients.ts'],
   testTimeout: 30000,
 };
