@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
 import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
-import { rememberingPartitioner } from '../../shared/clients/partitionChoices';
 import { platformaticKafka } from '../../shared/kafka/platformaticKafka';
 
 /**
@@ -31,7 +30,7 @@ beforeAll(async () => {
   await admin.connect();
   // One replica per partition, so a reassignment moves the partition and its leadership together.
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 12, replicationFactor: 1 }] });
-  producer = kafka.producer({ createPartitioner: rememberingPartitioner, allowAutoTopicCreation: false });
+  producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
 });
 
@@ -63,7 +62,7 @@ async function endOffset(partition: number): Promise<number> {
 /** Two messages on partitions led by different brokers, the producer's metadata warmed up, then the second partition's leader moved onto the first's broker. */
 async function stageLeaderMove(run: string): Promise<{ messages: Message[]; moved: number }> {
   const led = await leaders();
-  const partitionOf = (message: Message) => rememberingPartitioner()({ topic, partitionMetadata: [...led.keys()].map((partitionId) => ({ partitionId, leader: led.get(partitionId) ?? 0, replicas: [], isr: [], partitionErrorCode: 0 })), message });
+  const partitionOf = (message: Message) => Partitioners.DefaultPartitioner()({ topic, partitionMetadata: [...led.keys()].map((partitionId) => ({ partitionId, leader: led.get(partitionId) ?? 0, replicas: [], isr: [], partitionErrorCode: 0 })), message });
   const candidates = Array.from({ length: 200 }, (_, i) => ({ key: `${run}-${i}`, value: `${run}-${i}` }));
   const first = candidates[0] as Message;
   const firstLeader = led.get(partitionOf(first));
