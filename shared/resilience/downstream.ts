@@ -15,7 +15,7 @@ import {
 } from 'cockatiel';
 import { logger } from '../observability/logger';
 import { publishPermissionDenied } from '../observability/permissionDeniedMetric';
-import { remainingMs } from './invocationDeadline';
+import { currentFunctionName, remainingMs } from './invocationDeadline';
 import { isPermissionError } from './permissionError';
 
 export type DownstreamName = 'kafka' | 'redis' | 'rabbitmq' | 'payment' | 'inventory' | 'shipping';
@@ -56,6 +56,8 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 
 export interface DownstreamStatus {
   name: DownstreamName;
+  /** The function whose calls this guard sees ('' for calls outside an invocation: a CLI, a test). */
+  function: string;
   state: BreakerState;
   stateChangedAt: string;
   calls: number;
@@ -76,14 +78,16 @@ export interface DownstreamStatus {
  */
 export class Downstream {
   readonly name: DownstreamName;
+  readonly functionName: string;
   private readonly settings: DownstreamSettings;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private changedAt = new Date();
   private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0, denied: 0 };
 
-  constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name]) {
+  constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name], functionName = '') {
     this.name = name;
+    this.functionName = functionName;
     this.settings = settings;
     // A permission error proves the server answered: it is passed through without counting towards
     // the breaker, which every caller of this downstream in the process shares.
@@ -121,23 +125,30 @@ export class Downstream {
   }
 
   status(): DownstreamStatus {
-    return { name: this.name, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
+    return { name: this.name, function: this.functionName, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
   }
 }
 
-const registry = new Map<DownstreamName, Downstream>();
+const registry = new Map<string, Downstream>();
 
-/** The process's one guard per downstream: every call to that system, from any handler, shares its breaker. */
-export function downstream(name: DownstreamName): Downstream {
-  let found = registry.get(name);
+/**
+ * The guard of one downstream for the function the current invocation belongs to. Deployed, each
+ * Lambda function is a process of its own, so its breakers see its own calls only; the local runtime
+ * runs every function in one process and must not let one function's successes close (or its
+ * failures open) another's breaker, so the guards are kept per function name here too.
+ */
+export function downstream(name: DownstreamName, functionName = currentFunctionName()): Downstream {
+  const id = `${functionName}\u0000${name}`;
+  let found = registry.get(id);
   if (found === undefined) {
-    found = new Downstream(name);
-    registry.set(name, found);
+    found = new Downstream(name, SETTINGS[name], functionName);
+    registry.set(id, found);
   }
   return found;
 }
 
-export const downstreamStatuses = (): DownstreamStatus[] => [...registry.values()].map((d) => d.status());
+export const downstreamStatuses = (): DownstreamStatus[] =>
+  [...registry.values()].map((d) => d.status()).sort((a, b) => a.function.localeCompare(b.function) || a.name.localeCompare(b.name));
 
 /** True for a call the policies refused or cut short: the downstream is unavailable, not the request wrong. */
 export const isUnavailable = (error: unknown): boolean =>

@@ -1,17 +1,22 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
- * The deadline of the invocation the current code runs in, so a call deep in a client can size its
- * timeout from the function's remaining time without every signature carrying a context.
+ * The invocation the current code runs in: its deadline, so a call deep in a client can size its
+ * timeout from the function's remaining time, and its function's name, so each function keeps
+ * downstream guards of its own (shared/resilience/downstream) without every signature carrying a
+ * context.
  */
-const deadlines = new AsyncLocalStorage<{ deadline: number }>();
+const invocations = new AsyncLocalStorage<{ deadline: number; functionName: string }>();
 
-export function runWithDeadline<T>(remainingMs: number, fn: () => T): T {
-  return deadlines.run({ deadline: Date.now() + remainingMs }, fn);
+export function runWithDeadline<T>(remainingMs: number, fn: () => T, functionName = ''): T {
+  return invocations.run({ deadline: Date.now() + remainingMs, functionName }, fn);
 }
 
 /** Milliseconds left in the current invocation, or undefined outside one (a CLI, a test). */
 export function remainingMs(): number | undefined {
-  const store = deadlines.getStore();
+  const store = invocations.getStore();
   return store === undefined ? undefined : store.deadline - Date.now();
 }
+
+/** The function the current invocation belongs to, or '' outside one. */
+export const currentFunctionName = (): string => invocations.getStore()?.functionName ?? '';

@@ -38,10 +38,11 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
 export function workflowStepHandler(consumer: string, queue: string, runStep: RunStep) {
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
-  const provider = downstream(step.provider);
   const budget = retryBudget(consumer);
   const longestDelay = step.retryDelaysMs.length;
   return rabbitMqBatchHandler(consumer, async (batch) => {
+    // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
+    const provider = downstream(step.provider);
     const outcomes: StepOutcome[] = [];
     const done: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }> = [];
     const retries: OutgoingAmqpMessage[] = [];

@@ -75,6 +75,6 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
       return summarizeBatch(context.batch);
     });
   // Clients size their timeouts from the time this invocation has left (shared/resilience).
-  const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
+  const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context), context.functionName);
   return Object.assign(withDeadline, { triplaneGuards: BATCH_GUARDS });
 }
