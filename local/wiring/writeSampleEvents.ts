@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KafkaMessage } from 'kafkajs';
-import { createEnvelope } from '../../shared/envelope/envelope';
+import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
+import type { OrderCommand } from '../../shared/envelope/eventCatalog';
+import { nextAfter, startOrder } from '../../shared/workflow/orderSaga';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import type { ConsumeMessage } from 'amqplib';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
@@ -19,9 +21,13 @@ const time = new Date('2026-01-15T10:00:00.000Z');
 const ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/triplane/0b4d-1';
 const BOOTSTRAP = 'b-1.triplane.kafka.us-east-1.amazonaws.com:9098,b-2.triplane.kafka.us-east-1.amazonaws.com:9098';
 
-function kafkaEvent(topic: string, events: Array<{ id: string; type: string; version?: number; key: string; data: Record<string, unknown> }>) {
+type SampleEvent = { id: string; type: string; version?: number; key: string; data: Record<string, unknown> };
+
+const sampleEnvelope = (e: SampleEvent): Envelope<Record<string, unknown>> => createEnvelope({ ...e, version: e.version ?? 1, source: 'sample', time });
+
+function kafkaEvent(topic: string, events: Array<SampleEvent | Envelope<Record<string, unknown>>>) {
   const records = events.map((e, offset) => {
-    const message = toKafkaMessage(createEnvelope({ ...e, version: e.version ?? 1, source: 'sample', time }));
+    const message = toKafkaMessage('source' in e ? e : sampleEnvelope(e));
     const kafkaMessage = {
       key: Buffer.from(String(message.key)),
       value: Buffer.from(String(message.value)),
@@ -37,13 +43,32 @@ function kafkaEvent(topic: string, events: Array<{ id: string; type: string; ver
 }
 
 const MQ_ARN = 'arn:aws:mq:us-east-1:123456789012:broker:triplane:b-9bcfa592-423a-4942-879d-eb284b418fc8';
-const order = { orderId: 'order-sample-1', userId: 'user-sample-1', amount: 4_999, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 1 }] };
 
-function rabbitMqEvent(queue: string, id: string, data: Record<string, unknown>) {
-  const { content, options } = toAmqpMessage(createEnvelope({ type: queue, version: 1, key: String(data.orderId), data, source: 'sample', id, time }));
+function rabbitMqEvent(command: Envelope) {
+  const { content, options } = toAmqpMessage(command);
   const message = { content, fields: { redelivered: false }, properties: { ...options, deliveryMode: 2 } } as unknown as ConsumeMessage;
-  return toRabbitMqTriggerEvent(MQ_ARN, queue, '/', [message]);
+  return toRabbitMqTriggerEvent(MQ_ARN, command.type, '/', [message]);
 }
+
+/**
+ * Two sample orders, made by the saga's own functions (startOrder, nextAfter), so their ids chain as
+ * the workflow's do and the saga records that project-orders writes from the orders sample let each
+ * step's sample command through: order 1 is paid (its reserve and ship commands are next), order 2
+ * found no stock (its refund is next). Dated like every sample, so regenerating changes nothing.
+ */
+const dated = <T extends Envelope<Record<string, unknown>>>(e: T): T => ({ ...e, time: time.toISOString() });
+const placedOrder = (n: number) =>
+  sampleEnvelope({ id: `01KSAMPLE000000000000000${n === 1 ? '8' : 'H'}`, type: 'order.placed', key: `order-sample-${n}`, data: { orderId: `order-sample-${n}`, userId: 'user-sample-1', amount: 4_999, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 1 }] } });
+function sampleSaga(n: number, reserved: boolean) {
+  const placed = placedOrder(n);
+  const authorize = dated(startOrder(placed, 'sample'));
+  const paid = nextAfter(authorize as Envelope<OrderCommand>, { kind: 'authorized', authorizationId: `auth-sample-${n}` }, 'sample');
+  const reserve = dated(paid.commands[0] as Envelope<Record<string, unknown>>);
+  const stock = nextAfter(reserve as Envelope<OrderCommand>, reserved ? { kind: 'reserved', reservationId: `res-sample-${n}` } : { kind: 'unavailable', skus: ['book-1'] }, 'sample');
+  return { placed, authorize, paid: paid.events.map(dated), reserve, stock: stock.events.map(dated), next: dated(stock.commands[0] as Envelope<Record<string, unknown>>) };
+}
+const paidOrder = sampleSaga(1, true);
+const outOfStockOrder = sampleSaga(2, false);
 
 function httpEvent(method: string, path: string, routeKey: string, pathParameters: Record<string, string>, body?: unknown) {
   const raw = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
@@ -85,20 +110,18 @@ const samples: Record<string, unknown> = {
   'project-activity.json': kafkaEvent('activity', [
     { id: '01KSAMPLE0000000000000007', type: 'page.viewed', key: 'user-sample-1', data: { userId: 'user-sample-1', path: '/pricing' } },
   ]),
-  'project-orders.json': kafkaEvent('orders', [
-    { id: '01KSAMPLE0000000000000008', type: 'order.placed', key: order.orderId, data: order },
-    { id: '01KSAMPLE0000000000000009', type: 'payment.authorized', key: order.orderId, data: { orderId: order.orderId, authorizationId: 'auth-sample-1', amount: 4_999, currency: 'EUR' } },
-  ]),
-  'start-order-workflow.json': kafkaEvent('orders', [{ id: '01KSAMPLE000000000000000A', type: 'order.placed', key: order.orderId, data: order }]),
-  'authorize-payment.json': rabbitMqEvent('payment.authorize', '01KSAMPLE000000000000000B', order),
-  'reserve-inventory.json': rabbitMqEvent('inventory.reserve', '01KSAMPLE000000000000000C', { ...order, authorizationId: 'auth-sample-1' }),
-  'schedule-shipment.json': rabbitMqEvent('shipment.schedule', '01KSAMPLE000000000000000D', { ...order, authorizationId: 'auth-sample-1', reservationId: 'res-sample-1' }),
-  'refund-payment.json': rabbitMqEvent('payment.refund', '01KSAMPLE000000000000000E', { ...order, authorizationId: 'auth-sample-1', reason: 'out of stock: oos-1' }),
+  'project-orders.json': kafkaEvent('orders', [paidOrder.placed, ...paidOrder.paid, outOfStockOrder.placed, ...outOfStockOrder.paid, ...outOfStockOrder.stock]),
+  // The same record of the orders topic as project-orders' first: both functions read that topic.
+  'start-order-workflow.json': kafkaEvent('orders', [paidOrder.placed]),
+  'authorize-payment.json': rabbitMqEvent(paidOrder.authorize),
+  'reserve-inventory.json': rabbitMqEvent(paidOrder.reserve),
+  'schedule-shipment.json': rabbitMqEvent(paidOrder.next),
+  'refund-payment.json': rabbitMqEvent(outOfStockOrder.next),
   'archive-events.json': kafkaEvent('sessions', [
     { id: '01KSAMPLE000000000000000F', type: 'session.started', key: 'sess-sample-9', data: { sessionId: 'sess-sample-9', userId: 'user-sample-9' } },
     { id: '01KSAMPLE000000000000000G', type: 'session.ended', key: 'sess-sample-9', data: { sessionId: 'sess-sample-9' } },
   ]),
-  'get-order.json': httpEvent('GET', '/orders/order-sample-1', 'GET /orders/{orderId}', { orderId: order.orderId }),
+  'get-order.json': httpEvent('GET', '/orders/order-sample-1', 'GET /orders/{orderId}', { orderId: 'order-sample-1' }),
   // A CloudFormation custom resource request; ResponseURL is where CloudFormation waits for the answer.
   'declare-workflow-topology.json': {
     RequestType: 'Create',

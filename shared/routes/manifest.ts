@@ -119,7 +119,12 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
   reader('get-flag', 'flags', 'GET', '/flags/{name}', 'Reads one feature flag from Redis', ['flags']),
   reader('get-leaderboard', 'leaderboards', 'GET', '/leaderboards/{board}', 'Reads the top of a leaderboard from Redis', ['leaderboard']),
   reader('get-user-activity', 'activity', 'GET', '/users/{userId}/activity', 'Reads a user\'s page views from Redis', ['activity', 'activity-day']),
-  projection('project-orders', 'orders', 'orders', 'Projects order lifecycle events into per-order step hashes', ['order']),
+  {
+    ...projection('project-orders', 'orders', 'orders', 'Projects order lifecycle events into per-order step hashes', ['order']),
+    // Beside the view it records what each event says about its saga, so the orders topic rebuilds the
+    // saga records too (functions/project-orders/recordSagas).
+    redis: { reads: ['idem', 'saga'], writes: ['order', 'idem', 'saga'] },
+  },
   reader('get-order', 'orders', 'GET', '/orders/{orderId}', 'Reads an order\'s status and steps from Redis', ['order']),
   {
     name: 'start-order-workflow',

@@ -80,7 +80,10 @@ export function nextAfter(command: Envelope<OrderCommand>, result: StepResult, s
   }
 }
 
+/** The command every order saga begins with. */
+export const FIRST_COMMAND = 'payment.authorize';
+
 /** The first command of an order's saga, caused by its order.placed event. */
 export function startOrder(placed: Envelope<Record<string, unknown>>, source: string): Envelope<Record<string, unknown>> {
-  return deriveEnvelope(placed, { type: 'payment.authorize', version: 1, key: placed.key, data: placed.data, source, id: followUpId(placed.id, 'payment.authorize') });
+  return deriveEnvelope(placed, { type: FIRST_COMMAND, version: 1, key: placed.key, data: placed.data, source, id: followUpId(placed.id, FIRST_COMMAND) });
 }

@@ -21,7 +21,8 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * every next command to RabbitMQ (confirmed), before the batch is acknowledged.
  *
  * A step carries out only its own command type, only for an order whose saga record exists (the
- * starter writes it before it publishes the first command), only the command the saga issued, and
+ * starter writes it before it publishes the first command; a command whose record is missing goes
+ * round the retry queues, then to the parking lot), only the command the saga issued, and
  * only once the step before it happened: the record is claimed for the whole batch in one script
  * before any provider is called, and anything refused is parked with its reason, never sent to a
  * provider. After the provider answered, the saga moves on (one more script) before the outcome is
@@ -49,10 +50,13 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
     for (const record of [...batch.accepted]) {
       if (record.envelope.type !== queue) batch.rejectAccepted(record, `the ${queue} step carries out ${queue} commands only, not ${record.envelope.type}`);
     }
-    const claims = await claimSteps(batch.accepted.map((record) => record.envelope));
-    [...batch.accepted].forEach((record, i) => {
-      const refusal = claims[i];
-      if (refusal !== undefined) batch.rejectAccepted(record, `refused by the saga of order ${String(record.envelope.data.orderId)}: ${refusal}`);
+    const claimed = [...batch.accepted];
+    const claims = await claimSteps(claimed.map((record) => record.envelope));
+    const missing = new Map<AcceptedRecord<RabbitMqSource>, string>();
+    claimed.forEach((record, i) => {
+      const claim = claims[i];
+      if (claim === undefined || claim.kind === 'refused') batch.rejectAccepted(record, `refused by the saga of order ${String(record.envelope.data.orderId)}: ${claim?.reason ?? 'no claim'}`);
+      else if (claim.kind === 'missing') missing.set(record, claim.reason);
     });
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
@@ -60,6 +64,9 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
         const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
         budget.recordRequest();
         try {
+          const absent = missing.get(record);
+          // Retried like a failed step (the record may be on its way back), never sent to the provider.
+          if (absent !== undefined) throw new Error(`saga of order ${command.data.orderId}: ${absent}`);
           const outcome = nextAfter(command, await provider.call(() => runStep(command)), source);
           outcomes.push(outcome);
           done.push({ command: record.envelope, next: outcome.commands[0] });

@@ -12,6 +12,8 @@ import { FUNCTIONS } from '../../shared/routes/manifest';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { PROJECTIONS, currentGeneration, generationNamespace } from '../../shared/state/projectionKeys';
+import { redisKeys } from '../../shared/state/redisKeys';
+import { actionCount, failuresLeft, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { projectionSnapshot } from '../support/projectionSnapshot';
 import { withTestKey } from '../support/testApiKey';
 import { until } from '../support/until';
@@ -82,6 +84,13 @@ afterAll(async () => {
  * refunded, cancelled). Other test files write to the same topics, so the archive may hold more.
  */
 const OWN_RECORDS = 58;
+
+const sagaKey = (id: string) => redisKeys(namespace).saga(id);
+/** Every saga record of the namespace, by order id. */
+async function sagaRecords(): Promise<Record<string, Record<string, string>>> {
+  const keys = await redis.keys(sagaKey('*'));
+  return Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(sagaKey('').length), await redis.hgetall(key)] as const)));
+}
 const archivedCount = (report: { partitions: Array<{ archived: number }> }) => report.partitions.reduce((n, p) => n + p.archived, 0);
 
 describe('audit archive', () => {
@@ -136,6 +145,10 @@ describe('replay', () => {
     }
     await admin.disconnect();
     const before = await projectionSnapshot(redis, namespace);
+    const sagasBefore = await sagaRecords();
+    // Both orders of this file, ended: paid and shipped, and refunded for want of stock.
+    expect(sagasBefore[orderId]).toMatchObject({ expect: 'done', 'took:shipment.schedule': expect.stringMatching(/\.wf$/) });
+    expect(sagasBefore[`${orderId}-oos`]).toMatchObject({ expect: 'done', 'took:payment.refund': expect.stringMatching(/\.wf$/) });
     // This run's own keys at least (other test files' events in the shared topics add more when they ran first):
     // session s1 (s2 ended), the flags hash, the board, the viewer's activity and day bucket, two orders.
     expect(Object.keys(before).length).toBeGreaterThanOrEqual(7);
@@ -146,7 +159,24 @@ describe('replay', () => {
     await replayProjections({ projections: [...PROJECTIONS], brokers: brokers(), redis, namespace, log: () => undefined, graceMs: 200 });
 
     expect(await projectionSnapshot(redis, namespace)).toEqual(before);
+    // The saga records come back too, field by field (rule 2: rebuildable from the orders topic).
+    expect(await sagaRecords()).toEqual(sagasBefore);
     expect((await getJson(`/orders/${orderId}`)).body).toMatchObject({ status: 'completed' });
+  });
+
+  it('should finish, exactly once, an order whose saga record Redis lost mid-way, once a replay rebuilt it', async () => {
+    const id = `mid-${run}`;
+    // Its shipment fails three times: after the third it waits out the longest delay queue (8 s), and
+    // that is when Redis loses its saga record.
+    await injectFailures('shipping', id, 3);
+    await post([{ type: 'order.placed', data: { orderId: id, userId: 'cy', amount: 700, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } }]);
+    await until('the third shipment failure', async () => ((await failuresLeft('shipping', id)) === 0 && (await redis.hget(sagaKey(id), 'took:shipment.schedule')) !== null ? true : undefined));
+    await redis.unlink(sagaKey(id));
+    await replayProjections({ projections: ['orders'], brokers: brokers(), redis, namespace, log: () => undefined, graceMs: 200 });
+    expect(await redis.hget(sagaKey(id), 'expect')).toMatch(/^(shipment\.schedule|done)$/);
+    await until('the order completed', async () => ((await getJson(`/orders/${id}`)).body.status === 'completed' ? true : undefined));
+    expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+    expect(await actionCount('payment', 'charges', id)).toBe(1);
   });
 
   it('should keep reads on the complete old state until the new one has caught up, then switch', async () => {

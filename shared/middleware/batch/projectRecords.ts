@@ -31,6 +31,12 @@ export interface ProjectionSpec {
   consumer: string;
   projection: ProjectionName;
   build: (keys: RedisKeys) => Projection;
+  /**
+   * State kept beside the projection that its topic also rebuilds, written once the projection's ops
+   * are collected (project-orders: the saga records). A replay runs it too, which is how that state
+   * comes back after Redis lost it; so it must be idempotent and never move state backwards.
+   */
+  alongside?: (batch: RecordBatch<unknown>) => Promise<void>;
 }
 
 /**
@@ -44,7 +50,10 @@ export function projectionHandler(spec: ProjectionSpec, generation?: number) {
   const fixed = generation === undefined ? undefined : redisKeys(generationNamespace(namespace, spec.projection, generation));
   return kafkaBatchHandler(
     spec.consumer,
-    (batch) => projectRecords(spec.build(batch.keys))(batch),
+    async (batch) => {
+      projectRecords(spec.build(batch.keys))(batch);
+      await spec.alongside?.(batch);
+    },
     fixed === undefined ? () => projectionKeys(redisClient(), namespace, spec.projection) : () => Promise.resolve(fixed),
   );
 }

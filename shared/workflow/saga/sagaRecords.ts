@@ -5,14 +5,18 @@ import { luaScript } from '../../state/luaScript';
 import { projectionKeys } from '../../state/projectionKeys';
 import { redisKeys, redisNamespace } from '../../state/redisKeys';
 import { orderDigest } from './orderDigest';
-import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA } from './sagaScripts';
+import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA, RECORD_PROGRESS_LUA } from './sagaScripts';
+import type { SagaProgress } from './sagaProgress';
 
 /**
  * A saga record outlives its order's activity by far (retries take seconds, a parked command may be
- * moved back days later) and must have a TTL (rule 2). When it is gone (expired, or evicted under
- * allkeys-lru), the starter consults the order view, which a replay of the orders topic rebuilds,
- * and a step refuses (parks) its command: parking a valid command is acceptable, running a step twice
- * is not, and the providers' idempotency keys (per order and step) hold even then.
+ * moved back days later) and must have a TTL (rule 2). It is also rebuilt from Kafka: project-orders
+ * records what each orders-topic event says about its saga (recordSagaProgress), so a replay of the
+ * topic after Redis lost its keys writes the records back. While a record is missing, a step sends its
+ * command round its retry queues (the replay may be rebuilding it) and parks it past the last retry;
+ * when the record expired or was evicted but the order view remembers the order, the starter refuses
+ * to begin again: parking a valid command is acceptable, running a step twice is not, and the
+ * providers' idempotency keys (per order and step) hold even then.
  */
 const SAGA_TTL_SECONDS = Number(process.env.TRIPLANE_SAGA_TTL_SECONDS ?? 30 * 86_400);
 
@@ -21,6 +25,7 @@ export type BeginVerdict = { kind: 'start' } | { kind: 'duplicate' | 'conflict' 
 const beginScript = luaScript(BEGIN_SAGAS_LUA);
 const claimScript = luaScript(CLAIM_STEPS_LUA);
 const advanceScript = luaScript(ADVANCE_SAGAS_LUA);
+const progressScript = luaScript(RECORD_PROGRESS_LUA);
 
 const orderIdOf = (envelope: Envelope<Record<string, unknown>>): string => String(envelope.data.orderId);
 
@@ -41,8 +46,12 @@ export async function beginSagas(starts: Array<{ placed: Envelope<Record<string,
   });
 }
 
-/** Per command: undefined when it may run its step, else why not. One script call for the batch. */
-export async function claimSteps(commands: Array<Envelope<Record<string, unknown>>>): Promise<Array<string | undefined>> {
+export type StepClaim = { kind: 'claimed' } | { kind: 'missing' | 'refused'; reason: string };
+
+const MISSING_RECORD = 'no saga record: the order was never placed, or Redis lost its record and a replay of the orders topic has not rebuilt it yet';
+
+/** Per command whether it may run its step. One script call for the batch. */
+export async function claimSteps(commands: Array<Envelope<Record<string, unknown>>>): Promise<StepClaim[]> {
   if (commands.length === 0) return [];
   const keys = redisKeys(redisNamespace());
   const replies = (await downstream('redis').call(() =>
@@ -53,7 +62,7 @@ export async function claimSteps(commands: Array<Envelope<Record<string, unknown
     ),
   )) as string[];
   if (replies.length !== commands.length) throw new Error(`the claim script answered ${replies.length} of ${commands.length} commands`);
-  return replies.map((reply) => (reply === 'ok' ? undefined : reply));
+  return replies.map((reply): StepClaim => (reply === 'ok' ? { kind: 'claimed' } : reply === 'missing' ? { kind: 'missing', reason: MISSING_RECORD } : { kind: 'refused', reason: reply }));
 }
 
 /** Moves each saga past the step its command carried out; `next` is the command it issues, if any. */
@@ -67,4 +76,17 @@ export async function advanceSagas(steps: Array<{ command: Envelope<Record<strin
       [String(SAGA_TTL_SECONDS), ...steps.flatMap(({ command, next }) => [command.type, command.id, next?.type ?? 'done', next?.id ?? ''])],
     ),
   );
+}
+
+/**
+ * Writes what the orders topic says about each saga (sagaProgress), in topic order, in one script
+ * call. Returns per entry undefined (recorded, or nothing to record) or why the record disagrees.
+ */
+export async function recordSagaProgress(progress: SagaProgress[]): Promise<Array<string | undefined>> {
+  if (progress.length === 0) return [];
+  const keys = redisKeys(redisNamespace());
+  const args = progress.flatMap((p) => (p.kind === 'placed' ? ['placed', p.placedId, p.digest, p.expect, p.expectId] : ['step', p.took, p.commandId, p.expect, p.expectId]));
+  const replies = (await downstream('redis').call(() => progressScript(redisClient(), progress.map((p) => keys.saga(p.orderId)), [String(SAGA_TTL_SECONDS), ...args]))) as string[];
+  if (replies.length !== progress.length) throw new Error(`the progress script answered ${replies.length} of ${progress.length} events`);
+  return replies.map((reply) => (reply === '0' || reply === '1' ? undefined : reply));
 }

@@ -59,14 +59,15 @@ return out
  * Claims, for each command of a batch, the step it carries out, or says why it may not.
  * KEYS: the saga record of each command's order. ARGV: per command its type, id and order digest.
  * Returns per command `ok` (claimed now, or claimed before by this same command: a redelivery or a
- * retry after a crash) or the reason it is refused.
+ * retry after a crash), `missing` (no saga record: the order was never placed, or Redis lost the record
+ * and a replay of the orders topic is rebuilding it) or the reason it is refused.
  */
 export const CLAIM_STEPS_LUA = `
 local out = {}
 for e = 1, #KEYS do
   local ctype, cid, digest = ARGV[3 * e - 2], ARGV[3 * e - 1], ARGV[3 * e]
   local rec = redis.call('HMGET', KEYS[e], 'digest', 'expect', 'expectId', 'took:' .. ctype)
-  if not rec[1] then out[e] = 'no saga record: the order was never placed (or its record was lost)'
+  if not rec[1] then out[e] = 'missing'
   elseif rec[1] ~= digest then out[e] = 'the command carries another order than the one placed'
   elseif rec[4] == cid then out[e] = 'ok'
   elseif rec[4] then out[e] = 'step already carried out by command ' .. rec[4]
@@ -101,4 +102,43 @@ for e = 1, #KEYS do
   end
 end
 return moved
+`;
+
+/**
+ * Records what the orders topic says about each saga (shared/workflow/saga/sagaProgress), so a record
+ * Redis lost is rebuilt by a replay of the topic and a live one is never moved back. KEYS: saga
+ * records. ARGV[1]: record TTL; per event its kind (`placed` or `step`) and four values:
+ *   placed: placed id, order digest, first command type, first command id. Written only when the
+ *           record does not exist (the first placement wins, as in BEGIN_SAGAS_LUA).
+ *   step:   the command type that took its step, that command's id, the next command type (`done`)
+ *           and id. Written only when the saga expects exactly that command and has not recorded the
+ *           step yet: a record further on (the live steps move it before they publish) stays as it is.
+ * Returns per event `1` (recorded), `0` (nothing to record) or why the record disagrees.
+ */
+export const RECORD_PROGRESS_LUA = `
+local ttl = ARGV[1]
+local out = {}
+for e = 1, #KEYS do
+  local base = 2 + 5 * (e - 1)
+  local kind, a, b, c, d = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
+  local saga = KEYS[e]
+  if kind == 'placed' then
+    if redis.call('EXISTS', saga) == 0 then
+      redis.call('HSET', saga, 'placedId', a, 'digest', b, 'expect', c, 'expectId', d)
+      redis.call('EXPIRE', saga, ttl)
+      out[e] = '1'
+    else out[e] = '0' end
+  else
+    local rec = redis.call('HMGET', saga, 'expect', 'expectId', 'took:' .. a)
+    if not rec[1] then out[e] = 'no saga record holds the placement of this order'
+    elseif rec[3] then
+      if rec[3] == b then out[e] = '0' else out[e] = 'the step was taken by command ' .. rec[3] .. ', not ' .. b end
+    elseif rec[1] == a and rec[2] == b then
+      redis.call('HSET', saga, 'took:' .. a, b, 'expect', c, 'expectId', d)
+      redis.call('EXPIRE', saga, ttl)
+      out[e] = '1'
+    else out[e] = 'the saga expects ' .. rec[1] .. ' ' .. tostring(rec[2]) .. ', not ' .. a .. ' ' .. b end
+  end
+end
+return out
 `;

@@ -59,6 +59,11 @@ export async function injectFailures(service: SandboxService, orderId: string, f
   await sandboxRedis().set(ledgerKey(service, 'faults', orderId), String(failures), 'EX', 3_600);
 }
 
+/** How many of the injected failures of an order are still to come (0 when none). */
+export async function failuresLeft(service: SandboxService, orderId: string): Promise<number> {
+  return Number((await sandboxRedis().get(ledgerKey(service, 'faults', orderId))) ?? 0);
+}
+
 export async function maybeFail(service: SandboxService, orderId: string): Promise<void> {
   const latency = Number(process.env.TRIPLANE_SANDBOX_LATENCY_MS ?? 0);
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
