@@ -16,6 +16,7 @@ import {
 import { logger } from '../observability/logger';
 import { publishPermissionDenied } from '../observability/permissionDeniedMetric';
 import { currentFunctionName, remainingMs } from './invocationDeadline';
+import { isConnectionError } from './connectionError';
 import { isPermissionError } from './permissionError';
 
 export type DownstreamName = 'kafka' | 'redis' | 'rabbitmq' | 'payment' | 'inventory' | 'shipping';
@@ -150,8 +151,8 @@ export function downstream(name: DownstreamName, functionName = currentFunctionN
 export const downstreamStatuses = (): DownstreamStatus[] =>
   [...registry.values()].map((d) => d.status()).sort((a, b) => a.function.localeCompare(b.function) || a.name.localeCompare(b.name));
 
-/** True for a call the policies refused or cut short: the downstream is unavailable, not the request wrong. */
+/** True for a call the policies refused or cut short, or whose connection failed: the downstream is unavailable, not the request wrong. */
 export const isUnavailable = (error: unknown): boolean =>
-  error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError || error instanceof TaskCancelledError;
+  error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError || error instanceof TaskCancelledError || isConnectionError(error);
 
 export const isRefused = (error: unknown): boolean => error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError;
