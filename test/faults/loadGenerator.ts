@@ -83,7 +83,7 @@ async function postUntilAccepted(batch: PlannedEvent[], options: LoadOptions, ou
       return;
     }
     const wait = answer.retryAfterMs ?? FALLBACK_WAIT_MS;
-    if (Date.now() + wait > deadline) {
+    if (Date.now() + wait > deadline || options.shouldStop?.() === true) {
       for (const event of batch) outcome.givenUp.add(event.id);
       return;
     }

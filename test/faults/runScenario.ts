@@ -51,12 +51,18 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   await scenario.prepare?.(full, plan);
   const load = emptyOutcome();
   loadStarted = Date.now();
-  const options = { url: context.runtime.url, durationMs: size.durationMs, concurrency: context.size.concurrency, retryForMs: context.size.retryForMs, shouldStop: () => load.harnessErrors.length > 0 };
+  // A failed injection (a runtime that did not come back) fails the row: the load stops at once
+  // instead of retrying every remaining batch against it for retryForMs each.
+  let injectionFailed = false;
+  const options = { url: context.runtime.url, durationMs: size.durationMs, concurrency: context.size.concurrency, retryForMs: context.size.retryForMs, shouldStop: () => injectionFailed || load.harnessErrors.length > 0 };
   const [, injection] = await Promise.all([
     postBatches(plan.batches, options, load),
     withTimeout(scenario.inject(full), INJECTION_TIMEOUT_MS, `the ${scenario.name} injection`).then(
       () => undefined,
-      (error: unknown) => error as Error,
+      (error: unknown) => {
+        injectionFailed = true;
+        return error as Error;
+      },
     ),
   ]);
   if (injection !== undefined) problems.push(`injection failed: ${injection.message}`);
