@@ -18,7 +18,7 @@ export async function recordSagas(batch: RecordBatch<unknown>): Promise<void> {
     if ('refused' in found) disagreements.push(found.refused);
     else progress.push(found);
   }
-  const replies = await recordSagaProgress(progress);
+  const replies = await recordSagaProgress(progress, batch.keys);
   replies.forEach((reply, i) => {
     const entry = progress[i];
     if (reply !== undefined && entry !== undefined) disagreements.push(`order ${entry.orderId}, ${entry.kind === 'step' ? `${entry.took} ${entry.commandId}` : 'placement'}: ${reply}`);

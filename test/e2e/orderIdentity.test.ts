@@ -1,4 +1,5 @@
 import { connect, type ConsumeMessage } from 'amqplib';
+import { Redis } from 'ioredis';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
@@ -13,6 +14,7 @@ import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTrig
 import { startOrder } from '../../shared/workflow/orderSaga';
 import { providerIdempotencyKey } from '../../shared/workflow/providers/providerIdempotencyKey';
 import { advanceSagas, beginSagas, claimSteps } from '../../shared/workflow/saga/sagaRecords';
+import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
 import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
 import { lambdaContextOf } from '../support/lambdaContextOf';
@@ -144,6 +146,26 @@ describe('order identity: a saga runs at most once whatever arrives', () => {
     expect(view.status).toBe('cancelled');
     expect(stepTypes(view)).toEqual(['order.placed', 'payment.declined', 'order.cancelled']);
     expect(await actionCount('payment', 'charges', id)).toBe(0);
+  });
+});
+
+describe('order identity when a saga record was evicted', () => {
+  // As an operator (or allkeys-lru) would: the admin connection, not a function's user.
+  const admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  afterAll(() => admin.quit());
+  it('should begin no second saga for an order the view remembers, neither in the starter nor in the record rebuild', async () => {
+    const id = orderId('evicted');
+    await place(orderData(id));
+    await finalOrder(id);
+    // allkeys-lru took the record (or it expired); the order view is still there.
+    await admin.unlink(redisKeys(redisNamespace()).saga(id));
+    await place(orderData(id, { userId: 'u-second', amount: 99 }));
+    const history = await historyWhen(id, (h) => h.some((e) => e.deadLetteredBy === 'start-order-workflow'));
+    expect(history.find((e) => e.deadLetteredBy === 'start-order-workflow')?.deadLetterReason).toMatch(/its saga record is gone, the order view remembers it/);
+    // project-orders saw the same placement and did not write the record back for it either.
+    expect(await admin.exists(redisKeys(redisNamespace()).saga(id))).toBe(0);
+    expect(await actionCount('payment', 'charges', id)).toBe(1);
+    expect((await readOrder(id))?.steps.find((s) => s.type === 'order.placed')?.details).toMatchObject({ userId: 'u-first' });
   });
 });
 

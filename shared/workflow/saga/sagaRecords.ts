@@ -3,7 +3,7 @@ import type { Envelope } from '../../envelope/envelope';
 import { downstream } from '../../resilience/downstream';
 import { luaScript } from '../../state/luaScript';
 import { projectionKeys } from '../../state/projectionKeys';
-import { redisKeys, redisNamespace } from '../../state/redisKeys';
+import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
 import { orderDigest } from './orderDigest';
 import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA, RECORD_PROGRESS_LUA } from './sagaScripts';
 import type { SagaProgress } from './sagaProgress';
@@ -80,12 +80,13 @@ export async function advanceSagas(steps: Array<{ command: Envelope<Record<strin
 
 /**
  * Writes what the orders topic says about each saga (sagaProgress), in topic order, in one script
- * call. Returns per entry undefined (recorded, or nothing to record) or why the record disagrees.
+ * call. `view` holds the keys of the order view generation being written (a replay's new one).
+ * Returns per entry undefined (recorded, or nothing to record) or why the record disagrees.
  */
-export async function recordSagaProgress(progress: SagaProgress[]): Promise<Array<string | undefined>> {
+export async function recordSagaProgress(progress: SagaProgress[], view: RedisKeys): Promise<Array<string | undefined>> {
   if (progress.length === 0) return [];
   const keys = redisKeys(redisNamespace());
-  const args = progress.flatMap((p) => (p.kind === 'placed' ? ['placed', p.placedId, p.digest, p.expect, p.expectId] : ['step', p.took, p.commandId, p.expect, p.expectId]));
+  const args = progress.flatMap((p) => (p.kind === 'placed' ? ['placed', p.placedId, p.digest, p.expect, p.expectId, view.order(p.orderId)] : ['step', p.took, p.commandId, p.expect, p.expectId, '']));
   const replies = (await downstream('redis').call(() => progressScript(redisClient(), progress.map((p) => keys.saga(p.orderId)), [String(SAGA_TTL_SECONDS), ...args]))) as string[];
   if (replies.length !== progress.length) throw new Error(`the progress script answered ${replies.length} of ${progress.length} events`);
   return replies.map((reply) => (reply === '0' || reply === '1' ? undefined : reply));

@@ -10,6 +10,24 @@
  */
 
 /**
+ * For an order without a saga record: the id of the placement its order view already holds when
+ * starting from `placedId` could run its saga a second time (the view holds another placement, or a
+ * saga that moved on: the record was evicted or expired), else nil. Shared by the starter and by the
+ * record rebuild, so neither begins a saga the other would refuse.
+ */
+const KNOWN_PLACEMENT_LUA = `
+local function knownPlacement(view, placedId)
+  local placed = redis.call('HGET', view, 'step:order.placed')
+  if not placed then return nil end
+  local knownId = '?'
+  local ok, parsed = pcall(cjson.decode, placed)
+  if ok and type(parsed) == 'table' and type(parsed.eventId) == 'string' then knownId = parsed.eventId end
+  if knownId ~= placedId or redis.call('HLEN', view) > 1 then return knownId end
+  return nil
+end
+`;
+
+/**
  * Begins the sagas of a batch of order.placed events, in batch order.
  * KEYS: per order, its saga record. ARGV[1]: record TTL in seconds; per order: its order view hash
  * (the projection's current generation), placed event id, order digest, first command type and id.
@@ -23,7 +41,7 @@
  * order view holds an order placed by <id> or a saga that moved on: the record was evicted or expired,
  * and starting again could run the saga twice).
  */
-export const BEGIN_SAGAS_LUA = `
+export const BEGIN_SAGAS_LUA = `${KNOWN_PLACEMENT_LUA}
 local ttl = ARGV[1]
 local out = {}
 local pos = 2
@@ -37,13 +55,8 @@ for e = 1, #KEYS do
     elseif rec[1] == placedId and rec[3] == firstType and rec[4] == firstId then out[e] = 'start'
     else out[e] = 'duplicate:' .. rec[1] end
   else
-    local placed = redis.call('HGET', view, 'step:order.placed')
-    local knownId = nil
-    if placed then
-      local ok, parsed = pcall(cjson.decode, placed)
-      if ok and type(parsed) == 'table' and type(parsed.eventId) == 'string' then knownId = parsed.eventId else knownId = '?' end
-    end
-    if knownId and (knownId ~= placedId or redis.call('HLEN', view) > 1) then
+    local knownId = knownPlacement(view, placedId)
+    if knownId then
       out[e] = 'known:' .. knownId
     else
       redis.call('HSET', saga, 'placedId', placedId, 'digest', digest, 'expect', firstType, 'expectId', firstId)
@@ -107,27 +120,34 @@ return moved
 /**
  * Records what the orders topic says about each saga (shared/workflow/saga/sagaProgress), so a record
  * Redis lost is rebuilt by a replay of the topic and a live one is never moved back. KEYS: saga
- * records. ARGV[1]: record TTL; per event its kind (`placed` or `step`) and four values:
- *   placed: placed id, order digest, first command type, first command id. Written only when the
- *           record does not exist (the first placement wins, as in BEGIN_SAGAS_LUA).
+ * records. ARGV[1]: record TTL; per event its kind (`placed` or `step`) and five values:
+ *   placed: placed id, order digest, first command type, first command id, and the order view hash of
+ *           the generation being written. Written only when the record does not exist and the view
+ *           does not remember another placement or a saga that moved on (knownPlacement, as the
+ *           starter checks): the first placement wins, and an evicted record is not begun again.
  *   step:   the command type that took its step, that command's id, the next command type (`done`)
  *           and id. Written only when the saga expects exactly that command and has not recorded the
  *           step yet: a record further on (the live steps move it before they publish) stays as it is.
  * Returns per event `1` (recorded), `0` (nothing to record) or why the record disagrees.
  */
-export const RECORD_PROGRESS_LUA = `
+export const RECORD_PROGRESS_LUA = `${KNOWN_PLACEMENT_LUA}
 local ttl = ARGV[1]
 local out = {}
 for e = 1, #KEYS do
-  local base = 2 + 5 * (e - 1)
-  local kind, a, b, c, d = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
+  local base = 2 + 6 * (e - 1)
+  local kind, a, b, c, d, view = ARGV[base], ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4], ARGV[base + 5]
   local saga = KEYS[e]
   if kind == 'placed' then
-    if redis.call('EXISTS', saga) == 0 then
-      redis.call('HSET', saga, 'placedId', a, 'digest', b, 'expect', c, 'expectId', d)
-      redis.call('EXPIRE', saga, ttl)
-      out[e] = '1'
-    else out[e] = '0' end
+    if redis.call('EXISTS', saga) == 1 then out[e] = '0'
+    else
+      local knownId = knownPlacement(view, a)
+      if knownId then out[e] = 'no saga record, and the order view remembers placement ' .. knownId .. ' or a saga that moved on: not begun again'
+      else
+        redis.call('HSET', saga, 'placedId', a, 'digest', b, 'expect', c, 'expectId', d)
+        redis.call('EXPIRE', saga, ttl)
+        out[e] = '1'
+      end
+    end
   else
     local rec = redis.call('HMGET', saga, 'expect', 'expectId', 'took:' .. a)
     if not rec[1] then out[e] = 'no saga record holds the placement of this order'
