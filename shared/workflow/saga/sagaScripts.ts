@@ -10,19 +10,23 @@
  */
 
 /**
- * For an order without a saga record: the id of the placement its order view already holds when
- * starting from `placedId` could run its saga a second time (the view holds another placement, or a
- * saga that moved on: the record was evicted or expired), else nil. Shared by the starter and by the
- * record rebuild, so neither begins a saga the other would refuse.
+ * For an order without a saga record, begins one from `placedId` unless its order view already holds
+ * a placement starting from which could run the saga a second time (the view holds another placement,
+ * or a saga that moved on: the record was evicted or expired); then returns that placement's id, and
+ * writes nothing. Shared by the starter and by the record rebuild, so neither begins a saga the other
+ * would refuse.
  */
-const KNOWN_PLACEMENT_LUA = `
-local function knownPlacement(view, placedId)
+const BEGIN_RECORD_LUA = `
+local function beginRecord(saga, view, placedId, digest, firstType, firstId, ttl)
   local placed = redis.call('HGET', view, 'step:order.placed')
-  if not placed then return nil end
-  local knownId = '?'
-  local ok, parsed = pcall(cjson.decode, placed)
-  if ok and type(parsed) == 'table' and type(parsed.eventId) == 'string' then knownId = parsed.eventId end
-  if knownId ~= placedId or redis.call('HLEN', view) > 1 then return knownId end
+  if placed then
+    local knownId = '?'
+    local ok, parsed = pcall(cjson.decode, placed)
+    if ok and type(parsed) == 'table' and type(parsed.eventId) == 'string' then knownId = parsed.eventId end
+    if knownId ~= placedId or redis.call('HLEN', view) > 1 then return knownId end
+  end
+  redis.call('HSET', saga, 'placedId', placedId, 'digest', digest, 'expect', firstType, 'expectId', firstId)
+  redis.call('EXPIRE', saga, ttl)
   return nil
 end
 `;
@@ -41,7 +45,7 @@ end
  * order view holds an order placed by <id> or a saga that moved on: the record was evicted or expired,
  * and starting again could run the saga twice).
  */
-export const BEGIN_SAGAS_LUA = `${KNOWN_PLACEMENT_LUA}
+export const BEGIN_SAGAS_LUA = `${BEGIN_RECORD_LUA}
 local ttl = ARGV[1]
 local out = {}
 local pos = 2
@@ -55,14 +59,8 @@ for e = 1, #KEYS do
     elseif rec[1] == placedId and rec[3] == firstType and rec[4] == firstId then out[e] = 'start'
     else out[e] = 'duplicate:' .. rec[1] end
   else
-    local knownId = knownPlacement(view, placedId)
-    if knownId then
-      out[e] = 'known:' .. knownId
-    else
-      redis.call('HSET', saga, 'placedId', placedId, 'digest', digest, 'expect', firstType, 'expectId', firstId)
-      redis.call('EXPIRE', saga, ttl)
-      out[e] = 'start'
-    end
+    local knownId = beginRecord(saga, view, placedId, digest, firstType, firstId, ttl)
+    if knownId then out[e] = 'known:' .. knownId else out[e] = 'start' end
   end
 end
 return out
@@ -123,14 +121,14 @@ return moved
  * records. ARGV[1]: record TTL; per event its kind (`placed` or `step`) and five values:
  *   placed: placed id, order digest, first command type, first command id, and the order view hash of
  *           the generation being written. Written only when the record does not exist and the view
- *           does not remember another placement or a saga that moved on (knownPlacement, as the
+ *           does not remember another placement or a saga that moved on (beginRecord, as the
  *           starter checks): the first placement wins, and an evicted record is not begun again.
  *   step:   the command type that took its step, that command's id, the next command type (`done`)
  *           and id. Written only when the saga expects exactly that command and has not recorded the
  *           step yet: a record further on (the live steps move it before they publish) stays as it is.
  * Returns per event `1` (recorded), `0` (nothing to record) or why the record disagrees.
  */
-export const RECORD_PROGRESS_LUA = `${KNOWN_PLACEMENT_LUA}
+export const RECORD_PROGRESS_LUA = `${BEGIN_RECORD_LUA}
 local ttl = ARGV[1]
 local out = {}
 for e = 1, #KEYS do
@@ -140,13 +138,9 @@ for e = 1, #KEYS do
   if kind == 'placed' then
     if redis.call('EXISTS', saga) == 1 then out[e] = '0'
     else
-      local knownId = knownPlacement(view, a)
+      local knownId = beginRecord(saga, view, a, b, c, d, ttl)
       if knownId then out[e] = 'no saga record, and the order view remembers placement ' .. knownId .. ' or a saga that moved on: not begun again'
-      else
-        redis.call('HSET', saga, 'placedId', a, 'digest', b, 'expect', c, 'expectId', d)
-        redis.call('EXPIRE', saga, ttl)
-        out[e] = '1'
-      end
+      else out[e] = '1' end
     end
   else
     local rec = redis.call('HMGET', saga, 'expect', 'expectId', 'took:' .. a)
