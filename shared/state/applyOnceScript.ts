@@ -28,6 +28,14 @@
  * run happen inside one script, so the rules cannot change between them. Redis 7 is needed anyway:
  * the read-only key patterns of the function users (`%R~`) came with it.
  *
+ * The checks cost Redis time per call, so they are kept few: the reads need none (the marks and
+ * offsets were just read by the batch's MGET, as the same user; a GET refused here would abort the
+ * script before the entry ran anything); a single-key write's verdict depends only on its command and
+ * key (no subcommands, no key elsewhere), so it is asked once per command and key in the batch (500
+ * ZINCRBY on 20 boards: 20 checks), and so is a touch's set of commands per key; each mark's SET is
+ * asked once. Measured on 2026-12-02 (500 ZINCRBY as project-leaderboards' own user, the script of
+ * before against this one, interleaved): 5-16% more Redis time per batch, 0.3-0.9 ms.
+ *
  * Offsets are written only when nothing was refused (the batch fails and comes again), and only ever
  * forward, so an overlapping or older delivery cannot move a partition's expectation back.
  *
@@ -46,19 +54,38 @@ local function refused(...)
   local ok, allowed = pcall(redis.acl_check_cmd, ...)
   return ok and not allowed
 end
+local ONE_KEY = { DEL = true, EXPIRE = true, EXPIREAT = true, HDEL = true, HINCRBY = true, HSET = true, HSETNX = true, INCR = true, INCRBY = true, SET = true, ZADD = true, ZINCRBY = true, ZREM = true }
+local verdicts = {}
+local function opRefused(first, nargs)
+  local name = ARGV[first]
+  if not ONE_KEY[name] or nargs < 2 or (name == 'DEL' and nargs > 2) then return refused(unpack(ARGV, first, first + nargs - 1)) end
+  local byKey = verdicts[name]
+  if byKey == nil then byKey = {}; verdicts[name] = byKey end
+  local key = ARGV[first + 1]
+  local verdict = byKey[key]
+  if verdict == nil then verdict = refused(unpack(ARGV, first, first + nargs - 1)); byKey[key] = verdict end
+  return verdict
+end
+local touches = {}
+local function touchRefused(first)
+  local key = ARGV[first]
+  local verdict = touches[key]
+  if verdict == nil then
+    verdict = refused('EXISTS', key) or refused('HSET', key, ARGV[first + 1], ARGV[first + 2]) or refused('HGET', key, ARGV[first + 4]) or refused('EXPIREAT', key, '0')
+    touches[key] = verdict
+  end
+  return verdict
+end
 for p = 1, npartitions do
   local key = KEYS[nentries + p]
-  if denial == '' and (refused('GET', key) or refused('SET', key, ARGV[2 + p], 'EX', ttl)) then denial = '0:SET:' .. key end
+  if denial == '' and refused('SET', key, ARGV[2 + p], 'EX', ttl) then denial = '0:SET:' .. key end
 end
 for e = 1, nentries do
   local digest = ARGV[pos]; local nops = tonumber(ARGV[pos + 1]); pos = pos + 2
   local start = pos
-  for o = 1, nops do
-    local nargs = tonumber(ARGV[pos + 1]); pos = pos + 2 + nargs
-  end
   if denial ~= '' then
     applied[e] = 4
-  elseif refused('GET', KEYS[e]) or refused('SET', KEYS[e], digest, 'EX', ttl) then
+  elseif refused('SET', KEYS[e], digest, 'EX', ttl) then
     denial = e .. ':SET:' .. KEYS[e]
     applied[e] = 3
   else
@@ -66,47 +93,45 @@ for e = 1, nentries do
     if mark then
       if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
     else
-      local at = start
-      for o = 1, nops do
-        local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
-        at = first + nargs
-        if denial == '' then
-          if kind == 'c' then
-            if refused(unpack(ARGV, first, first + nargs - 1)) then denial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
-          else
-            local key = ARGV[first]
-            if refused('EXISTS', key) or refused('HSET', key, ARGV[first + 1], ARGV[first + 2]) or refused('HGET', key, ARGV[first + 4]) or refused('EXPIREAT', key, '0') then
-              denial = e .. ':HSET:' .. key
-            end
-          end
-        end
-      end
-      if denial ~= '' then
-        applied[e] = 3
-      else
-        at = start
-        for o = 1, nops do
-          local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
-          at = first + nargs
-          local ok
-          if kind == 'c' then
-            ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
-          else
-            local key = ARGV[first]
-            if redis.call('EXISTS', key) == 1 then
-              ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
-              if not (type(ok) == 'table' and ok.err) then
-                local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
-                if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
-              end
-            end
-          end
-          if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
-        end
-        redis.call('SET', KEYS[e], digest, 'EX', ttl)
-        applied[e] = 1
+      applied[e] = 1
+    end
+  end
+  -- One pass finds where the next entry starts and, for an entry about to run, checks each op.
+  local run = applied[e] == 1
+  for o = 1, nops do
+    local nargs = tonumber(ARGV[pos + 1]); local first = pos + 2
+    if run and denial == '' then
+      if ARGV[pos] == 'c' then
+        if opRefused(first, nargs) then denial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
+      elseif touchRefused(first) then
+        denial = e .. ':HSET:' .. ARGV[first]
       end
     end
+    pos = first + nargs
+  end
+  if run and denial ~= '' then
+    applied[e] = 3
+  elseif run then
+    local at = start
+    for o = 1, nops do
+      local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
+      at = first + nargs
+      local ok
+      if kind == 'c' then
+        ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
+      else
+        local key = ARGV[first]
+        if redis.call('EXISTS', key) == 1 then
+          ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
+          if not (type(ok) == 'table' and ok.err) then
+            local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
+            if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+          end
+        end
+      end
+      if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
+    end
+    redis.call('SET', KEYS[e], digest, 'EX', ttl)
   end
 end
 if denial == '' then
