@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { localIdentityOf } from '../local/runtime/startLocalRuntime';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 
 /**
@@ -8,6 +9,17 @@ import { BENCH_NAMESPACE } from './benchEnvironment';
  */
 export const benchRedis = (db = 0): Redis =>
   new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+
+/**
+ * A connection logged in as the function in `functions/<name>/handler`'s own Redis user, as that function
+ * runs (runBenchmarks makes the users for the benchmarks' namespace first): triplane's side of a
+ * benchmark runs under the same ACL rules as deployed, while baselines stay on the default user.
+ */
+export function benchRedisAsFunction(modulePath: string): Redis {
+  const user = localIdentityOf(modulePath)?.redis;
+  if (user === undefined) throw new Error(`${modulePath} has no Redis user`);
+  return new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+}
 
 /** Removes every key of the benchmarks' namespace (SCAN, never KEYS: Redis stays responsive meanwhile). */
 export async function deleteBenchKeys(redis: Redis, pattern = `${BENCH_NAMESPACE}:*`): Promise<number> {

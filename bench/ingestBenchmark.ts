@@ -11,8 +11,7 @@ import { stopBenchRuntime } from './benchRuntime';
 import { RUN_ID, wiredFunction } from './benchRun';
 import { okCount, perSecondRates, runLoad } from './loadGenerator';
 import { median } from './statistics';
-import { BENCH_HEADERS, BENCH_NAMESPACE } from './benchEnvironment';
-import { applyRedisUsers } from '../local/services/applyAccessControl';
+import { BENCH_HEADERS } from './benchEnvironment';
 import { localIdentityOf } from '../local/runtime/startLocalRuntime';
 import { runAsFunction } from '../shared/clients/functionIdentity';
 
@@ -85,8 +84,7 @@ async function rawProduce(producer: Producer, seconds: number): Promise<{ rates:
 export async function ingestBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
   await stopBenchRuntime();
-  // As the runtime runs it: as its own Redis user (made here, as no runtime runs now), behind the API key.
-  await applyRedisUsers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', BENCH_NAMESPACE);
+  // As the runtime runs it: as its own Redis user (runBenchmarks made the users), behind the API key.
   const loaded = loadFunction(PROJECT_ROOT, wiredFunction('ingestEvents'), 'triplane-bench-ingestEvents');
   const identity = localIdentityOf('functions/ingest-events/handler');
   if (identity === undefined) throw new Error('ingest-events has no local identity');

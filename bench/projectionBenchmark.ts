@@ -1,5 +1,7 @@
 import type { Consumer, Message } from 'kafkajs';
 import { loadFunction } from '../local/runtime/loadedFunction';
+import { localIdentityOf } from '../local/runtime/startLocalRuntime';
+import { runAsFunction } from '../shared/clients/functionIdentity';
 import { startMskEventSourceMapping } from '../local/runtime/mskEventSourceMapping';
 import type { MskEvent } from '../local/runtime/serverlessFunctions';
 import { PROJECT_ROOT } from '../local/services/localPaths';
@@ -69,7 +71,11 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const msk = fn.msk[0];
   if (msk === undefined) throw new Error('projectLeaderboards has no msk event in serverless.yml');
   const mskEvent: MskEvent = msk;
-  const invoke = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-projectLeaderboards');
+  const loaded = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-projectLeaderboards');
+  // As the runtime invokes it: as its own Redis user (runBenchmarks made the users for this namespace).
+  const identity = localIdentityOf('functions/project-leaderboards/handler');
+  if (identity === undefined) throw new Error('project-leaderboards has no local identity');
+  const invoke: typeof loaded = (event) => runAsFunction(identity, () => loaded(event));
   const marks = envelopes.map((envelope) => keys.idempotency('project-leaderboards', envelope.id));
 
   const ours: Pass[] = [];
@@ -177,7 +183,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
     ],
     latencySeries: [],
     notes: [
-      `${RECORDS.toLocaleString('en-US')} score.recorded records in a fresh ${PARTITIONS}-partition topic, read by a fresh group per pass; clock from group joined to last record applied (joins took ${round(median(ours.map((p) => p.joinSeconds)))} s, excluded). triplane = runtime MSK mapping (batch ${msk.batchSize}, commit per invocation) + real project-leaderboards handler.`,
+      `${RECORDS.toLocaleString('en-US')} score.recorded records in a fresh ${PARTITIONS}-partition topic, read by a fresh group per pass; clock from group joined to last record applied (joins took ${round(median(ours.map((p) => p.joinSeconds)))} s, excluded). triplane = runtime MSK mapping (batch ${msk.batchSize}, commit per invocation) + real project-leaderboards handler, as its own Redis user.`,
       ...(problems.length > 0 ? [`unexpected: ${problems.slice(0, 3).join('; ')}`] : []),
     ],
     details: { records: RECORDS, partitions: PARTITIONS, batchSize: msk.batchSize, fillSeconds, fillRecordsPerSecond: RECORDS / fillSeconds, ours, bare, problems },

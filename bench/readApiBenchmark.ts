@@ -168,7 +168,7 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
     ],
     notes: [
       `autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; achieved ${Math.round(achieved(ours))} req/s (triplane) and ${Math.round(achieved(baseline))} req/s (baseline). autocannon's rate is a per-connection budget renewed each second, so requests come in bursts of ${CONNECTIONS} concurrent. triplane's route also reads the leaderboards generation pointer (a second Redis round trip per request). Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
-      ...(oursSummary.errors + oursSummary.non2xx > 0 ? [`triplane: ${oursSummary.errors} errors/timeouts, ${oursSummary.non2xx} non-2xx`] : []),
+      ...(oursSummary.errors + oursSummary.non2xx > 0 ? [`triplane: ${oursSummary.errors} errors/timeouts, ${oursSummary.non2xx} non-2xx (statuses ${JSON.stringify(ours.statusCounts)})`] : []),
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
     details: { rate: RATE, seconds: SECONDS, connections: CONNECTIONS, triplane: oursSummary, bareHttp: baselineSummary, rawRedis: rawSummary, runtimeStartSeconds: rt.startSeconds, runtimeCatchUpSeconds: rt.catchUpSeconds },

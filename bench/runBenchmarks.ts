@@ -6,7 +6,8 @@ import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../shared/clients/rabbitMq';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
-import { BENCH_ARCHIVE_DIR, BENCH_VHOST } from './benchEnvironment';
+import { applyRedisUsers } from '../local/services/applyAccessControl';
+import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_VHOST } from './benchEnvironment';
 import { startBenchKafka, stopBenchKafka } from './benchKafkaCluster';
 import type { BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteBenchKeys } from './benchRedis';
@@ -96,6 +97,10 @@ async function main(): Promise<void> {
   const failures: RunFile['failures'] = [];
 
   try {
+    // Security on, as deployed: every function's Redis user for the benchmarks' namespace, before any
+    // benchmark runs a function (the runtime makes them again when it starts, which is idempotent).
+    const users = await applyRedisUsers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', BENCH_NAMESPACE);
+    progress(`${users} Redis ACL users for namespace ${BENCH_NAMESPACE}`);
     if (toRun.some((b) => b.needs.kafka)) {
       const kafka = await startBenchKafka();
       progress(`own Kafka at ${kafka.bootstrap}`);

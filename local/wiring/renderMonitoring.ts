@@ -7,12 +7,20 @@ export const BACKLOG_ALARM = 500_000;
 
 const ref = (name: string) => `\${${logicalIdOf(name)}}`;
 const mskFunctions = FUNCTIONS.filter((fn) => fn.kafka !== undefined);
+/** The event-source functions built on batchHandler: they publish IdReusedRefusals (and, on Kafka, SkippedRecords). */
+const guardedFunctions = FUNCTIONS.filter((fn) => (fn.kafka !== undefined || fn.rabbitmq !== undefined) && fn.guardExemption === undefined);
+const guardedMskFunctions = guardedFunctions.filter((fn) => fn.kafka !== undefined);
+/** The downstreams whose refusals isPermissionError recognises (Redis ACL, RabbitMQ permissions). */
+const PERMISSION_DOWNSTREAMS = ['redis', 'rabbitmq'] as const;
+/** triplane's embedded metrics (shared/observability): Powertools adds `service` to the dimensions it is given. */
+const METRICS_NAMESPACE = 'triplane';
 const queueMetric = (queue: string) => ['AWS/AmazonMQ', 'MessageCount', 'Broker', '${MqBrokerName}', 'VirtualHost', '/', 'Queue', queue];
 
 /**
  * One CloudWatch dashboard for the three planes: MSK consumer lag (OffsetLag of each event source
  * mapping), Amazon MQ queue and parking-lot depth, ElastiCache memory and evictions, function errors,
- * and triplane's own counters (embedded metrics: duplicates skipped, hop-limit refusals, dead letters).
+ * and triplane's own counters (embedded metrics: duplicates skipped, hop-limit refusals, dead letters;
+ * and the defects: records skipped, ids reused, permission denied).
  */
 export function dashboardBody(): string {
   const widget = (title: string, metrics: unknown[][], y: number, x: number, stat = 'Maximum') => ({
@@ -45,19 +53,34 @@ export function dashboardBody(): string {
         12,
         'Sum',
       ),
+      widget(
+        'Defects (should be 0): records skipped, ids reused, permission denied',
+        [
+          ...['SkippedRecords', 'IdReusedRefusals'].map((metric) => [{ expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() }]),
+          [{ expression: `SUM(SEARCH('{triplane,downstream,service} MetricName="PermissionDenied"', 'Sum', 60))`, label: 'PermissionDenied', id: 'permissiondenied' }],
+        ],
+        18,
+        0,
+        'Sum',
+      ),
     ],
   };
   return JSON.stringify(body);
 }
 
-const alarm = (description: string, metric: Record<string, unknown>, threshold: number, comparison = 'GreaterThanThreshold') => ({
+/**
+ * A CloudWatch alarm. `sustained` (3 of 5 minutes) for levels that may blip (lag, depth, errors);
+ * `once` (any one minute) for counts of defects, where a single occurrence is already one too many
+ * and would never fill 3 of 5 periods.
+ */
+const alarm = (description: string, metric: Record<string, unknown>, threshold: number, comparison = 'GreaterThanThreshold', when: 'sustained' | 'once' = 'sustained') => ({
   Type: 'AWS::CloudWatch::Alarm',
   Properties: {
     AlarmDescription: description,
     ...metric,
     Period: 60,
-    EvaluationPeriods: 5,
-    DatapointsToAlarm: 3,
+    EvaluationPeriods: when === 'once' ? 1 : 5,
+    DatapointsToAlarm: when === 'once' ? 1 : 3,
     Threshold: threshold,
     ComparisonOperator: comparison,
     TreatMissingData: 'notBreaching',
@@ -68,6 +91,12 @@ const alarm = (description: string, metric: Record<string, unknown>, threshold: 
 
 const pascal = (name: string) => name.replace(/(^|[-.])([a-z])/g, (_, __, c: string) => c.toUpperCase());
 const fnDimension = (fn: FunctionRoute) => [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(fn.name) } }];
+const triplaneMetric = (metricName: string, dimension: { Name: string; Value: unknown }) => ({
+  Namespace: METRICS_NAMESPACE,
+  MetricName: metricName,
+  Dimensions: [{ Name: 'service', Value: 'triplane' }, dimension],
+  Statistic: 'Sum',
+});
 const mqDimensions = (queue: string) => [
   { Name: 'Broker', Value: '${param:mqBrokerName}' },
   { Name: 'VirtualHost', Value: '/' },
@@ -101,6 +130,34 @@ export function monitoringResources(): Record<string, unknown> {
   }
   for (const fn of FUNCTIONS) {
     resources[`${pascal(fn.name)}ErrorsAlarm`] = alarm(`${fn.name} invocations fail`, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fnDimension(fn), Statistic: 'Sum' }, 0);
+  }
+  for (const fn of guardedMskFunctions) {
+    // The deployed half of "a consumer never skips records silently": the handler's offset check (offsetGaps.ts).
+    resources[`${pascal(fn.name)}SkippedRecordsAlarm`] = alarm(
+      `${fn.name} was handed records past the offset it expected: the records between were never processed (retention, out of range, or discarded by the mapping); its log names the topic, partition and range ("records skipped"); replay the projection or re-drive the range`,
+      triplaneMetric('SkippedRecords', { Name: 'function', Value: { Ref: logicalIdOf(fn.name) } }),
+      0,
+      'GreaterThanThreshold',
+      'once',
+    );
+  }
+  for (const fn of guardedFunctions) {
+    resources[`${pascal(fn.name)}IdReusedAlarm`] = alarm(
+      `${fn.name} refused a record whose event id was already used for other content (dead-lettered as "id reused with different content"): a client reusing ids, or someone trying to shadow another caller's event; look it up with archive lookup --event-id`,
+      triplaneMetric('IdReusedRefusals', { Name: 'function', Value: { Ref: logicalIdOf(fn.name) } }),
+      0,
+      'GreaterThanThreshold',
+      'once',
+    );
+  }
+  for (const name of PERMISSION_DOWNSTREAMS) {
+    resources[`PermissionDenied${pascal(name)}Alarm`] = alarm(
+      `a function was refused by ${name} for lack of permission: an access rule or credential does not match the code (a defect, never an outage); the function's error log names the command and key family, and its batches are retried until the rule is fixed`,
+      triplaneMetric('PermissionDenied', { Name: 'downstream', Value: name }),
+      0,
+      'GreaterThanThreshold',
+      'once',
+    );
   }
   for (const step of WORKFLOW_STEPS) {
     resources[`${pascal(step.queue)}DepthAlarm`] = alarm(`${step.queue} holds ${BACKLOG_ALARM}+ messages`, { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(step.queue), Statistic: 'Maximum' }, BACKLOG_ALARM);

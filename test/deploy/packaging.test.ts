@@ -82,7 +82,7 @@ describe('serverless package (osls, offline)', () => {
   it('should define one dashboard and alarms for lag, queue depth, parking lots, cache memory and evictions, and function errors', () => {
     const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
-    for (const metric of ['OffsetLag', 'MessageCount', 'Evictions', 'DatabaseMemoryUsagePercentage', 'Errors', 'DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered']) expect(body).toContain(metric);
+    for (const metric of ['OffsetLag', 'MessageCount', 'Evictions', 'DatabaseMemoryUsagePercentage', 'Errors', 'DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered', 'SkippedRecords', 'IdReusedRefusals', 'PermissionDenied']) expect(body).toContain(metric);
     const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => f.kafka).length);
@@ -90,6 +90,31 @@ describe('serverless package (osls, offline)', () => {
     expect(named('MessageCount').filter((a) => JSON.stringify(a.Dimensions).includes('parking-lot'))).toHaveLength(4);
     expect(named('Evictions')).toHaveLength(1);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
+  });
+
+  it('should alarm at the first skipped record, reused id or permission refusal, on the dimensions the embedded metrics carry', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
+    const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
+    const guarded = FUNCTIONS.filter((f) => (f.kafka !== undefined || f.rabbitmq !== undefined) && f.guardExemption === undefined);
+    const perFunction = (metric: string, fns: typeof FUNCTIONS) => {
+      const found = named(metric);
+      expect(found.map((a) => (a.Dimensions as Array<{ Name: string; Value: unknown }>).find((d) => d.Name === 'function')?.Value)).toEqual(
+        expect.arrayContaining(fns.map((f) => ({ Ref: logicalIdOf(f.name) }))),
+      );
+      expect(found).toHaveLength(fns.length);
+      return found;
+    };
+    const defects = [
+      ...perFunction('SkippedRecords', guarded.filter((f) => f.kafka !== undefined)),
+      ...perFunction('IdReusedRefusals', guarded),
+      ...named('PermissionDenied'),
+    ];
+    expect(named('PermissionDenied').map((a) => (a.Dimensions as Array<{ Name: string; Value: unknown }>).find((d) => d.Name === 'downstream')?.Value).sort()).toEqual(['rabbitmq', 'redis']);
+    for (const a of defects) {
+      // Powertools' EMF: the namespace, `service` beside the dimension the code adds, one datapoint enough.
+      expect(a).toMatchObject({ Namespace: 'triplane', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+      expect(a.Dimensions).toEqual(expect.arrayContaining([{ Name: 'service', Value: 'triplane' }]));
+    }
   });
 
   it('should give each function a role of its own that names only its own topics, groups and secrets', () => {

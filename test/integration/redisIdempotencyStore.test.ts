@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { RedisIdempotencyStore } from '../../shared/middleware/idempotency/RedisIdempotencyStore';
+import { nextOffsetKey, RedisIdempotencyStore } from '../../shared/middleware/idempotency/RedisIdempotencyStore';
+import { downstream } from '../../shared/resilience/downstream';
 import { command } from '../../shared/state/RedisOp';
 import { redisKeys } from '../../shared/state/redisKeys';
 
@@ -7,6 +8,9 @@ const namespace = `tptest-idem-${process.pid}-${Date.now()}`;
 const keys = redisKeys(namespace);
 let redis: Redis;
 let store: RedisIdempotencyStore;
+/** A user that may write the marks and boards starting `ok`, but not the others: one permission short. */
+const scratchUser = `${namespace}-scratch`;
+const scratchPassword = `pw-${process.pid}-${Date.now()}`;
 
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -14,6 +18,7 @@ beforeAll(() => {
 });
 
 afterAll(async () => {
+  await redis.call('ACL', 'DELUSER', scratchUser);
   const leftovers = await redis.keys(`${namespace}:*`);
   if (leftovers.length > 0) await redis.del(...leftovers);
   await redis.quit();
@@ -31,7 +36,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     expect(again).toMatchObject({ applied: [], skipped: ['e1', 'e2'] });
     expect(await redis.zscore(board, 'u1')).toBe('12');
     const marked = (eventId: string, digest = 'd') => ({ eventId, digest });
-    expect(await store.findApplied(keys.idempotency('c', ''), [marked('e1'), marked('e2', 'other'), marked('e3')])).toEqual(
+    expect((await store.findApplied(keys.idempotency('c', ''), [marked('e1'), marked('e2', 'other'), marked('e3')])).marks).toEqual(
       new Map([
         ['e1', 'same'],
         ['e2', 'different'],
@@ -55,13 +60,13 @@ describe('RedisIdempotencyStore (real Redis)', () => {
 
   it('should read a mark made before marks held digests as the same content', async () => {
     await redis.set(keys.idempotency('legacy', 'old'), '1', 'EX', 60);
-    expect(await store.findApplied(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any' }])).toEqual(new Map([['old', 'same']]));
+    expect((await store.findApplied(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any' }])).marks).toEqual(new Map([['old', 'same']]));
     expect(await store.commit(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any', ops: [] }])).toMatchObject({ skipped: ['old'], conflicts: [] });
   });
 
   it('should keep marks per consumer', async () => {
     await store.commit(keys.idempotency('a', ''), [{ eventId: 'shared', digest: 'd', ops: [] }]);
-    expect(await store.findApplied(keys.idempotency('b', ''), [{ eventId: 'shared', digest: 'd' }])).toEqual(new Map());
+    expect((await store.findApplied(keys.idempotency('b', ''), [{ eventId: 'shared', digest: 'd' }])).marks).toEqual(new Map());
   });
 
   it('should apply an event once when two invocations commit it at the same time', async () => {
@@ -101,5 +106,54 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', digest: 'd', ops: [] }]);
     await redis.script('FLUSH');
     expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', digest: 'd', ops: [] }])).applied).toEqual(['f2']);
+  });
+  it('should keep each partition\'s next offset, only ever forward, with the marks\' TTL, in the same round trips', async () => {
+    const scope = keys.idempotency('offsets', '');
+    await store.commit(scope, [{ eventId: 'o1', digest: 'd', ops: [] }], [{ partition: 'scores:3', next: 120n }]);
+    expect((await store.findApplied(scope, [{ eventId: 'o1', digest: 'd' }], ['scores:3', 'scores:4'])).expected).toEqual(new Map([['scores:3', 120n]]));
+    // An older delivery (a retry, a second mapping) must not move the expectation back.
+    await store.commit(scope, [], [{ partition: 'scores:3', next: 90n }]);
+    expect((await store.findApplied(scope, [], ['scores:3'])).expected.get('scores:3')).toBe(120n);
+    await store.commit(scope, [], [{ partition: 'scores:3', next: 9_007_199_254_740_000n }]);
+    expect((await store.findApplied(scope, [], ['scores:3'])).expected.get('scores:3')).toBe(9_007_199_254_740_000n);
+    expect(await redis.ttl(nextOffsetKey(scope, 'scores:3'))).toBeGreaterThan(50);
+  });
+
+  it('should apply nothing of a write its user may not make, nor anything after it, mark only what came before, and apply the rest once the rule is fixed', async () => {
+    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const scope = keys.idempotency('denied', '');
+    const ok = keys.leaderboard('ok-board');
+    const walled = keys.leaderboard('walled-board');
+    const entries = [
+      { eventId: 'd1', digest: 'd', ops: [command('ZINCRBY', ok, 1, 'u')] },
+      { eventId: 'd2', digest: 'd', ops: [command('ZINCRBY', ok, 10, 'u'), command('ZINCRBY', walled, 100, 'u')] },
+      { eventId: 'd3', digest: 'd', ops: [command('ZINCRBY', ok, 1_000, 'u')] },
+    ];
+    const before = downstream('redis').status();
+    try {
+      const refused = await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }]);
+      expect(refused).toMatchObject({ applied: ['d1'], unapplied: ['d2', 'd3'], denied: { eventId: 'd2', command: 'ZINCRBY', key: walled } });
+      // d2's first op was allowed, but it did not run: nothing of a refused record is applied.
+      expect(await redis.zscore(ok, 'u')).toBe('1');
+      expect(await redis.exists(walled)).toBe(0);
+      expect(await redis.mget(scope + 'd1', scope + 'd2', scope + 'd3')).toEqual(['d', null, null]);
+      expect(await redis.exists(nextOffsetKey(scope, 'scores:0'))).toBe(0);
+      // Counted and logged as a defect by the Redis downstream, and kept away from its shared breaker.
+      const after = downstream('redis').status();
+      expect(after.denied).toBe(before.denied + 1);
+      expect(after.failures).toBe(before.failures);
+      expect(after.state).toBe('closed');
+
+      await redis.call('ACL', 'SETUSER', scratchUser, `~${walled}`);
+      const retried = await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }]);
+      expect(retried).toMatchObject({ applied: ['d2', 'd3'], skipped: ['d1'], unapplied: [], denied: undefined });
+      expect(await redis.zscore(ok, 'u')).toBe('1011');
+      expect(await redis.zscore(walled, 'u')).toBe('100');
+      expect(await redis.get(nextOffsetKey(scope, 'scores:0'))).toBe('7');
+    } finally {
+      await scratch.quit();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Envelope } from '../../envelope/envelope';
 import type { RedisOp } from '../../state/RedisOp';
 import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
+import type { PartitionSpan } from './partitionSpans';
 
 /** A record whose envelope was read and checked, with where it came from (a Kafka record, an AMQP message). */
 export interface AcceptedRecord<TSource> {
@@ -31,6 +32,15 @@ export class RecordBatch<TSource> {
   keys: RedisKeys = redisKeys(redisNamespace());
   /** Records handed on elsewhere (a retry queue): neither applied nor dead-lettered here, and not marked. */
   deferred = 0;
+  /** The topic partitions this batch read and the offsets it covers (Kafka triggers; none for RabbitMQ). */
+  spans: PartitionSpan[] = [];
+  /** Records the event source mapping went past before this batch (offsetGaps.ts). */
+  skipped = 0;
+  /**
+   * Set when Redis refused one of the batch's writes for lack of permission: the batch must fail (and
+   * come again) once its dead letters are out, never go on as if the record were bad.
+   */
+  permissionDefect: Error | undefined;
 
   reject(source: TSource, reason: string, stage: RejectedRecord<TSource>['stage']): void {
     this.rejected.push({ source, reason, stage });

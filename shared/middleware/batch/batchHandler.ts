@@ -7,6 +7,8 @@ import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
 import { redisLogin } from '../redisLogin';
 import { deadLetters, type DeadLetterPublisher } from './deadLetters';
+import { failOnPermissionDefect } from './failOnPermissionDefect';
+import type { PartitionSpan } from './partitionSpans';
 import { hopGuard, hopLimitFromEnv } from './hopGuard';
 import type { BatchContext, RecordBatch } from './RecordBatch';
 
@@ -22,6 +24,8 @@ export interface BatchSummary {
   hopRefused: number;
   /** Records refused because their id was already used for other content. */
   idReused: number;
+  /** Records the event source mapping went past before this batch: lost to this consumer (offsetGaps.ts). */
+  skipped: number;
 }
 
 export type BatchWork<TSource> = (batch: RecordBatch<TSource>, context: BatchContext<TSource>) => Promise<void> | void;
@@ -36,6 +40,7 @@ export const summarizeBatch = <T>(batch: RecordBatch<T> | undefined): BatchSumma
   deadLettered: batch?.rejected.length ?? 0,
   hopRefused: batch?.rejected.filter((r) => r.stage === 'hop-limit').length ?? 0,
   idReused: batch?.rejected.filter((r) => r.stage === 'id-reused').length ?? 0,
+  skipped: batch?.skipped ?? 0,
 });
 
 export interface BatchHandlerOptions<TEvent, TSource> {
@@ -47,6 +52,8 @@ export interface BatchHandlerOptions<TEvent, TSource> {
   work: BatchWork<TSource>;
   /** The keys this invocation reads and writes (a projection's current generation); the namespace's by default. */
   keyspace?: () => Promise<RedisKeys>;
+  /** The topic partitions and offsets the event covers, for the skipped-records check (Kafka triggers). */
+  spans?: (event: TEvent) => PartitionSpan[];
 }
 
 /**
@@ -56,10 +63,11 @@ export interface BatchHandlerOptions<TEvent, TSource> {
  */
 export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEvent, TSource>) {
   const store = new RedisIdempotencyStore({ redis: redisClient, ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
-  const { keyspace } = options;
+  const { keyspace, spans } = options;
   const resolveKeyspace: MiddlewareObj<TEvent, BatchSummary, Error, BatchContext<TSource>> = {
     before: async (request) => {
       if (keyspace !== undefined) request.context.batch.keys = await keyspace();
+      if (spans !== undefined) request.context.batch.spans = spans(request.event);
     },
   };
   const handler = middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
@@ -68,6 +76,8 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
     .use(options.decode)
     .use(resolveKeyspace)
     .use(hopGuard<TSource>({ limit: hopLimitFromEnv() }))
+    // Before deadLetters, so its `after` runs after theirs: the batch's bad records are out before it fails.
+    .use(failOnPermissionDefect<TSource>())
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
     .use(batchIdempotency<TSource>({ store, consumer: options.consumer }))
     .handler(async (_event, context) => {

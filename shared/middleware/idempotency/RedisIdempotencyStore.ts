@@ -1,17 +1,42 @@
 import type { Redis } from 'ioredis';
 import { downstream } from '../../resilience/downstream';
 import { APPLY_ONCE_LUA } from '../../state/applyOnceScript';
-import type { CommitResult, IdempotencyEntry, IdempotencyStore, MarkedEvent, MarkMatch } from './IdempotencyStore';
+import { keyShapeOf } from '../../state/keyShape';
+import type { AppliedState, CommitResult, IdempotencyEntry, IdempotencyStore, MarkedEvent, MarkMatch, NextOffset, PartitionName, PermissionDenial } from './IdempotencyStore';
 
-type ApplyOnceReply = [Array<0 | 1 | 2>, string[]];
+type ApplyOnceReply = [Array<0 | 1 | 2 | 3 | 4>, string[], string];
 
 /** Marks made before marks held digests hold `1`: read as the same content (see applyOnceScript). */
 const LEGACY_MARK = '1';
 
 /**
+ * A partition's next-offset key, beside the marks of the same scope (so within the same ACL family and
+ * TTL). Event ids never hold ':' (SAFE_ID_PATTERN), so no event's mark can be taken for it.
+ */
+export const nextOffsetKey = (scope: string, partition: PartitionName): string => `${scope}offset:${partition}`;
+
+/**
+ * Thrown inside the Redis call when the apply script reports a refused write, so the Redis downstream
+ * treats it as what it is: logged at error level as a permission defect, counted as `denied` on
+ * /ops/status, published as the PermissionDenied metric, and kept away from the shared breaker
+ * (isPermissionError reads the NOPERM in its message). The store catches it again and returns the
+ * partial result, which the batch needs: entries before the refused one were applied.
+ */
+class ApplyRefusedError extends Error {
+  constructor(
+    readonly reply: ApplyOnceReply,
+    denial: PermissionDenial,
+  ) {
+    super(`NOPERM: the function's Redis user may not run ${denial.command.toUpperCase()} on ${keyShapeOf(denial.key)} inside the apply script; nothing of that record or the rest of the batch was applied or marked`);
+    this.name = 'ApplyRefusedError';
+  }
+}
+
+/**
  * Idempotency marks in Redis, one key per consumer and event id, holding the digest of the event's
  * content, with a TTL that outlives Kafka's retention (a redelivery can only come from what Kafka
  * still holds). The digest costs nothing extra: the same MGET reads it and the same script writes it.
+ * So do the partitions' next offsets (offsetGaps.ts): one key per partition in the same MGET and script.
  *
  * Powertools' Redis layer does a check-then-write per record (two round trips each, and a race between
  * them); here a batch of any size costs one MGET and one script call, and the script re-checks each mark
@@ -29,22 +54,27 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.ttlSeconds = options.ttlSeconds;
   }
 
-  async findApplied(scope: string, events: MarkedEvent[]): Promise<Map<string, MarkMatch>> {
-    const found = new Map<string, MarkMatch>();
-    if (events.length === 0) return found;
-    const marks = await downstream('redis').call(() => this.connection().mget(events.map((event) => scope + event.eventId)));
-    marks.forEach((mark, i) => {
-      const event = events[i];
-      if (mark !== null && event !== undefined) found.set(event.eventId, mark === event.digest || mark === LEGACY_MARK ? 'same' : 'different');
+  async findApplied(scope: string, events: MarkedEvent[], partitions: readonly PartitionName[] = []): Promise<AppliedState> {
+    const state: AppliedState = { marks: new Map<string, MarkMatch>(), expected: new Map<PartitionName, bigint>() };
+    if (events.length === 0 && partitions.length === 0) return state;
+    const keys = [...events.map((event) => scope + event.eventId), ...partitions.map((partition) => nextOffsetKey(scope, partition))];
+    const values = await downstream('redis').call(() => this.connection().mget(keys));
+    events.forEach((event, i) => {
+      const mark = values[i];
+      if (mark !== null && mark !== undefined) state.marks.set(event.eventId, mark === event.digest || mark === LEGACY_MARK ? 'same' : 'different');
     });
-    return found;
+    partitions.forEach((partition, i) => {
+      const stored = values[events.length + i];
+      if (stored !== null && stored !== undefined && /^\d+$/.test(stored)) state.expected.set(partition, BigInt(stored));
+    });
+    return state;
   }
 
-  async commit(scope: string, entries: IdempotencyEntry[]): Promise<CommitResult> {
-    const result: CommitResult = { applied: [], skipped: [], conflicts: [], failed: new Map() };
-    if (entries.length === 0) return result;
+  async commit(scope: string, entries: IdempotencyEntry[], offsets: readonly NextOffset[] = []): Promise<CommitResult> {
+    const result: CommitResult = { applied: [], skipped: [], conflicts: [], failed: new Map(), denied: undefined, unapplied: [] };
+    if (entries.length === 0 && offsets.length === 0) return result;
     const keys: string[] = [];
-    const args: string[] = [String(this.ttlSeconds)];
+    const args: string[] = [String(this.ttlSeconds), String(offsets.length), ...offsets.map((o) => o.next.toString())];
     for (const entry of entries) {
       keys.push(scope + entry.eventId);
       args.push(entry.digest, String(entry.ops.length));
@@ -53,8 +83,28 @@ export class RedisIdempotencyStore implements IdempotencyStore {
         else args.push('t', '5', op.key, op.field, op.value, String(op.at), op.ttlField);
       }
     }
-    const [flags, errors] = await downstream('redis').call(() => this.evalApplyOnce(keys, args));
-    entries.forEach((entry, i) => (flags[i] === 1 ? result.applied : flags[i] === 2 ? result.conflicts : result.skipped).push(entry.eventId));
+    keys.push(...offsets.map((o) => nextOffsetKey(scope, o.partition)));
+    let reply: ApplyOnceReply;
+    try {
+      reply = await downstream('redis').call(async () => {
+        const answer = await this.evalApplyOnce(keys, args);
+        const denial = denialOf(answer[2], entries);
+        if (denial !== undefined) throw new ApplyRefusedError(answer, denial);
+        return answer;
+      });
+    } catch (error) {
+      if (!(error instanceof ApplyRefusedError)) throw error;
+      reply = error.reply;
+      result.denied = denialOf(reply[2], entries);
+    }
+    const [flags, errors] = reply;
+    entries.forEach((entry, i) => {
+      const flag = flags[i];
+      if (flag === 1) result.applied.push(entry.eventId);
+      else if (flag === 2) result.conflicts.push(entry.eventId);
+      else if (flag === 3 || flag === 4) result.unapplied.push(entry.eventId);
+      else result.skipped.push(entry.eventId);
+    });
     for (const error of errors) {
       const cut = error.indexOf(':');
       const entry = entries[Number(error.slice(0, cut)) - 1];
@@ -64,7 +114,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   private async evalApplyOnce(keys: string[], args: string[]): Promise<ApplyOnceReply> {
-    // EVALSHA first: the script body is 1.5 KB that need not cross the wire for every batch.
+    // EVALSHA first: the script body is 4 KB that need not cross the wire for every batch.
     if (this.scriptSha !== undefined) {
       try {
         return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
@@ -75,4 +125,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     this.scriptSha = (await this.connection().script('LOAD', APPLY_ONCE_LUA)) as string;
     return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
   }
+}
+
+/** The script's "entry:command:key" (entry 0: an offset key), or undefined for "". */
+function denialOf(text: string | undefined, entries: readonly IdempotencyEntry[]): PermissionDenial | undefined {
+  if (text === undefined || text === '') return undefined;
+  const [entry = '', command = '', ...key] = text.split(':');
+  return { eventId: entries[Number(entry) - 1]?.eventId, command, key: key.join(':') };
 }

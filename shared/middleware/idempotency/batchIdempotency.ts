@@ -1,7 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import { contentDigest } from '../../envelope/contentDigest';
+import { reportSkippedRecords } from '../../observability/skippedRecordsMetric';
+import { keyShapeOf } from '../../state/keyShape';
 import type { AcceptedRecord, BatchContext, RecordBatch } from '../batch/RecordBatch';
-import type { IdempotencyStore } from './IdempotencyStore';
+import type { CommitResult, IdempotencyStore } from './IdempotencyStore';
+import { nextOffsetsOf, offsetGaps, partitionNameOf, type OffsetGap } from './offsetGaps';
 
 export interface BatchIdempotencyOptions {
   store: IdempotencyStore;
@@ -16,6 +19,18 @@ const refuseReused = <T>(batch: RecordBatch<T>, record: AcceptedRecord<T>, consu
   batch.rejectAccepted(record, `${ID_REUSED_REASON}: ${record.envelope.type} ${record.envelope.id} differs from the event ${where} under that id (${consumer} applies an id once)`, 'id-reused');
 };
 
+/** The error a batch fails with when Redis refused one of its writes for lack of permission. */
+export class PermissionDefectError extends Error {
+  constructor(consumer: string, denial: NonNullable<CommitResult['denied']>, unapplied: number) {
+    super(
+      `NOPERM: ${consumer}'s Redis user may not ${denial.command.toUpperCase()} ${keyShapeOf(denial.key)}` +
+        (denial.eventId === undefined ? ' (its next-offset key)' : ` (event ${denial.eventId})`) +
+        `: a defect in the access rules, not a bad record; ${unapplied} record(s) left unapplied and unmarked, the batch fails and is retried until the rules are fixed`,
+    );
+    this.name = 'PermissionDefectError';
+  }
+}
+
 /**
  * Batch-level idempotency. Before the handler: one round trip reads the marks of the batch's ids and
  * drops the events this consumer already applied (and repeats inside the batch). A mark holds the
@@ -24,12 +39,18 @@ const refuseReused = <T>(batch: RecordBatch<T>, record: AcceptedRecord<T>, consu
  * the handler: its Redis writes and the marks of every processed event are committed in one atomic
  * script, which re-checks each mark (and its digest), so a redelivered or concurrently delivered batch
  * changes nothing twice.
+ *
+ * The same two round trips carry each Kafka partition's next expected offset (offsetGaps.ts): the
+ * MGET reads it, and a batch starting past it is reported as skipped records (logged, counted in the
+ * summary, the SkippedRecords metric); the script moves it on. A write the function's user may not
+ * make fails the batch (batch.permissionDefect) instead of dead-lettering the record.
  */
 export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
   if (opts.store === undefined) throw new TypeError('batchIdempotency: store is required');
   if (typeof opts.consumer !== 'string' || opts.consumer === '') throw new TypeError('batchIdempotency: consumer is required');
   const { store, consumer } = opts;
   const digests = new WeakMap<RecordBatch<TSource>, Map<string, string>>();
+  const gaps = new WeakMap<RecordBatch<TSource>, OffsetGap[]>();
 
   const batchIdempotencyBefore = async (request: { context: BatchContext<TSource> }) => {
     const batch = request.context.batch;
@@ -49,10 +70,15 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
         refuseReused(batch, record, consumer, 'earlier in this batch');
       }
     }
-    const marks = await store.findApplied(
+    const { marks, expected } = await store.findApplied(
       batch.keys.idempotency(consumer, ''),
       unique.map((record) => ({ eventId: record.envelope.id, digest: byId.get(record.envelope.id) ?? '' })),
+      batch.spans.map(partitionNameOf),
     );
+    const found = offsetGaps(batch.spans, expected);
+    gaps.set(batch, found);
+    // Counted here, so the invocation's summary (made before the `after` phase) carries it.
+    batch.skipped = found.reduce((total, gap) => total + Number(gap.records), 0);
     for (const record of unique) {
       const mark = marks.get(record.envelope.id);
       if (mark === 'same') {
@@ -75,8 +101,15 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
         digest: byId?.get(record.envelope.id) ?? contentDigest(record.envelope),
         ops: batch.writes.get(record.envelope.id) ?? [],
       })),
+      nextOffsetsOf(batch.spans),
     );
     batch.duplicates += result.skipped.length;
+    if (result.denied !== undefined) batch.permissionDefect = new PermissionDefectError(consumer, result.denied, result.unapplied.length);
+    else {
+      // Reported once the script moved the partitions on: a batch that fails before (and comes again
+      // with the same first offset) reports its gap on the attempt that gets through, not on each try.
+      for (const gap of gaps.get(batch) ?? []) reportSkippedRecords(request.context.functionName, consumer, gap);
+    }
     if (result.conflicts.length > 0 || result.failed.size > 0) {
       const conflicts = new Set(result.conflicts);
       for (const record of records) {
