@@ -58,13 +58,13 @@ describe('a write the function user may not make, inside the apply script (real 
     const poison = `{"poison":"${run}"}`;
     const records = [at({ ...kafkaRecordOf('activity', poison), key: Buffer.from(reader).toString('base64') }), ...views.map((v) => at(kafkaRecordOf('activity', v)))];
     const marks = views.map((v) => keys.idempotency('project-activity', v.id));
-    const before = downstream('redis').status();
+    const before = downstream('redis', 'project-activity').status();
 
     await expect(invokeAs(records)).rejects.toThrow(/^NOPERM: project-activity's Redis user may not INCR .*activity-day:\*/);
     expect(await admin.hget(keys.activity(reader), 'pageViews')).toBeNull();
     expect(await admin.exists(keys.activity(other))).toBe(0);
     expect(await admin.mget(...marks)).toEqual([null, null, null]);
-    const denied = downstream('redis').status();
+    const denied = downstream('redis', 'project-activity').status();
     expect(denied.denied).toBe(before.denied + 1);
     expect(denied.failures).toBe(before.failures);
     expect(denied.state).toBe('closed');
