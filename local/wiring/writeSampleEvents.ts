@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KafkaMessage } from 'kafkajs';
+import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import type { ConsumeMessage } from 'amqplib';
@@ -22,16 +22,7 @@ const BOOTSTRAP = 'b-1.triplane.kafka.us-east-1.amazonaws.com:9098,b-2.triplane.
 function kafkaEvent(topic: string, events: Array<{ id: string; type: string; version?: number; key: string; data: Record<string, unknown> }>) {
   const records = events.map((e, offset) => {
     const message = toKafkaMessage(createEnvelope({ ...e, version: e.version ?? 1, source: 'sample', time }));
-    const kafkaMessage = {
-      key: Buffer.from(String(message.key)),
-      value: Buffer.from(String(message.value)),
-      headers: message.headers as KafkaMessage['headers'],
-      timestamp: String(time.getTime()),
-      offset: String(offset),
-      attributes: 0,
-      size: 0,
-    } as KafkaMessage;
-    return toKafkaTriggerRecord(topic, 0, kafkaMessage);
+    return toKafkaTriggerRecord(topic, 0, asConsumedRecord(message, BigInt(offset), BigInt(time.getTime())));
   });
   return toKafkaTriggerEvent(ARN, BOOTSTRAP, records);
 }
