@@ -233,7 +233,7 @@ function adminPort(settings: KafkaSettings): KafkaAdminPort {
     },
     listTopics: () => admin.listTopics(),
     async describeCluster() {
-      const metadata = await admin.metadata({ topics: [] });
+      const metadata = await admin.metadata({ topics: [], forceUpdate: true });
       return { clusterId: metadata.id, controllerId: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
     },
     async describeTopics(topics) {
