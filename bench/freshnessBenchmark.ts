@@ -53,7 +53,7 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
   const ours = new VisibilityWatcher(redis, keys.leaderboard(board));
   ours.start();
   const load = await runLoad(
-    { url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, connections: CONNECTIONS, overallRate: REQUESTS_PER_SECOND, amount: totalRequests, reportSends: true },
+    { url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, headers: BENCH_HEADERS, connections: CONNECTIONS, overallRate: REQUESTS_PER_SECOND, amount: totalRequests, reportSends: true },
     ({ index, at }) => {
       for (const member of eventsOf(index)) ours.expect(member, at);
     },

@@ -2,7 +2,7 @@ import { connect } from 'amqplib';
 import { newEventId } from '../shared/envelope/eventId';
 import { projectionKeys } from '../shared/state/projectionKeys';
 import { redisKeys } from '../shared/state/redisKeys';
-import { BENCH_NAMESPACE, BENCH_RABBITMQ_URL } from './benchEnvironment';
+import { BENCH_HEADERS, BENCH_NAMESPACE, BENCH_RABBITMQ_URL } from './benchEnvironment';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
@@ -125,7 +125,7 @@ export async function workflowBenchmark(): Promise<BenchmarkResult> {
 
       const pending = new Set(orders.map((o) => o.orderId));
       const t0 = performance.now();
-      const load = await runLoad({ url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, connections: 4, amount: bodies.length });
+      const load = await runLoad({ url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, headers: BENCH_HEADERS, connections: 4, amount: bodies.length });
       const deadline = t0 + ORDER_TIMEOUT_MS;
       let finished = 0;
       while (pending.size > 0) {

@@ -1,5 +1,6 @@
 import './promiseWithResolvers';
 import { Admin, compatibilityPartitioner, ConfigResourceTypes, Consumer, IncrementalAlterConfigOperationTypes, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
+import { coalescedCommits } from './coalescedCommits';
 import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets, TopicDescription } from './KafkaPort';
 
 /**
@@ -136,6 +137,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
   // the stream fetches again from the committed offsets (messages-stream.js, onConsumerGroupJoin), so
   // records a stale batch left uncommitted are delivered again.
   let generation = 0;
+  const commit = coalescedCommits((offsets) => consumer.commit({ offsets }));
   consumer.on('consumer:group:join', () => generation++);
   consumer.on('consumer:group:rebalance', () => generation++);
   const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false }).catch(async (error: unknown) => {
@@ -183,7 +185,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
               partition,
               records: list.map(toConsumedRecord),
               stillAssigned: () => running && generation === batchGeneration,
-              commit: (nextOffset) => consumer.commit({ offsets: [{ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }] }),
+              commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
             };
             return handler(batch);
           }),
