@@ -5,7 +5,7 @@
  * measurement (README, "Kafka client, chosen by measurement").
  *
  * Who uses what:
- * - shared/clients/kafkaProducer.ts: `kafkaPort(settings).producer()`, once per process.
+ * - shared/clients/kafkaProducer.ts: `kafkaClient(settings).producer()`, once per process.
  * - shared/publishing/publishToKafka.ts and shared/deadLetters/kafkaDeadLetterPublisher.ts:
  *   `KafkaProducerPort.send`, which resolves only once every record's partition acknowledged (the
  *   kafkajs 2.2.4 workaround that re-sent silently skipped partitions, acknowledgedSend, is gone).
