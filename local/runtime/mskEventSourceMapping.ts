@@ -60,6 +60,17 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let failuresInARow = 0;
   const expected = await ExpectedOffsets.load(kafka.admin(), options.groupId, options.event.topic);
   const windowMs = options.event.maximumBatchingWindow * 1000;
+  // A consumer that failed, or could not even start (Kafka down, a broker being restarted, the
+  // coordinator still loading), is one more failure in a row: a new one is tried after a growing wait.
+  const relaunchLater = (error: unknown) => {
+    if (stopped) return;
+    current = undefined;
+    const restartInMs = Math.min(MAX_RETRY_WAIT_MS, FIRST_RESTART_WAIT_MS * 2 ** failuresInARow++);
+    options.onCrash?.({ functionName: options.functionName, error: error instanceof Error ? error : new Error(String(error)), restartInMs });
+    restartTimer = setTimeout(() => {
+      if (!stopped) launch().catch(relaunchLater);
+    }, restartInMs);
+  };
   const launch = async (): Promise<void> => {
     const consumer = await kafka.consumer({
       groupId: options.groupId,
@@ -79,23 +90,13 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
       await handleBatch(batch, options, expected);
       failuresInARow = 0;
     });
-    consumer.done.catch((error: unknown) => replace(consumer, error));
+    consumer.done.catch((error: unknown) => {
+      if (consumer === current) relaunchLater(error);
+    });
   };
-  const replace = (failed: KafkaConsumerPort, error: unknown) => {
-    if (stopped || failed !== current) return;
-    current = undefined;
-    const restartInMs = Math.min(MAX_RETRY_WAIT_MS, FIRST_RESTART_WAIT_MS * 2 ** failuresInARow++);
-    options.onCrash?.({ functionName: options.functionName, error: error instanceof Error ? error : new Error(String(error)), restartInMs });
-    restartTimer = setTimeout(() => {
-      if (stopped) return;
-      // A consumer that cannot even start (Kafka still down) is one more failure in a row.
-      launch().catch((launchError: unknown) => {
-        current = failed;
-        replace(failed, launchError);
-      });
-    }, restartInMs);
-  };
-  await launch();
+  // Not even the first consumer's failure stops the mapping (or the runtime that starts it): the
+  // runtime restarted in the middle of a broker restart must come up and consume once Kafka is back.
+  await launch().catch(relaunchLater);
   return {
     async disconnect() {
       stopped = true;

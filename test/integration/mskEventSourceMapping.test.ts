@@ -133,4 +133,31 @@ describe('the MSK event source mapping when its broker dies', () => {
       await check.close();
     }
   });
+
+  it('starts while its broker is down, and consumes once the broker is back', async () => {
+    const topic = 'down-at-start';
+    const admin = localKafkaClient(cluster.brokers, 'tptest-down-admin').admin();
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    await admin.close();
+    await produce(cluster.brokers, topic, 0, 10);
+    const node = cluster.nodes[0];
+    if (node === undefined) throw new Error('no node');
+    await cluster.kill(node.nodeId);
+    const seen: number[] = [];
+    const crashes: string[] = [];
+    // As the runtime restarted in the middle of a broker restart: it must come up, not exit.
+    const mapping = await mappingOn(cluster.brokers, topic, async (event) => {
+      seen.push(...offsetsOf(event));
+      return undefined;
+    }, { onCrash: ({ error }) => crashes.push(error.message) });
+    try {
+      await waitUntil('the mapping to report its consumer could not start', () => crashes.length > 0);
+      expect(seen).toEqual([]);
+      await cluster.restart(node.nodeId);
+      await waitUntil('the ten records', () => new Set(seen).size >= 10);
+    } finally {
+      await mapping.disconnect();
+    }
+    expect([...new Set(seen)]).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
 });
