@@ -6,7 +6,7 @@ import { progress, RUN_ID, sleep } from './benchRun';
 
 export interface BenchRuntime {
   runtime: LocalRuntime;
-  /** startLocalRuntime until it listened, every consumer group joined (kafkajs' run() waits for the join). */
+  /** startLocalRuntime until it listened, every consumer group joined (each mapping's first consumer resolves once it joined). */
   startSeconds: number;
   /** Then until every group had caught up with what its topic already held. */
   catchUpSeconds: number;

@@ -104,7 +104,6 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
       groupId: `tpbench-proj-ours-${RUN_ID}-${rep}`,
       brokers: kafkaBrokers(),
       eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-bench/bench',
-      partitions: PARTITIONS,
       onInvocation: ({ ok, error }) => {
         if (!ok) problems.push(`pass ${rep}: invocation failed: ${(error as Error)?.message ?? String(error)}`);
       },

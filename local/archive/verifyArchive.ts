@@ -1,7 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { ArchiveStore } from '../../shared/archive/ArchiveStore';
 import { checkArchivedPartition, type PartitionCheck } from '../../shared/archive/checkArchivedPartition';
 import { partitionPrefix } from '../../shared/archive/archiveObjectName';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 
@@ -19,17 +19,15 @@ const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
  */
 export async function verifyArchive(options: { brokers: string[]; store: ArchiveStore; groupSuffix?: string }): Promise<ArchiveReport> {
   if (ARCHIVER?.kafka === undefined) throw new Error('the routing manifest has no archive-events function');
-  const kafka = new Kafka({ clientId: 'triplane-archive-verify', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = localKafkaClient(options.brokers, 'triplane-archive-verify').admin();
   const partitions: ArchiveReport['partitions'] = [];
   try {
     for (const topic of ARCHIVER.kafka.topics) {
-      const watermarks = await admin.fetchTopicOffsets(topic);
       const groupId = `${consumerGroupOf(ARCHIVER, topic)}${options.groupSuffix ?? ''}`;
-      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [watermarks, committed] = await Promise.all([admin.topicOffsets(topic), admin.groupOffsets(groupId, topic)]);
       for (const { partition, low } of watermarks) {
-        const position = Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
+        // -1: the sink never committed this partition.
+        const position = Number(committed.get(partition) ?? -1n);
         const names = await options.store.list(partitionPrefix(topic, partition));
         const objects = await Promise.all(
           names.map(async (name) => ({
@@ -44,7 +42,7 @@ export async function verifyArchive(options: { brokers: string[]; store: Archive
       }
     }
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   return { ok: partitions.every((p) => p.gaps.length === 0), partitions };
 }

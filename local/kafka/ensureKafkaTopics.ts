@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
+import { kafkaClient } from '../../shared/kafka/kafkaClient';
 import { TOPICS } from '../../shared/routes/topics';
 
 export interface EnsuredTopics {
@@ -13,18 +14,17 @@ export interface EnsuredTopics {
  * the manifest says is an error: keyed records would land on other partitions than the code expects.
  */
 export async function ensureKafkaTopics(brokers: readonly string[], ssl = false): Promise<EnsuredTopics> {
-  const admin = new Kafka({ clientId: 'triplane-services', brokers: [...brokers], ssl, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } }).admin();
-  await admin.connect();
+  const admin = kafkaClient({ brokers, clientId: 'triplane-services', tls: ssl }).admin();
   try {
     const present = new Set(await admin.listTopics());
     const missing = Object.entries(TOPICS).filter(([name]) => !present.has(name));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing.map(([topic, spec]) => ({ topic, numPartitions: spec.partitions })) });
-      await waitForLeaders(admin, missing.map(([topic]) => topic));
+      await admin.createTopics(missing.map(([name, spec]) => ({ name, partitions: spec.partitions })));
+      await waitForLeaders(admin, missing.map(([name]) => name));
     }
     const existing = Object.keys(TOPICS).filter((name) => present.has(name));
     if (existing.length > 0) {
-      const { topics } = await admin.fetchTopicMetadata({ topics: existing });
+      const topics = await admin.describeTopics(existing);
       const short = topics.filter((t) => t.partitions.length < TOPICS[t.name as keyof typeof TOPICS].partitions);
       if (short.length > 0) {
         throw new Error(`topics with fewer partitions than shared/routes/topics.ts says: ${short.map((t) => `${t.name} has ${t.partitions.length}`).join(', ')}`);
@@ -32,18 +32,19 @@ export async function ensureKafkaTopics(brokers: readonly string[], ssl = false)
     }
     return { created: missing.map(([name]) => name), existing };
   } finally {
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   }
 }
 
 /**
- * Not createTopics' own waitForLeaders: kafkajs gives up on the UNKNOWN_TOPIC_OR_PARTITION a broker
- * answers until the new topic's metadata reaches it (seen on the fault suite's three nodes).
+ * Until every partition of the new topics has a leader: a broker answers UNKNOWN_TOPIC_OR_PARTITION
+ * until the new topic's metadata reaches it (seen on the fault suite's three nodes), and a produce
+ * before then fails.
  */
-async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+async function waitForLeaders(admin: KafkaAdminPort, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = await admin.fetchTopicMetadata({ topics: [...topics] }).then((metadata) => metadata.topics, () => undefined);
+    const found = await admin.describeTopics(topics).catch(() => undefined);
     if (found !== undefined && found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader for every partition after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { portOpen } from '../services/portOpen';
 import { freePort } from './freePort';
 import { ensureKafkaJars, kafkaVersion } from './kafkaJars';
@@ -290,12 +290,11 @@ class LocalKafkaCluster implements KafkaCluster {
       }
     }
     const direct = nodes.map((node) => `127.0.0.1:${node.port}`);
-    const admin = new Kafka({ clientId: 'triplane-kafka-ready', brokers: direct, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 0 } }).admin();
+    const admin = localKafkaClient(direct, 'triplane-kafka-ready', { connectTimeoutMs: 1_000, requestTimeoutMs: 2_000, retries: 0 }).admin();
     try {
       for (;;) {
         const listed = await admin
-          .connect()
-          .then(() => admin.describeCluster())
+          .describeCluster()
           .then((cluster) => new Set(cluster.brokers.map((broker) => broker.nodeId)))
           .catch(() => new Set<number>());
         if (nodeIds.every((nodeId) => listed.has(nodeId))) return;
@@ -303,7 +302,7 @@ class LocalKafkaCluster implements KafkaCluster {
         await sleep(50);
       }
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin.close().catch(() => undefined);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import type { Redis } from 'ioredis';
-import type { Admin } from 'kafkajs';
+import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { functionStatuses, type FunctionStatus } from '../../shared/observability/functionStats';
 import { queueTraffic } from '../../shared/observability/queueTraffic';
 import { downstreamStatuses, type DownstreamStatus } from '../../shared/resilience/downstream';
@@ -54,7 +54,7 @@ export interface OpsStatus {
 }
 
 export interface OpsSources {
-  admin: Admin;
+  admin: KafkaAdminPort;
   redis: Redis;
   channel: () => Promise<Channel>;
   namespace: string;
@@ -117,7 +117,7 @@ async function queueStatuses(channel: Channel): Promise<QueueStatus[]> {
   );
 }
 
-async function lagStatuses(admin: Admin, groupSuffix: string): Promise<LagStatus[]> {
+async function lagStatuses(admin: KafkaAdminPort, groupSuffix: string): Promise<LagStatus[]> {
   const pairs = FUNCTIONS.flatMap((fn) => (fn.kafka?.topics ?? []).map((topic) => ({ fn, topic })));
   return Promise.all(
     pairs.map(async ({ fn, topic }) => {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { collectOpsStatus, type OpsStatus } from './collectOpsStatus';
 
 export interface OpsSample {
@@ -42,8 +42,7 @@ export function summarizeSample(status: OpsStatus): OpsSample {
  * a Kafka lag dashboard, a RabbitMQ one and a Redis one.
  */
 export async function startOpsView(options: { brokers: string[]; redisUrl: string; rabbitMqUrl: string; namespace: string; groupSuffix: string; intervalMs?: number }): Promise<OpsView> {
-  const admin: Admin = new Kafka({ clientId: 'triplane-ops', brokers: options.brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = localKafkaClient(options.brokers, 'triplane-ops').admin();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   let amqp: Promise<{ connection: ChannelModel; channel: Channel }> | undefined;
@@ -103,7 +102,7 @@ export async function startOpsView(options: { brokers: string[]; redisUrl: strin
     async stop() {
       clearInterval(timer);
       await sampling;
-      await admin.disconnect();
+      await admin.close().catch(() => undefined);
       redis.disconnect();
       const open = await amqp?.catch(() => undefined);
       await open?.connection.close().catch(() => undefined);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { projectionHandler, type ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { currentGeneration, generationNamespace, generationPointerKey, MAX_GENERATION, type ProjectionName } from '../../shared/state/projectionKeys';
@@ -52,17 +53,15 @@ export async function deleteGeneration(redis: Redis, namespace: string, projecti
  */
 export async function replayProjections(options: ReplayOptions): Promise<ReplayResult[]> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const kafka = new Kafka({ clientId: 'triplane-replay', brokers: options.brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = localKafkaClient(options.brokers, 'triplane-replay').admin();
   try {
     return await Promise.all(options.projections.map((projection) => replayOne(projection, admin, options, log)));
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
-async function replayOne(projection: ProjectionName, admin: Admin, options: ReplayOptions, log: (line: string) => void): Promise<ReplayResult> {
+async function replayOne(projection: ProjectionName, admin: KafkaAdminPort, options: ReplayOptions, log: (line: string) => void): Promise<ReplayResult> {
   const fn = FUNCTIONS.find((f) => f.projection === projection && f.kafka !== undefined);
   const topic = fn?.kafka?.topics[0];
   if (fn === undefined || topic === undefined) throw new Error(`no projection function for ${projection}`);
@@ -84,7 +83,6 @@ async function replayOne(projection: ProjectionName, admin: Admin, options: Repl
     groupId,
     brokers: options.brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-local/replay',
-    partitions: 12,
     invoke: (event) => handler(event as never, lambdaContext(`replay-${fn.name}`, 60, 512) as never),
     onInvocation: ({ ok, records: count }) => {
       if (ok) records += count;

@@ -1,6 +1,6 @@
 /**
  * Records a consumer never saw because Kafka no longer held them when it asked (retention, a log start
- * moved past the committed offset, an out-of-range reset): kafkajs then jumps to the earliest offset
+ * moved past the committed offset, an out-of-range reset): the consumer then jumps to the earliest offset
  * without a word, so the mapping compares each partition's first fetched offset with the offset it
  * expected and reports the difference here. Shown on /ops/status and the ops page; never reset while
  * the runtime lives, since a skip is a loss someone must look at.

@@ -3,7 +3,6 @@ import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
-import { TOPICS } from '../../shared/routes/topics';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { startHttpApiServer } from './httpApiServer';
 import { loadFunction, type Invoke } from './loadedFunction';
@@ -96,7 +95,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
     for (const msk of fn.msk) {
       const groupId = `${msk.consumerGroupId ?? `${wiring.service}-${fn.key}`}${options.groupIdSuffix ?? ''}`;
-      const partitions = (TOPICS as Record<string, { partitions: number } | undefined>)[msk.topic]?.partitions ?? 12;
       mappings.push(() =>
         startMskEventSourceMapping({
           functionName,
@@ -105,7 +103,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           brokers: kafka.brokers,
           eventSourceArn: msk.arn.includes('${') ? LOCAL_ARN : msk.arn,
           invoke,
-          partitions,
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
           },
@@ -116,8 +113,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
                 `Kafka no longer held them (retention or deleted records); ${total.records} skipped on that partition so far`,
             );
           },
-          onCrash: ({ error, restarting, restartInMs }) =>
-            log(`[runtime] ${fn.key}: Kafka consumer crashed (${restarting ? 'kafkajs restarts it' : `replaced by a new consumer in ${restartInMs} ms`}): ${error.message}`),
+          onCrash: ({ error, restartInMs }) => log(`[runtime] ${fn.key}: Kafka consumer crashed (replaced by a new consumer in ${restartInMs} ms): ${error.message}`),
         }),
       );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);

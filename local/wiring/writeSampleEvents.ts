@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KafkaMessage } from 'kafkajs';
+import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
 import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
 import type { OrderCommand } from '../../shared/envelope/eventCatalog';
 import { nextAfter, startOrder } from '../../shared/workflow/orderSaga';
@@ -28,16 +28,7 @@ const sampleEnvelope = (e: SampleEvent): Envelope<Record<string, unknown>> => cr
 function kafkaEvent(topic: string, events: Array<SampleEvent | Envelope<Record<string, unknown>>>) {
   const records = events.map((e, offset) => {
     const message = toKafkaMessage('source' in e ? e : sampleEnvelope(e));
-    const kafkaMessage = {
-      key: Buffer.from(String(message.key)),
-      value: Buffer.from(String(message.value)),
-      headers: message.headers as KafkaMessage['headers'],
-      timestamp: String(time.getTime()),
-      offset: String(offset),
-      attributes: 0,
-      size: 0,
-    } as KafkaMessage;
-    return toKafkaTriggerRecord(topic, 0, kafkaMessage);
+    return toKafkaTriggerRecord(topic, 0, asConsumedRecord(message, BigInt(offset), BigInt(time.getTime())));
   });
   return toKafkaTriggerEvent(ARN, BOOTSTRAP, records);
 }

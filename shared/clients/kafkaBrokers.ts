@@ -1,13 +1,11 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
-import type { SASLOptions } from 'kafkajs';
 import { connectOnce } from './connectOnce';
 
 export interface KafkaConnection {
   brokers: string[];
   ssl: boolean;
-  sasl?: SASLOptions;
-  /** The same MSK IAM token for clients that take a token provider (KafkaPort's KafkaSettings). */
+  /** MSK IAM: SASL OAUTHBEARER with this token provider (KafkaPort's KafkaSettings). */
   oauthBearerToken?: () => Promise<string>;
 }
 
@@ -21,14 +19,6 @@ const discovered = connectOnce(discoverKafka);
  */
 export function kafkaConnection(): Promise<KafkaConnection> {
   return discovered.get();
-}
-
-/** SASL OAUTHBEARER for MSK IAM: a fresh token (valid 15 minutes) whenever kafkajs authenticates a connection. */
-export function mskIamSasl(region: string): SASLOptions {
-  return {
-    mechanism: 'oauthbearer',
-    oauthBearerProvider: async () => ({ value: await mskIamToken(region)() }),
-  };
 }
 
 /** A fresh MSK IAM token (valid 15 minutes) on every call, signed by the function's own role. */
@@ -45,7 +35,7 @@ async function discoverKafka(): Promise<KafkaConnection> {
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');
   const region = clusterArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
   const reply = await new KafkaClient({ region }).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
-  if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, sasl: mskIamSasl(region), oauthBearerToken: mskIamToken(region) };
+  if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, oauthBearerToken: mskIamToken(region) };
   if (reply.BootstrapBrokerStringTls) return { brokers: reply.BootstrapBrokerStringTls.split(','), ssl: true };
   throw new Error(`MSK cluster ${clusterArn} has neither an IAM nor a TLS listener: triplane does not use plaintext`);
 }

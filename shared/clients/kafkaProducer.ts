@@ -1,5 +1,5 @@
 import type { KafkaProducerPort } from '../kafka/KafkaPort';
-import { platformaticKafka } from '../kafka/platformaticKafka';
+import { kafkaClient } from '../kafka/kafkaClient';
 import { connectOnce } from './connectOnce';
 import { kafkaSettings } from './kafkaSettings';
 
@@ -18,7 +18,7 @@ export function kafkaProducer(): Promise<KafkaProducerPort> {
 }
 
 async function connectProducer(): Promise<KafkaProducerPort> {
-  return platformaticKafka(await kafkaSettings(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane')).producer();
+  return kafkaClient(await kafkaSettings(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane')).producer();
 }
 
 export async function closeKafkaProducer(): Promise<void> {

@@ -5,16 +5,18 @@
  * measurement (README, "Kafka client, chosen by measurement").
  *
  * Who uses what:
- * - shared/clients/kafkaProducer.ts: `kafkaPort(settings).producer()`, once per process.
+ * - shared/clients/kafkaProducer.ts: `kafkaClient(settings).producer()`, once per process.
  * - shared/publishing/publishToKafka.ts and shared/deadLetters/kafkaDeadLetterPublisher.ts:
  *   `KafkaProducerPort.send`, which resolves only once every record's partition acknowledged (the
  *   kafkajs 2.2.4 workaround that re-sent silently skipped partitions, acknowledgedSend, is gone).
  * - local/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
  *   `PartitionBatch` at a time per partition, `batch.commit(next)` after each chunk invoked,
- *   `batch.stillAssigned()` in place of kafkajs' isRunning/isStale.
+ *   `batch.stillAssigned()` before each try; `admin().groupOffsets` for the skipped-offset accounting.
  * - local/replay/* (lag, reset before a replay), local/doctor/kafkaProbe.ts (cluster reachable,
- *   topics present), test/support/readTopic.ts (a fresh group reading from the start): `admin()`
- *   and `consumer()`.
+ *   topics present, lag), local/ops (lag), local/archive/verifyArchive.ts, local/kafka (topics from the
+ *   manifest, a node's readiness), test/support/readTopic.ts (a fresh group reading from the start)
+ *   and the fault suite's tools: `admin()` and `consumer()`.
+ * Every one of them gets its port from kafkaClient.ts, the one place that names the client.
  */
 
 /** How to reach Kafka: plain brokers locally, TLS and SASL OAUTHBEARER (MSK IAM) on AWS. */
@@ -24,6 +26,12 @@ export interface KafkaSettings {
   tls: boolean;
   /** MSK IAM: a token signed by the function's own role (aws-msk-iam-sasl-signer-js), asked for on every authentication. */
   oauthBearerToken?: () => Promise<string>;
+  /**
+   * For tools that must answer fast rather than ride out a broker restart (the doctor, the readiness
+   * probe of a starting node): how long to wait for a connection and a reply, and how many times a
+   * failed request is tried again. Absent: the client's own defaults and about 3 s of retries.
+   */
+  patience?: { connectTimeoutMs: number; requestTimeoutMs: number; retries: number };
 }
 
 /** Strings are sent as their UTF-8 bytes; a dead letter carries the bytes it was delivered with. */
@@ -107,12 +115,26 @@ export interface PartitionOffsets {
   high: bigint;
 }
 
+export interface TopicDescription {
+  name: string;
+  partitions: Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>;
+}
+
 export interface KafkaAdminPort {
-  createTopics(topics: ReadonlyArray<{ name: string; partitions: number; replicationFactor: number; configs?: Readonly<Record<string, string>> }>): Promise<void>;
+  /** Without a replication factor the broker's default applies (default.replication.factor: 3 on the local three nodes). */
+  createTopics(topics: ReadonlyArray<{ name: string; partitions: number; replicationFactor?: number; configs?: Readonly<Record<string, string>> }>): Promise<void>;
+  /** Deletes the topics named (tests removing their scratch topics). */
+  deleteTopics(names: readonly string[]): Promise<void>;
   listTopics(): Promise<string[]>;
   describeCluster(): Promise<{ clusterId: string; controllerId: number; brokers: Array<{ nodeId: number; host: string; port: number }> }>;
   /** Leader and in-sync replicas of each partition. */
   partitions(topic: string): Promise<Array<{ partition: number; leader: number; isr: number[] }>>;
+  /** The partitions of each topic named (every topic of the cluster when none is), from fresh metadata; a topic that does not exist is absent. */
+  describeTopics(topics?: readonly string[]): Promise<TopicDescription[]>;
+  /** The current value of each config named on a topic (the broker's default when the topic has no override). */
+  topicConfigs(topic: string, names: readonly string[]): Promise<Record<string, string>>;
+  /** Sets (a string) or removes (null) topic config overrides, leaving the others as they are. */
+  alterTopicConfigs(topic: string, configs: Readonly<Record<string, string | null>>): Promise<void>;
   topicOffsets(topic: string): Promise<PartitionOffsets[]>;
   /** The committed offset (next to read) per partition; partitions the group never committed are absent. */
   groupOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;

@@ -1,6 +1,7 @@
 import './promiseWithResolvers';
-import { Admin, compatibilityPartitioner, Consumer, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
-import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets } from './KafkaPort';
+import { Admin, compatibilityPartitioner, ConfigResourceTypes, Consumer, IncrementalAlterConfigOperationTypes, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
+import { coalescedCommits } from './coalescedCommits';
+import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets, TopicDescription } from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -8,10 +9,25 @@ import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, 
  */
 const RETRIES = { retries: 10, retryDelay: 300 };
 
-function connection(settings: KafkaSettings): { clientId: string; bootstrapBrokers: string[]; tls?: object; sasl?: SASLOptions } {
+interface Connection {
+  clientId: string;
+  bootstrapBrokers: string[];
+  tls?: object;
+  sasl?: SASLOptions;
+  retries: number;
+  retryDelay: number;
+  connectTimeout?: number;
+  requestTimeout?: number;
+}
+
+function connection(settings: KafkaSettings): Connection {
+  const patience = settings.patience;
   return {
     clientId: settings.clientId,
     bootstrapBrokers: [...settings.brokers],
+    ...(patience === undefined
+      ? RETRIES
+      : { retries: patience.retries, retryDelay: Math.min(RETRIES.retryDelay, patience.requestTimeoutMs), connectTimeout: patience.connectTimeoutMs, requestTimeout: patience.requestTimeoutMs }),
     ...(settings.tls ? { tls: {} } : {}),
     // MSK IAM: OAUTHBEARER with the token as a provider function, called on each authentication
     // (protocol/sasl/oauth-bearer.js); the client re-authenticates before the session lifetime the
@@ -32,7 +48,6 @@ export function platformaticKafka(settings: KafkaSettings): KafkaPort {
 function producerPort(settings: KafkaSettings): KafkaProducerPort {
   const producer = new Producer({
     ...connection(settings),
-    ...RETRIES,
     // The client allows one request in flight per connection when idempotent (producer.js), so retries keep order.
     idempotent: true,
     acks: -1,
@@ -87,7 +102,6 @@ function toConsumedRecord(message: Message): ConsumedRecord {
 async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): Promise<KafkaConsumerPort> {
   const consumer = new Consumer({
     ...connection(settings),
-    ...RETRIES,
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,
     heartbeatInterval: Math.min(1_000, Math.floor(options.sessionTimeoutMs / 3)),
@@ -95,22 +109,55 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     minBytes: options.minBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
   });
+  let running = true;
+  let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  // A failure nobody awaits yet (before run, or after stop) must not become an unhandled rejection, which ends the process.
+  done.catch(() => undefined);
+  // Batches handed to the handler, one gathering after the other: stopping waits for the one in flight.
+  let chain = Promise.resolve();
+  const close = async (stream?: { close(): Promise<void> }) => {
+    await stream?.close().catch(() => undefined);
+    await consumer.close(true).catch(() => undefined);
+  };
+  // The consumer is dead, and says so, in two ways the stream does not show: a rejoin that failed
+  // (consumer.js emits 'error' and schedules no heartbeat again; unheard, an 'error' event would
+  // throw and end the process) and heartbeats stalled past the rebalance timeout. Either fails the
+  // consumer, so its owner starts a new one from the committed offsets; the librdkafka-mock-era
+  // watchdog that guessed a wedge from silence has no work left.
+  let failStream: (error: unknown) => void = (error) => {
+    running = false;
+    void close().then(() => settle.reject(error));
+  };
+  consumer.on('error', (error: unknown) => failStream(error));
+  consumer.on('consumer:heartbeat:stalled', ({ lastError, stalledFor }) =>
+    failStream(new Error(`Kafka consumer heartbeats stalled for ${Math.round(stalledFor / 1000)} s${lastError ? `: ${lastError.message}` : ''}`, lastError ? { cause: lastError } : undefined)),
+  );
   // A rejoin may have moved partitions: batches of the generation before it are stale. After a join
   // the stream fetches again from the committed offsets (messages-stream.js, onConsumerGroupJoin), so
   // records a stale batch left uncommitted are delivered again.
   let generation = 0;
+  const commit = coalescedCommits((offsets) => consumer.commit({ offsets }));
   consumer.on('consumer:group:join', () => generation++);
   consumer.on('consumer:group:rebalance', () => generation++);
-  const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false });
-  let running = true;
-  let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
-  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false }).catch(async (error: unknown) => {
+    running = false;
+    await close();
+    throw error;
+  });
   const stop = async () => {
     if (!running) return;
     running = false;
-    await stream.close().catch(() => undefined);
-    await consumer.close(true).catch(() => undefined);
+    await chain.catch(() => undefined);
+    await close(stream);
   };
+  failStream = (error) => {
+    if (!running) return;
+    // Not stop(): the failure may come from inside the chain, which would then wait for itself.
+    running = false;
+    void close(stream).then(() => settle.reject(error));
+  };
+  stream.on('error', (error: unknown) => failStream(error));
   return {
     done,
     stop: async () => {
@@ -122,10 +169,13 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       // loop, they make one batch per partition. Batches are handled one gathering at a time, with the
       // stream paused, so a partition never has two batches in flight.
       let gathered: Message[] = [];
-      let chain = Promise.resolve();
       const handle = async (messages: Message[]) => {
         const byPartition = new Map<number, Message[]>();
-        for (const message of messages) byPartition.set(message.partition, [...(byPartition.get(message.partition) ?? []), message]);
+        for (const message of messages) {
+          const list = byPartition.get(message.partition);
+          if (list === undefined) byPartition.set(message.partition, [message]);
+          else list.push(message);
+        }
         const batchGeneration = generation;
         await Promise.all(
           [...byPartition].map(([partition, list]) => {
@@ -135,7 +185,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
               partition,
               records: list.map(toConsumedRecord),
               stillAssigned: () => running && generation === batchGeneration,
-              commit: (nextOffset) => consumer.commit({ offsets: [{ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }] }),
+              commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
             };
             return handler(batch);
           }),
@@ -154,22 +204,16 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
               () => {
                 if (running) stream.resume();
               },
-              async (error: unknown) => {
-                await stop();
-                settle.reject(error);
-              },
+              (error: unknown) => failStream(error),
             );
         });
-      });
-      stream.on('error', (error: unknown) => {
-        void stop().then(() => settle.reject(error));
       });
     },
   };
 }
 
 function adminPort(settings: KafkaSettings): KafkaAdminPort {
-  const admin = new Admin({ ...connection(settings), ...RETRIES });
+  const admin = new Admin(connection(settings));
   const partitionCount = async (topic: string): Promise<number> => {
     const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
     const count = metadata.topics.get(topic)?.partitionsCount;
@@ -183,13 +227,43 @@ function adminPort(settings: KafkaSettings): KafkaAdminPort {
   return {
     async createTopics(topics) {
       for (const { name, partitions, replicationFactor, configs } of topics) {
-        await admin.createTopics({ topics: [name], partitions, replicas: replicationFactor, configs: Object.entries(configs ?? {}).map(([key, value]) => ({ name: key, value })) });
+        await admin.createTopics({ topics: [name], partitions, replicas: replicationFactor ?? -1, configs: Object.entries(configs ?? {}).map(([key, value]) => ({ name: key, value })) });
       }
+    },
+    async deleteTopics(names) {
+      if (names.length > 0) await admin.deleteTopics({ topics: [...names] });
     },
     listTopics: () => admin.listTopics(),
     async describeCluster() {
-      const metadata = await admin.metadata({ topics: [] });
+      const metadata = await admin.metadata({ topics: [], forceUpdate: true });
       return { clusterId: metadata.id, controllerId: metadata.controllerId, brokers: [...metadata.brokers].map(([nodeId, b]) => ({ nodeId, host: b.host, port: b.port })) };
+    },
+    async describeTopics(topics) {
+      const names = topics === undefined ? await admin.listTopics() : [...topics];
+      if (names.length === 0) return [];
+      const metadata = await admin.metadata({ topics: names, forceUpdate: true });
+      return names.flatMap((name): TopicDescription[] => {
+        const topic = metadata.topics.get(name);
+        if (topic === undefined) return [];
+        return [{ name, partitions: topic.partitions.map((p, partition) => ({ partition, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] })) }];
+      });
+    },
+    async topicConfigs(topic, names) {
+      const [described] = await admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: [...names] }] });
+      return Object.fromEntries((described?.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, String(c.value)]));
+    },
+    async alterTopicConfigs(topic, configs) {
+      await admin.incrementalAlterConfigs({
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: topic,
+            configs: Object.entries(configs).map(([name, value]) =>
+              value === null ? { name, configOperation: IncrementalAlterConfigOperationTypes.DELETE } : { name, configOperation: IncrementalAlterConfigOperationTypes.SET, value },
+            ),
+          },
+        ],
+      });
     },
     async partitions(topic) {
       const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { lookupArchive } from '../../local/archive/lookupArchive';
 import { verifyArchive } from '../../local/archive/verifyArchive';
-import { Kafka, logLevel } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { waitCaughtUp } from '../../local/replay/consumerLag';
 import { replayProjections } from '../../local/replay/replayProjections';
 import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
@@ -138,12 +138,11 @@ describe('audit archive', () => {
 describe('replay', () => {
   it('should rebuild, after Redis lost everything, the same state key by key', async () => {
     // The live projections first finish everything the topics hold (earlier runs' events included).
-    const admin = new Kafka({ clientId: 'test', brokers: brokers(), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    const admin = localKafkaClient(brokers(), 'test').admin();
     for (const fn of FUNCTIONS.filter((f) => f.projection !== undefined && f.kafka !== undefined)) {
       for (const topic of fn.kafka?.topics ?? []) await waitCaughtUp(admin, `${consumerGroupOf(fn, topic)}${groupSuffix}`, topic);
     }
-    await admin.disconnect();
+    await admin.close();
     const before = await projectionSnapshot(redis, namespace);
     const sagasBefore = await sagaRecords();
     // Both orders of this file, ended: paid and shipped, and refunded for want of stock.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
+import { produceRecords } from '../support/produceRecords';
 import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
@@ -26,17 +26,6 @@ const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'PO
 
 const deadLetterOf = (query: { eventId?: string; key?: string }, by: string) =>
   until(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () => (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by));
-
-async function produce(topic: string, messages: Message[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  try {
-    await producer.send({ topic, acks: -1, messages });
-  } finally {
-    await producer.disconnect();
-  }
-}
 
 const functionCounters = async (suffix: string) => {
   const status = (await (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json()) as { functions: Array<{ function: string; idReused: number }> };
@@ -83,7 +72,7 @@ describe('event identity', () => {
     const board = `b-kafka-${run}`;
     const first = createEnvelope({ type: 'score.recorded', version: 1, key: 'kim', data: { board, userId: 'kim', points: 7 }, source: 'test' });
     const second = { ...first, data: { board, userId: 'kim', points: 700 } };
-    await produce('scores', [toKafkaMessage(first), toKafkaMessage(second)]);
+    await produceRecords('scores', [toKafkaMessage(first), toKafkaMessage(second)]);
     const refused = await deadLetterOf({ eventId: first.id }, 'project-leaderboards');
     expect(refused.deadLetterReason).toMatch(/^id reused with different content/);
     expect(await scoreOf(board, 'kim')).toBe(7);
@@ -96,7 +85,7 @@ describe('event identity', () => {
     liarRecord.headers = { ...liarRecord.headers, hops: '99' };
     const proto = createEnvelope({ type: 'score.recorded', version: 1, key: 'proto', data: { board, userId: 'proto', points: 4 }, source: 'test' });
     const protoRecord = { key: 'proto', value: JSON.stringify(proto).replace('"data":{', '"data":{"__proto__":{"isAdmin":true},') };
-    await produce('scores', [liarRecord, protoRecord]);
+    await produceRecords('scores', [liarRecord, protoRecord]);
     expect((await deadLetterOf({ eventId: liar.id }, 'project-leaderboards')).deadLetterReason).toMatch(/hop header "99" disagrees with the envelope's hops 0/);
     expect((await deadLetterOf({ eventId: proto.id }, 'project-leaderboards')).deadLetterReason).toMatch(/data.__proto__: unknown field/);
     expect(await scoreOf(board, 'liar')).toBeUndefined();
@@ -105,7 +94,7 @@ describe('event identity', () => {
 
   it('should list a history that holds records which are not envelopes', async () => {
     const key = `raw-${run}`;
-    await produce('activity', [{ key, value: '42' }, { key, value: 'not json' }, { key, value: '{"id":1}' }]);
+    await produceRecords('activity', [{ key, value: '42' }, { key, value: 'not json' }, { key, value: '{"id":1}' }]);
     const history = await until('the raw records archived', async () => {
       const found = await lookupArchive(configuredArchive(), { key });
       return found.filter((e) => e.topic === 'activity').length === 3 ? found : undefined;

@@ -1,6 +1,6 @@
 import { connect, type ConsumeMessage } from 'amqplib';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { produceRecords } from '../support/produceRecords';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
 import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
@@ -269,11 +269,7 @@ describe('order identity: follow-up ids and crash paths', () => {
     const placed = createEnvelope({ type: 'order.placed', version: 1, key: id, data: orderData(id), source: 'test' });
     // The starter's first try: the record written, then a crash before the broker confirmed the command.
     await beginSagas([{ placed, first: startOrder(placed, 'test') }]);
-    const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({ topic: 'orders', acks: -1, messages: [toKafkaMessage(placed)] });
-    await producer.disconnect();
+    await produceRecords('orders', [toKafkaMessage(placed)]);
     const view = await finalOrder(id);
     expect(view.status).toBe('completed');
     expect(await actionCount('payment', 'charges', id)).toBe(1);

@@ -1,6 +1,6 @@
 import type { ConsumeMessage } from 'amqplib';
 import { execFileSync } from 'node:child_process';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { produceRecords } from '../support/produceRecords';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
 import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
 import { createEnvelope } from '../../shared/envelope/envelope';
@@ -142,11 +142,7 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
     const id = orderId('looping');
     // An order.placed that already made 10 hops (the limit): its first command would be hop 11.
     const looping = { ...createEnvelope({ type: 'order.placed', version: 1, key: id, data: order(id).data, source: 'test' }), hops: 10 };
-    const kafka = new Kafka({ clientId: 'test', brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    await producer.send({ topic: 'orders', acks: -1, messages: [toKafkaMessage(looping)] });
-    await producer.disconnect();
+    await produceRecords('orders', [toKafkaMessage(looping)]);
     const parked = await takeParked('payment.authorize.parking-lot', (m) => (m.body.data as { orderId?: string } | undefined)?.orderId === id, 30_000);
     expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'hop-limit', 'x-hops': '11' });
     expect(String(parked?.headers['x-triplane-reason'])).toMatch(/hop limit exceeded/);

@@ -1,8 +1,8 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { verifyArchive } from '../../local/archive/verifyArchive';
 import { consumerLag } from '../../local/replay/consumerLag';
 import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { waitForProgress, type ProgressWait } from './waitUntil';
 
@@ -28,20 +28,18 @@ const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
 export async function checkArchive(brokers: string[], archiveDir: string, groupSuffix: string, wait: ProgressWait): Promise<ArchiveCheck> {
   const topics = ARCHIVER?.kafka?.topics ?? [];
   if (ARCHIVER === undefined || topics.length === 0) throw new Error('the routing manifest has no archive-events function');
-  const admin = new Kafka({ clientId: 'triplane-faults-archive', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = localKafkaClient(brokers, 'triplane-faults-archive').admin();
   let caughtUp: boolean;
   let lag = 0;
   try {
     const waited = await waitForProgress(async () => {
-      lag = 0;
-      // One topic at a time: kafkajs' admin fails on many concurrent offset fetches.
-      for (const topic of topics) lag += (await consumerLag(admin, `${consumerGroupOf(ARCHIVER, topic)}${groupSuffix}`, topic)).total;
+      const lags = await Promise.all(topics.map(async (topic) => (await consumerLag(admin, `${consumerGroupOf(ARCHIVER, topic)}${groupSuffix}`, topic)).total));
+      lag = lags.reduce((n, l) => n + l, 0);
       return { done: lag === 0, progress: String(lag) };
     }, wait);
     caughtUp = waited.done;
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
   const report = await verifyArchive({ brokers, store: new LocalFolderArchive(archiveDir), groupSuffix });
   const gapOffsets = report.partitions.reduce((n, p) => n + p.gaps.reduce((m, g) => m + g.to - g.from + 1, 0), 0);

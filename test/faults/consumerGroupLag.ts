@@ -1,6 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { consumerLag } from '../../local/replay/consumerLag';
 import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 
 /**
@@ -8,19 +8,12 @@ import { FUNCTIONS } from '../../shared/routes/manifest';
  * checks find the system stuck, this names the consumers that stopped.
  */
 export async function laggingMappings(brokers: string[], groupSuffix: string): Promise<string[]> {
-  const admin = new Kafka({ clientId: 'triplane-faults-lag', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const lagging: string[] = [];
+  const admin = localKafkaClient(brokers, 'triplane-faults-lag').admin();
   try {
-    for (const fn of FUNCTIONS) {
-      // One group at a time: kafkajs' admin fails on many concurrent offset fetches.
-      for (const topic of fn.kafka?.topics ?? []) {
-        const { total } = await consumerLag(admin, `${consumerGroupOf(fn, topic)}${groupSuffix}`, topic);
-        if (total > 0) lagging.push(`${fn.name}/${topic} ${total}`);
-      }
-    }
+    const pairs = FUNCTIONS.flatMap((fn) => (fn.kafka?.topics ?? []).map((topic) => ({ fn, topic })));
+    const lags = await Promise.all(pairs.map(async ({ fn, topic }) => ({ name: `${fn.name}/${topic}`, total: (await consumerLag(admin, `${consumerGroupOf(fn, topic)}${groupSuffix}`, topic)).total })));
+    return lags.filter((l) => l.total > 0).map((l) => `${l.name} ${l.total}`);
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
-  return lagging;
 }

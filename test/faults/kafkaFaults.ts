@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import type { Toxic, ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
 import { LEADER_ELECTION_COMMAND, REASSIGN_PARTITIONS_COMMAND, runKafkaTool } from './kafkaTools';
 import { electionTargets, leadersMoved, rotatedReassignment, unhealedPartitions, type PartitionLayout } from './partitionMoves';
@@ -24,14 +24,13 @@ const HEAL_TIMEOUT_MS = 90_000;
 
 /** Every partition of `topics` (of every topic but Kafka's own when omitted): leader, replicas, in-sync set. */
 export async function describePartitions(kafka: FaultableKafka, topics?: readonly string[]): Promise<PartitionLayout[]> {
-  const admin = new Kafka({ clientId: 'triplane-faults-admin', brokers: kafka.directBootstrap.split(','), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  const admin = localKafkaClient(kafka.directBootstrap.split(','), 'triplane-faults-admin').admin();
   try {
     const names = topics ?? (await admin.listTopics()).filter((t) => !t.startsWith('__'));
-    const { topics: described } = await admin.fetchTopicMetadata({ topics: [...names] });
-    return described.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr })));
+    const described = await admin.describeTopics(names);
+    return described.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr })));
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
 import { readKafkaClusterState } from '../../local/kafka/kafkaClusterState';
 import { kafkaJarsDir } from '../../local/kafka/kafkaJars';
@@ -92,26 +92,22 @@ export class PrivateKafka implements FaultableKafka {
   }
 
   private async createTopics(): Promise<void> {
-    const admin = new Kafka({ clientId: 'triplane-faults-setup', brokers: this.internal.split(','), logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
+    const admin = localKafkaClient(this.internal.split(','), 'triplane-faults-setup').admin();
     try {
-      await admin.createTopics({
-        topics: Object.entries(TOPICS).map(([topic, spec]) => ({ topic, numPartitions: spec.partitions, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] })),
-      });
-      // Not createTopics' waitForLeaders: kafkajs gives up on the UNKNOWN_TOPIC_OR_PARTITION a broker answers until the new topic's metadata reaches it.
+      await admin.createTopics(Object.entries(TOPICS).map(([name, spec]) => ({ name, partitions: spec.partitions, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } })));
       await waitFor(
         'a leader and three in-sync replicas for every partition',
         async () => {
           // A broker the new topic's metadata has not reached yet answers UNKNOWN_TOPIC_OR_PARTITION: ask again.
-          const topics = await admin.fetchTopicMetadata({ topics: Object.keys(TOPICS) }).then((metadata) => metadata.topics, () => undefined);
-          if (topics === undefined) return undefined;
+          const topics = await admin.describeTopics(Object.keys(TOPICS)).catch(() => undefined);
+          if (topics === undefined || topics.length < Object.keys(TOPICS).length) return undefined;
           return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0 && p.isr.length === NODES.length)) ? true : undefined;
         },
         TOPICS_TIMEOUT_MS,
         200,
       );
     } finally {
-      await admin.disconnect();
+      await admin.close();
     }
   }
 

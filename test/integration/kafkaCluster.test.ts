@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigResourceTypes, Kafka, logLevel, type Admin } from 'kafkajs';
 import { ensureKafkaTopics } from '../../local/kafka/ensureKafkaTopics';
 import { runningKafkaCluster, startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
 import { readKafkaClusterState } from '../../local/kafka/kafkaClusterState';
 import { processAlive } from '../../local/kafka/processAlive';
-import { platformaticKafka } from '../../shared/kafka/platformaticKafka';
+import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { TOPICS } from '../../shared/routes/topics';
 
 /**
@@ -17,19 +17,18 @@ jest.setTimeout(120_000);
 
 let dir: string;
 let cluster: KafkaCluster;
-let admin: Admin;
-const client = () => new Kafka({ clientId: 'kafka-cluster-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+let admin: KafkaAdminPort;
+const client = () => localKafkaClient(cluster.brokers, 'kafka-cluster-test');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kafka-cluster-test-'));
   cluster = await startKafkaCluster({ dir, brokers: 3, heapMb: 512 });
   await ensureKafkaTopics(cluster.brokers);
   admin = client().admin();
-  await admin.connect();
 });
 
 afterAll(async () => {
-  await admin?.disconnect();
+  await admin?.close();
   await stopKafkaCluster(dir, { graceMs: 0 });
   rmSync(dir, { recursive: true, force: true });
 });
@@ -48,19 +47,19 @@ describe('a local three-node Kafka cluster', () => {
   });
 
   it('has the manifest topics with their partitions, three replicas, two in sync required and no retention', async () => {
-    const { topics } = await admin.fetchTopicMetadata({ topics: Object.keys(TOPICS) });
+    const topics = await admin.describeTopics(Object.keys(TOPICS));
+    expect(topics.map((t) => t.name).sort()).toEqual(Object.keys(TOPICS).sort());
     for (const topic of topics) {
       expect(topic.partitions).toHaveLength(TOPICS[topic.name as keyof typeof TOPICS].partitions);
       for (const partition of topic.partitions) expect(partition.replicas).toHaveLength(3);
     }
-    const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'orders', configNames: ['min.insync.replicas', 'retention.ms', 'retention.bytes'] }] });
-    const config = Object.fromEntries((described.resources[0]?.configEntries ?? []).map((entry) => [entry.configName, entry.configValue]));
+    const config = await admin.topicConfigs('orders', ['min.insync.replicas', 'retention.ms', 'retention.bytes']);
     expect(config).toEqual({ 'min.insync.replicas': '2', 'retention.ms': '-1', 'retention.bytes': '-1' });
   });
 
   it('keeps accepting idempotent acks=all writes with one node killed, and takes the node back on restart', async () => {
     // The system's produce path (shared/clients/kafkaProducer.ts): @platformatic/kafka on the KafkaPort.
-    const producer = await platformaticKafka({ brokers: cluster.brokers, clientId: 'kafka-cluster-test', tls: false }).producer();
+    const producer = await client().producer();
     try {
       const killed = cluster.nodes[1];
       if (killed?.pid === undefined) throw new Error('node 2 is not running');
@@ -72,8 +71,8 @@ describe('a local three-node Kafka cluster', () => {
       // partitions, and a send to them can only fail; the system's callers retry, this test waits.
       for (let tries = 0; ; tries++) {
         // A metadata request that went to the dead node fails: asked again.
-        const topics = await admin.fetchTopicMetadata({ topics: ['orders'] }).then((metadata) => metadata.topics, () => undefined);
-        if (topics !== undefined && !(topics[0]?.partitions ?? []).some((partition) => partition.leader === killed.nodeId)) break;
+        const partitions = await admin.partitions('orders').catch(() => undefined);
+        if (partitions !== undefined && partitions.length > 0 && !partitions.some((partition) => partition.leader === killed.nodeId)) break;
         if (tries > 600) throw new Error('the killed node still leads partitions of orders');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
@@ -86,7 +85,7 @@ describe('a local three-node Kafka cluster', () => {
       expect(processAlive(cluster.nodes[1]?.pid ?? 0, join(dir, 'node-2'))).toBe(true);
       const { brokers } = await admin.describeCluster();
       expect(brokers.map((broker) => broker.nodeId).sort()).toEqual([1, 2, 3]);
-      const ends = await admin.fetchTopicOffsets('orders');
+      const ends = await admin.topicOffsets('orders');
       expect(ends.reduce((sum, partition) => sum + Number(partition.high), 0)).toBe(120);
     } finally {
       await producer.close();
@@ -96,17 +95,16 @@ describe('a local three-node Kafka cluster', () => {
   it('starts fresh from empty storage when asked: no topics, no records', async () => {
     cluster = await startKafkaCluster({ dir, brokers: 3, heapMb: 512, fresh: true });
     const fresh = client().admin();
-    await fresh.connect();
     try {
       expect((await fresh.listTopics()).filter((topic) => !topic.startsWith('__'))).toEqual([]);
     } finally {
-      await fresh.disconnect();
+      await fresh.close();
     }
   });
 
   it('stops every node, after which it is no longer found running', async () => {
     const pids = cluster.nodes.map((node) => node.pid ?? 0);
-    await admin.disconnect();
+    await admin.close();
     await cluster.stop();
     expect(pids.map((pid, index) => processAlive(pid, join(dir, `node-${index + 1}`)))).toEqual([false, false, false]);
     expect(await runningKafkaCluster(dir)).toBeUndefined();

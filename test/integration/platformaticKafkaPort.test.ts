@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { ConsumedRecord, KafkaPort, PartitionBatch } from '../../shared/kafka/KafkaPort';
 import { platformaticKafka } from '../../shared/kafka/platformaticKafka';
 
@@ -53,15 +53,11 @@ const commitAll = async (batch: PartitionBatch) => {
 describe('KafkaPort on @platformatic/kafka', () => {
   const admin = port.admin();
   afterAll(async () => {
-    await admin.close();
     // Scratch topics of one or two partitions would fail the doctor's partition check of the shared test Kafka.
-    const cleanup = new Kafka({ clientId: 'triplane-port-test-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
-    await cleanup.connect();
     try {
-      const mine = (await cleanup.listTopics()).filter((topic) => topic.startsWith('port-') && topic.endsWith(`-${run}`));
-      if (mine.length > 0) await cleanup.deleteTopics({ topics: mine });
+      await admin.deleteTopics((await admin.listTopics()).filter((topic) => topic.startsWith('port-') && topic.endsWith(`-${run}`)));
     } finally {
-      await cleanup.disconnect();
+      await admin.close();
     }
   });
 
@@ -146,6 +142,61 @@ describe('KafkaPort on @platformatic/kafka', () => {
     expect((await admin.topicOffsets(topic)).find((p) => p.partition === partition)).toEqual({ partition, low: 4n, high: 10n });
     const fresh = await consumeUntil(`g2-${topic}`, topic, commitAll, (s) => s.length >= 6);
     expect(fresh[0]?.offset).toBe(4n);
+  });
+
+  it('describes topics, reads and alters topic configs, and deletes topics', async () => {
+    const [a, b] = [topicOf('describe-a'), topicOf('describe-b')];
+    await admin.createTopics([{ name: a, partitions: 3, replicationFactor: 1 }, { name: b, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]);
+    const described = await admin.describeTopics([a, b]);
+    expect(described.map((t) => [t.name, t.partitions.map((p) => p.partition)])).toEqual([[a, [0, 1, 2]], [b, [0]]]);
+    for (const partition of described.flatMap((t) => t.partitions)) {
+      expect(partition.leader).toBeGreaterThanOrEqual(0);
+      expect(partition.replicas).toEqual([partition.leader]);
+      expect(partition.isr).toEqual([partition.leader]);
+    }
+    // Every topic of the cluster when none is named, Kafka's own excluded.
+    const all = (await admin.describeTopics()).map((t) => t.name);
+    expect(all).toEqual(expect.arrayContaining([a, b]));
+    expect(all.filter((name) => name.startsWith('__'))).toEqual([]);
+    expect(await admin.topicConfigs(b, ['retention.ms', 'max.message.bytes'])).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': expect.stringMatching(/^\d+$/) });
+    // Set one override, remove another, and the rest stays.
+    await admin.alterTopicConfigs(b, { 'max.message.bytes': '2048', 'retention.ms': null });
+    const altered = await admin.topicConfigs(b, ['retention.ms', 'max.message.bytes']);
+    expect(altered['max.message.bytes']).toBe('2048');
+    expect(altered['retention.ms']).not.toBe('3600000');
+    await admin.deleteTopics([a]);
+    expect(await admin.listTopics()).not.toContain(a);
+    await admin.deleteTopics([]);
+  });
+
+  it('stops only after the batch in flight returned, and that batch\'s commit is kept', async () => {
+    const topic = topicOf('stop');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    await producer.send([{ topic, records: records(5, 's') }]);
+    await producer.close();
+    const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = new Promise<PartitionBatch>((resolve) =>
+      consumer.run(async (batch) => {
+        resolve(batch);
+        await released;
+        const last = batch.records[batch.records.length - 1];
+        if (last !== undefined) await batch.commit(last.offset + 1n);
+      }),
+    );
+    const batch = await inFlight;
+    let stopped = false;
+    const stopping = consumer.stop().then(() => (stopped = true));
+    // Asked to stop, the batch in flight sees it is no longer to go on, and stop waits for it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(batch.stillAssigned()).toBe(false);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await expect(consumer.done).resolves.toBeUndefined();
+    expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(5n);
   });
 
   it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {

@@ -1,7 +1,8 @@
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { consumerLag } from '../../local/replay/consumerLag';
 import { startMskEventSourceMapping, type MskMapping } from '../../local/runtime/mskEventSourceMapping';
 import { checkSkippedRecords } from '../../local/doctor/checkSkippedRecords';
+import type { KafkaAdminPort, KafkaProducerPort } from '../../shared/kafka/KafkaPort';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import type { KafkaTriggerEvent } from '../../shared/triggers/kafka/KafkaTriggerEvent';
 
 /**
@@ -13,9 +14,9 @@ const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
 const run = `${process.pid}-${Date.now()}`;
 const topic = `tptest-skipped-${run}`;
 const groupId = `tptest-skipped-group-${run}`;
-const kafka = new Kafka({ clientId: 'tptest-skipped', brokers, logLevel: logLevel.NOTHING });
-let admin: Admin;
-let producer: Producer;
+const kafka = localKafkaClient(brokers, 'tptest-skipped');
+let admin: KafkaAdminPort;
+let producer: KafkaProducerPort;
 
 const waitUntil = async (what: string, done: () => boolean, timeoutMs = 30_000) => {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +27,7 @@ const waitUntil = async (what: string, done: () => boolean, timeoutMs = 30_000) 
 };
 
 const produce = (from: number, count: number) =>
-  producer.send({ topic, acks: -1, messages: Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ n: from + i }) })) });
+  producer.send([{ topic, records: Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ n: from + i }), headers: {} })) }]);
 
 function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint }>): Promise<MskMapping> {
   return startMskEventSourceMapping({
@@ -35,7 +36,6 @@ function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint
     groupId,
     brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/t/1',
-    partitions: 1,
     invoke: async (event) => {
       for (const records of Object.values((event as KafkaTriggerEvent).records)) for (const record of records) seen.push(record.offset);
       return undefined;
@@ -46,16 +46,14 @@ function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint
 
 beforeAll(async () => {
   admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+  producer = await kafka.producer();
 });
 
 afterAll(async () => {
-  await producer.disconnect();
-  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  await admin.disconnect();
+  await producer.close();
+  await admin.deleteTopics([topic]).catch(() => undefined);
+  await admin.close();
 });
 
 describe('records Kafka deleted before a consumer read them', () => {
@@ -70,9 +68,7 @@ describe('records Kafka deleted before a consumer read them', () => {
 
     // act: ten more arrive while the group is away, and the first five of them are deleted
     await produce(10, 10);
-    // kafkajs' admin finds the partition's leader only in metadata it already holds (KafkaJSBrokerNotFound otherwise).
-    await admin.fetchTopicMetadata({ topics: [topic] });
-    await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '15' }] });
+    await admin.deleteRecords(topic, [{ partition: 0, before: 15n }]);
 
     // assess: the doctor sees the committed offset below the log start
     const lag = await consumerLag(admin, groupId, topic);

@@ -1,5 +1,5 @@
-import type { KafkaMessage } from 'kafkajs';
 import { toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../local/runtime/kafkaTriggerEvent';
+import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
 import type { Envelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
@@ -9,16 +9,8 @@ let nextOffset = 1_000;
 /** The aws:kafka record MSK would deliver for this envelope (or for raw bytes, to test bad records). */
 export function kafkaRecordOf(topic: string, value: Envelope | string | null, partition = 0): KafkaTriggerRecord {
   const message = typeof value === 'object' && value !== null ? toKafkaMessage(value) : { key: 'raw-key', value, headers: {} };
-  const kafkaMessage = {
-    key: message.key === null || message.key === undefined ? null : Buffer.from(String(message.key)),
-    value: message.value === null || message.value === undefined ? null : Buffer.from(String(message.value)),
-    headers: (message.headers ?? {}) as KafkaMessage['headers'],
-    timestamp: String(Date.now()),
-    offset: String(nextOffset++),
-    attributes: 0,
-    size: 0,
-  } as KafkaMessage;
-  return toKafkaTriggerRecord(topic, partition, kafkaMessage);
+  const record = asConsumedRecord(message, BigInt(nextOffset++), BigInt(Date.now()));
+  return toKafkaTriggerRecord(topic, partition, record);
 }
 
 export function kafkaEventOf(records: KafkaTriggerRecord[]): KafkaTriggerEvent {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 
 export interface ReadRecord {
   key: string | null;
@@ -15,29 +15,40 @@ export interface ReadRecord {
  */
 export async function readTopic(topic: string, keep: (record: ReadRecord) => boolean, done: (kept: ReadRecord[]) => boolean, timeoutMs = 15_000): Promise<ReadRecord[]> {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
-  const kafka = new Kafka({ clientId: 'triplane-test-reader', brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `triplane-test-${topic}-${process.pid}-${Date.now()}-${Math.random()}`, maxWaitTimeInMs: 100 });
+  const consumer = await localKafkaClient(brokers, 'triplane-test-reader').consumer({
+    groupId: `triplane-test-${topic}-${process.pid}-${Date.now()}-${Math.random()}`,
+    topic,
+    startAt: 'earliest',
+    maxWaitMs: 100,
+    minBytes: 1,
+    maxBytesPerPartition: 1024 * 1024,
+    sessionTimeoutMs: 10_000,
+  });
   const kept: ReadRecord[] = [];
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message, partition }) => {
+      consumer.done.catch((error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      consumer.run(async (batch) => {
+        for (const record of batch.records) {
+          // A repeated header name keeps its first value.
           const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(message.headers ?? {})) if (value !== undefined) headers[name] = String(Array.isArray(value) ? value[0] : value);
-          const record = { key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers, partition, offset: message.offset };
-          if (keep(record)) kept.push(record);
+          for (const [name, value] of record.headers) if (!Object.hasOwn(headers, name)) headers[name] = value.toString();
+          const read = { key: record.key?.toString() ?? null, value: record.value?.toString() ?? null, headers, partition: batch.partition, offset: record.offset.toString() };
+          if (keep(read)) kept.push(read);
           if (done(kept)) {
             clearTimeout(timer);
             resolve();
+            return;
           }
-        },
+        }
       });
     });
   } finally {
-    await consumer.disconnect();
+    await consumer.stop();
   }
   return kept;
 }
