@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel, ConfigResourceTypes, type Admin } from 'kafkajs';
+import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
+import { localKafkaClient } from '../../shared/kafka/kafkaClient';
+import { produceRecords } from '../support/produceRecords';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { downstream, type DownstreamName } from '../../shared/resilience/downstream';
 import { generationNamespace } from '../../shared/state/projectionKeys';
@@ -99,32 +101,26 @@ describe('when Redis stops answering', () => {
   });
 });
 
-async function refuseProduce(kafka: Kafka, admin: Admin, maxMessageBytes: string | undefined): Promise<void> {
-  const configEntries = maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: maxMessageBytes }];
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: 'scores', configEntries }] });
-  if (maxMessageBytes === undefined) return;
+async function refuseProduce(admin: KafkaAdminPort, maxMessageBytes: string | null): Promise<void> {
+  await admin.alterTopicConfigs('scores', { 'max.message.bytes': maxMessageBytes });
+  if (maxMessageBytes === null) return;
   // The broker applies a topic override from the metadata log, a moment after the controller took it:
   // a probe (a keyed empty record, dead-lettered by the projection as any undecodable record) shows when.
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  try {
-    await until('the broker to refuse produce requests', () =>
-      producer.send({ topic: 'scores', acks: -1, messages: [{ key: 'breakers-probe', value: null }] }).then(() => false, () => true),
-    );
-  } finally {
-    await producer.disconnect();
-  }
+  await until('the broker to refuse produce requests', () =>
+    produceRecords('scores', [{ key: 'breakers-probe', value: null }]).then(
+      () => false,
+      () => true,
+    ),
+  );
 }
 
 describe('when Kafka refuses produce requests', () => {
   it('should open the Kafka breaker and answer ingest 503 at once, then accept again, each event applied once', async () => {
-    const kafka = new Kafka({ clientId: `breakers-${run}`, brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logLevel: logLevel.NOTHING, retry: { retries: 0 } });
-    const admin = kafka.admin();
-    await admin.connect();
+    const admin = localKafkaClient((process.env.KAFKA_BROKERS ?? '').split(','), `breakers-${run}`).admin();
     const kafkaBoard = `kboard-${run}`;
     const event = (i: number) => ({ type: 'score.recorded', id: `k-${run}-${i}`, data: { board: kafkaBoard, userId: 'ann', points: i } });
-    // MESSAGE_TOO_LARGE is not retried by kafkajs, so each send fails at once, as the mock's injected INVALID_RECORD did.
-    await refuseProduce(kafka, admin, '1');
+    // MESSAGE_TOO_LARGE is not retriable, so each send fails at once.
+    await refuseProduce(admin, '1');
     const refused: number[] = [];
     const refusedBefore = ingestKafka().status().refused;
     try {
@@ -136,9 +132,8 @@ describe('when Kafka refuses produce requests', () => {
       // Refused by ingest's breaker without a produce request: most of the 30 never reached Kafka at all.
       expect(ingestKafka().status().refused - refusedBefore).toBeGreaterThanOrEqual(20);
     } finally {
-      // alterConfigs replaces a topic's whole set of overrides: none given removes the one set above.
-      await refuseProduce(kafka, admin, undefined);
-      await admin.disconnect();
+      await refuseProduce(admin, null);
+      await admin.close();
     }
     // The client retries every refused event with the same id once the breaker lets a trial through.
     await until('ingest to accept again', async () => (await post([event(1)])).status === 202);
