@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { join } from 'node:path';
 import type { ArchiveStore } from './ArchiveStore';
 import { LocalFolderArchive } from './LocalFolderArchive';
@@ -7,8 +8,9 @@ let store: ArchiveStore | undefined;
 
 /** S3 when ARCHIVE_BUCKET is set (deployed), else the folder TRIPLANE_ARCHIVE_DIR (default .triplane/archive). */
 export function configuredArchive(): ArchiveStore {
-  store ??= process.env.ARCHIVE_BUCKET
-    ? new S3Archive(process.env.ARCHIVE_BUCKET, process.env.ARCHIVE_PREFIX ?? '')
-    : new LocalFolderArchive(process.env.TRIPLANE_ARCHIVE_DIR ?? join(process.cwd(), '.triplane', 'archive'));
+  const config = functionConfig();
+  store ??= config.ARCHIVE_BUCKET !== undefined
+    ? new S3Archive(config.ARCHIVE_BUCKET, config.ARCHIVE_PREFIX)
+    : new LocalFolderArchive(config.TRIPLANE_ARCHIVE_DIR ?? join(process.cwd(), '.triplane', 'archive'));
   return store;
 }

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import { connectOnce } from './connectOnce';
@@ -27,13 +28,14 @@ export function mskIamToken(region: string): () => Promise<string> {
 }
 
 async function discoverKafka(): Promise<KafkaConnection> {
-  const listed = process.env.KAFKA_BROKERS?.trim();
+  const config = functionConfig();
+  const listed = config.KAFKA_BROKERS?.trim();
   if (listed) {
-    return { brokers: listed.split(',').map((b) => b.trim()).filter(Boolean), ssl: process.env.KAFKA_SSL === 'true' };
+    return { brokers: listed.split(',').map((b) => b.trim()).filter(Boolean), ssl: config.KAFKA_SSL };
   }
-  const clusterArn = process.env.MSK_CLUSTER_ARN;
+  const clusterArn = config.MSK_CLUSTER_ARN;
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');
-  const region = clusterArn.split(':')[3] ?? process.env.AWS_REGION ?? 'us-east-1';
+  const region = clusterArn.split(':')[3] ?? config.AWS_REGION ?? 'us-east-1';
   const reply = await new KafkaClient({ region }).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
   if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, oauthBearerToken: mskIamToken(region) };
   if (reply.BootstrapBrokerStringTls) return { brokers: reply.BootstrapBrokerStringTls.split(','), ssl: true };

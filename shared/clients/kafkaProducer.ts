@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import type { KafkaProducerPort } from '../kafka/KafkaPort';
 import { kafkaClient } from '../kafka/kafkaClient';
 import { connectOnce } from './connectOnce';
@@ -18,7 +19,7 @@ export function kafkaProducer(): Promise<KafkaProducerPort> {
 }
 
 async function connectProducer(): Promise<KafkaProducerPort> {
-  return kafkaClient(await kafkaSettings(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane')).producer();
+  return kafkaClient(await kafkaSettings(functionConfig().AWS_LAMBDA_FUNCTION_NAME ?? 'triplane')).producer();
 }
 
 export async function closeKafkaProducer(): Promise<void> {

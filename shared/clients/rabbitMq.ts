@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { connectOnce } from './connectOnce';
 import { currentRabbitMqUser } from './functionIdentity';
@@ -38,7 +39,7 @@ async function open(shared: Shared, user?: UserSecret): Promise<Connected> {
     url.username = encodeURIComponent(user.username);
     url.password = encodeURIComponent(user.password);
   }
-  const connection = await connect(url.toString(), { clientProperties: { connection_name: user?.username ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'triplane' } });
+  const connection = await connect(url.toString(), { clientProperties: { connection_name: user?.username ?? functionConfig().AWS_LAMBDA_FUNCTION_NAME ?? 'triplane' } });
   const channel = await connection.createConfirmChannel();
   const forget = () => void shared.forget();
   connection.on('close', forget);

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { connectOnce } from './connectOnce';
 import { readUserSecret } from './userSecret';
 
@@ -13,9 +14,10 @@ export function rabbitMqUrl(): Promise<string> {
 }
 
 async function resolveUrl(): Promise<string> {
-  if (process.env.RABBITMQ_URL) return process.env.RABBITMQ_URL;
-  const endpoint = process.env.RABBITMQ_ENDPOINT;
-  const secretArn = process.env.RABBITMQ_SECRET_ARN;
+  const config = functionConfig();
+  if (config.RABBITMQ_URL !== undefined) return config.RABBITMQ_URL;
+  const endpoint = config.RABBITMQ_ENDPOINT;
+  const secretArn = config.RABBITMQ_SECRET_ARN;
   if (!endpoint || !secretArn) return 'amqp://guest:guest@127.0.0.1:5672';
   const { username, password } = await readUserSecret(secretArn);
   const url = new URL(endpoint);

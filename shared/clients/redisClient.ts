@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { Redis } from 'ioredis';
 import { downstream } from '../resilience/downstream';
 import { currentRedisUser } from './functionIdentity';
@@ -8,7 +9,7 @@ let client: Redis | undefined;
 const asUsers = new Map<string, Redis>();
 
 const connectAs = (credentials: { username: string; password: string } | undefined): Redis =>
-  new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+  new Redis(functionConfig().REDIS_URL, {
     ...credentials,
     enableAutoPipelining: true,
     maxRetriesPerRequest: 2,

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { connectOnce } from './connectOnce';
 import { readUserSecret, type UserSecret } from './userSecret';
 
@@ -7,7 +8,7 @@ import { readUserSecret, type UserSecret } from './userSecret';
  * logs in as a user that cannot write. Unset locally, where REDIS_URL says everything.
  */
 const loaded = connectOnce(async (): Promise<UserSecret | undefined> => {
-  const secretArn = process.env.REDIS_SECRET_ARN;
+  const secretArn = functionConfig().REDIS_SECRET_ARN;
   return secretArn ? readUserSecret(secretArn) : undefined;
 });
 
@@ -20,6 +21,6 @@ export async function loadRedisCredentials(): Promise<void> {
 
 /** The credentials to log in with; throws if a secret is configured but was never loaded, rather than logging in as nobody. */
 export function redisCredentials(): UserSecret | undefined {
-  if (credentials === undefined && process.env.REDIS_SECRET_ARN) throw new Error('Redis credentials not loaded: loadRedisCredentials() must run before the first Redis call');
+  if (credentials === undefined && functionConfig().REDIS_SECRET_ARN !== undefined) throw new Error('Redis credentials not loaded: loadRedisCredentials() must run before the first Redis call');
   return credentials;
 }

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { InvocationOutcome } from './functionStats';
 
@@ -6,7 +7,7 @@ import type { InvocationOutcome } from './functionStats';
  * stdout; CloudWatch turns it into metrics, no API call on the hot path). Off where there is no
  * CloudWatch to read them (POWERTOOLS_METRICS_DISABLED=true locally, where /ops shows the same figures).
  */
-const metrics = new Metrics({ namespace: process.env.TRIPLANE_METRICS_NAMESPACE ?? 'triplane', serviceName: 'triplane' });
+const metrics = new Metrics({ namespace: functionConfig().TRIPLANE_METRICS_NAMESPACE, serviceName: 'triplane' });
 
 export function publishInvocationMetrics(functionName: string, outcome: InvocationOutcome): void {
   metrics.addDimension('function', functionName);

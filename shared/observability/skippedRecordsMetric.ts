@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OffsetGap } from '../middleware/idempotency/offsetGaps';
 import { logger } from './logger';
@@ -8,7 +9,7 @@ import { logger } from './logger';
  * it (local/wiring/renderMonitoring.ts) is the deployed counterpart of the local mapping's count on
  * /ops/status and the doctor's check.
  */
-const metrics = new Metrics({ namespace: process.env.TRIPLANE_METRICS_NAMESPACE ?? 'triplane', serviceName: 'triplane' });
+const metrics = new Metrics({ namespace: functionConfig().TRIPLANE_METRICS_NAMESPACE, serviceName: 'triplane' });
 
 export function reportSkippedRecords(functionName: string, consumer: string, gap: OffsetGap): void {
   logger.error('records skipped: the consumer was handed a batch past the offset it expected, so Kafka no longer held the records between (retention, out of range, a moved log start) or the mapping discarded them', {

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 /**
  * Every Redis key triplane writes, in one place, so the projections, the read routes and the checks
  * agree on names. `namespace` lets several systems (or test runs) share one Redis without clashing.
@@ -54,4 +55,7 @@ export function keyFamilyOf(namespace: string, key: string): KeyFamily | undefin
 export const DEFAULT_NAMESPACE = 'tp';
 
 /** The tests' profile has a namespace of its own, so a test never touches what `npm start` serves. */
-export const redisNamespace = (): string => process.env.TRIPLANE_REDIS_NAMESPACE ?? (process.env.TRIPLANE_PROFILE === 'test' ? 'tptest' : DEFAULT_NAMESPACE);
+export const redisNamespace = (): string => {
+  const config = functionConfig();
+  return config.TRIPLANE_REDIS_NAMESPACE ?? (config.TRIPLANE_PROFILE === 'test' ? 'tptest' : DEFAULT_NAMESPACE);
+};

@@ -1,3 +1,4 @@
+import { functionConfig } from '../config/functionConfig';
 import { readUserSecret } from '../clients/userSecret';
 import { FUNCTIONS } from '../routes/manifest';
 import { rabbitMqPermissions, type RabbitMqPermissions } from '../security/rabbitMqPermissions';
@@ -8,13 +9,14 @@ import { managementUrlOf, provisionRabbitMqUsers, type ManagementApi } from '../
  * RABBITMQ_URL locally; on Amazon MQ, HTTPS on the AMQPS endpoint's host with the admin secret.
  */
 async function managementApi(): Promise<{ api: ManagementApi; vhost: string }> {
-  if (process.env.RABBITMQ_URL) {
-    const url = new URL(process.env.RABBITMQ_URL);
-    const api = { url: process.env.RABBITMQ_MANAGEMENT_URL ?? `http://${url.hostname}:15672`, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  const config = functionConfig();
+  if (config.RABBITMQ_URL !== undefined) {
+    const url = new URL(config.RABBITMQ_URL);
+    const api = { url: config.RABBITMQ_MANAGEMENT_URL ?? `http://${url.hostname}:15672`, username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
     return { api, vhost: decodeURIComponent(url.pathname.slice(1)) || '/' };
   }
-  const endpoint = process.env.RABBITMQ_ENDPOINT;
-  const secretArn = process.env.RABBITMQ_SECRET_ARN;
+  const endpoint = config.RABBITMQ_ENDPOINT;
+  const secretArn = config.RABBITMQ_SECRET_ARN;
   if (!endpoint || !secretArn) throw new Error('RABBITMQ_ENDPOINT and RABBITMQ_SECRET_ARN are needed to reach the broker management API');
   return { api: { url: managementUrlOf(endpoint), ...(await readUserSecret(secretArn)) }, vhost: '/' };
 }

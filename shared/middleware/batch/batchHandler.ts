@@ -1,3 +1,4 @@
+import { functionConfig } from '../../config/functionConfig';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { redisClient } from '../../clients/redisClient';
 import type { RedisKeys } from '../../state/redisKeys';
@@ -9,7 +10,7 @@ import { redisLogin } from '../redisLogin';
 import { deadLetters, type DeadLetterPublisher } from './deadLetters';
 import { failOnPermissionDefect } from './failOnPermissionDefect';
 import type { PartitionSpan } from './partitionSpans';
-import { hopGuard, hopLimitFromEnv } from './hopGuard';
+import { hopGuard } from './hopGuard';
 import type { BatchContext, RecordBatch } from './RecordBatch';
 
 /** The guards every event-source-triggered handler carries; the doctor reads them off the handler. */
@@ -29,8 +30,6 @@ export interface BatchSummary {
 }
 
 export type BatchWork<TSource> = (batch: RecordBatch<TSource>, context: BatchContext<TSource>) => Promise<void> | void;
-
-const IDEMPOTENCY_TTL_SECONDS = Number(process.env.TRIPLANE_IDEMPOTENCY_TTL_SECONDS ?? 8 * 24 * 3600);
 
 export const summarizeBatch = <T>(batch: RecordBatch<T> | undefined): BatchSummary => ({
   received: batch?.received ?? 0,
@@ -62,7 +61,7 @@ export interface BatchHandlerOptions<TEvent, TSource> {
  * Every such function in triplane is built here, so none can miss a guard.
  */
 export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEvent, TSource>) {
-  const store = new RedisIdempotencyStore({ redis: redisClient, ttlSeconds: IDEMPOTENCY_TTL_SECONDS });
+  const store = new RedisIdempotencyStore({ redis: redisClient, ttlSeconds: functionConfig().TRIPLANE_IDEMPOTENCY_TTL_SECONDS });
   const { keyspace, spans } = options;
   const resolveKeyspace: MiddlewareObj<TEvent, BatchSummary, Error, BatchContext<TSource>> = {
     before: async (request) => {
@@ -75,7 +74,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
     .use(redisLogin<TEvent, BatchSummary, BatchContext<TSource>>())
     .use(options.decode)
     .use(resolveKeyspace)
-    .use(hopGuard<TSource>({ limit: hopLimitFromEnv() }))
+    .use(hopGuard<TSource>({ limit: functionConfig().TRIPLANE_HOP_LIMIT }))
     // Before deadLetters, so its `after` runs after theirs: the batch's bad records are out before it fails.
     .use(failOnPermissionDefect<TSource>())
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))

@@ -26,8 +26,3 @@ export function hopGuard<TSource>(opts: HopGuardOptions = {}): MiddlewareObj<unk
   };
   return { before: hopGuardBefore };
 }
-
-export const hopLimitFromEnv = (): number => {
-  const value = Number(process.env.TRIPLANE_HOP_LIMIT ?? defaults.limit);
-  return Number.isInteger(value) && value >= 0 ? value : defaults.limit;
-};

@@ -1,3 +1,4 @@
+import { functionConfig } from '../../config/functionConfig';
 import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -14,7 +15,7 @@ export interface RateLimitOptions {
 }
 
 /** Read when a handler is made (at module load, as Lambda's environment is), not when this module loads. */
-const defaults = () => ({ limit: Number(process.env.TRIPLANE_RATE_LIMIT ?? 1_000), windowSeconds: Number(process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS ?? 1) });
+const defaults = () => ({ limit: functionConfig().TRIPLANE_RATE_LIMIT, windowSeconds: functionConfig().TRIPLANE_RATE_LIMIT_WINDOW_SECONDS });
 
 /** A key's id in Redis: a digest, so neither Redis nor a key listing ever holds an API key. */
 export const keyId = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex').slice(0, 24);

@@ -1,3 +1,4 @@
+import { functionConfig } from '../../config/functionConfig';
 import { createHash } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from '../../observability/logger';
@@ -11,7 +12,6 @@ export const keyDigest = (value: string): Buffer => createHash('sha256').update(
  * honoured everywhere within this time, with no redeploy; each container costs one GetSecretValue per
  * period ($0.05 per 10,000 calls, https://aws.amazon.com/secrets-manager/pricing/).
  */
-const DEFAULT_TTL_SECONDS = 60;
 /** After a failed refresh, how long the last keys are kept before Secrets Manager is asked again. */
 const RETRY_AFTER_FAILURE_MS = 5_000;
 
@@ -49,21 +49,21 @@ export interface ApiKeySource {
  *   must not serve anyone, and must say why.
  */
 export function apiKeySourceFromEnv(env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): ApiKeySource {
-  const listed = env.TRIPLANE_API_KEYS;
+  const config = functionConfig(env);
+  const listed = config.TRIPLANE_API_KEYS;
   if (listed !== undefined) {
     let digests: Buffer[] | undefined;
     return {
       digests: async () => (digests ??= parseApiKeyList(listed, 'TRIPLANE_API_KEYS').map(keyDigest)),
     };
   }
-  const secretArn = env.TRIPLANE_API_KEYS_SECRET_ARN;
+  const secretArn = config.TRIPLANE_API_KEYS_SECRET_ARN;
   if (secretArn === undefined || secretArn === '') {
     return {
       digests: () => Promise.reject(new ApiKeyConfigError('no API keys are configured (neither TRIPLANE_API_KEYS nor TRIPLANE_API_KEYS_SECRET_ARN): every request is refused')),
     };
   }
-  const ttlMs = Number(env.TRIPLANE_API_KEYS_TTL_SECONDS ?? DEFAULT_TTL_SECONDS) * 1000;
-  if (!Number.isFinite(ttlMs) || ttlMs < 0) throw new ApiKeyConfigError(`TRIPLANE_API_KEYS_TTL_SECONDS must be a number of seconds >= 0, got ${env.TRIPLANE_API_KEYS_TTL_SECONDS}`);
+  const ttlMs = config.TRIPLANE_API_KEYS_TTL_SECONDS * 1000;
   let cached: { digests: Buffer[]; freshUntil: number } | undefined;
   let refreshing: Promise<Buffer[]> | undefined;
   const refresh = (): Promise<Buffer[]> =>

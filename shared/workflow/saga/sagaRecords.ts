@@ -1,3 +1,4 @@
+import { functionConfig } from '../../config/functionConfig';
 import { redisClient } from '../../clients/redisClient';
 import type { Envelope } from '../../envelope/envelope';
 import { downstream } from '../../resilience/downstream';
@@ -18,7 +19,7 @@ import type { SagaProgress } from './sagaProgress';
  * to begin again: parking a valid command is acceptable, running a step twice is not, and the
  * providers' idempotency keys (per order and step) hold even then.
  */
-const SAGA_TTL_SECONDS = Number(process.env.TRIPLANE_SAGA_TTL_SECONDS ?? 30 * 86_400);
+const sagaTtlSeconds = (): number => functionConfig().TRIPLANE_SAGA_TTL_SECONDS;
 
 export type BeginVerdict = { kind: 'start' } | { kind: 'duplicate' | 'conflict' | 'known'; placedId: string };
 
@@ -36,7 +37,7 @@ export async function beginSagas(starts: Array<{ placed: Envelope<Record<string,
   const keys = redisKeys(namespace);
   const view = await projectionKeys(redisClient(), namespace, 'orders');
   const redisKeyList = starts.map(({ placed }) => keys.saga(orderIdOf(placed)));
-  const args = [String(SAGA_TTL_SECONDS), ...starts.flatMap(({ placed, first }) => [view.order(orderIdOf(placed)), placed.id, orderDigest(placed.data), first.type, first.id])];
+  const args = [String(sagaTtlSeconds()), ...starts.flatMap(({ placed, first }) => [view.order(orderIdOf(placed)), placed.id, orderDigest(placed.data), first.type, first.id])];
   const replies = (await downstream('redis').call(() => beginScript(redisClient(), redisKeyList, args))) as string[];
   if (replies.length !== starts.length) throw new Error(`the begin script answered ${replies.length} of ${starts.length} orders`);
   return replies.map((reply) => {
@@ -73,7 +74,7 @@ export async function advanceSagas(steps: Array<{ command: Envelope<Record<strin
     advanceScript(
       redisClient(),
       steps.map(({ command }) => keys.saga(orderIdOf(command))),
-      [String(SAGA_TTL_SECONDS), ...steps.flatMap(({ command, next }) => [command.type, command.id, next?.type ?? 'done', next?.id ?? ''])],
+      [String(sagaTtlSeconds()), ...steps.flatMap(({ command, next }) => [command.type, command.id, next?.type ?? 'done', next?.id ?? ''])],
     ),
   );
 }
@@ -87,7 +88,7 @@ export async function recordSagaProgress(progress: SagaProgress[], view: RedisKe
   if (progress.length === 0) return [];
   const keys = redisKeys(redisNamespace());
   const args = progress.flatMap((p) => (p.kind === 'placed' ? ['placed', p.placedId, p.digest, p.expect, p.expectId, view.order(p.orderId)] : ['step', p.took, p.commandId, p.expect, p.expectId, '']));
-  const replies = (await downstream('redis').call(() => progressScript(redisClient(), progress.map((p) => keys.saga(p.orderId)), [String(SAGA_TTL_SECONDS), ...args]))) as string[];
+  const replies = (await downstream('redis').call(() => progressScript(redisClient(), progress.map((p) => keys.saga(p.orderId)), [String(sagaTtlSeconds()), ...args]))) as string[];
   if (replies.length !== progress.length) throw new Error(`the progress script answered ${replies.length} of ${progress.length} events`);
   return replies.map((reply) => (reply === '0' || reply === '1' ? undefined : reply));
 }

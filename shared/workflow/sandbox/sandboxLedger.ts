@@ -1,3 +1,4 @@
+import { functionConfig } from '../../config/functionConfig';
 import { Redis } from 'ioredis';
 import { redisKeys, redisNamespace } from '../../state/redisKeys';
 import { TransientProviderError } from '../providers/providers';
@@ -12,7 +13,7 @@ import { TransientProviderError } from '../providers/providers';
 let client: Redis | undefined;
 
 export function sandboxRedis(): Redis {
-  client ??= new Redis(process.env.REDIS_SANDBOX_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 2 });
+  client ??= new Redis(functionConfig().REDIS_SANDBOX_URL ?? functionConfig().REDIS_URL, { maxRetriesPerRequest: 2 });
   return client;
 }
 
@@ -65,9 +66,9 @@ export async function failuresLeft(service: SandboxService, orderId: string): Pr
 }
 
 export async function maybeFail(service: SandboxService, orderId: string): Promise<void> {
-  const latency = Number(process.env.TRIPLANE_SANDBOX_LATENCY_MS ?? 0);
+  const latency = functionConfig().TRIPLANE_SANDBOX_LATENCY_MS;
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-  const rate = Number(process.env.TRIPLANE_SANDBOX_FAILURE_RATE ?? 0);
+  const rate = functionConfig().TRIPLANE_SANDBOX_FAILURE_RATE;
   if (rate > 0 && Math.random() < rate) throw new TransientProviderError(`${service} sandbox: injected random failure`);
   const key = ledgerKey(service, 'faults', orderId);
   const left = await sandboxRedis().get(key);
