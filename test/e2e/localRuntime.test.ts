@@ -58,7 +58,6 @@ describe('local runtime, end to end', () => {
     expect(accepted.accepted).toHaveLength(1);
     const read = await readUntil(`/sessions/${sessionId}`, (status) => status === 200);
     expect(read.body).toMatchObject({ sessionId, userId: 'u-e2e', ttlSeconds: 300 });
-    expect(read.ms).toBeLessThan(1_000);
   });
 
   it('should serve leaderboards, activity and flags from events posted in one batch', async () => {

@@ -11,23 +11,28 @@ describe('Downstream', () => {
     const kafka = new Downstream('kafka', settings);
     for (let i = 0; i < 3; i++) await expect(kafka.call(fail)).rejects.toThrow('down');
     expect(kafka.status().state).toBe('open');
-    const started = performance.now();
-    await expect(kafka.call(() => Promise.resolve('never called'))).rejects.toBeInstanceOf(BrokenCircuitError);
-    expect(performance.now() - started).toBeLessThan(20);
+    // Refused without being tried: the call never runs.
+    let tried = false;
+    await expect(kafka.call(() => ((tried = true), Promise.resolve('never called')))).rejects.toBeInstanceOf(BrokenCircuitError);
+    expect(tried).toBe(false);
     await sleep(120);
     await expect(kafka.call(() => Promise.resolve('ok'))).resolves.toBe('ok');
     expect(kafka.status()).toMatchObject({ state: 'closed', failures: 3, refused: 1, calls: 5 });
   });
 
-  it('should cut a call short at its timeout, and sooner when the invocation has less time left', async () => {
+  it('should cut a call short at its timeout', async () => {
     const redis = new Downstream('redis', settings);
     await expect(redis.call(() => sleep(1_000))).rejects.toBeInstanceOf(TaskCancelledError);
-    const started = performance.now();
-    await expect(runWithDeadline(300, () => redis.call(() => sleep(1_000)))).rejects.toBeInstanceOf(TaskCancelledError);
-    // 300 ms left minus the 250 ms safety margin: cut at about 50 ms, not at the 200 ms timeout.
-    expect(performance.now() - started).toBeLessThan(150);
-    expect(redis.status().timeouts).toBe(2);
+    expect(redis.status().timeouts).toBe(1);
   });
+
+  // With a one-minute timeout, only the invocation's deadline (300 ms left minus the 250 ms safety
+  // margin) can end this call before the test's own 10 s limit.
+  it('should cut a call sooner when the invocation has less time left than the timeout', async () => {
+    const redis = new Downstream('redis', { ...settings, timeoutMs: 60_000 });
+    await expect(runWithDeadline(300, () => redis.call(() => sleep(60_000)))).rejects.toBeInstanceOf(TaskCancelledError);
+    expect(redis.status().timeouts).toBe(1);
+  }, 10_000);
 
   it('should refuse calls past its concurrency and queue limits instead of queueing without bound', async () => {
     const payment = new Downstream('payment', { ...settings, timeoutMs: 1_000 });
