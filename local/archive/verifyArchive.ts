@@ -1,9 +1,9 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import type { ArchiveStore } from '../../shared/archive/ArchiveStore';
 import { checkArchivedPartition, type PartitionCheck } from '../../shared/archive/checkArchivedPartition';
 import { partitionPrefix } from '../../shared/archive/archiveObjectName';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 
 export interface ArchiveReport {
   ok: boolean;

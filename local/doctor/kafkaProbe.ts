@@ -1,10 +1,10 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { kafkaSettings } from '../../shared/clients/kafkaSettings';
 import type { KafkaAdminPort, KafkaSettings } from '../../shared/kafka/KafkaPort';
 import { kafkaClient } from '../../shared/kafka/kafkaClient';
 import type { FunctionRoute } from '../../shared/routes/manifest';
 import { consumerLag } from '../replay/consumerLag';
 import { localKafka } from '../runtime/localKafka';
-import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
 import type { TopicPartitions } from './checkTopicPartitions';
 

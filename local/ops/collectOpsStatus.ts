@@ -1,3 +1,4 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import type { Channel } from 'amqplib';
 import type { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
@@ -10,7 +11,6 @@ import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
 import { consumerLag } from '../replay/consumerLag';
 import { skippedRecordStatuses, type SkippedRecords } from '../runtime/skippedRecords';
-import { consumerGroupOf } from '../wiring/renderServerlessConfig';
 
 export interface LagStatus {
   function: string;

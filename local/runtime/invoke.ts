@@ -1,8 +1,8 @@
+import { functionKey } from '../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRedisClient } from '../../shared/clients/redisClient';
-import { functionKey } from '../../shared/routes/manifest';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { loadFunction } from './loadedFunction';
 import { localKafka } from './localKafka';

@@ -1,3 +1,4 @@
+import { redisUserOf } from '../../shared/routes/derivedNames';
 import type { Server } from 'node:http';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
@@ -17,7 +18,7 @@ import { redisNamespace } from '../../shared/state/redisKeys';
 import { runAsFunction, type FunctionIdentity } from '../../shared/clients/functionIdentity';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
+import { usesRedis } from '../../shared/security/redisAcl';
 import { applyAccessControl, localPassword } from '../services/applyAccessControl';
 import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { vhostOf } from '../../shared/clients/rabbitMqUrl';

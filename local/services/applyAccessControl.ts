@@ -1,9 +1,10 @@
+import { redisUserOf } from '../../shared/routes/derivedNames';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { provisionRabbitMqUsers } from '../../shared/security/rabbitMqUsers';
-import { redisAclRules, redisUserOf, usesRedis } from '../../shared/security/redisAcl';
+import { redisAclRules, usesRedis } from '../../shared/security/redisAcl';
 
 /**
  * Local passwords of the per-function users: derived, so tests and tools can log in without a vault.

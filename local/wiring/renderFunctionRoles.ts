@@ -1,13 +1,9 @@
+import { consumerGroupOf, mqSecretIdOf, pascalNameOf, redisSecretIdOf, roleIdOf } from '../../shared/routes/derivedNames';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
-import { pascalNameOf } from './logicalIdOf';
-import { hasMqUser, mqSecretIdOf } from './renderMqUsers';
+import { hasMqUser } from './renderMqUsers';
 import { usesRedis } from '../../shared/security/redisAcl';
-import { redisSecretIdOf } from './renderRedisUsers';
-import { consumerGroupOf } from './renderServerlessConfig';
 import { API_KEYS_SECRET, readsApiKeys } from './renderApiKeySecret';
 
-/** `project-sessions` -> `ProjectSessionsRole`. */
-export const roleIdOf = (name: string): string => `${pascalNameOf(name)}Role`;
 
 // MSK resource ARNs are built from the cluster's: arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID.
 const clusterPart = { 'Fn::Select': [1, { 'Fn::Split': ['cluster/', '${param:mskClusterArn}'] }] };

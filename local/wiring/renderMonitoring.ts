@@ -1,6 +1,6 @@
+import { logicalIdOf } from '../../shared/routes/derivedNames';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
-import { logicalIdOf } from './logicalIdOf';
 
 /** Lag or depth past this warns: the same threshold the doctor uses. */
 export const BACKLOG_ALARM = 500_000;

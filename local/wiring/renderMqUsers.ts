@@ -1,12 +1,10 @@
+import { mqSecretIdOf, pascalNameOf } from '../../shared/routes/derivedNames';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
-import { pascalNameOf } from './logicalIdOf';
 
 /** The functions that get a RabbitMQ user (and secret) of their own on Amazon MQ: every step and publisher. */
 export const hasMqUser = (fn: FunctionRoute): boolean => ownRabbitMqUserOf(fn) !== undefined;
 
-/** `reserve-inventory` -> `ReserveInventoryMqSecret`. */
-export const mqSecretIdOf = (name: string): string => `${pascalNameOf(name)}MqSecret`;
 
 /** The secret a function logs in to RabbitMQ with: its own, or the admin one for the deploy hook. */
 export const mqSecretOf = (fn: FunctionRoute): unknown => (hasMqUser(fn) ? { Ref: mqSecretIdOf(fn.name) } : '${param:mqSecretArn}');

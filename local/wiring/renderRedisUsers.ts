@@ -1,15 +1,13 @@
+import { pascalNameOf, redisSecretIdOf, redisUserIdOf, redisUserOf } from '../../shared/routes/derivedNames';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
-import { redisAclRules, redisUserOf, usesRedis } from '../../shared/security/redisAcl';
+import { redisAclRules, usesRedis } from '../../shared/security/redisAcl';
 import { DEFAULT_NAMESPACE } from '../../shared/state/redisKeys';
-import { pascalNameOf } from './logicalIdOf';
 
 /** Deployed functions use the default namespace (no TRIPLANE_REDIS_NAMESPACE on Lambda). */
 const NAMESPACE = DEFAULT_NAMESPACE;
 
 
 /** `get-flag` -> `GetFlagRedisSecret`: the secret holding the function's Redis user name and password. */
-export const redisSecretIdOf = (name: string): string => `${pascalNameOf(name)}RedisSecret`;
-export const redisUserIdOf = (name: string): string => `${pascalNameOf(name)}RedisUser`;
 export const REDIS_USER_GROUP = 'RedisUserGroup';
 
 /**

@@ -1,13 +1,13 @@
+import { consumerGroupOf, functionKey, logicalIdOf, redisSecretIdOf, roleIdOf } from '../../shared/routes/derivedNames';
 import { stringify } from 'yaml';
 import { createHash } from 'node:crypto';
-import { FUNCTIONS, functionKey, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
+import { FUNCTIONS, handlerPath, type FunctionRoute } from '../../shared/routes/manifest';
 import { workflowQueues } from '../../shared/routes/workflow';
-import { logicalIdOf } from './logicalIdOf';
-import { functionRoles, roleIdOf } from './renderFunctionRoles';
+import { functionRoles } from './renderFunctionRoles';
 import { monitoringResources } from './renderMonitoring';
 import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './renderMqUsers';
 import { usesRedis } from '../../shared/security/redisAcl';
-import { REDIS_USER_GROUP, redisSecretIdOf, redisUserResources } from './renderRedisUsers';
+import { REDIS_USER_GROUP, redisUserResources } from './renderRedisUsers';
 import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
 
 export const GENERATED_NOTICE =
@@ -17,13 +17,6 @@ export const GENERATED_NOTICE =
   '#   --param="mqBrokerArn=arn:aws:mq:...:broker:NAME:b-..." --param="mqEndpoint=amqps://b-....mq.REGION.amazonaws.com:5671" \\\n' +
   '#   --param="mqSecretArn=arn:aws:secretsmanager:...:secret:..." --param="mqBrokerName=NAME" --param="cacheClusterId=ID" \\\n' +
   '#   --param="archiveBucket=BUCKET"\n';
-
-/**
- * The consumer group of a function's mapping: the same name locally and on MSK, so offsets read the
- * same way. Lambda wants a group id per mapping, so a function on several topics gets one per topic.
- */
-export const consumerGroupOf = (fn: FunctionRoute, topic: string): string =>
-  (fn.kafka?.topics.length ?? 0) > 1 ? `triplane-${fn.name}-${topic}` : `triplane-${fn.name}`;
 
 function eventsOf(fn: FunctionRoute): unknown[] {
   const events: unknown[] = [];
@@ -56,8 +49,6 @@ function eventsOf(fn: FunctionRoute): unknown[] {
 
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
-
-export { logicalIdOf };
 
 /** serverless.yml as an object: Serverless Framework v3 syntax, packaged by osls with serverless-esbuild. */
 export function serverlessConfig(): Record<string, unknown> {

@@ -165,7 +165,5 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
   },
 ];
 
-/** `project-sessions` -> `projectSessions`: serverless function keys and CloudFormation ids are alphanumeric. */
-export const functionKey = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 export const handlerPath = (name: string): string => `functions/${name}/handler.handler`;

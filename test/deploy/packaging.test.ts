@@ -1,11 +1,9 @@
+import { logicalIdOf, mqSecretIdOf, redisSecretIdOf, redisUserIdOf, roleIdOf } from '../../shared/routes/derivedNames';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEYS_SECRET } from '../../local/wiring/renderApiKeySecret';
-import { roleIdOf } from '../../local/wiring/renderFunctionRoles';
-import { hasMqUser, mqSecretIdOf } from '../../local/wiring/renderMqUsers';
-import { redisSecretIdOf, redisUserIdOf } from '../../local/wiring/renderRedisUsers';
-import { logicalIdOf } from '../../local/wiring/renderServerlessConfig';
+import { hasMqUser } from '../../local/wiring/renderMqUsers';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { usesRedis } from '../../shared/security/redisAcl';
 

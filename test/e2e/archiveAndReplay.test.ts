@@ -1,3 +1,4 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +8,6 @@ import { verifyArchive } from '../../local/archive/verifyArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { waitCaughtUp } from '../../local/replay/consumerLag';
 import { replayProjections } from '../../local/replay/replayProjections';
-import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';

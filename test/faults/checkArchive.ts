@@ -1,6 +1,6 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { verifyArchive } from '../../local/archive/verifyArchive';
 import { consumerLag } from '../../local/replay/consumerLag';
-import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';

@@ -1,5 +1,5 @@
+import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { consumerLag } from '../../local/replay/consumerLag';
-import { consumerGroupOf } from '../../local/wiring/renderServerlessConfig';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 

@@ -1,3 +1,4 @@
+import { redisUserOf } from '../../shared/routes/derivedNames';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
@@ -5,7 +6,6 @@ import { Redis } from 'ioredis';
 import { localPassword } from '../../local/services/applyAccessControl';
 import { generationNamespace, type ProjectionName } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
-import { redisUserOf } from '../../shared/security/redisAcl';
 
 /**
  * Least privilege, checked on the real servers: the per-function Redis ACL users and RabbitMQ users

@@ -1,11 +1,11 @@
+import { redisUserIdOf, redisUserOf } from '../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
 import { localPassword } from '../../local/services/applyAccessControl';
-import { redisUserIdOf } from '../../local/wiring/renderRedisUsers';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
-import { redisUserOf, usesRedis } from '../../shared/security/redisAcl';
+import { usesRedis } from '../../shared/security/redisAcl';
 import { PROJECTIONS } from '../../shared/state/projectionKeys';
 
 /**

@@ -1,3 +1,4 @@
+import { redisUserOf } from '../../shared/routes/derivedNames';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Redis } from 'ioredis';
@@ -11,7 +12,6 @@ import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { httpErrors } from '../../shared/middleware/http/httpErrors';
 import { downstream, downstreamStatuses } from '../../shared/resilience/downstream';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { redisUserOf } from '../../shared/security/redisAcl';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { capturedLogs } from '../support/capturedLogs';

@@ -1,6 +1,6 @@
+import { redisUserOf } from '../../shared/routes/derivedNames';
 import { Redis } from 'ioredis';
 import { localPassword } from '../../local/services/applyAccessControl';
-import { redisUserOf } from '../../shared/security/redisAcl';
 import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
 import { lambdaContextOf } from '../support/lambdaContextOf';
 import { LocalSecretsManager } from '../support/localSecretsManager';

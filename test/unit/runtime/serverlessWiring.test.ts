@@ -1,8 +1,9 @@
+import { functionKey } from '../../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readServerlessWiring, resolveLocalValue } from '../../../local/runtime/serverlessFunctions';
 import { renderServerlessYaml } from '../../../local/wiring/renderServerlessConfig';
-import { FUNCTIONS, functionKey } from '../../../shared/routes/manifest';
+import { FUNCTIONS } from '../../../shared/routes/manifest';
 import { MIN_PARTITIONS, TOPICS } from '../../../shared/routes/topics';
 
 const root = join(__dirname, '..', '..', '..');
