@@ -10,7 +10,7 @@ export interface ArchiveReport {
   partitions: Array<{ topic: string; partition: number } & PartitionCheck>;
 }
 
-const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
+const ARCHIVER = FUNCTIONS.find((fn) => fn.writesArchive === true);
 
 /**
  * Proves the archive complete: for every topic partition the sink reads, reads Kafka's low watermark

@@ -46,7 +46,7 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
   if (fn.rabbitmq) statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
   if (usesRedis(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf(fn.name) }] });
   if (readsApiKeys(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: API_KEYS_SECRET }] });
-  if (fn.name === 'archive-events') statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' }] });
+  if (fn.writesArchive === true) statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' }] });
   return statements;
 }
 

@@ -152,7 +152,7 @@ export function serverlessConfig(): Record<string, unknown> {
 /** A function's own variables: the archive bucket for the sink, its Redis and RabbitMQ users' secrets, the API keys' secret. */
 function environmentOf(fn: FunctionRoute): { environment?: Record<string, unknown> } {
   const environment: Record<string, unknown> = {};
-  if (fn.name === 'archive-events') environment.ARCHIVE_BUCKET = '${param:archiveBucket}';
+  if (fn.writesArchive === true) environment.ARCHIVE_BUCKET = '${param:archiveBucket}';
   if (usesRedis(fn)) environment.REDIS_SECRET_ARN = { Ref: redisSecretIdOf(fn.name) };
   if (hasMqUser(fn)) environment.RABBITMQ_SECRET_ARN = mqSecretOf(fn);
   // The secret's ARN, never the keys: the function reads them at cold start and every TTL after.

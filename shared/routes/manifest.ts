@@ -43,6 +43,8 @@ export interface FunctionRoute {
    * other one to the guards.
    */
   guardExemption?: string;
+  /** Writes the audit archive (S3 deployed, a folder locally): its bucket, and the right to put objects in it. */
+  writesArchive?: true;
   /** Runs at deploy time as a CloudFormation custom resource instead of on an event. */
   deployHook?: 'workflow-topology';
   produces: TopicName[];
@@ -147,6 +149,7 @@ export const FUNCTIONS: readonly FunctionRoute[] = [
     description: 'Audit sink: archives every record of every topic, untouched, to S3 (a local folder locally)',
     kafka: { topics: Object.keys(TOPICS) as TopicName[], batchSize: 1_000, maximumBatchingWindow: 1, startingPosition: 'TRIM_HORIZON' },
     guardExemption: 'publishes nothing and decodes nothing; a retried batch rewrites the same archive objects',
+    writesArchive: true,
     produces: [],
     publishes: [],
     redis: { reads: [], writes: [] },

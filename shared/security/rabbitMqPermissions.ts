@@ -1,3 +1,4 @@
+import { rabbitMqUserOf } from '../routes/derivedNames';
 import type { FunctionRoute } from '../routes/manifest';
 import { PARKING_LOT_EXCHANGE, WORKFLOW_EXCHANGE, WORKFLOW_STEPS } from '../routes/workflow';
 
@@ -18,7 +19,7 @@ const exact = (names: string[]) => (names.length === 0 ? '^$' : `^(${names.map((
  * is declared at deploy time by its own function, with its own user.
  */
 export function rabbitMqPermissions(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' | 'publishes' | 'deployHook'>): RabbitMqPermissions | undefined {
-  const user = `triplane-${fn.name}`;
+  const user = rabbitMqUserOf(fn);
   if (fn.deployHook === 'workflow-topology') return { user, configure: '^triplane\\.', write: '^triplane\\.', read: '^triplane\\.' };
   const step = WORKFLOW_STEPS.find((s) => s.queue === fn.rabbitmq?.queue);
   if (step === undefined && fn.publishes.length === 0) return undefined;

@@ -4,9 +4,6 @@ import { generationPointerKey, MAX_GENERATION_DIGITS, type ProjectionName } from
 /** True for a function that reads or writes Redis at all, and so gets a user of its own. */
 export const usesRedis = (fn: Pick<FunctionRoute, 'redis'>): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
 
-/** One user per function and namespace: systems sharing a Redis under different namespaces each get their own. */
-export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string): string => `${namespace}.${fn.name}`;
-
 /** Glob-escapes a literal (namespaces and family names are plain words, but a rule must never widen by accident). */
 const literal = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
 
