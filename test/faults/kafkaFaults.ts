@@ -94,10 +94,28 @@ export async function addToxic(kafka: FaultableKafka, nodes: readonly number[], 
   }
 }
 
+/**
+ * Removes a toxic from each node's proxy. Toxiproxy's DELETE can hang while the toxic's links are busy
+ * (Shopify/toxiproxy#558, open; the mixed scenario hit it under latency + a black hole): when it does
+ * not answer, the proxy is disabled for a moment, which closes its links (clients reconnect, as after
+ * any dropped connection), and the removal is tried again.
+ */
 export async function removeToxic(kafka: FaultableKafka, nodes: readonly number[], name: string): Promise<void> {
   for (const node of nodes) {
     const proxy = kafka.proxyOf(node);
-    for (const toxic of await kafka.toxiproxy.toxics(proxy)) if (toxic === name || toxic.startsWith(`${name}-`)) await kafka.toxiproxy.removeToxic(proxy, toxic);
+    for (const toxic of await kafka.toxiproxy.toxics(proxy)) {
+      if (toxic !== name && !toxic.startsWith(`${name}-`)) continue;
+      try {
+        await kafka.toxiproxy.removeToxic(proxy, toxic);
+      } catch {
+        await kafka.toxiproxy.setEnabled(proxy, false);
+        try {
+          if ((await kafka.toxiproxy.toxics(proxy)).includes(toxic)) await kafka.toxiproxy.removeToxic(proxy, toxic);
+        } finally {
+          await kafka.toxiproxy.setEnabled(proxy, true);
+        }
+      }
+    }
   }
 }
 
