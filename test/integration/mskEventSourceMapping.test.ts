@@ -98,18 +98,31 @@ describe('the MSK event source mapping when its broker dies', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('replaces its failed consumer and goes on from the committed offset once the broker is back, losing nothing', async () => {
-    const topic = 'restart';
-    const admin = localKafkaClient(cluster.brokers, 'tptest-restart-admin').admin();
-    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
-    await admin.close();
-    await produce(cluster.brokers, topic, 0, 20);
+  /** A one-partition topic on the private single-node cluster. */
+  const createTopic = async (topic: string): Promise<void> => {
+    const admin = localKafkaClient(cluster.brokers, `tptest-${topic}-admin`).admin();
+    try {
+      await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    } finally {
+      await admin.close();
+    }
+  };
+  /** A mapping on `topic` that records every offset it is handed and every crash it reports. */
+  const recordingMapping = async (topic: string) => {
     const seen: number[] = [];
     const crashes: string[] = [];
     const mapping = await mappingOn(cluster.brokers, topic, async (event) => {
       seen.push(...offsetsOf(event));
       return undefined;
     }, { onCrash: ({ error }) => crashes.push(error.message) });
+    return { seen, crashes, mapping };
+  };
+
+  it('replaces its failed consumer and goes on from the committed offset once the broker is back, losing nothing', async () => {
+    const topic = 'restart';
+    await createTopic(topic);
+    await produce(cluster.brokers, topic, 0, 20);
+    const { seen, crashes, mapping } = await recordingMapping(topic);
     try {
       await waitUntil('the first twenty records', () => seen.length >= 20);
       const node = cluster.nodes[0];
@@ -136,20 +149,13 @@ describe('the MSK event source mapping when its broker dies', () => {
 
   it('starts while its broker is down, and consumes once the broker is back', async () => {
     const topic = 'down-at-start';
-    const admin = localKafkaClient(cluster.brokers, 'tptest-down-admin').admin();
-    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
-    await admin.close();
+    await createTopic(topic);
     await produce(cluster.brokers, topic, 0, 10);
     const node = cluster.nodes[0];
     if (node === undefined) throw new Error('no node');
     await cluster.kill(node.nodeId);
-    const seen: number[] = [];
-    const crashes: string[] = [];
     // As the runtime restarted in the middle of a broker restart: it must come up, not exit.
-    const mapping = await mappingOn(cluster.brokers, topic, async (event) => {
-      seen.push(...offsetsOf(event));
-      return undefined;
-    }, { onCrash: ({ error }) => crashes.push(error.message) });
+    const { seen, crashes, mapping } = await recordingMapping(topic);
     try {
       await waitUntil('the mapping to report its consumer could not start', () => crashes.length > 0);
       expect(seen).toEqual([]);
