@@ -2,19 +2,16 @@ import type { MiddlewareObj } from '@middy/core';
 import type { BatchContext } from './RecordBatch';
 
 export interface HopGuardOptions {
-  /** The highest hop count still accepted. */
-  limit?: number;
+  /** The highest hop count still accepted (TRIPLANE_HOP_LIMIT, whose default lives in shared/config/functionConfig). */
+  limit: number;
 }
-
-const defaults = { limit: 10 };
 
 /**
  * Refuses records whose hop count passed the limit: the usual cause is a route that bounces an event
  * between RabbitMQ and Kafka forever. Refused records are dead-lettered with the reason (never
  * republished), so the loop stops at the first guard it meets.
  */
-export function hopGuard<TSource>(opts: HopGuardOptions = {}): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
-  const { limit } = { ...defaults, ...opts };
+export function hopGuard<TSource>({ limit }: HopGuardOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
   if (!Number.isInteger(limit) || limit < 0) throw new TypeError(`hopGuard: limit must be a whole number >= 0, got ${limit}`);
   const hopGuardBefore = (request: { context: BatchContext<TSource> }) => {
     const batch = request.context.batch;
