@@ -55,8 +55,20 @@ async function leaders(): Promise<Map<number, number>> {
   return new Map((metadata?.partitions ?? []).map((p) => [p.partitionId, p.leader]));
 }
 
+/**
+ * Right after a move, the admin's cached metadata can still name the old leader, which answers NOT_LEADER
+ * to the offsets request (CI saw it once); kafkajs's own retries do not refresh that cache, so this does.
+ */
 async function endOffset(partition: number): Promise<number> {
-  return Number((await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.high ?? -1);
+  for (let tries = 0; ; tries++) {
+    try {
+      return Number((await admin.fetchTopicOffsets(topic)).find((p) => p.partition === partition)?.high ?? -1);
+    } catch (error) {
+      if (tries >= 50 || (error as { type?: string }).type !== 'NOT_LEADER_FOR_PARTITION') throw error;
+      await leaders();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Two messages on partitions led by different brokers, the producer's metadata warmed up, then the second partition's leader moved onto the first's broker. */
