@@ -6,11 +6,11 @@ module.exports = {
   // @middy/core v6 and @platformatic/kafka ship ES modules only; jest's CommonJS loader needs them transformed.
   transform: {
     // @platformatic/kafka reads import.meta.url, which CommonJS lacks: esmImportMetaTransform.js rewrites it first.
-    '/node_modules/@platformatic/.+\\.js$': ['<rootDir>/test/support/esmImportMetaTransform.js', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
+    '/node_modules/@platformatic/.+\\.js$': ['<rootDir>/testkit/esmImportMetaTransform.js', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: { warnOnly: false } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!@middy/|@platformatic/)'],
-  setupFiles: ['<rootDir>/test/support/localServicesEnv.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/support/closeSharedClients.ts'],
+  setupFiles: ['<rootDir>/testkit/localServicesEnv.ts'],
+  setupFilesAfterEnv: ['<rootDir>/testkit/closeSharedClients.ts'],
   testTimeout: 30000,
 };

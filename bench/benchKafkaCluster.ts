@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKafkaTopics } from '../local/kafka/ensureKafkaTopics';
-import { startKafkaCluster, type KafkaCluster } from '../local/kafka/kafkaCluster';
+import { ensureKafkaTopics } from '../tools/kafka/ensureKafkaTopics';
+import { startKafkaCluster, type KafkaCluster } from '../tools/kafka/kafkaCluster';
 
 /**
  * A Kafka of the benchmarks' own: one combined KRaft node as `npm start` runs (three JVMs on the two

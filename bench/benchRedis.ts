@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { localIdentityOf } from '../local/runtime/startLocalRuntime';
+import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 
 /**

@@ -1,5 +1,5 @@
-import { readServerlessWiring, type LocalFunction } from '../local/runtime/serverlessFunctions';
-import { PROJECT_ROOT } from '../local/services/localPaths';
+import { readServerlessWiring, type LocalFunction } from '../emulator/runtime/serverlessFunctions';
+import { PROJECT_ROOT } from '../emulator/services/localPaths';
 
 /** One id per benchmark process: topics, consumer groups, boards and queues of a run never meet another run's. */
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;

@@ -1,6 +1,6 @@
-import { readServerlessWiring } from '../local/runtime/serverlessFunctions';
-import { startLocalRuntime, type LocalRuntime } from '../local/runtime/startLocalRuntime';
-import { PROJECT_ROOT } from '../local/services/localPaths';
+import { readServerlessWiring } from '../emulator/runtime/serverlessFunctions';
+import { startLocalRuntime, type LocalRuntime } from '../emulator/runtime/startLocalRuntime';
+import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { consumerLag } from './benchKafka';
 import { progress, RUN_ID, sleep } from './benchRun';
 

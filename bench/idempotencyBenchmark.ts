@@ -3,7 +3,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import { CachePersistenceLayer } from '@aws-lambda-powertools/idempotency/cache';
 import type { CacheClient } from '@aws-lambda-powertools/idempotency/cache/types';
 import type { Redis } from 'ioredis';
-import { lambdaContext } from '../local/runtime/lambdaContext';
+import { lambdaContext } from '../emulator/runtime/lambdaContext';
 import { createEnvelope, type Envelope } from '../shared/envelope/envelope';
 import type { ScoreRecorded } from '../shared/envelope/eventCatalog';
 import { RedisIdempotencyStore } from '../shared/middleware/idempotency/RedisIdempotencyStore';

@@ -1,7 +1,7 @@
 import type { Message, Producer } from 'kafkajs';
-import { startHttpApiServer } from '../local/runtime/httpApiServer';
-import { loadFunction } from '../local/runtime/loadedFunction';
-import { PROJECT_ROOT } from '../local/services/localPaths';
+import { startHttpApiServer } from '../emulator/runtime/httpApiServer';
+import { loadFunction } from '../emulator/runtime/loadedFunction';
+import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
 import { createEnvelope } from '../shared/envelope/envelope';
 import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
@@ -12,7 +12,7 @@ import { RUN_ID, wiredFunction } from './benchRun';
 import { okCount, perSecondRates, runLoad } from './loadGenerator';
 import { median } from './statistics';
 import { BENCH_HEADERS } from './benchEnvironment';
-import { localIdentityOf } from '../local/runtime/startLocalRuntime';
+import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
 import { runAsFunction } from '../shared/clients/functionIdentity';
 
 const EVENTS_PER_REQUEST = 100;

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKafkaCluster, stopKafkaCluster } from '../local/kafka/kafkaCluster';
-import { PROJECT_ROOT, STATE_DIR } from '../local/services/localPaths';
+import { startKafkaCluster, stopKafkaCluster } from '../tools/kafka/kafkaCluster';
+import { PROJECT_ROOT, STATE_DIR } from '../emulator/services/localPaths';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { progress } from './benchRun';
 import { median, round } from './statistics';
@@ -35,7 +35,7 @@ function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.P
 }
 
 /**
- * A checkout of its own for `ensureServices`: local/ and shared/ copied, node_modules linked, and a
+ * A checkout of its own for `ensureServices`: the code folders copied, node_modules linked, and a
  * .triplane folder with no Kafka state, only the RabbitMQ users marker the real checkout has (so the
  * per-function users are not re-applied, as on any run after the first). Its Kafka is therefore its
  * own: timing a cold start never stops the test profile's Kafka that other tests use at the same time.
@@ -43,7 +43,7 @@ function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.P
  */
 function makeCheckoutCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'tpbench-start-'));
-  for (const folder of ['local', 'shared']) cpSync(join(PROJECT_ROOT, folder), join(root, folder), { recursive: true, preserveTimestamps: true });
+  for (const folder of ['emulator', 'tools', 'deploy', 'operations', 'shared', 'functions']) cpSync(join(PROJECT_ROOT, folder), join(root, folder), { recursive: true, preserveTimestamps: true });
   for (const file of ['package.json', 'tsconfig.json']) copyFileSync(join(PROJECT_ROOT, file), join(root, file));
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   mkdirSync(join(root, '.triplane'));
@@ -62,7 +62,7 @@ async function bareBrokerStart(dir: string): Promise<number> {
 
 /**
  * Local start: seconds from nothing running for the tests to every service ready for them, i.e. what
- * `npm test` does before jest: `TRIPLANE_PROFILE=test tsx local/services/ensureServices.ts`, with Redis
+ * `npm test` does before jest: `TRIPLANE_PROFILE=test tsx emulator/services/ensureServices.ts`, with Redis
  * and RabbitMQ up (machine services, started once per boot), Kafka's jars cached and no Kafka running.
  * It starts this checkout's Kafka node from empty storage (TRIPLANE_FRESH_KAFKA=1, as `npm test`),
  * creates the manifest's topics through the admin API, declares the workflow topology, applies the
@@ -95,13 +95,13 @@ export async function localStartBenchmark(): Promise<BenchmarkResult> {
   let firstStart: Timed | undefined;
   try {
     progress('local start: formatting the copy’s storage once');
-    firstStart = await timeCommand(TSX, ['local/services/ensureServices.ts'], root, env);
+    firstStart = await timeCommand(TSX, ['emulator/services/ensureServices.ts'], root, env);
     await stopKafkaCluster(copyKafka);
     await bareBrokerStart(bareDir);
     for (let rep = 1; rep <= REPETITIONS; rep++) {
       progress(`local start ${rep}/${REPETITIONS}`);
-      cold.push(await timeCommand(TSX, ['local/services/ensureServices.ts'], root, env));
-      warm.push(await timeCommand(TSX, ['local/services/ensureServices.ts'], root, warmEnv));
+      cold.push(await timeCommand(TSX, ['emulator/services/ensureServices.ts'], root, env));
+      warm.push(await timeCommand(TSX, ['emulator/services/ensureServices.ts'], root, warmEnv));
       await stopKafkaCluster(copyKafka);
       bare.push(await bareBrokerStart(bareDir));
       tsxFloor.push((await timeCommand(TSX, [empty], root, env)).seconds);
@@ -156,7 +156,7 @@ export async function localStartBenchmark(): Promise<BenchmarkResult> {
     ],
     latencySeries: [],
     notes: [
-      `wall time of \`TRIPLANE_PROFILE=test TRIPLANE_FRESH_KAFKA=1 tsx local/services/ensureServices.ts\` (the step \`npm test\` runs before jest) in a copy of the checkout with no Kafka running and Kafka's jars cached, Redis and RabbitMQ running; the copy's first start, which also formats its storage: ${firstStart === undefined ? 'n/a' : round(firstStart.seconds)} s; ensureServices' own "ready in" figures: ${reported.join(', ')} s (without Node and tsx start-up). Starting Redis or RabbitMQ themselves is not timed: they are machine services other people use at the same time.`,
+      `wall time of \`TRIPLANE_PROFILE=test TRIPLANE_FRESH_KAFKA=1 tsx emulator/services/ensureServices.ts\` (the step \`npm test\` runs before jest) in a copy of the checkout with no Kafka running and Kafka's jars cached, Redis and RabbitMQ running; the copy's first start, which also formats its storage: ${firstStart === undefined ? 'n/a' : round(firstStart.seconds)} s; ensureServices' own "ready in" figures: ${reported.join(', ')} s (without Node and tsx start-up). Starting Redis or RabbitMQ themselves is not timed: they are machine services other people use at the same time.`,
     ],
     details: { cold: cold.map((t) => round(t.seconds)), warm: warm.map((t) => round(t.seconds)), bareBroker: bare, firstStart: firstStart === undefined ? undefined : round(firstStart.seconds), tsxEmptyFile: tsxFloor, ensureServicesReported: reported },
   };

@@ -1,10 +1,10 @@
 import type { Consumer, Message } from 'kafkajs';
-import { loadFunction } from '../local/runtime/loadedFunction';
-import { localIdentityOf } from '../local/runtime/startLocalRuntime';
+import { loadFunction } from '../emulator/runtime/loadedFunction';
+import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
 import { runAsFunction } from '../shared/clients/functionIdentity';
-import { startMskEventSourceMapping } from '../local/runtime/mskEventSourceMapping';
-import type { MskEvent } from '../local/runtime/serverlessFunctions';
-import { PROJECT_ROOT } from '../local/services/localPaths';
+import { startMskEventSourceMapping } from '../emulator/runtime/mskEventSourceMapping';
+import type { MskEvent } from '../emulator/runtime/serverlessFunctions';
+import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { createEnvelope } from '../shared/envelope/envelope';
 import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
 import type { BatchSummary } from '../shared/middleware/batch/batchHandler';

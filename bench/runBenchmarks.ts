@@ -6,7 +6,7 @@ import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../shared/clients/rabbitMq';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
-import { applyRedisUsers } from '../local/services/applyAccessControl';
+import { applyRedisUsers } from '../emulator/services/applyAccessControl';
 import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_VHOST } from './benchEnvironment';
 import { startBenchKafka, stopBenchKafka } from './benchKafkaCluster';
 import type { BenchmarkResult } from './benchmarkResult';

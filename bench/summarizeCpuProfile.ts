@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { PROJECT_ROOT } from '../local/services/localPaths';
+import { PROJECT_ROOT } from '../emulator/services/localPaths';
 
 /**
  * `tsx bench/summarizeCpuProfile.ts FILE.cpuprofile [TOP]`: where the CPU time of a `node --cpu-prof`
@@ -32,7 +32,7 @@ export function areaOf(url: string, functionName: string): string {
   const inProject = relative(PROJECT_ROOT, path);
   if (inProject.startsWith('..')) return path;
   const [top, second] = inProject.split('/');
-  return second !== undefined && ['shared', 'local', 'functions'].includes(top ?? '') ? `${top}/${second}` : (top ?? inProject);
+  return second !== undefined && ['shared', 'functions', 'emulator', 'tools', 'deploy', 'operations'].includes(top ?? '') ? `${top}/${second}` : (top ?? inProject);
 }
 
 export function summarizeCpuProfile(profile: CpuProfile, top = 25): string {

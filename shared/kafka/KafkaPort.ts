@@ -9,12 +9,12 @@
  * - shared/publishing/publishToKafka.ts and shared/deadLetters/kafkaDeadLetterPublisher.ts:
  *   `KafkaProducerPort.send`, which resolves only once every record's partition acknowledged (the
  *   kafkajs 2.2.4 workaround that re-sent silently skipped partitions, acknowledgedSend, is gone).
- * - local/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
+ * - emulator/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
  *   `PartitionBatch` at a time per partition, `batch.commit(next)` after each chunk invoked,
  *   `batch.stillAssigned()` before each try; `admin().groupOffsets` for the skipped-offset accounting.
- * - local/replay/* (lag, reset before a replay), local/doctor/kafkaProbe.ts (cluster reachable,
- *   topics present, lag), local/ops (lag), local/archive/verifyArchive.ts, local/kafka (topics from the
- *   manifest, a node's readiness), test/support/readTopic.ts (a fresh group reading from the start)
+ * - operations/replay/* (lag, reset before a replay), operations/doctor/kafkaProbe.ts (cluster reachable,
+ *   topics present, lag), emulator/ops (lag), operations/archive/verifyArchive.ts, tools/kafka (topics from the
+ *   manifest, a node's readiness), testkit/readTopic.ts (a fresh group reading from the start)
  *   and the fault suite's tools: `admin()` and `consumer()`.
  * Every one of them gets its port from kafkaClient.ts, the one place that names the client.
  */

@@ -6,7 +6,7 @@ import { logger } from './logger';
 /**
  * SkippedRecords, per function, as a CloudWatch embedded metric, with an error log naming the range:
  * records the event source mapping went past without delivering them (offsetGaps.ts). The alarm on
- * it (local/wiring/renderMonitoring.ts) is the deployed counterpart of the local mapping's count on
+ * it (deploy/renderMonitoring.ts) is the deployed counterpart of the local mapping's count on
  * /ops/status and the doctor's check.
  */
 const metrics = new Metrics({ namespace: functionConfig().TRIPLANE_METRICS_NAMESPACE, serviceName: 'triplane' });

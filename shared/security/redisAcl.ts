@@ -61,7 +61,7 @@ const RATE_LIMIT_COMMANDS = ['+evalsha', '+eval', '+incr', '+expire'];
  * mistake; a function whose only write is the rate-limit counter gets exactly the rate-limit script's
  * commands; projections and steps get @write (their atomic apply script runs arbitrary data commands)
  * minus everything dangerous (no FLUSHALL, KEYS, CONFIG). The same rules become ElastiCache RBAC access
- * strings when deployed (local/wiring/renderRedisUsers).
+ * strings when deployed (deploy/renderRedisUsers).
  */
 export function redisAclRules(fn: AclFunction, namespace: string): string[] {
   const writes = fn.redis.writes;

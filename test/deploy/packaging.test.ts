@@ -2,8 +2,8 @@ import { logicalIdOf, mqSecretIdOf, redisSecretIdOf, redisUserIdOf, roleIdOf } f
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_KEYS_SECRET } from '../../local/wiring/renderApiKeySecret';
-import { hasMqUser } from '../../local/wiring/renderMqUsers';
+import { API_KEYS_SECRET } from '../../deploy/renderApiKeySecret';
+import { hasMqUser } from '../../deploy/renderMqUsers';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { usesRedis } from '../../shared/security/redisAcl';
 

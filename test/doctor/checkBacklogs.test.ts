@@ -1,5 +1,5 @@
-import { checkConsumerLag, checkQueueDepths } from '../../local/doctor/checkBacklogs';
-import type { BrokerQueue } from '../../local/doctor/brokerQueue';
+import { checkConsumerLag, checkQueueDepths } from '../../operations/doctor/checkBacklogs';
+import type { BrokerQueue } from '../../operations/doctor/brokerQueue';
 
 const queue = (name: string, messages: number): BrokerQueue => ({ name, durable: true, arguments: {}, messages });
 const parkingLots = ['payment.authorize.parking-lot'];

@@ -1,5 +1,5 @@
-import { checkHandlerGuards } from '../../local/doctor/checkHandlerGuards';
-import type { HandlerGuards } from '../../local/doctor/requiredGuards';
+import { checkHandlerGuards } from '../../operations/doctor/checkHandlerGuards';
+import type { HandlerGuards } from '../../operations/doctor/requiredGuards';
 import { BATCH_GUARDS } from '../../shared/middleware/batch/batchHandler';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 

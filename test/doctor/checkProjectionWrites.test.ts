@@ -1,5 +1,5 @@
-import { checkProjectionWrites, type ProjectionWriteSample } from '../../local/doctor/checkProjectionWrites';
-import { keysLeftWithoutExpiry } from '../../local/doctor/redisOpKeys';
+import { checkProjectionWrites, type ProjectionWriteSample } from '../../operations/doctor/checkProjectionWrites';
+import { keysLeftWithoutExpiry } from '../../operations/doctor/redisOpKeys';
 import { command, type RedisOp } from '../../shared/state/RedisOp';
 import { KEY_FAMILIES } from '../../shared/state/redisKeys';
 

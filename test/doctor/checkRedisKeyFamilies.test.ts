@@ -1,4 +1,4 @@
-import { checkRedisKeyFamilies, type SampledKey } from '../../local/doctor/checkRedisKeyFamilies';
+import { checkRedisKeyFamilies, type SampledKey } from '../../operations/doctor/checkRedisKeyFamilies';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { KEY_FAMILIES } from '../../shared/state/redisKeys';
 

@@ -1,4 +1,4 @@
-import { checkRedisMemoryPolicy } from '../../local/doctor/checkRedisMemoryPolicy';
+import { checkRedisMemoryPolicy } from '../../operations/doctor/checkRedisMemoryPolicy';
 
 describe('checkRedisMemoryPolicy', () => {
   it('should pass allkeys-lru with a memory cap', () => {

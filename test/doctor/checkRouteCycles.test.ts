@@ -1,6 +1,6 @@
-import { checkRouteCycles } from '../../local/doctor/checkRouteCycles';
-import type { HandlerGuards } from '../../local/doctor/requiredGuards';
-import { buildRouteGraph, commandBindingsOf, cyclicComponents } from '../../local/doctor/routeGraph';
+import { checkRouteCycles } from '../../operations/doctor/checkRouteCycles';
+import type { HandlerGuards } from '../../operations/doctor/requiredGuards';
+import { buildRouteGraph, commandBindingsOf, cyclicComponents } from '../../operations/doctor/routeGraph';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
 import { WORKFLOW_EXCHANGE, workflowQueues } from '../../shared/routes/workflow';
 import { BATCH_GUARDS } from '../../shared/middleware/batch/batchHandler';

@@ -1,4 +1,4 @@
-import { checkKafkaPartitions, checkManifestPartitions } from '../../local/doctor/checkTopicPartitions';
+import { checkKafkaPartitions, checkManifestPartitions } from '../../operations/doctor/checkTopicPartitions';
 import { MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
 
 const manifestTopics = Object.entries(TOPICS).map(([name, spec]) => ({ name, partitions: spec.partitions }));

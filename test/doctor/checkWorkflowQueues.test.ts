@@ -1,5 +1,5 @@
-import { parseRabbitmqctlQueues, type BrokerQueue } from '../../local/doctor/brokerQueue';
-import { checkWorkflowQueues } from '../../local/doctor/checkWorkflowQueues';
+import { parseRabbitmqctlQueues, type BrokerQueue } from '../../operations/doctor/brokerQueue';
+import { checkWorkflowQueues } from '../../operations/doctor/checkWorkflowQueues';
 import { parkingLotOf, WORKFLOW_STEPS, workflowQueues } from '../../shared/routes/workflow';
 
 const expected = workflowQueues();

@@ -1,4 +1,4 @@
-import { START_SERVICES_FIX } from '../../local/doctor/checkResult';
+import { START_SERVICES_FIX } from '../../operations/doctor/checkResult';
 import { runDoctorCommand } from './runDoctorCommand';
 
 describe('the doctor command with every service down', () => {

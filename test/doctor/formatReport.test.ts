@@ -1,7 +1,7 @@
-import { fail, pass, warn } from '../../local/doctor/checkResult';
-import { parseDoctorArgs } from '../../local/doctor/doctorCommand';
-import { formatReport } from '../../local/doctor/formatReport';
-import { defaultDoctorOptions } from '../../local/doctor/runDoctor';
+import { fail, pass, warn } from '../../operations/doctor/checkResult';
+import { parseDoctorArgs } from '../../operations/doctor/doctorCommand';
+import { formatReport } from '../../operations/doctor/formatReport';
+import { defaultDoctorOptions } from '../../operations/doctor/runDoctor';
 
 describe('formatReport', () => {
   it('should align the names, give the fix of what does not pass, count, and exit 1 on a fail', () => {

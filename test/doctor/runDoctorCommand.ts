@@ -9,10 +9,10 @@ export interface DoctorRun {
   stderr: string;
 }
 
-/** Runs `tsx local/doctor/doctorCommand.ts` as `npm run doctor` would, with the test environment plus `env`. */
+/** Runs `tsx operations/doctor/doctorCommand.ts` as `npm run doctor` would, with the test environment plus `env`. */
 export function runDoctorCommand(env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<DoctorRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'local', 'doctor', 'doctorCommand.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'operations', 'doctor', 'doctorCommand.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

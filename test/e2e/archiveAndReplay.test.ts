@@ -3,20 +3,20 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { lookupArchive } from '../../local/archive/lookupArchive';
-import { verifyArchive } from '../../local/archive/verifyArchive';
+import { lookupArchive } from '../../operations/archive/lookupArchive';
+import { verifyArchive } from '../../operations/archive/verifyArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { waitCaughtUp } from '../../local/replay/consumerLag';
-import { replayProjections } from '../../local/replay/replayProjections';
+import { waitCaughtUp } from '../../operations/replay/consumerLag';
+import { replayProjections } from '../../operations/replay/replayProjections';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { PROJECTIONS, currentGeneration, generationNamespace } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, failuresLeft, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
-import { projectionSnapshot } from '../support/projectionSnapshot';
-import { withTestKey } from '../support/testApiKey';
-import { until } from '../support/until';
+import { projectionSnapshot } from '../../testkit/projectionSnapshot';
+import { withTestKey } from '../../testkit/testApiKey';
+import { until } from '../../testkit/until';
 
 /**
  * Kafka as the source of truth, checked: the audit archive holds every record exactly once (and a
@@ -115,7 +115,7 @@ describe('audit archive', () => {
       const partition = Number(victim?.split('/')[1]);
       expect(broken.partitions.find((p) => p.topic === 'orders' && p.partition === partition)?.gaps).toContainEqual({ from: Math.min(...offsets), to: Math.max(...offsets) });
       // The command says so too, and exits non-zero.
-      const cli = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', '..', 'local', 'archive', 'archiveCommand.ts'), 'verify', '--group-suffix', groupSuffix], { env: process.env }).then(
+      const cli = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', '..', 'operations', 'archive', 'archiveCommand.ts'), 'verify', '--group-suffix', groupSuffix], { env: process.env }).then(
         () => ({ code: 0, stdout: '' }),
         (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
       );

@@ -2,13 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { produceRecords } from '../support/produceRecords';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
+import { produceRecords } from '../../testkit/produceRecords';
+import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
 import { downstream, type DownstreamName } from '../../shared/resilience/downstream';
 import { generationNamespace } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
-import { withTestKey } from '../support/testApiKey';
+import { withTestKey } from '../../testkit/testApiKey';
 
 /**
  * Cascading-failure guards on the real servers. Redis here is a private redis-server of this test,

@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { produceRecords } from '../support/produceRecords';
-import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
+import { produceRecords } from '../../testkit/produceRecords';
+import { lookupArchive, type ArchivedEvent } from '../../operations/archive/lookupArchive';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
-import { withTestKey } from '../support/testApiKey';
-import { until } from '../support/until';
-import { localRuntimeForTests } from '../support/testRuntime';
+import { withTestKey } from '../../testkit/testApiKey';
+import { until } from '../../testkit/until';
+import { localRuntimeForTests } from '../../testkit/testRuntime';
 
 /**
  * Event identity and hostile input through the local runtime: an id reused with different content
@@ -52,7 +52,7 @@ describe('event identity', () => {
     expect((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status).toBe(200);
     await until('idReused on /ops/status', async () => (((await functionCounters('projectSessions'))?.idReused ?? 0) >= 1 ? true : undefined));
     // The operator's view: the CLI prints the refusal next to the event that was applied.
-    const archive = await promisify(execFile)('npx', ['tsx', 'local/archive/archiveCommand.ts', 'lookup', '--event-id', id], { cwd: join(__dirname, '..', '..'), env: process.env });
+    const archive = await promisify(execFile)('npx', ['tsx', 'operations/archive/archiveCommand.ts', 'lookup', '--event-id', id], { cwd: join(__dirname, '..', '..'), env: process.env });
     expect(archive.stdout).toMatch(/session.started/);
     expect(archive.stdout).toMatch(/session.ended .*DEAD-LETTERED by project-sessions: id reused with different content/);
   });
@@ -100,7 +100,7 @@ describe('event identity', () => {
       return found.filter((e) => e.topic === 'activity').length === 3 ? found : undefined;
     });
     expect(history.filter((e) => e.topic === 'activity').map((e) => e.envelope)).toEqual([undefined, undefined, undefined]);
-    const printed = await promisify(execFile)('npx', ['tsx', 'local/archive/archiveCommand.ts', 'lookup', '--key', key], { cwd: join(__dirname, '..', '..'), env: process.env });
+    const printed = await promisify(execFile)('npx', ['tsx', 'operations/archive/archiveCommand.ts', 'lookup', '--key', key], { cwd: join(__dirname, '..', '..'), env: process.env });
     expect(printed.stdout).toMatch(/\(not an envelope\)/);
   });
 });

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
-import { TEST_API_KEY, withTestKey } from '../support/testApiKey';
+import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
+import { TEST_API_KEY, withTestKey } from '../../testkit/testApiKey';
 
 /**
  * The whole log-to-state slice through the local runtime: HTTP POST to Kafka, the MSK mappings project

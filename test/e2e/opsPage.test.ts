@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/startLocalRuntime';
-import { withTestKey } from '../support/testApiKey';
+import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
+import { withTestKey } from '../../testkit/testApiKey';
 
 /**
  * The ops page in a real headless Chromium (Debian's, driven by playwright-core): under load its

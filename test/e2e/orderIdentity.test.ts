@@ -1,9 +1,9 @@
 import { connect, type ConsumeMessage } from 'amqplib';
 import { Redis } from 'ioredis';
-import { produceRecords } from '../support/produceRecords';
+import { produceRecords } from '../../testkit/produceRecords';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
-import { lookupArchive, type ArchivedEvent } from '../../local/archive/lookupArchive';
-import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
+import { lookupArchive, type ArchivedEvent } from '../../operations/archive/lookupArchive';
+import { toRabbitMqTriggerEvent } from '../../emulator/runtime/rabbitMqTriggerEvent';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
 import { followUpId } from '../../shared/envelope/followUpId';
@@ -17,11 +17,11 @@ import { advanceSagas, beginSagas, claimSteps } from '../../shared/workflow/saga
 import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
 import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { takeParked } from '../support/parkingLot';
-import { withTestKey } from '../support/testApiKey';
-import { until } from '../support/until';
-import { localRuntimeForTests } from '../support/testRuntime';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { takeParked } from '../../testkit/parkingLot';
+import { withTestKey } from '../../testkit/testApiKey';
+import { until } from '../../testkit/until';
+import { localRuntimeForTests } from '../../testkit/testRuntime';
 
 /**
  * An order is identified by its order id, whatever arrives: re-posted placements (the same content,

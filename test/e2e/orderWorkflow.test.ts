@@ -1,8 +1,8 @@
 import type { ConsumeMessage } from 'amqplib';
 import { execFileSync } from 'node:child_process';
-import { produceRecords } from '../support/produceRecords';
+import { produceRecords } from '../../testkit/produceRecords';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
-import { toRabbitMqTriggerEvent } from '../../local/runtime/rabbitMqTriggerEvent';
+import { toRabbitMqTriggerEvent } from '../../emulator/runtime/rabbitMqTriggerEvent';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
@@ -10,10 +10,10 @@ import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTrig
 import { startOrder } from '../../shared/workflow/orderSaga';
 import { beginSagas } from '../../shared/workflow/saga/sagaRecords';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { takeParked } from '../support/parkingLot';
-import { withTestKey } from '../support/testApiKey';
-import { localRuntimeForTests } from '../support/testRuntime';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { takeParked } from '../../testkit/parkingLot';
+import { withTestKey } from '../../testkit/testApiKey';
+import { localRuntimeForTests } from '../../testkit/testRuntime';
 
 /**
  * The order workflow through the local runtime, against the real RabbitMQ (quorum queues, delay

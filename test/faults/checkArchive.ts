@@ -1,6 +1,6 @@
 import { consumerGroupOf } from '../../shared/routes/derivedNames';
-import { verifyArchive } from '../../local/archive/verifyArchive';
-import { consumerLag } from '../../local/replay/consumerLag';
+import { verifyArchive } from '../../operations/archive/verifyArchive';
+import { consumerLag } from '../../operations/replay/consumerLag';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';

@@ -1,5 +1,5 @@
 import { consumerGroupOf } from '../../shared/routes/derivedNames';
-import { consumerLag } from '../../local/replay/consumerLag';
+import { consumerLag } from '../../operations/replay/consumerLag';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 

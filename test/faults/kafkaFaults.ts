@@ -1,5 +1,5 @@
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import type { Toxic, ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
+import type { Toxic, ToxiproxyClient } from '../../tools/toxiproxy/toxiproxyClient';
 import { LEADER_ELECTION_COMMAND, REASSIGN_PARTITIONS_COMMAND, runKafkaTool } from './kafkaTools';
 import { electionTargets, leadersMoved, rotatedReassignment, unhealedPartitions, type PartitionLayout } from './partitionMoves';
 import { sleep, waitFor } from './waitUntil';

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
-import { readKafkaClusterState } from '../../local/kafka/kafkaClusterState';
-import { kafkaJarsDir } from '../../local/kafka/kafkaJars';
-import { ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
-import { startToxiproxy, type ToxiproxyServer } from '../../local/toxiproxy/toxiproxyServer';
+import { startKafkaCluster, type KafkaCluster } from '../../tools/kafka/kafkaCluster';
+import { readKafkaClusterState } from '../../tools/kafka/kafkaClusterState';
+import { kafkaJarsDir } from '../../tools/kafka/kafkaJars';
+import { ToxiproxyClient } from '../../tools/toxiproxy/toxiproxyClient';
+import { startToxiproxy, type ToxiproxyServer } from '../../tools/toxiproxy/toxiproxyServer';
 import { TOPICS } from '../../shared/routes/topics';
 import { trackChild, untrackChild } from './childProcesses';
-import { freePort } from '../../local/kafka/freePort';
+import { freePort } from '../../tools/kafka/freePort';
 import type { FaultableKafka } from './kafkaFaults';
 import { waitFor } from './waitUntil';
 
@@ -15,7 +15,7 @@ const NODES = [1, 2, 3] as const;
 const TOPICS_TIMEOUT_MS = 60_000;
 
 /**
- * A three-node KRaft cluster of the suite's own (local/kafka's lifecycle: replication factor 3,
+ * A three-node KRaft cluster of the suite's own (tools/kafka's lifecycle: replication factor 3,
  * min.insync.replicas 2, here with the manifest's topics) behind toxiproxy: each node advertises its
  * proxy's port, so clients that follow metadata to a partition's leader still go through the proxy and
  * the toxics reach every connection. Replication runs on the nodes' INTERNAL listener, which is also

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { connect } from 'amqplib';
-import { portOpen } from '../../local/services/portOpen';
+import { portOpen } from '../../emulator/services/portOpen';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { declareWorkflowTopology } from '../../shared/workflow/declareWorkflowTopology';
 import { trackChild, untrackChild } from './childProcesses';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { applyRedisUsers } from '../../local/services/applyAccessControl';
+import { applyRedisUsers } from '../../emulator/services/applyAccessControl';
 import { trackChild, untrackChild } from './childProcesses';
 import { waitFor } from './waitUntil';
 

@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { portOpen } from '../../local/services/portOpen';
+import { portOpen } from '../../emulator/services/portOpen';
 import { WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import type { PrivateRabbitMq } from './privateRabbitMq';
 import { waitFor } from './waitUntil';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { replayProjections, type ReplayResult } from '../../local/replay/replayProjections';
+import { replayProjections, type ReplayResult } from '../../operations/replay/replayProjections';
 import { PROJECTIONS } from '../../shared/state/projectionKeys';
 import type { PrivateRedis } from './privateRedis';
 

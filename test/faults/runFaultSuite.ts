@@ -2,11 +2,11 @@ import './quietSuiteProcess';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../local/services/localPaths';
+import { PROJECT_ROOT } from '../../emulator/services/localPaths';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
-import { freePort } from '../../local/kafka/freePort';
+import { freePort } from '../../tools/kafka/freePort';
 import { PrivateKafka } from './privateKafka';
 import { PrivateRabbitMq } from './privateRabbitMq';
 import { PrivateRedis } from './privateRedis';
@@ -147,8 +147,8 @@ function harnessFailure(fault: string, injectedHow: string, error: unknown): Sce
 function codeVersion(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'local', 'shared', 'functions'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
-    return dirty === '' ? head : `${head} + uncommitted changes in ${dirty.split('\n').length} files of local/, shared/, functions/`;
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'emulator', 'tools', 'deploy', 'operations', 'shared', 'functions'], { cwd: PROJECT_ROOT, encoding: 'utf8' }).trim();
+    return dirty === '' ? head : `${head} + uncommitted changes in ${dirty.split('\n').length} files of the code folders`;
   } catch {
     return 'unknown (no git)';
   }

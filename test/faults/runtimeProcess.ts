@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../local/services/localPaths';
+import { PROJECT_ROOT } from '../../emulator/services/localPaths';
 import { trackChild, untrackChild } from './childProcesses';
 
 export interface RuntimeSettings {
@@ -22,7 +22,7 @@ const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
- * The local runtime (`local/runtime/start.ts`) as a child process, so the suite can SIGKILL it mid-batch
+ * The local runtime (`emulator/runtime/start.ts`) as a child process, so the suite can SIGKILL it mid-batch
  * as a crashed Lambda host would be, and start it again with the same consumer groups. It runs as
  * `node --import tsx` (what `npx tsx` ends up running, minus the wrapper processes), in a process group
  * of its own, so a kill reaches every process it made and nothing is left consuming in the background.
@@ -79,7 +79,7 @@ export class RuntimeProcess {
     };
     const log = createWriteStream(join(settings.logDir, `runtime-${this.starts}.log`));
     this.log = log;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local', 'runtime', 'start.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'emulator', 'runtime', 'start.ts')], {
       cwd: PROJECT_ROOT,
       env,
       detached: true,

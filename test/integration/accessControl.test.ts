@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
-import { localPassword } from '../../local/services/applyAccessControl';
+import { localPassword } from '../../emulator/services/applyAccessControl';
 import { generationNamespace, type ProjectionName } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 

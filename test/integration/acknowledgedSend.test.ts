@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Admin, type Message, type Producer } from 'kafkajs';
-import { startKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
+import { startKafkaCluster, type KafkaCluster } from '../../tools/kafka/kafkaCluster';
 import { platformaticKafka } from '../../shared/kafka/platformaticKafka';
 
 /**

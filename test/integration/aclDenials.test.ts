@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
-import { localPassword } from '../../local/services/applyAccessControl';
+import { localPassword } from '../../emulator/services/applyAccessControl';
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { PROJECTIONS } from '../../shared/state/projectionKeys';

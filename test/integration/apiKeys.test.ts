@@ -2,7 +2,7 @@ import { redisUserOf } from '../../shared/routes/derivedNames';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Redis } from 'ioredis';
-import { localPassword } from '../../local/services/applyAccessControl';
+import { localPassword } from '../../emulator/services/applyAccessControl';
 import { runAsFunction } from '../../shared/clients/functionIdentity';
 import { closeRedisClient, guardedRedis } from '../../shared/clients/redisClient';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -13,9 +13,9 @@ import { httpErrors } from '../../shared/middleware/http/httpErrors';
 import { downstream, downstreamStatuses } from '../../shared/resilience/downstream';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { redisKeys } from '../../shared/state/redisKeys';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { capturedLogs } from '../support/capturedLogs';
-import { LocalSecretsManager } from '../support/localSecretsManager';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { capturedLogs } from '../../testkit/capturedLogs';
+import { LocalSecretsManager } from '../../testkit/localSecretsManager';
 
 /**
  * API keys and per-key rate limiting through the real handlers, each running as its own Redis ACL

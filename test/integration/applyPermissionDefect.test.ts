@@ -8,9 +8,9 @@ import { redisAclRules } from '../../shared/security/redisAcl';
 import { projectionKeys } from '../../shared/state/projectionKeys';
 import { redisNamespace, type RedisKeys } from '../../shared/state/redisKeys';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
-import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { readTopic } from '../support/readTopic';
+import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { readTopic } from '../../testkit/readTopic';
 
 /**
  * A permission error inside the apply script (issue 12, point 3) on the real Redis: project-activity

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { handler as projectLeaderboards } from '../../functions/project-leaderboards/handler';
-import { localIdentityOf } from '../../local/runtime/startLocalRuntime';
+import { localIdentityOf } from '../../emulator/runtime/startLocalRuntime';
 import { runAsFunction } from '../../shared/clients/functionIdentity';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { nextOffsetKey } from '../../shared/middleware/idempotency/RedisIdempotencyStore';
@@ -8,8 +8,8 @@ import { logger } from '../../shared/observability/logger';
 import { projectionKeys } from '../../shared/state/projectionKeys';
 import { redisNamespace } from '../../shared/state/redisKeys';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
-import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
-import { lambdaContextOf } from '../support/lambdaContextOf';
+import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 
 /**
  * The deployed half of "a consumer never skips records silently" (issue 13, point 5): Lambda's MSK

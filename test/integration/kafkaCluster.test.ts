@@ -1,16 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKafkaTopics } from '../../local/kafka/ensureKafkaTopics';
-import { runningKafkaCluster, startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
-import { readKafkaClusterState } from '../../local/kafka/kafkaClusterState';
-import { processAlive } from '../../local/kafka/processAlive';
+import { ensureKafkaTopics } from '../../tools/kafka/ensureKafkaTopics';
+import { runningKafkaCluster, startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../tools/kafka/kafkaCluster';
+import { readKafkaClusterState } from '../../tools/kafka/kafkaClusterState';
+import { processAlive } from '../../tools/kafka/processAlive';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { TOPICS } from '../../shared/routes/topics';
 
 /**
- * The local Kafka's lifecycle (local/kafka/kafkaCluster.ts), on a three-node cluster of this test's own
+ * The local Kafka's lifecycle (tools/kafka/kafkaCluster.ts), on a three-node cluster of this test's own
  * in a temporary folder: what `npm run services`, the benchmarks and the fault suite rely on.
  */
 jest.setTimeout(120_000);

@@ -2,16 +2,16 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { connect } from 'amqplib';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOCAL_MANAGEMENT_API, localPassword } from '../../local/services/applyAccessControl';
+import { LOCAL_MANAGEMENT_API, localPassword } from '../../emulator/services/applyAccessControl';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { handler } from '../../functions/declare-workflow-topology/handler';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { LocalSecretsManager } from '../support/localSecretsManager';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { LocalSecretsManager } from '../../testkit/localSecretsManager';
 
 /**
  * The deploy hook making each function's RabbitMQ user from the stack's secrets, as on Amazon MQ,
  * against the real local broker's management API; then the user logs in with its secret's password and
- * has exactly its manifest rights. Secrets Manager is played by test/support/localSecretsManager.
+ * has exactly its manifest rights. Secrets Manager is played by testkit/localSecretsManager.
  */
 jest.setTimeout(30_000);
 

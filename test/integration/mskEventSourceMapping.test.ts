@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../local/kafka/kafkaCluster';
-import { startMskEventSourceMapping, type MappingOptions, type MskMapping } from '../../local/runtime/mskEventSourceMapping';
+import { startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../tools/kafka/kafkaCluster';
+import { startMskEventSourceMapping, type MappingOptions, type MskMapping } from '../../emulator/runtime/mskEventSourceMapping';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import type { KafkaTriggerEvent } from '../../shared/triggers/kafka/KafkaTriggerEvent';
 

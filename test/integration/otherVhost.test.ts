@@ -1,5 +1,5 @@
 import { connect } from 'amqplib';
-import { applyRabbitMqUsers, LOCAL_MANAGEMENT_API, localPassword } from '../../local/services/applyAccessControl';
+import { applyRabbitMqUsers, LOCAL_MANAGEMENT_API, localPassword } from '../../emulator/services/applyAccessControl';
 import { FUNCTIONS } from '../../shared/routes/manifest';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 

@@ -9,9 +9,9 @@ import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
 import { PROJECTIONS, projectionKeys, type ProjectionName } from '../../shared/state/projectionKeys';
 import type { RedisKeys } from '../../shared/state/redisKeys';
 import { redisNamespace } from '../../shared/state/redisKeys';
-import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { readTopic } from '../support/readTopic';
+import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { readTopic } from '../../testkit/readTopic';
 
 /** Each projection's keys in its current generation. */
 const keys = {} as Record<ProjectionName, RedisKeys>;

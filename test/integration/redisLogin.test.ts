@@ -1,16 +1,16 @@
 import { redisUserOf } from '../../shared/routes/derivedNames';
 import { Redis } from 'ioredis';
-import { localPassword } from '../../local/services/applyAccessControl';
-import { kafkaEventOf, kafkaRecordOf } from '../support/kafkaTriggerEvents';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { LocalSecretsManager } from '../support/localSecretsManager';
-import { withTestKey } from '../support/testApiKey';
+import { localPassword } from '../../emulator/services/applyAccessControl';
+import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { LocalSecretsManager } from '../../testkit/localSecretsManager';
+import { withTestKey } from '../../testkit/testApiKey';
 import { createEnvelope } from '../../shared/envelope/envelope';
 
 /**
  * How a deployed function logs in to Redis: REDIS_SECRET_ARN names its own user's secret, read from
  * Secrets Manager at cold start. Secrets Manager is the one piece played by a small local endpoint
- * (test/support/localSecretsManager); the users, their rights and every denial are the real local
+ * (testkit/localSecretsManager); the users, their rights and every denial are the real local
  * Redis's ACL users, made by `npm run services` from the same rules as the ElastiCache users.
  */
 jest.setTimeout(30_000);

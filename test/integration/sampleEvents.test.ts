@@ -8,9 +8,9 @@ import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { lambdaContextOf } from '../support/lambdaContextOf';
-import { withLocalApiKey } from '../../local/runtime/withLocalApiKey';
-import { TEST_API_KEY } from '../support/testApiKey';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { withLocalApiKey } from '../../emulator/runtime/withLocalApiKey';
+import { TEST_API_KEY } from '../../testkit/testApiKey';
 
 /** Every function runs with its sample event from events/ against the real services. */
 const root = join(__dirname, '..', '..');

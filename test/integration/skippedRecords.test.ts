@@ -1,6 +1,6 @@
-import { consumerLag } from '../../local/replay/consumerLag';
-import { startMskEventSourceMapping, type MskMapping } from '../../local/runtime/mskEventSourceMapping';
-import { checkSkippedRecords } from '../../local/doctor/checkSkippedRecords';
+import { consumerLag } from '../../operations/replay/consumerLag';
+import { startMskEventSourceMapping, type MskMapping } from '../../emulator/runtime/mskEventSourceMapping';
+import { checkSkippedRecords } from '../../operations/doctor/checkSkippedRecords';
 import type { KafkaAdminPort, KafkaProducerPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import type { KafkaTriggerEvent } from '../../shared/triggers/kafka/KafkaTriggerEvent';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ToxiproxyClient } from '../../local/toxiproxy/toxiproxyClient';
-import { startToxiproxy, type ToxiproxyServer } from '../../local/toxiproxy/toxiproxyServer';
-import { freePort } from '../../local/kafka/freePort';
+import { ToxiproxyClient } from '../../tools/toxiproxy/toxiproxyClient';
+import { startToxiproxy, type ToxiproxyServer } from '../../tools/toxiproxy/toxiproxyServer';
+import { freePort } from '../../tools/kafka/freePort';
 
 // The real toxiproxy-server (built into the cache by ensureToxiproxy on first use) in front of a TCP
 // echo server: what the fault suite relies on, that each toxic does to a connection what it says.
@@ -37,7 +37,7 @@ function exchange(port: number, text: string, waitMs = 700): Promise<Outcome> {
   });
 }
 
-describe('toxiproxy (local/toxiproxy)', () => {
+describe('toxiproxy (tools/toxiproxy)', () => {
   let dir: string;
   let server: ToxiproxyServer;
   let echo: Server;

@@ -3,13 +3,13 @@ import fc from 'fast-check';
 import { MAX_LIMIT, parseLimit } from '../../functions/get-leaderboard/handler';
 import { handler as ingestHandler } from '../../functions/ingest-events/handler';
 import { parseIngestRequest } from '../../functions/ingest-events/parseIngestRequest';
-import { toHttpApiEvent } from '../../local/runtime/httpApiEvent';
-import { lambdaContext } from '../../local/runtime/lambdaContext';
+import { toHttpApiEvent } from '../../emulator/runtime/httpApiEvent';
+import { lambdaContext } from '../../emulator/runtime/lambdaContext';
 import { SAFE_ID_PATTERN } from '../../shared/envelope/eventId';
 import { pathId } from '../../shared/http/pathParameter';
 import { readJsonBody } from '../../shared/http/readJsonBody';
 import { requireJsonContentType } from '../../shared/http/requireJsonContentType';
-import { TEST_API_KEY } from '../support/testApiKey';
+import { TEST_API_KEY } from '../../testkit/testApiKey';
 import { clientEventArb, expectHttpError, safeIdArb, thrownBy, unsafeIdArb } from './arbitraries';
 
 const INGEST_MAX_BODY_BYTES = 5 * 1024 * 1024;

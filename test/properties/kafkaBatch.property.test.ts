@@ -9,8 +9,8 @@ import { hopGuard } from '../../shared/middleware/batch/hopGuard';
 import { kafkaRecordBatch } from '../../shared/middleware/batch/kafkaRecordBatch';
 import type { BatchContext, RecordBatch, RejectedRecord } from '../../shared/middleware/batch/RecordBatch';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
-import { kafkaRecordOf } from '../support/kafkaTriggerEvents';
-import { lambdaContextOf } from '../support/lambdaContextOf';
+import { kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
+import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 import { clientEventArb } from './arbitraries';
 
 interface ValidItem {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { toKafkaTriggerRecord } from '../../local/runtime/kafkaTriggerEvent';
+import { toKafkaTriggerRecord } from '../../emulator/runtime/kafkaTriggerEvent';
 import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
 import type { ConsumedRecord } from '../../shared/kafka/KafkaPort';
 import { parseIngestRequest } from '../../functions/ingest-events/parseIngestRequest';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { toRabbitMqHeaderValue } from '../../local/runtime/rabbitMqTriggerEvent';
+import { toRabbitMqHeaderValue } from '../../emulator/runtime/rabbitMqTriggerEvent';
 import { attemptOf, decodeRabbitMqHeaders, decodeRabbitMqHeaderValue, type DecodedHeaderValue } from '../../shared/triggers/rabbitmq/decodeRabbitMqHeaders';
 import type { RabbitMqHeaderValue } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
 

@@ -3,7 +3,7 @@ import { kafkaRecordBatch } from '../../../shared/middleware/batch/kafkaRecordBa
 import type { BatchContext } from '../../../shared/middleware/batch/RecordBatch';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../../shared/triggers/kafka/KafkaTriggerEvent';
 import { toKafkaDeadLetter } from '../../../shared/deadLetters/toKafkaDeadLetter';
-import { lambdaContextOf } from '../../support/lambdaContextOf';
+import { lambdaContextOf } from '../../../testkit/lambdaContextOf';
 
 describe('kafkaRecordBatch', () => {
   it('should refuse a partition entry that is not a list as one bad record, not fail the batch', async () => {

@@ -1,7 +1,7 @@
 /**
  * SkippedRecords goes to CloudWatch as an EMF line on stdout, beside an error log naming the range;
  * checked by parsing the lines, as CloudWatch would, against the dimensions the rendered alarm names
- * (local/wiring/renderMonitoring.ts: service and function).
+ * (deploy/renderMonitoring.ts: service and function).
  */
 describe('reportSkippedRecords', () => {
   it('should log the range at error level and write one EMF line with the service and function dimensions', () => {

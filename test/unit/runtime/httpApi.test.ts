@@ -1,5 +1,5 @@
-import { fromHttpApiResult, toHttpApiEvent } from '../../../local/runtime/httpApiEvent';
-import { compileRoutes, matchRoute } from '../../../local/runtime/httpApiRoutes';
+import { fromHttpApiResult, toHttpApiEvent } from '../../../emulator/runtime/httpApiEvent';
+import { compileRoutes, matchRoute } from '../../../emulator/runtime/httpApiRoutes';
 
 describe('compileRoutes / matchRoute', () => {
   const routes = compileRoutes([

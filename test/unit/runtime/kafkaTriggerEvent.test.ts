@@ -1,5 +1,5 @@
 import type { ConsumedRecord } from '../../../shared/kafka/KafkaPort';
-import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../../local/runtime/kafkaTriggerEvent';
+import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../../emulator/runtime/kafkaTriggerEvent';
 import { decodeKafkaRecord } from '../../../shared/triggers/kafka/decodeKafkaRecord';
 
 const message = (offset: number, value: string | null, headers: ConsumedRecord['headers'] = [['name', Buffer.from('café')]]): ConsumedRecord => ({

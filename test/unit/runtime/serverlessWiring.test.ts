@@ -1,8 +1,8 @@
 import { functionKey } from '../../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readServerlessWiring, resolveLocalValue } from '../../../local/runtime/serverlessFunctions';
-import { renderServerlessYaml } from '../../../local/wiring/renderServerlessConfig';
+import { readServerlessWiring, resolveLocalValue } from '../../../emulator/runtime/serverlessFunctions';
+import { renderServerlessYaml } from '../../../deploy/renderServerlessConfig';
 import { FUNCTIONS } from '../../../shared/routes/manifest';
 import { MIN_PARTITIONS, TOPICS } from '../../../shared/routes/topics';
 

@@ -1,5 +1,5 @@
-import { checkSkippedRecords } from '../../../local/doctor/checkSkippedRecords';
-import { recordSkippedRecords, recordsSkipped, skippedRecordStatuses } from '../../../local/runtime/skippedRecords';
+import { checkSkippedRecords } from '../../../operations/doctor/checkSkippedRecords';
+import { recordSkippedRecords, recordsSkipped, skippedRecordStatuses } from '../../../emulator/runtime/skippedRecords';
 
 describe('recordsSkipped', () => {
   it('should count the records between the expected offset and the first fetched one', () => {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { devApiKey } from '../../../local/services/devApiKey';
-import { applyLocalApiKeys } from '../../../local/runtime/localApiKeys';
+import { devApiKey } from '../../../emulator/services/devApiKey';
+import { applyLocalApiKeys } from '../../../emulator/runtime/localApiKeys';
 import { vhostOf } from '../../../shared/clients/rabbitMqUrl';
 import { HttpError } from '../../../shared/http/HttpError';
 import { requireJsonContentType } from '../../../shared/http/requireJsonContentType';

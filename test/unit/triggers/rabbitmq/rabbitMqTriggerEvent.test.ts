@@ -1,5 +1,5 @@
 import type { ConsumeMessage, MessageProperties, Options } from 'amqplib';
-import { formatRabbitMqTimestamp, toRabbitMqHeaderValue, toRabbitMqTriggerEvent, toRabbitMqTriggerMessage } from '../../../../local/runtime/rabbitMqTriggerEvent';
+import { formatRabbitMqTimestamp, toRabbitMqHeaderValue, toRabbitMqTriggerEvent, toRabbitMqTriggerMessage } from '../../../../emulator/runtime/rabbitMqTriggerEvent';
 import { createEnvelope, deriveEnvelope } from '../../../../shared/envelope/envelope';
 import { parseEnvelope } from '../../../../shared/envelope/parseEnvelope';
 import { toAmqpMessage } from '../../../../shared/envelope/toAmqpMessage';

@@ -1,0 +1,26 @@
+import { ensureKafkaTopics } from '../../tools/kafka/ensureKafkaTopics';
+import { startKafkaCluster } from '../../tools/kafka/kafkaCluster';
+import { writeKafkaBootstrap } from '../../tools/kafka/kafkaBootstrap';
+import { kafkaBootstrapFile, kafkaClusterDir, profileFromEnv } from './localPaths';
+
+/**
+ * The profile's Kafka: `KAFKA_BROKERS` when set (topics created there too), else this checkout's local
+ * Apache Kafka, started if it does not run. One combined KRaft node: it starts in about 3 s where three
+ * take about 10 s on two cores, and nothing `npm start` or `npm test` does needs a second broker (the
+ * fault suite starts three of its own). TRIPLANE_FRESH_KAFKA=1 starts it from empty storage: test
+ * runtimes read their topics from the start, and a backlog left by earlier runs would make them slow.
+ */
+export async function ensureKafka(log: (message: string) => void): Promise<string> {
+  const listed = process.env.KAFKA_BROKERS?.trim();
+  if (listed) {
+    const brokers = listed.split(',').map((broker) => broker.trim()).filter(Boolean);
+    const topics = await ensureKafkaTopics(brokers, process.env.KAFKA_SSL === 'true');
+    log(`using Kafka at ${listed} (KAFKA_BROKERS is set)${topics.created.length > 0 ? `, created topics ${topics.created.join(', ')}` : ''}`);
+    return listed;
+  }
+  const cluster = await startKafkaCluster({ dir: kafkaClusterDir(), brokers: 1, fresh: process.env.TRIPLANE_FRESH_KAFKA === '1', log });
+  const topics = await ensureKafkaTopics(cluster.brokers);
+  if (topics.created.length > 0) log(`created Kafka topics ${topics.created.join(', ')} (profile ${profileFromEnv()})`);
+  writeKafkaBootstrap(kafkaBootstrapFile(), cluster.bootstrap);
+  return cluster.bootstrap;
+}

@@ -1,5 +1,0 @@
-import { lambdaContext } from '../../local/runtime/lambdaContext';
-import type { BatchContext } from '../../shared/middleware/batch/RecordBatch';
-
-/** A fresh Lambda context for calling a handler directly; the batch middlewares fill in `batch`. */
-export const lambdaContextOf = <T>(name: string): BatchContext<T> => lambdaContext(name, 30, 512) as BatchContext<T>;
