@@ -6,7 +6,7 @@ import { startKafkaCluster, type KafkaCluster } from '../tools/kafka/kafkaCluste
 
 /**
  * A Kafka of the benchmarks' own: one combined KRaft node as `npm start` runs (three JVMs on the two
- * cores would measure their contention, not the system), in a temporary folder, the manifest's topics.
+ * cores would measure their contention, not the system), in a temporary folder, the topics of shared/routes/topics.ts.
  *
  * Why not the test profile's Kafka: the benchmarks write a few hundred thousand records per run; there
  * they would stay in `sessions`, `activity`, `scores` and `orders`, and every fresh consumer group (a

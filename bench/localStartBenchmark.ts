@@ -65,7 +65,7 @@ async function bareBrokerStart(dir: string): Promise<number> {
  * `npm test` does before jest: `TRIPLANE_PROFILE=test tsx emulator/services/ensureServices.ts`, with Redis
  * and RabbitMQ up (machine services, started once per boot), Kafka's jars cached and no Kafka running.
  * It starts this checkout's Kafka node from empty storage (TRIPLANE_FRESH_KAFKA=1, as `npm test`),
- * creates the manifest's topics through the admin API, declares the workflow topology, applies the
+ * creates the topics of shared/routes/topics.ts through the admin API, declares the workflow topology, applies the
  * per-function Redis ACL users, and checks each server answers. One run before the timed ones formats
  * the copy's storage once (what a checkout's first start does), so the figures are every later start.
  *

@@ -1,5 +1,5 @@
-import { consumerGroupOf, mqSecretIdOf, pascalNameOf, redisSecretIdOf, roleIdOf } from '../shared/routes/derivedNames';
-import { FUNCTIONS, type FunctionRoute } from '../shared/routes/manifest';
+import { mqSecretIdOf, redisSecretIdOf, roleIdOf } from '../shared/routes/derivedNames';
+import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 import { hasMqUser } from './renderMqUsers';
 import { usesRedis } from '../shared/security/redisAcl';
 import { API_KEYS_SECRET, readsApiKeys } from './renderApiKeySecret';
@@ -22,9 +22,10 @@ interface Statement {
  * consumer groups) or writes, the broker secret if it talks to RabbitMQ, the archive bucket for the
  * audit sink. MSK is reached with IAM auth, so these statements are also the Kafka ACLs.
  */
-export function statementsOf(fn: FunctionRoute): Statement[] {
+export function statementsOf(fn: FunctionRoute, functions: readonly FunctionRoute[]): Statement[] {
   const statements: Statement[] = [];
-  const readTopics = fn.kafka?.topics ?? [];
+  const subscriptions = mskTriggerOf(fn)?.subscriptions ?? [];
+  const readTopics = subscriptions.map((s) => s.topic);
   const writeTopics = fn.produces;
   if (readTopics.length + writeTopics.length > 0) {
     statements.push({ Effect: 'Allow', Action: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'], Resource: ['${param:mskClusterArn}'] });
@@ -32,18 +33,18 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
   }
   if (readTopics.length > 0) {
     statements.push({ Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Resource: readTopics.map((t) => mskArn('topic', t)) });
-    statements.push({ Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: readTopics.map((t) => mskArn('group', consumerGroupOf(fn, t))) });
+    statements.push({ Effect: 'Allow', Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Resource: subscriptions.map((s) => mskArn('group', s.consumerGroupId)) });
   }
   if (writeTopics.length > 0) {
     statements.push({ Effect: 'Allow', Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Resource: writeTopics.map((t) => mskArn('topic', t)) });
   }
   if (fn.deployHook === 'workflow-topology') {
     // The hook logs in as the broker's admin and provisions every other function's user from its secret.
-    statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}', ...FUNCTIONS.filter(hasMqUser).map((f) => ({ Ref: mqSecretIdOf(f.name) }))] });
+    statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${param:mqSecretArn}', ...functions.filter(hasMqUser).map((f) => ({ Ref: mqSecretIdOf(f.name) }))] });
   } else if (hasMqUser(fn)) {
     statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: mqSecretIdOf(fn.name) }] });
   }
-  if (fn.rabbitmq) statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
+  if (fn.trigger.kind === 'rabbitmq') statements.push({ Effect: 'Allow', Action: ['mq:DescribeBroker'], Resource: ['${param:mqBrokerArn}'] });
   if (usesRedis(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf(fn.name) }] });
   if (readsApiKeys(fn)) statements.push({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: API_KEYS_SECRET }] });
   if (fn.writesArchive === true) statements.push({ Effect: 'Allow', Action: ['s3:PutObject'], Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' }] });
@@ -51,10 +52,10 @@ export function statementsOf(fn: FunctionRoute): Statement[] {
 }
 
 /** One role per function; `AWSLambdaVPCAccessExecutionRole` gives logs and the VPC network interfaces. */
-export function functionRoles(): Record<string, unknown> {
+export function functionRoles(functions: readonly FunctionRoute[]): Record<string, unknown> {
   return Object.fromEntries(
-    FUNCTIONS.map((fn) => {
-      const statements = statementsOf(fn);
+    functions.map((fn) => {
+      const statements = statementsOf(fn, functions);
       return [
         roleIdOf(fn.name),
         {

@@ -1,15 +1,14 @@
 import { logicalIdOf } from '../shared/routes/derivedNames';
-import { FUNCTIONS, type FunctionRoute } from '../shared/routes/manifest';
+import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../shared/routes/workflow';
 
 /** Lag or depth past this warns: the same threshold the doctor uses. */
 export const BACKLOG_ALARM = 500_000;
 
 const ref = (name: string) => `\${${logicalIdOf(name)}}`;
-const mskFunctions = FUNCTIONS.filter((fn) => fn.kafka !== undefined);
+const mskFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => mskTriggerOf(fn) !== undefined);
 /** The event-source functions built on batchHandler: they publish IdReusedRefusals (and, on Kafka, SkippedRecords). */
-const guardedFunctions = FUNCTIONS.filter((fn) => (fn.kafka !== undefined || fn.rabbitmq !== undefined) && fn.guardExemption === undefined);
-const guardedMskFunctions = guardedFunctions.filter((fn) => fn.kafka !== undefined);
+const guardedFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.guardExemption === undefined);
 /** The downstreams whose refusals isPermissionError recognises (Redis ACL, RabbitMQ permissions). */
 const PERMISSION_DOWNSTREAMS = ['redis', 'rabbitmq'] as const;
 /** triplane's embedded metrics (shared/observability): Powertools adds `service` to the dimensions it is given. */
@@ -22,7 +21,7 @@ const queueMetric = (queue: string) => ['AWS/AmazonMQ', 'MessageCount', 'Broker'
  * and triplane's own counters (embedded metrics: duplicates skipped, hop-limit refusals, dead letters;
  * and the defects: records skipped, ids reused, permission denied).
  */
-export function dashboardBody(): string {
+export function dashboardBody(functions: readonly FunctionRoute[]): string {
   const widget = (title: string, metrics: unknown[][], y: number, x: number, stat = 'Maximum') => ({
     type: 'metric',
     x,
@@ -33,7 +32,7 @@ export function dashboardBody(): string {
   });
   const body = {
     widgets: [
-      widget('MSK consumer lag (OffsetLag)', mskFunctions.map((fn) => ['AWS/Lambda', 'OffsetLag', 'FunctionName', ref(fn.name)]), 0, 0),
+      widget('MSK consumer lag (OffsetLag)', mskFunctionsOf(functions).map((fn) => ['AWS/Lambda', 'OffsetLag', 'FunctionName', ref(fn.name)]), 0, 0),
       widget('Workflow queue depth', WORKFLOW_STEPS.map((s) => queueMetric(s.queue)), 0, 12),
       widget('Parking lots (should be 0)', WORKFLOW_STEPS.map((s) => queueMetric(parkingLotOf(s.queue))), 6, 0),
       widget(
@@ -45,7 +44,7 @@ export function dashboardBody(): string {
         6,
         12,
       ),
-      widget('Function errors', FUNCTIONS.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', ref(fn.name)]), 12, 0, 'Sum'),
+      widget('Function errors', functions.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', ref(fn.name)]), 12, 0, 'Sum'),
       widget(
         'Duplicates skipped, hop-limit refusals, dead letters',
         ['DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered'].map((metric) => [{ expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() }]),
@@ -104,14 +103,15 @@ const mqDimensions = (queue: string) => [
 ];
 
 /** The dashboard, an SNS topic for the person on call, and an alarm per signal the dashboard shows. */
-export function monitoringResources(): Record<string, unknown> {
+export function monitoringResources(functions: readonly FunctionRoute[]): Record<string, unknown> {
+  const guardedFunctions = guardedFunctionsOf(functions);
   const resources: Record<string, unknown> = {
     OpsAlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'triplane ${sls:stage} alarms' } },
     OpsDashboard: {
       Type: 'AWS::CloudWatch::Dashboard',
       Properties: {
         DashboardName: 'triplane-${sls:stage}',
-        DashboardBody: { 'Fn::Sub': [dashboardBody(), { MqBrokerName: '${param:mqBrokerName}', CacheClusterId: '${param:cacheClusterId}' }] },
+        DashboardBody: { 'Fn::Sub': [dashboardBody(functions), { MqBrokerName: '${param:mqBrokerName}', CacheClusterId: '${param:cacheClusterId}' }] },
       },
     },
     CacheEvictionsAlarm: alarm(
@@ -125,13 +125,13 @@ export function monitoringResources(): Record<string, unknown> {
       80,
     ),
   };
-  for (const fn of mskFunctions) {
+  for (const fn of mskFunctionsOf(functions)) {
     resources[`${pascal(fn.name)}OffsetLagAlarm`] = alarm(`${fn.name} is ${BACKLOG_ALARM}+ records behind on its topic`, { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: fnDimension(fn), Statistic: 'Maximum' }, BACKLOG_ALARM);
   }
-  for (const fn of FUNCTIONS) {
+  for (const fn of functions) {
     resources[`${pascal(fn.name)}ErrorsAlarm`] = alarm(`${fn.name} invocations fail`, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fnDimension(fn), Statistic: 'Sum' }, 0);
   }
-  for (const fn of guardedMskFunctions) {
+  for (const fn of guardedFunctions.filter((f) => f.trigger.kind === 'msk')) {
     // The deployed half of "a consumer never skips records silently": the handler's offset check (offsetGaps.ts).
     resources[`${pascal(fn.name)}SkippedRecordsAlarm`] = alarm(
       `${fn.name} was handed records past the offset it expected: the records between were never processed (retention, out of range, or discarded by the mapping); its log names the topic, partition and range ("records skipped"); replay the projection or re-drive the range`,

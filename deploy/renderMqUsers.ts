@@ -1,6 +1,6 @@
 import { mqSecretIdOf, pascalNameOf } from '../shared/routes/derivedNames';
-import { FUNCTIONS, type FunctionRoute } from '../shared/routes/manifest';
-import { ownRabbitMqUserOf } from '../shared/security/rabbitMqPermissions';
+import type { FunctionRoute } from '../shared/routes/functionCatalog';
+import { ownRabbitMqUserOf, rabbitMqPermissions } from '../shared/security/rabbitMqPermissions';
 
 /** The functions that get a RabbitMQ user (and secret) of their own on Amazon MQ: every step and publisher. */
 export const hasMqUser = (fn: FunctionRoute): boolean => ownRabbitMqUserOf(fn) !== undefined;
@@ -10,9 +10,9 @@ export const hasMqUser = (fn: FunctionRoute): boolean => ownRabbitMqUserOf(fn) !
 export const mqSecretOf = (fn: FunctionRoute): unknown => (hasMqUser(fn) ? { Ref: mqSecretIdOf(fn.name) } : '${param:mqSecretArn}');
 
 /** One generated secret per RabbitMQ user; the deploy hook creates the users from them (shared/security/rabbitMqUsers). */
-export function mqSecretResources(): Record<string, unknown> {
+export function mqSecretResources(functions: readonly FunctionRoute[]): Record<string, unknown> {
   return Object.fromEntries(
-    FUNCTIONS.filter(hasMqUser).map((fn) => [
+    functions.filter(hasMqUser).map((fn) => [
       mqSecretIdOf(fn.name),
       {
         Type: 'AWS::SecretsManager::Secret',
@@ -25,6 +25,11 @@ export function mqSecretResources(): Record<string, unknown> {
   );
 }
 
-/** The custom resource's `Users` property: user name -> its secret, for the hook to provision. */
-export const mqUsersProperty = (): Record<string, unknown> =>
-  Object.fromEntries(FUNCTIONS.filter(hasMqUser).map((fn) => [ownRabbitMqUserOf(fn) ?? fn.name, { Ref: mqSecretIdOf(fn.name) }]));
+/** The custom resource's `Users` property: user name -> its secret and rights, for the hook to provision (shared/workflow/provisionFunctionUsers). */
+export const mqUsersProperty = (functions: readonly FunctionRoute[]): Record<string, unknown> =>
+  Object.fromEntries(
+    functions.flatMap((fn) => {
+      const permissions = ownRabbitMqUserOf(fn) === undefined ? undefined : rabbitMqPermissions(fn);
+      return permissions === undefined ? [] : [[permissions.user, { SecretArn: { Ref: mqSecretIdOf(fn.name) }, Configure: permissions.configure, Write: permissions.write, Read: permissions.read }]];
+    }),
+  );

@@ -1,5 +1,5 @@
 import { pascalNameOf, redisSecretIdOf, redisUserIdOf, redisUserOf } from '../shared/routes/derivedNames';
-import { FUNCTIONS, type FunctionRoute } from '../shared/routes/manifest';
+import type { FunctionFacts } from '../shared/routes/functionFacts';
 import { redisAclRules, usesRedis } from '../shared/security/redisAcl';
 import { DEFAULT_NAMESPACE } from '../shared/state/redisKeys';
 
@@ -14,7 +14,7 @@ export const REDIS_USER_GROUP = 'RedisUserGroup';
  * An ElastiCache RBAC access string: the same rules as the local ACL user (shared/security/redisAcl),
  * without `reset`, which only clears a local user that existed before.
  */
-export const accessStringOf = (fn: FunctionRoute): string => redisAclRules(fn, NAMESPACE).filter((rule) => rule !== 'reset').join(' ');
+export const accessStringOf = (fn: FunctionFacts, functions: readonly FunctionFacts[]): string => redisAclRules(fn, NAMESPACE, functions).filter((rule) => rule !== 'reset').join(' ');
 
 /**
  * One ElastiCache RBAC user per function that touches Redis, with a generated password in a secret of
@@ -23,10 +23,10 @@ export const accessStringOf = (fn: FunctionRoute): string => redisAclRules(fn, N
  * group is an output to attach once: `aws elasticache modify-replication-group --replication-group-id
  * ID --user-group-ids-to-add GROUP`.
  */
-export function redisUserResources(): Record<string, unknown> {
+export function redisUserResources(functions: readonly FunctionFacts[]): Record<string, unknown> {
   const resources: Record<string, unknown> = {};
   const userIds: unknown[] = [];
-  for (const fn of FUNCTIONS.filter(usesRedis)) {
+  for (const fn of functions.filter(usesRedis)) {
     const secretId = redisSecretIdOf(fn.name);
     resources[secretId] = {
       Type: 'AWS::SecretsManager::Secret',
@@ -41,7 +41,7 @@ export function redisUserResources(): Record<string, unknown> {
         UserId: `triplane-\${sls:stage}-${fn.name}`,
         UserName: redisUserOf(fn, NAMESPACE),
         Engine: 'redis',
-        AccessString: accessStringOf(fn),
+        AccessString: accessStringOf(fn, functions),
         AuthenticationMode: { Type: 'password', Passwords: [{ 'Fn::Sub': `{{resolve:secretsmanager:\${${secretId}}:SecretString:password}}` }] },
       },
     };

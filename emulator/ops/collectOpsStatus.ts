@@ -1,4 +1,3 @@
-import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import type { Channel } from 'amqplib';
 import type { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
@@ -6,7 +5,7 @@ import { functionStatuses, type FunctionStatus } from '../../shared/observabilit
 import { queueTraffic } from '../../shared/observability/queueTraffic';
 import { downstreamStatuses, type DownstreamStatus } from '../../shared/resilience/downstream';
 import { retryBudgetStatuses } from '../../shared/resilience/RetryBudget';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
 import { consumerLag } from '../../operations/replay/consumerLag';
@@ -118,10 +117,10 @@ async function queueStatuses(channel: Channel): Promise<QueueStatus[]> {
 }
 
 async function lagStatuses(admin: KafkaAdminPort, groupSuffix: string): Promise<LagStatus[]> {
-  const pairs = FUNCTIONS.flatMap((fn) => (fn.kafka?.topics ?? []).map((topic) => ({ fn, topic })));
+  const pairs = FUNCTIONS.flatMap((fn) => subscriptionsOf(fn).map(({ topic, consumerGroupId }) => ({ fn, topic, consumerGroupId })));
   return Promise.all(
-    pairs.map(async ({ fn, topic }) => {
-      const group = `${consumerGroupOf(fn, topic)}${groupSuffix}`;
+    pairs.map(async ({ fn, topic, consumerGroupId }) => {
+      const group = `${consumerGroupId}${groupSuffix}`;
       return { function: fn.name, topic, group, ...(await consumerLag(admin, group, topic)) };
     }),
   );

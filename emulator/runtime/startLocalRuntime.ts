@@ -17,7 +17,7 @@ import { startOpsView, type OpsView } from '../ops/opsView';
 import { redisNamespace } from '../../shared/state/redisKeys';
 import { runAsFunction, type FunctionIdentity } from '../../shared/clients/functionIdentity';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { applyAccessControl, localPassword } from '../services/applyAccessControl';
 import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';

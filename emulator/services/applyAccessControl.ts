@@ -1,7 +1,7 @@
 import { redisUserOf } from '../../shared/routes/derivedNames';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { provisionRabbitMqUsers } from '../../shared/security/rabbitMqUsers';
 import { redisAclRules, usesRedis } from '../../shared/security/redisAcl';
@@ -23,7 +23,7 @@ export const LOCAL_MANAGEMENT_API = { url: 'http://127.0.0.1:15672', username: '
 export const managementApiInUse = (env: NodeJS.ProcessEnv = process.env) => ({ ...LOCAL_MANAGEMENT_API, url: env.RABBITMQ_MANAGEMENT_URL ?? LOCAL_MANAGEMENT_API.url });
 
 /**
- * Creates one Redis ACL user and one RabbitMQ user per function, with the rights the manifest derives
+ * Creates one Redis ACL user and one RabbitMQ user per function, with the rights derived from its function.ts
  * (shared/security), on the local servers. Both are idempotent and take milliseconds, so they are
  * applied on every start: a restarted server gets its users back.
  */
@@ -35,7 +35,7 @@ export async function applyAccessControl(options: { namespace: string; vhost: st
 
 /** Each function's Redis ACL user for `namespace`, on the Redis at `redisUrl` (as its default user). */
 export async function applyRedisUsers(redisUrl: string, namespace: string): Promise<number> {
-  const redisUsers = FUNCTIONS.filter(usesRedis).map((fn) => ({ user: redisUserOf(fn, namespace), rules: redisAclRules(fn, namespace) }));
+  const redisUsers = FUNCTIONS.filter(usesRedis).map((fn) => ({ user: redisUserOf(fn, namespace), rules: redisAclRules(fn, namespace, FUNCTIONS) }));
   const redis = new Redis(redisUrl);
   try {
     // ACL SETUSER is cheap and idempotent: always applied, so a restarted Redis gets its users back.

@@ -1,5 +1,6 @@
+import { facts } from './function';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
 import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
 import { authorizePayment } from './authorizePayment';
 
-export const handler = workflowStepHandler('authorize-payment', 'payment.authorize', authorizePayment(sandboxPayments));
+export const handler = workflowStepHandler(facts, authorizePayment(sandboxPayments));

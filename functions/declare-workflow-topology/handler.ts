@@ -8,7 +8,7 @@ import { customResourceResponse, sendCustomResourceResponse } from './customReso
 
 /**
  * Deploy-time custom resource: declares the workflow exchanges and queues on the Amazon MQ broker from
- * the routing manifest, and makes each step's and publisher's own user (`Users`: user -> secret ARN),
+ * shared/routes/workflow, and makes each step's and publisher's own user (`Users`: user -> its secret and rights),
  * on every Create and Update. Delete leaves the topology in place on purpose:
  * deleting queues would delete the messages in them, and this workflow never loses one.
  * CloudFormation waits for an answer on the presigned ResponseURL, so one is sent whatever happens.
@@ -24,8 +24,8 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
       } finally {
         await connection.close().catch(() => undefined);
       }
-      const users = (event.ResourceProperties as { Users?: Record<string, string> }).Users ?? {};
-      if (Object.keys(users).length > 0) data.users = await provisionFunctionUsers(users);
+      const users = (event.ResourceProperties as { Users?: unknown }).Users;
+      if (users !== undefined) data.users = await provisionFunctionUsers(users);
     }
     await sendCustomResourceResponse(event.ResponseURL, customResourceResponse(event, 'SUCCESS', physicalId, context.logStreamName, data));
   } catch (error) {

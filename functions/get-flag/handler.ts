@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -11,7 +12,7 @@ const namespace = redisNamespace();
 
 /** GET /flags/{name}: one feature flag; 404 if it was never set. */
 export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, 'flags');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const name = pathId(event, 'name');
   const stored = await guardedRedis((redis) => redis.hget(keys.flags(), name));
   if (stored === null) throw new HttpError(404, 'flag not found', { details: { name } });

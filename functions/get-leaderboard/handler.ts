@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -21,7 +22,7 @@ export function parseLimit(raw: string | undefined): number {
 
 /** GET /leaderboards/{board}?limit=N: the top N (default 10) with rank, userId and points. */
 export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, 'leaderboards');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const board = pathId(event, 'board');
   const limit = parseLimit(event.queryStringParameters?.limit);
   const flat = await guardedRedis((redis) => redis.zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES'));

@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -11,7 +12,7 @@ const namespace = redisNamespace();
 
 /** GET /orders/{orderId}: the order's status and the steps taken so far, in saga order. */
 export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, 'orders');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const orderId = pathId(event, 'orderId');
   const view = orderView(orderId, await guardedRedis((redis) => redis.hgetall(keys.order(orderId))));
   if (view === undefined) throw new HttpError(404, 'order not found', { details: { orderId } });

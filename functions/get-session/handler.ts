@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -10,7 +11,7 @@ const namespace = redisNamespace();
 
 /** GET /sessions/{sessionId}: the live session from Redis; 404 once it ended or expired. */
 export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, 'sessions');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const sessionId = pathId(event, 'sessionId');
   const key = keys.session(sessionId);
   const [session, ttl] = await guardedRedis((redis) => Promise.all([redis.hgetall(key), redis.ttl(key)]));

@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -16,7 +17,7 @@ export function lastDays(now: Date, count: number): string[] {
 
 /** GET /users/{userId}/activity: total page views, last path, and views per day for the last week. */
 export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, 'activity');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const userId = pathId(event, 'userId');
   const days = lastDays(new Date(), DAYS_SHOWN);
   const [summary, daily] = await guardedRedis((redis) =>

@@ -1,3 +1,4 @@
+import { facts } from './function';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
@@ -9,7 +10,7 @@ const namespace = redisNamespace();
 
 /** GET /flags: every feature flag, by name. */
 export const handler = httpHandler(async () => {
-  const keys = await projectionKeys(redisClient(), namespace, 'flags');
+  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const stored = await guardedRedis((redis) => redis.hgetall(keys.flags()));
   const flags = Object.keys(stored)
     .sort()

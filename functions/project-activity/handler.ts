@@ -1,6 +1,7 @@
+import { facts } from './function';
 import { projectionHandler } from '../../shared/middleware/batch/projectRecords';
 import { projectActivity } from './projectActivity';
 
-export const projection = { consumer: 'project-activity', projection: 'activity', build: projectActivity } as const;
+export const projection = { consumer: facts.name, projection: facts.projection, build: projectActivity } as const;
 
 export const handler = projectionHandler(projection);

@@ -1,5 +1,6 @@
+import { facts } from './function';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
 import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
 import { refundPayment } from './refundPayment';
 
-export const handler = workflowStepHandler('refund-payment', 'payment.refund', refundPayment(sandboxPayments));
+export const handler = workflowStepHandler(facts, refundPayment(sandboxPayments));

@@ -1,5 +1,6 @@
+import { facts } from './function';
 import { sandboxShipping } from '../../shared/workflow/sandbox/sandboxProviders';
 import { workflowStepHandler } from '../../shared/workflow/workflowStepHandler';
 import { scheduleShipment } from './scheduleShipment';
 
-export const handler = workflowStepHandler('schedule-shipment', 'shipment.schedule', scheduleShipment(sandboxShipping));
+export const handler = workflowStepHandler(facts, scheduleShipment(sandboxShipping));

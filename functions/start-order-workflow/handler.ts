@@ -1,3 +1,4 @@
+import { facts } from './function';
 import type { Envelope } from '../../shared/envelope/envelope';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
 import { kafkaBatchHandler } from '../../shared/middleware/batch/kafkaBatchHandler';
@@ -15,7 +16,7 @@ import { beginSagas } from '../../shared/workflow/saga/sagaRecords';
  * the reason. The batch succeeds, and Kafka offsets move, only once the broker confirmed every first
  * command.
  */
-export const handler = kafkaBatchHandler('start-order-workflow', async (batch) => {
+export const handler = kafkaBatchHandler(facts.name, async (batch) => {
   const placements = batch.accepted.filter((r) => r.envelope.type === 'order.placed');
   const starts = placements.map((record) => ({ record, first: startOrder(record.envelope, 'triplane/start-order-workflow') }));
   const verdicts = await beginSagas(starts.map(({ record, first }) => ({ placed: record.envelope, first })));

@@ -1,9 +1,8 @@
-import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import type { ArchiveStore } from '../../shared/archive/ArchiveStore';
 import { checkArchivedPartition, type PartitionCheck } from '../../shared/archive/checkArchivedPartition';
 import { partitionPrefix } from '../../shared/archive/archiveObjectName';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 
 export interface ArchiveReport {
   ok: boolean;
@@ -18,12 +17,12 @@ const ARCHIVER = FUNCTIONS.find((fn) => fn.writesArchive === true);
  * offset in between is archived exactly once. `ok` is false when any partition has a gap.
  */
 export async function verifyArchive(options: { brokers: string[]; store: ArchiveStore; groupSuffix?: string }): Promise<ArchiveReport> {
-  if (ARCHIVER?.kafka === undefined) throw new Error('the routing manifest has no archive-events function');
+  if (ARCHIVER === undefined || subscriptionsOf(ARCHIVER).length === 0) throw new Error('serverless.yml has no archive-events function on MSK');
   const admin = localKafkaClient(options.brokers, 'triplane-archive-verify').admin();
   const partitions: ArchiveReport['partitions'] = [];
   try {
-    for (const topic of ARCHIVER.kafka.topics) {
-      const groupId = `${consumerGroupOf(ARCHIVER, topic)}${options.groupSuffix ?? ''}`;
+    for (const { topic, consumerGroupId } of subscriptionsOf(ARCHIVER)) {
+      const groupId = `${consumerGroupId}${options.groupSuffix ?? ''}`;
       const [watermarks, committed] = await Promise.all([admin.topicOffsets(topic), admin.groupOffsets(groupId, topic)]);
       for (const { partition, low } of watermarks) {
         // -1: the sink never committed this partition.

@@ -1,4 +1,4 @@
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import { fail, listSome, pass, type CheckResult } from './checkResult';
 import { missingGuards, REQUIRED_GUARDS, type HandlerGuards } from './requiredGuards';
 
@@ -8,10 +8,10 @@ export const HANDLER_GUARDS_CHECK = 'handler guards';
  * Every function an event source triggers (MSK or Amazon MQ) must be built with the batch guards:
  * Lambda retries whole batches, so without the idempotency mark a retry applies increments twice, and
  * without the hop guard a loop never ends. The tags are read off the exported handler, so a handler
- * hand-rolled around the middleware shows up here. A manifest `guardExemption` passes, with its reason.
+ * hand-rolled around the middleware shows up here. A `guardExemption` in its function.ts passes, with its reason.
  */
 export function checkHandlerGuards(functions: readonly FunctionRoute[], handlers: ReadonlyMap<string, HandlerGuards>): CheckResult {
-  const triggered = functions.filter((fn) => fn.kafka !== undefined || fn.rabbitmq !== undefined);
+  const triggered = functions.filter((fn) => fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq');
   const exempt = triggered.filter((fn) => fn.guardExemption !== undefined);
   const problems: string[] = [];
   for (const fn of triggered) {

@@ -19,10 +19,10 @@ export interface ProjectedRecord {
   ops: readonly RedisOp[];
 }
 
-/** A projection function as the check sees it: what the manifest lets it write, and what it wrote on its samples. */
+/** A projection function as the check sees it: what its function.ts lets it write, and what it wrote on its samples. */
 export interface ProjectionWriteSample {
   fn: string;
-  /** The manifest's `redis.writes` of the function. */
+  /** The `redis.writes` of its function.ts. */
   declaredWrites: readonly string[];
   /** Each sample record's ops, from `projection.build(redisKeys(namespace))`. */
   records: readonly ProjectedRecord[];
@@ -71,7 +71,7 @@ export function checkProjectionWrites(input: ProjectionWritesInput): CheckResult
   const records = input.samples.reduce((n, s) => n + s.records.length, 0);
   if (status === 'pass') return pass(PROJECTION_WRITES_CHECK, `${input.samples.length} projections, ${records} sample records, ${ops} ops: every ttl-family write expires, every family declared`);
   if (status === 'warn') {
-    return warn(PROJECTION_WRITES_CHECK, listSome(unique, 2), 'add a sample event per projection in events/ (npm run wiring) and export `projection` from its handler, so its writes can be checked');
+    return warn(PROJECTION_WRITES_CHECK, listSome(unique, 2), 'add a sample event per projection in events/ (npm run events) and export `projection` from its handler, so its writes can be checked');
   }
   return fail(
     PROJECTION_WRITES_CHECK,

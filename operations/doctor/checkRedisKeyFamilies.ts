@@ -19,7 +19,7 @@ export interface SampledKey {
 export interface RedisKeysInput {
   namespace: string;
   keys: readonly SampledKey[];
-  /** Every family some function of the manifest declares in `redis.writes`. */
+  /** Every family some function.ts declares in `redis.writes`. */
   declaredFamilies: readonly string[];
   keyFamilies: Readonly<Record<string, KeyFamilyPolicy>>;
   /** True when the scan stopped at its limit: the verdict is about a sample. */
@@ -27,7 +27,7 @@ export interface RedisKeysInput {
 }
 
 /**
- * What is really in Redis under the namespace: every key must belong to a family the manifest lets
+ * What is really in Redis under the namespace: every key must belong to a family some function.ts lets
  * some function write (else something writes outside the projections), and a `ttl` family key without
  * an expiry is the memory leak rule 2 exists to prevent. Keys of no family at all may belong to
  * someone sharing the namespace: a warning, not a verdict.

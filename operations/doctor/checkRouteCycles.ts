@@ -1,4 +1,4 @@
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import { fail, pass, type CheckResult } from './checkResult';
 import { missingGuards, type HandlerGuards } from './requiredGuards';
 import { buildRouteGraph, cyclicComponents, fnNode, isFnNode, loopThrough, nodeName, type CommandBinding } from './routeGraph';

@@ -31,6 +31,6 @@ export function checkKafkaPartitions(observed: readonly TopicPartitions[], manif
   return fail(
     KAFKA_PARTITIONS_CHECK,
     problems.join('; '),
-    `create missing topics with the manifest's partition count (npm run services creates them through the admin API); kafka-topics.sh --alter --partitions ${min} for short ones`,
+    `create missing topics with the partition count of shared/routes/topics.ts (npm run services creates them through the admin API); kafka-topics.sh --alter --partitions ${min} for short ones`,
   );
 }

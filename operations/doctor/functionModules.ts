@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { closeRedisClient, redisClient } from '../../shared/clients/redisClient';
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import type { HandlerGuards } from './requiredGuards';
 
 /** One function's handler module, as far as the doctor needs it. */

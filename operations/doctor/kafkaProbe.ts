@@ -1,8 +1,7 @@
-import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { kafkaSettings } from '../../shared/clients/kafkaSettings';
 import type { KafkaAdminPort, KafkaSettings } from '../../shared/kafka/KafkaPort';
 import { kafkaClient } from '../../shared/kafka/kafkaClient';
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import { subscriptionsOf, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { consumerLag } from '../replay/consumerLag';
 import { localKafka } from '../../emulator/runtime/localKafka';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
@@ -35,11 +34,11 @@ export async function clusterTopicPartitions(admin: KafkaAdminPort): Promise<Top
 
 /**
  * The lag of every MSK-triggered function on each of its topics, in the consumer group Lambda uses
- * (consumerGroupOf, plus a suffix when the local runtime ran with one). A group that never committed
+ * (serverless.yml's consumerGroupId, plus a suffix when the local runtime ran with one). A group that never committed
  * lags by the whole topic, as a new event source mapping would start from TRIM_HORIZON.
  */
 export async function functionLags(admin: KafkaAdminPort, functions: readonly FunctionRoute[], groupSuffix: string): Promise<{ lags: GroupLag[]; unmeasured: UnmeasuredLag[] }> {
-  const pairs = functions.flatMap((fn) => (fn.kafka?.topics ?? []).map((topic) => ({ fn: fn.name, topic, group: `${consumerGroupOf(fn, topic)}${groupSuffix}` })));
+  const pairs = functions.flatMap((fn) => subscriptionsOf(fn).map(({ topic, consumerGroupId }) => ({ fn: fn.name, topic, group: `${consumerGroupId}${groupSuffix}` })));
   const measured = await Promise.all(
     pairs.map((pair) =>
       consumerLag(admin, pair.group, pair.topic).then(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnvelope } from '../../shared/envelope/parseEnvelope';
 import type { Projection, ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { decodeKafkaRecord } from '../../shared/triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
@@ -41,7 +41,7 @@ export function sampleProjectionWrites(fn: FunctionRoute, projectionExport: unkn
   if (projectionExport.consumer !== fn.name || projectionExport.projection !== fn.projection) {
     problems.push({
       status: 'fail',
-      message: `exports projection ${projectionExport.consumer}/${projectionExport.projection}, the manifest says ${fn.name}/${fn.projection ?? '(none)'}`,
+      message: `exports projection ${projectionExport.consumer}/${projectionExport.projection}, its function.ts says ${fn.name}/${fn.projection ?? '(none)'}`,
     });
   }
   const file = join(root, 'events', `${fn.name}.json`);

@@ -1,4 +1,4 @@
-import type { FunctionRoute } from '../../shared/routes/manifest';
+import { topicsOf, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import type { QueueDeclaration } from '../../shared/routes/workflow';
 
 /**
@@ -33,8 +33,8 @@ export function buildRouteGraph(functions: readonly FunctionRoute[], bindings: r
   for (const fn of functions) {
     const self = fnNode(fn.name);
     if (!edges.has(self)) edges.set(self, new Set());
-    for (const topic of fn.kafka?.topics ?? []) link(`topic:${topic}`, self);
-    if (fn.rabbitmq !== undefined) link(`queue:${fn.rabbitmq.queue}`, self);
+    for (const topic of topicsOf(fn)) link(`topic:${topic}`, self);
+    if (fn.trigger.kind === 'rabbitmq') link(`queue:${fn.trigger.queue}`, self);
     for (const topic of fn.produces) link(self, `topic:${topic}`);
     for (const command of fn.publishes) {
       const routed = bindings.filter((b) => b.routingKey === command).map((b) => b.queue);

@@ -1,4 +1,4 @@
-import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
 import { parkingLotOf, WORKFLOW_EXCHANGE, WORKFLOW_STEPS, workflowQueues } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, redisNamespace } from '../../shared/state/redisKeys';
@@ -48,7 +48,7 @@ export const defaultDoctorOptions = (): DoctorOptions => ({
   serviceTimeoutMs: 30_000,
 });
 
-const eventSourced = (fn: FunctionRoute) => fn.kafka !== undefined || fn.rabbitmq !== undefined;
+const eventSourced = (fn: FunctionRoute) => fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq';
 
 type ChecksOf<Names extends readonly string[]> = { [K in keyof Names]: CheckResult };
 
@@ -70,7 +70,7 @@ async function probe<const Names extends readonly string[]>(names: Names, servic
 export async function runDoctor(options: DoctorOptions = defaultDoctorOptions()): Promise<CheckResult[]> {
   const modules = await loadFunctionModules(FUNCTIONS.filter(eventSourced), options.root);
   const guards = new Map<string, HandlerGuards>([...modules].map(([name, m]) => [name, m.handler]));
-  const projections = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.kafka !== undefined);
+  const projections = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.trigger.kind === 'msk');
   const parkingLots = WORKFLOW_STEPS.map((s) => parkingLotOf(s.queue));
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
@@ -89,7 +89,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
       withKafkaAdmin(async (admin) => {
         const partitions = checkKafkaPartitions(await clusterTopicPartitions(admin), Object.keys(TOPICS), MIN_PARTITIONS);
-        const { lags, unmeasured } = await functionLags(admin, FUNCTIONS.filter((fn) => fn.kafka !== undefined), options.groupSuffix);
+        const { lags, unmeasured } = await functionLags(admin, FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk'), options.groupSuffix);
         return [partitions, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
       }),
     ),

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { projectionHandler, type ProjectionSpec } from '../../shared/middleware/batch/projectRecords';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, topicsOf } from '../../shared/routes/functionCatalog';
 import { currentGeneration, generationNamespace, generationPointerKey, MAX_GENERATION, type ProjectionName } from '../../shared/state/projectionKeys';
 import { lambdaContext } from '../../emulator/runtime/lambdaContext';
 import { startMskEventSourceMapping } from '../../emulator/runtime/mskEventSourceMapping';
@@ -62,8 +62,8 @@ export async function replayProjections(options: ReplayOptions): Promise<ReplayR
 }
 
 async function replayOne(projection: ProjectionName, admin: KafkaAdminPort, options: ReplayOptions, log: (line: string) => void): Promise<ReplayResult> {
-  const fn = FUNCTIONS.find((f) => f.projection === projection && f.kafka !== undefined);
-  const topic = fn?.kafka?.topics[0];
+  const fn = FUNCTIONS.find((f) => f.projection === projection && f.trigger.kind === 'msk');
+  const topic = fn === undefined ? undefined : topicsOf(fn)[0];
   if (fn === undefined || topic === undefined) throw new Error(`no projection function for ${projection}`);
   const spec = (require(join(PROJECT_ROOT, 'functions', fn.name, 'handler')) as { projection: ProjectionSpec }).projection;
 

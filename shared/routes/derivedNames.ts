@@ -1,9 +1,9 @@
-import type { FunctionRoute } from './manifest';
+import type { FunctionFacts } from './functionFacts';
 
 /**
  * Every name derived from a function's name, in one place: the deploy rendering, the local runtime,
- * the doctor, the ops view and the tests all build them here, so a consumer group or a logical id is
- * never spelled twice.
+ * the doctor, the ops view and the tests all build them here, so a logical id or a user is never
+ * spelled twice. (Consumer groups are written in serverless.yml, their one home.)
  */
 
 /** `get-order` -> `getOrder`: the serverless.yml function key. */
@@ -23,15 +23,8 @@ export const redisSecretIdOf = (name: string): string => `${pascalNameOf(name)}R
 export const redisUserIdOf = (name: string): string => `${pascalNameOf(name)}RedisUser`;
 export const mqSecretIdOf = (name: string): string => `${pascalNameOf(name)}MqSecret`;
 
-/**
- * The consumer group of a function's mapping: the same name locally and on MSK, so offsets read the
- * same way. Lambda wants a group id per mapping, so a function on several topics gets one per topic.
- */
-export const consumerGroupOf = (fn: Pick<FunctionRoute, 'name' | 'kafka'>, topic: string): string =>
-  (fn.kafka?.topics.length ?? 0) > 1 ? `triplane-${fn.name}-${topic}` : `triplane-${fn.name}`;
-
 /** A function's own RabbitMQ user, on Amazon MQ as locally. */
-export const rabbitMqUserOf = (fn: Pick<FunctionRoute, 'name'>): string => `triplane-${fn.name}`;
+export const rabbitMqUserOf = (fn: Pick<FunctionFacts, 'name'>): string => `triplane-${fn.name}`;
 
 /** A function's own Redis ACL user for a namespace (locally; ElastiCache users are named per stage by the stack). */
-export const redisUserOf = (fn: Pick<FunctionRoute, 'name'>, namespace: string): string => `${namespace}.${fn.name}`;
+export const redisUserOf = (fn: Pick<FunctionFacts, 'name'>, namespace: string): string => `${namespace}.${fn.name}`;

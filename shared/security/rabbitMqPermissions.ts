@@ -1,5 +1,5 @@
 import { rabbitMqUserOf } from '../routes/derivedNames';
-import type { FunctionRoute } from '../routes/manifest';
+import type { FunctionFacts } from '../routes/functionFacts';
 import { PARKING_LOT_EXCHANGE, WORKFLOW_EXCHANGE, WORKFLOW_STEPS } from '../routes/workflow';
 
 export interface RabbitMqPermissions {
@@ -18,10 +18,10 @@ const exact = (names: string[]) => (names.length === 0 ? '^$' : `^(${names.map((
  * exchange; the workflow starter only writes to the workflow exchange. Nobody configures: the topology
  * is declared at deploy time by its own function, with its own user.
  */
-export function rabbitMqPermissions(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' | 'publishes' | 'deployHook'>): RabbitMqPermissions | undefined {
+export function rabbitMqPermissions(fn: Pick<FunctionFacts, 'name' | 'step' | 'publishes' | 'deployHook'>): RabbitMqPermissions | undefined {
   const user = rabbitMqUserOf(fn);
   if (fn.deployHook === 'workflow-topology') return { user, configure: '^triplane\\.', write: '^triplane\\.', read: '^triplane\\.' };
-  const step = WORKFLOW_STEPS.find((s) => s.queue === fn.rabbitmq?.queue);
+  const step = WORKFLOW_STEPS.find((s) => s.queue === fn.step);
   if (step === undefined && fn.publishes.length === 0) return undefined;
   const writes = fn.publishes.length > 0 || step !== undefined ? [WORKFLOW_EXCHANGE] : [];
   if (step !== undefined) {
@@ -35,6 +35,6 @@ export function rabbitMqPermissions(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' 
  * The RabbitMQ user a function logs in as, if it has one of its own: every step and publisher. The
  * deploy hook has none: it logs in as the broker's admin, being the one that makes the others' users.
  */
-export function ownRabbitMqUserOf(fn: Pick<FunctionRoute, 'name' | 'rabbitmq' | 'publishes' | 'deployHook'>): string | undefined {
+export function ownRabbitMqUserOf(fn: Pick<FunctionFacts, 'name' | 'step' | 'publishes' | 'deployHook'>): string | undefined {
   return fn.deployHook === undefined ? rabbitMqPermissions(fn)?.user : undefined;
 }

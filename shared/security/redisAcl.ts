@@ -1,8 +1,8 @@
-import { FUNCTIONS, type FunctionRoute } from '../routes/manifest';
+import type { FunctionFacts } from '../routes/functionFacts';
 import { generationPointerKey, MAX_GENERATION_DIGITS, type ProjectionName } from '../state/projectionKeys';
 
 /** True for a function that reads or writes Redis at all, and so gets a user of its own. */
-export const usesRedis = (fn: Pick<FunctionRoute, 'redis'>): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
+export const usesRedis = (fn: Pick<FunctionFacts, 'redis'>): boolean => fn.redis.reads.length + fn.redis.writes.length > 0;
 
 /** Glob-escapes a literal (namespaces and family names are plain words, but a rule must never widen by accident). */
 const literal = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
@@ -15,7 +15,7 @@ const literal = (text: string): string => text.replace(/[*?[\]\\]/g, '\\$&');
 const generationPrefixes = (namespace: string, projection: string): string[] =>
   Array.from({ length: MAX_GENERATION_DIGITS }, (_, i) => `${literal(namespace)}:g${'[0-9]'.repeat(i + 1)}-${literal(projection)}`);
 
-type AclFunction = Pick<FunctionRoute, 'name' | 'redis' | 'projection'>;
+type AclFunction = Pick<FunctionFacts, 'name' | 'redis' | 'projection'>;
 
 /**
  * The key patterns of one family for one function, exact: every pattern starts with the namespace and
@@ -26,7 +26,7 @@ type AclFunction = Pick<FunctionRoute, 'name' | 'redis' | 'projection'>;
  * - any other family lives in the function's projection generations: the key itself (`flags`) or keys
  *   under it (`session:<id>`).
  */
-function familyPatterns(fn: AclFunction, namespace: string, family: string): string[] {
+function familyPatterns(fn: AclFunction, namespace: string, family: string, functions: readonly AclFunction[]): string[] {
   if (family === 'ratelimit') return [`${literal(namespace)}:ratelimit:*`];
   if (family === 'idem') {
     const prefixes = fn.projection === undefined ? [literal(namespace)] : generationPrefixes(namespace, fn.projection);
@@ -34,43 +34,43 @@ function familyPatterns(fn: AclFunction, namespace: string, family: string): str
   }
   // Saga records live outside the projections' generations: a replay must never reset a saga.
   if (family === 'saga') return [`${literal(namespace)}:saga:*`];
-  const holder = holdingProjectionOf(fn, family);
+  const holder = holdingProjectionOf(fn, family, functions);
   return generationPrefixes(namespace, holder).flatMap((prefix) => [`${prefix}:${literal(family)}`, `${prefix}:${literal(family)}:*`]);
 }
 
 /** The projection whose generations hold `family`: the function's own, or the one that writes it (the saga's starter reads the order view). */
-function holdingProjectionOf(fn: AclFunction, family: string): ProjectionName {
+function holdingProjectionOf(fn: AclFunction, family: string, functions: readonly AclFunction[]): ProjectionName {
   if (fn.projection !== undefined) return fn.projection;
-  const writer = FUNCTIONS.find((other) => other.projection !== undefined && other.redis.writes.includes(family));
+  const writer = functions.find((other) => other.projection !== undefined && other.redis.writes.includes(family));
   if (writer?.projection === undefined) throw new Error(`${fn.name} touches Redis family ${family}, which no projection holds`);
   return writer.projection;
 }
 
 /** The generation pointers a function resolves: its own projection's, and those of families it reads from another projection. */
-function generationPointersOf(fn: AclFunction): ProjectionName[] {
+function generationPointersOf(fn: AclFunction, functions: readonly AclFunction[]): ProjectionName[] {
   const families = [...fn.redis.reads, ...fn.redis.writes].filter((family) => !['idem', 'ratelimit', 'saga'].includes(family));
-  return [...new Set([...(fn.projection === undefined ? [] : [fn.projection]), ...families.map((family) => holdingProjectionOf(fn, family))])];
+  return [...new Set([...(fn.projection === undefined ? [] : [fn.projection]), ...families.map((family) => holdingProjectionOf(fn, family, functions))])];
 }
 
 /** What the rate-limit script runs (shared/state/rateLimitScript): the only writes a function limited to `ratelimit` needs. */
 const RATE_LIMIT_COMMANDS = ['+evalsha', '+eval', '+incr', '+expire'];
 
 /**
- * The Redis ACL rules of one function, derived from the key families the manifest says it reads and
+ * The Redis ACL rules of one function, derived from the key families its function.ts says it reads and
  * writes: read families get read-only key patterns (`%R~`), so a read route cannot write them even by
  * mistake; a function whose only write is the rate-limit counter gets exactly the rate-limit script's
  * commands; projections and steps get @write (their atomic apply script runs arbitrary data commands)
  * minus everything dangerous (no FLUSHALL, KEYS, CONFIG). The same rules become ElastiCache RBAC access
  * strings when deployed (deploy/renderRedisUsers).
  */
-export function redisAclRules(fn: AclFunction, namespace: string): string[] {
+export function redisAclRules(fn: AclFunction, namespace: string, functions: readonly AclFunction[]): string[] {
   const writes = fn.redis.writes;
   const reads = fn.redis.reads.filter((family) => !writes.includes(family));
   const keys = [
-    ...writes.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `~${pattern}`)),
-    ...reads.flatMap((family) => familyPatterns(fn, namespace, family).map((pattern) => `%R~${pattern}`)),
+    ...writes.flatMap((family) => familyPatterns(fn, namespace, family, functions).map((pattern) => `~${pattern}`)),
+    ...reads.flatMap((family) => familyPatterns(fn, namespace, family, functions).map((pattern) => `%R~${pattern}`)),
     // Every reader and projection resolves its generation pointer; no one but a replay (as admin) moves it.
-    ...generationPointersOf(fn).map((projection) => `%R~${literal(generationPointerKey(namespace, projection))}`),
+    ...generationPointersOf(fn, functions).map((projection) => `%R~${literal(generationPointerKey(namespace, projection))}`),
   ];
   const commands = ['-@all', '+@connection', '+ping'];
   if (reads.length > 0 || fn.projection !== undefined) commands.push('+@read');

@@ -1,7 +1,7 @@
 import { functionConfig } from '../config/functionConfig';
 import { readUserSecret } from '../clients/userSecret';
-import { FUNCTIONS } from '../routes/manifest';
-import { rabbitMqPermissions, type RabbitMqPermissions } from '../security/rabbitMqPermissions';
+import { z } from 'zod';
+import type { RabbitMqPermissions } from '../security/rabbitMqPermissions';
 import { managementUrlOf, provisionRabbitMqUsers, type ManagementApi } from '../security/rabbitMqUsers';
 
 /**
@@ -22,18 +22,27 @@ async function managementApi(): Promise<{ api: ManagementApi; vhost: string }> {
 }
 
 /**
- * Makes each function's RabbitMQ user (user name -> secret ARN, from the stack), with the permissions
- * the manifest gives that user and the password its secret holds. A user the manifest does not know
- * is refused: the stack and the code must agree on who gets which rights.
+ * The custom resource's `Users` property, as the template gives it (deploy/renderMqUsers): each user's
+ * secret and its permission regexes, derived at package time from the functions' facts. The hook
+ * holds no list of its own, so the template it runs with is the whole truth of who gets which rights.
  */
-export async function provisionFunctionUsers(users: Record<string, string>): Promise<number> {
-  const known = new Map(FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).filter((p): p is RabbitMqPermissions => p !== undefined).map((p) => [p.user, p]));
+const usersProperty = z.record(
+  z.string(),
+  z.object({ SecretArn: z.string().min(1), Configure: z.string(), Write: z.string(), Read: z.string() }, { error: 'each user needs SecretArn, Configure, Write and Read' }).strict(),
+);
+
+/** Makes each function's RabbitMQ user with its permissions and the password its secret holds. */
+export async function provisionFunctionUsers(property: unknown): Promise<number> {
+  const parsed = usersProperty.safeParse(property);
+  // Only function users: the broker's admin and any other account stay out of the hook's reach.
+  const stranger = parsed.success ? Object.keys(parsed.data).find((user) => !/^triplane-[a-z0-9-]+$/.test(user)) : undefined;
+  if (stranger !== undefined) throw new Error(`the Users property names ${stranger}: a function user is named triplane-<function>`);
+  if (!parsed.success) throw new Error(`the Users property is malformed: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   const wanted = await Promise.all(
-    Object.entries(users).map(async ([user, secretArn]) => {
-      const permissions = known.get(user);
-      if (permissions === undefined) throw new Error(`no function of the manifest has the RabbitMQ user ${user}`);
-      const secret = await readUserSecret(secretArn);
-      if (secret.username !== user) throw new Error(`secret ${secretArn} is for ${secret.username}, not ${user}`);
+    Object.entries(parsed.data).map(async ([user, given]) => {
+      const secret = await readUserSecret(given.SecretArn);
+      if (secret.username !== user) throw new Error(`secret ${given.SecretArn} is for ${secret.username}, not ${user}`);
+      const permissions: RabbitMqPermissions = { user, configure: given.Configure, write: given.Write, read: given.Read };
       return { permissions, password: secret.password };
     }),
   );

@@ -5,6 +5,7 @@ import { rabbitMqBatchHandler } from '../middleware/batch/rabbitMqBatchHandler';
 import type { AcceptedRecord } from '../middleware/batch/RecordBatch';
 import { publishToKafka } from '../publishing/publishToKafka';
 import { publishConfirmed, type OutgoingAmqpMessage } from '../publishing/publishToRabbitMq';
+import type { FunctionFacts } from '../routes/functionFacts';
 import { retryQueueOf, stepOf, WORKFLOW_EXCHANGE } from '../routes/workflow';
 import { attemptOf, decodeRabbitMqHeaders } from '../triggers/rabbitmq/decodeRabbitMqHeaders';
 import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
@@ -36,7 +37,10 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * invocation instead: the broker redelivers the batch, and since providers are idempotent per command id
  * and follow-ups have deterministic ids, running it again changes nothing twice.
  */
-export function workflowStepHandler(consumer: string, queue: string, runStep: RunStep) {
+export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>, runStep: RunStep) {
+  const consumer = facts.name;
+  const queue = facts.step;
+  if (queue === undefined) throw new Error(`${consumer} declares no step in its function.ts`);
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
   const budget = retryBudget(consumer);

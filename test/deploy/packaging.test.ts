@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEYS_SECRET } from '../../deploy/renderApiKeySecret';
 import { hasMqUser } from '../../deploy/renderMqUsers';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../shared/routes/functionCatalog';
+import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { usesRedis } from '../../shared/security/redisAcl';
 
 /**
@@ -28,28 +29,28 @@ describe('serverless package (osls, offline)', () => {
   const mappingOf = (name: string) => ofType('AWS::Lambda::EventSourceMapping').find((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(name)));
 
   it('should hold one event source mapping per MSK- or Amazon MQ-triggered function and no other', () => {
-    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(FUNCTIONS.reduce((n, fn) => n + (fn.kafka?.topics.length ?? 0) + (fn.rabbitmq ? 1 : 0), 0));
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(FUNCTIONS.reduce((n, fn) => n + topicsOf(fn).length + (rabbitMqTriggerOf(fn) ? 1 : 0), 0));
   });
 
   it('should give each MSK-triggered function its topic, batch size and starting position', () => {
-    for (const fn of FUNCTIONS.filter((f) => f.kafka?.topics.length === 1)) {
-      const mapping = mappingOf(fn.name);
-      expect(mapping?.Properties).toMatchObject({
+    for (const fn of FUNCTIONS.filter((f) => topicsOf(f).length === 1)) {
+      const [subscription] = subscriptionsOf(fn);
+      expect(mappingOf(fn.name)?.Properties).toMatchObject({
         EventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/triplane/0b4d-1',
-        Topics: fn.kafka?.topics,
-        BatchSize: fn.kafka?.batchSize,
-        StartingPosition: fn.kafka?.startingPosition,
-        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `triplane-${fn.name}` },
+        Topics: [subscription?.topic],
+        BatchSize: subscription?.batchSize,
+        StartingPosition: subscription?.startingPosition,
+        AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: subscription?.consumerGroupId },
       });
     }
   });
 
   it('should give each workflow step its queue, broker and basic-auth secret', () => {
-    for (const fn of FUNCTIONS.filter((f) => f.rabbitmq !== undefined)) {
+    for (const fn of FUNCTIONS.filter((f) => rabbitMqTriggerOf(f) !== undefined)) {
       expect(mappingOf(fn.name)?.Properties).toMatchObject({
         EventSourceArn: 'arn:aws:mq:us-east-1:123456789012:broker:triplane:b-9bcfa592-423a-4942-879d-eb284b418fc8',
-        Queues: [fn.rabbitmq?.queue],
-        BatchSize: fn.rabbitmq?.batchSize,
+        Queues: [rabbitMqTriggerOf(fn)?.queue],
+        BatchSize: rabbitMqTriggerOf(fn)?.batchSize,
         // Its own Amazon MQ user, not the broker's admin.
         SourceAccessConfigurations: [{ Type: 'BASIC_AUTH', URI: { Ref: mqSecretIdOf(fn.name) } }],
       });
@@ -62,7 +63,9 @@ describe('serverless package (osls, offline)', () => {
     const expected = FUNCTIONS.filter(hasMqUser);
     expect(Object.keys(users).sort()).toEqual(expected.map((fn) => `triplane-${fn.name}`).sort());
     for (const fn of expected) {
-      expect(users[`triplane-${fn.name}`]).toEqual({ Ref: mqSecretIdOf(fn.name) });
+      // Its secret and its rights travel in the template: the hook holds no list of its own.
+      const rights = rabbitMqPermissions(fn);
+      expect(users[`triplane-${fn.name}`]).toEqual({ SecretArn: { Ref: mqSecretIdOf(fn.name) }, Configure: rights?.configure, Write: rights?.write, Read: rights?.read });
       const lambda = resources[logicalIdOf(fn.name)]?.Properties as { Environment: { Variables: Record<string, unknown> } };
       expect(lambda.Environment.Variables.RABBITMQ_SECRET_ARN).toEqual({ Ref: mqSecretIdOf(fn.name) });
       expect(JSON.stringify(resources[mqSecretIdOf(fn.name)]?.Properties)).toContain(`triplane-${fn.name}`);
@@ -83,7 +86,7 @@ describe('serverless package (osls, offline)', () => {
     for (const metric of ['OffsetLag', 'MessageCount', 'Evictions', 'DatabaseMemoryUsagePercentage', 'Errors', 'DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered', 'SkippedRecords', 'IdReusedRefusals', 'PermissionDenied']) expect(body).toContain(metric);
     const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
-    expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => f.kafka).length);
+    expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => mskTriggerOf(f)).length);
     expect(named('Errors')).toHaveLength(FUNCTIONS.length);
     expect(named('MessageCount').filter((a) => JSON.stringify(a.Dimensions).includes('parking-lot'))).toHaveLength(4);
     expect(named('Evictions')).toHaveLength(1);
@@ -93,7 +96,7 @@ describe('serverless package (osls, offline)', () => {
   it('should alarm at the first skipped record, reused id or permission refusal, on the dimensions the embedded metrics carry', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
-    const guarded = FUNCTIONS.filter((f) => (f.kafka !== undefined || f.rabbitmq !== undefined) && f.guardExemption === undefined);
+    const guarded = FUNCTIONS.filter((f) => (f.trigger.kind === 'msk' || f.trigger.kind === 'rabbitmq') && f.guardExemption === undefined);
     const perFunction = (metric: string, fns: typeof FUNCTIONS) => {
       const found = named(metric);
       expect(found.map((a) => (a.Dimensions as Array<{ Name: string; Value: unknown }>).find((d) => d.Name === 'function')?.Value)).toEqual(
@@ -103,7 +106,7 @@ describe('serverless package (osls, offline)', () => {
       return found;
     };
     const defects = [
-      ...perFunction('SkippedRecords', guarded.filter((f) => f.kafka !== undefined)),
+      ...perFunction('SkippedRecords', guarded.filter((f) => f.trigger.kind === 'msk')),
       ...perFunction('IdReusedRefusals', guarded),
       ...named('PermissionDenied'),
     ];
@@ -176,7 +179,7 @@ describe('serverless package (osls, offline)', () => {
       const variables = lambda.Environment?.Variables ?? {};
       expect(variables.TRIPLANE_API_KEYS).toBeUndefined();
       const role = JSON.stringify(resources[roleIdOf(fn.name)]);
-      if (fn.http !== undefined) {
+      if (httpTriggerOf(fn) !== undefined) {
         expect(variables.TRIPLANE_API_KEYS_SECRET_ARN).toEqual({ Ref: API_KEYS_SECRET });
         expect(role).toContain(`{"Ref":"${API_KEYS_SECRET}"}`);
       } else {
@@ -190,7 +193,7 @@ describe('serverless package (osls, offline)', () => {
 
   it('should route every HTTP function on the HTTP API and run nodejs22.x', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
-    for (const fn of FUNCTIONS.filter((f) => f.http)) expect(routes).toContain(`${fn.http?.method} ${fn.http?.path}`);
+    for (const http of FUNCTIONS.map(httpTriggerOf)) if (http !== undefined) expect(routes).toContain(`${http.method} ${http.path}`);
     const lambdas = ofType('AWS::Lambda::Function');
     expect(lambdas).toHaveLength(FUNCTIONS.length);
     for (const fn of lambdas) expect(fn.Properties.Runtime).toBe('nodejs22.x');

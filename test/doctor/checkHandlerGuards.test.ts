@@ -1,7 +1,7 @@
 import { checkHandlerGuards } from '../../operations/doctor/checkHandlerGuards';
 import type { HandlerGuards } from '../../operations/doctor/requiredGuards';
 import { BATCH_GUARDS } from '../../shared/middleware/batch/batchHandler';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 
 const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: [...BATCH_GUARDS] }]));
 

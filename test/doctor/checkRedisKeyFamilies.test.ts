@@ -1,5 +1,5 @@
 import { checkRedisKeyFamilies, type SampledKey } from '../../operations/doctor/checkRedisKeyFamilies';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { KEY_FAMILIES } from '../../shared/state/redisKeys';
 
 const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];

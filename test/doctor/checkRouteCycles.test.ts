@@ -1,7 +1,7 @@
 import { checkRouteCycles } from '../../operations/doctor/checkRouteCycles';
 import type { HandlerGuards } from '../../operations/doctor/requiredGuards';
 import { buildRouteGraph, commandBindingsOf, cyclicComponents } from '../../operations/doctor/routeGraph';
-import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { WORKFLOW_EXCHANGE, workflowQueues } from '../../shared/routes/workflow';
 import { BATCH_GUARDS } from '../../shared/middleware/batch/batchHandler';
 
@@ -47,7 +47,19 @@ describe('checkRouteCycles', () => {
 
   it('should fail a new loop through Kafka alone when its function is unguarded', () => {
     // prepare: a function that consumes scores and produces scores again
-    const echo: FunctionRoute = { name: 'echo-scores', description: '', kafka: { topics: ['scores'], batchSize: 1, maximumBatchingWindow: 0, startingPosition: 'LATEST' }, produces: ['scores'], publishes: [], redis: { reads: [], writes: [] }, timeoutSeconds: 1, memoryMb: 128 };
+    const echo: FunctionRoute = {
+      name: 'echo-scores',
+      key: 'echoScores',
+      modulePath: 'functions/echo-scores/handler',
+      exportName: 'handler',
+      description: '',
+      trigger: { kind: 'msk', subscriptions: [{ topic: 'scores', batchSize: 1, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'triplane-echo-scores' }] },
+      produces: ['scores'],
+      publishes: [],
+      redis: { reads: [], writes: [] },
+      timeoutSeconds: 1,
+      memoryMb: 128,
+    };
 
     // act
     const result = checkRouteCycles([...FUNCTIONS, echo], bindings, allGuarded);

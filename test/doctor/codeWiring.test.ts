@@ -7,7 +7,7 @@ import type { HandlerGuards } from '../../operations/doctor/requiredGuards';
 import { commandBindingsOf } from '../../operations/doctor/routeGraph';
 import { PROJECT_ROOT } from '../../emulator/services/localPaths';
 import type { Projection } from '../../shared/middleware/batch/projectRecords';
-import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { WORKFLOW_EXCHANGE, workflowQueues } from '../../shared/routes/workflow';
 import { command } from '../../shared/state/RedisOp';
 import { KEY_FAMILIES, type RedisKeys } from '../../shared/state/redisKeys';
@@ -18,13 +18,13 @@ let guards: Map<string, HandlerGuards>;
 
 beforeAll(async () => {
   modules = await loadFunctionModules(
-    FUNCTIONS.filter((fn) => fn.kafka !== undefined || fn.rabbitmq !== undefined),
+    FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq'),
     PROJECT_ROOT,
   );
   guards = new Map([...modules].map(([name, m]) => [name, m.handler]));
 });
 
-const projectionFunctions = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.kafka !== undefined);
+const projectionFunctions = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.trigger.kind === 'msk');
 const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
 describe('the code\'s own wiring', () => {

@@ -9,7 +9,7 @@ import { checkWorkflowQueues } from '../../operations/doctor/checkWorkflowQueues
 import { clusterTopicPartitions, functionLags, withKafkaAdmin } from '../../operations/doctor/kafkaProbe';
 import { listBrokerQueues } from '../../operations/doctor/rabbitMqProbe';
 import { readMemoryConfig, sampleNamespaceKeys, withRedis } from '../../operations/doctor/redisProbe';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
 import { parkingLotOf, WORKFLOW_STEPS, workflowQueues } from '../../shared/routes/workflow';
 import { KEY_FAMILIES } from '../../shared/state/redisKeys';

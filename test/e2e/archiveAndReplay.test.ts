@@ -1,4 +1,3 @@
-import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +7,7 @@ import { verifyArchive } from '../../operations/archive/verifyArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { waitCaughtUp } from '../../operations/replay/consumerLag';
 import { replayProjections } from '../../operations/replay/replayProjections';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
 import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { PROJECTIONS, currentGeneration, generationNamespace } from '../../shared/state/projectionKeys';
@@ -139,8 +138,8 @@ describe('replay', () => {
   it('should rebuild, after Redis lost everything, the same state key by key', async () => {
     // The live projections first finish everything the topics hold (earlier runs' events included).
     const admin = localKafkaClient(brokers(), 'test').admin();
-    for (const fn of FUNCTIONS.filter((f) => f.projection !== undefined && f.kafka !== undefined)) {
-      for (const topic of fn.kafka?.topics ?? []) await waitCaughtUp(admin, `${consumerGroupOf(fn, topic)}${groupSuffix}`, topic);
+    for (const fn of FUNCTIONS.filter((f) => f.projection !== undefined && f.trigger.kind === 'msk')) {
+      for (const { topic, consumerGroupId } of subscriptionsOf(fn)) await waitCaughtUp(admin, `${consumerGroupId}${groupSuffix}`, topic);
     }
     await admin.close();
     const before = await projectionSnapshot(redis, namespace);

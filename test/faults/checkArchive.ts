@@ -1,9 +1,8 @@
-import { consumerGroupOf } from '../../shared/routes/derivedNames';
 import { verifyArchive } from '../../operations/archive/verifyArchive';
 import { consumerLag } from '../../operations/replay/consumerLag';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { waitForProgress, type ProgressWait } from './waitUntil';
 
 export interface ArchiveCheck {
@@ -26,14 +25,14 @@ const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
  * archive folder: every offset from the earliest to the committed one must be in an object.
  */
 export async function checkArchive(brokers: string[], archiveDir: string, groupSuffix: string, wait: ProgressWait): Promise<ArchiveCheck> {
-  const topics = ARCHIVER?.kafka?.topics ?? [];
-  if (ARCHIVER === undefined || topics.length === 0) throw new Error('the routing manifest has no archive-events function');
+  const subscriptions = ARCHIVER === undefined ? [] : subscriptionsOf(ARCHIVER);
+  if (ARCHIVER === undefined || subscriptions.length === 0) throw new Error('serverless.yml has no archive-events function on MSK');
   const admin = localKafkaClient(brokers, 'triplane-faults-archive').admin();
   let caughtUp: boolean;
   let lag = 0;
   try {
     const waited = await waitForProgress(async () => {
-      const lags = await Promise.all(topics.map(async (topic) => (await consumerLag(admin, `${consumerGroupOf(ARCHIVER, topic)}${groupSuffix}`, topic)).total));
+      const lags = await Promise.all(subscriptions.map(async ({ topic, consumerGroupId }) => (await consumerLag(admin, `${consumerGroupId}${groupSuffix}`, topic)).total));
       lag = lags.reduce((n, l) => n + l, 0);
       return { done: lag === 0, progress: String(lag) };
     }, wait);

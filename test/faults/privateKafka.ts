@@ -16,7 +16,7 @@ const TOPICS_TIMEOUT_MS = 60_000;
 
 /**
  * A three-node KRaft cluster of the suite's own (tools/kafka's lifecycle: replication factor 3,
- * min.insync.replicas 2, here with the manifest's topics) behind toxiproxy: each node advertises its
+ * min.insync.replicas 2, here with the topics of shared/routes/topics.ts) behind toxiproxy: each node advertises its
  * proxy's port, so clients that follow metadata to a partition's leader still go through the proxy and
  * the toxics reach every connection. Replication runs on the nodes' INTERNAL listener, which is also
  * where the suite's admin calls and Kafka's tools connect: the toxics must not slow or cut those.

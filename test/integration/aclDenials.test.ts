@@ -1,10 +1,8 @@
 import { redisUserIdOf, redisUserOf } from '../../shared/routes/derivedNames';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { parse } from 'yaml';
+import { derivedResources } from '../../deploy/derivedResources';
 import { localPassword } from '../../emulator/services/applyAccessControl';
-import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/manifest';
+import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { PROJECTIONS } from '../../shared/state/projectionKeys';
 
@@ -12,7 +10,8 @@ import { PROJECTIONS } from '../../shared/state/projectionKeys';
  * Negative tests of every function's Redis rights, on the real Redis's ACL engine: each function is
  * denied every key outside its own families and every command it has no use for, both as the local
  * ACL user `npm run services` made (namespace tptest) and under the ElastiCache access string the
- * deploy config carries (read from serverless.yml, applied to a scratch local user, namespace tp).
+ * deploy config carries (rendered by deploy/derivedResources as `npm run package` does, applied to a
+ * scratch local user, namespace tp).
  * Every verdict is ACL DRYRUN's (Redis evaluates the rules without running the command); the
  * harmless probes are then also run for real, logged in as the user, and must fail with NOPERM.
  */
@@ -56,7 +55,7 @@ function expected(fn: FunctionRoute, namespace: string, key: string): { read: bo
   if (shape.family === 'ratelimit') return { read: fn.redis.writes.includes('ratelimit') && fn.redis.reads.length > 0, write: fn.redis.writes.includes('ratelimit') };
   const ownScope =
     shape.family === 'idem'
-      ? shape.consumer === fn.name && shape.projection === (fn.projection !== undefined && fn.kafka !== undefined ? fn.projection : undefined)
+      ? shape.consumer === fn.name && shape.projection === (fn.projection !== undefined && fn.trigger.kind === 'msk' ? fn.projection : undefined)
       : shape.family === 'saga'
         ? shape.projection === undefined
         : shape.projection !== undefined && shape.projection === (fn.projection ?? holderOf(shape.family));
@@ -193,8 +192,8 @@ describe('Redis ACL users (local, namespace tptest)', () => {
   });
 });
 
-describe('ElastiCache access strings (deployed, from serverless.yml, on a scratch local user)', () => {
-  const template = parse(readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8')) as { resources: { Resources: Record<string, { Properties: { AccessString?: string } }> } };
+describe('ElastiCache access strings (deployed, as packaged, on a scratch local user)', () => {
+  const template = { resources: derivedResources(FUNCTIONS) as { Resources: Record<string, { Properties: { AccessString?: string } }> } };
   const scratch = (fn: FunctionRoute) => `acl-scratch.${fn.name}`;
   afterAll(async () => {
     for (const fn of users) await admin.call('ACL', 'DELUSER', scratch(fn));

@@ -11,7 +11,7 @@ import { keyId } from '../../shared/middleware/http/apiKeyRateLimit';
 import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { httpErrors } from '../../shared/middleware/http/httpErrors';
 import { downstream, downstreamStatuses } from '../../shared/resilience/downstream';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS, httpTriggerOf } from '../../shared/routes/functionCatalog';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 import { capturedLogs } from '../../testkit/capturedLogs';
@@ -156,18 +156,18 @@ describe('rate limiting under each HTTP function\'s own Redis user', () => {
   it('should count every authenticated request of every HTTP function, as that function\'s user, in one window counter per key', async () => {
     const key = `per-fn-${Date.now()}`;
     const before = new Map<string, number>();
-    const http = FUNCTIONS.filter((fn) => fn.http !== undefined);
+    const http = FUNCTIONS.filter((fn) => fn.trigger.kind === 'http');
     expect(http.length).toBe(7);
     for (const fn of http) {
       before.set(fn.name, await counterOf(fnKey(fn.name)));
-      const route = fn.http;
+      const route = httpTriggerOf(fn);
       if (route === undefined) continue;
       const pathParameters = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [String(name), `unknown-${key}`]));
       const path = route.path.replace(/\{(\w+)\}/g, `unknown-${key}`);
       // POST /events as text/plain: authenticated, so counted, then refused (415) before Kafka.
       const response = await asUser(fn.name, () =>
         handlerOf(fn.name)(
-          eventOf({ method: route.method, path, routeKey: `${route.method} ${route.path}`, pathParameters, headers: { 'x-api-key': fnKey(fn.name), 'content-type': 'text/plain' }, body: route.method === 'POST' ? '{}' : undefined }),
+          eventOf({ method: route.method as 'GET' | 'POST', path, routeKey: `${route.method} ${route.path}`, pathParameters, headers: { 'x-api-key': fnKey(fn.name), 'content-type': 'text/plain' }, body: route.method === 'POST' ? '{}' : undefined }),
           lambdaContextOf(fn.name),
         ),
       );

@@ -3,7 +3,7 @@ import { handler as projectActivity } from '../../functions/project-activity/han
 import { runAsFunction } from '../../shared/clients/functionIdentity';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { downstream } from '../../shared/resilience/downstream';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { redisAclRules } from '../../shared/security/redisAcl';
 import { projectionKeys } from '../../shared/state/projectionKeys';
 import { redisNamespace, type RedisKeys } from '../../shared/state/redisKeys';
@@ -35,9 +35,9 @@ let offset = 0;
 const at = (record: KafkaTriggerRecord): KafkaTriggerRecord => ({ ...record, topic: `activity-${run}`, offset: offset++ });
 
 beforeAll(async () => {
-  if (fn === undefined) throw new Error('the manifest has no project-activity');
+  if (fn === undefined) throw new Error('serverless.yml has no project-activity');
   admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  await admin.call('ACL', 'SETUSER', user, ...redisAclRules(fn, namespace), '-incr', `>${password}`);
+  await admin.call('ACL', 'SETUSER', user, ...redisAclRules(fn, namespace, FUNCTIONS), '-incr', `>${password}`);
   keys = await projectionKeys(admin, namespace, 'activity');
 });
 

@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOCAL_MANAGEMENT_API, localPassword } from '../../emulator/services/applyAccessControl';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
+import { rabbitMqPermissions } from '../../shared/security/rabbitMqPermissions';
 import { handler } from '../../functions/declare-workflow-topology/handler';
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 import { LocalSecretsManager } from '../../testkit/localSecretsManager';
@@ -11,7 +13,7 @@ import { LocalSecretsManager } from '../../testkit/localSecretsManager';
 /**
  * The deploy hook making each function's RabbitMQ user from the stack's secrets, as on Amazon MQ,
  * against the real local broker's management API; then the user logs in with its secret's password and
- * has exactly its manifest rights. Secrets Manager is played by testkit/localSecretsManager.
+ * has exactly the rights the template gave it. Secrets Manager is played by testkit/localSecretsManager.
  */
 jest.setTimeout(30_000);
 
@@ -42,7 +44,14 @@ afterAll(async () => {
   await closeRabbitMq();
 });
 
-async function deploy(users: Record<string, string>): Promise<Record<string, unknown>> {
+/** The `Users` entry the template gives a function's user (deploy/renderMqUsers), with a test secret. */
+function userEntry(user: string, secretArn = `arn:secret:${user}`) {
+  const permissions = FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).find((p) => p?.user === user);
+  if (permissions === undefined) throw new Error(`no function has the RabbitMQ user ${user}`);
+  return { SecretArn: secretArn, Configure: permissions.configure, Write: permissions.write, Read: permissions.read };
+}
+
+async function deploy(users: unknown): Promise<Record<string, unknown>> {
   let answer: Record<string, unknown> = {};
   const server = createServer((req, res) => {
     let body = '';
@@ -81,7 +90,7 @@ describe('the deploy hook provisioning RabbitMQ users', () => {
   it('should make each user with its secret password and its manifest rights only', async () => {
     await deleteUsers();
     await expect(loginAs('triplane-reserve-inventory')).rejects.toThrow(/ACCESS_REFUSED|403/);
-    const answer = await deploy({ 'triplane-reserve-inventory': 'arn:secret:triplane-reserve-inventory', 'triplane-start-order-workflow': 'arn:secret:triplane-start-order-workflow' });
+    const answer = await deploy({ 'triplane-reserve-inventory': userEntry('triplane-reserve-inventory'), 'triplane-start-order-workflow': userEntry('triplane-start-order-workflow') });
     expect(answer).toMatchObject({ Status: 'SUCCESS', Data: { users: 2 } });
 
     const step = await loginAs('triplane-reserve-inventory');
@@ -106,8 +115,11 @@ describe('the deploy hook provisioning RabbitMQ users', () => {
     }
   });
 
-  it('should fail the deploy, saying why, for a user the manifest does not know or a secret for someone else', async () => {
-    expect(await deploy({ 'triplane-intruder': 'arn:secret:triplane-reserve-inventory' })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('no function of the manifest has the RabbitMQ user triplane-intruder') });
-    expect(await deploy({ 'triplane-reserve-inventory': 'arn:secret:mismatch' })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('is for someone-else') });
+  it('should fail the deploy, saying why, for a malformed Users property or a secret for someone else', async () => {
+    // The old shape (user -> secret ARN, rights left to the hook) and a user without its rights are refused, not guessed.
+    expect(await deploy({ 'triplane-reserve-inventory': 'arn:secret:triplane-reserve-inventory' })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('each user needs SecretArn, Configure, Write and Read') });
+    expect(await deploy({ 'guest': userEntry('triplane-reserve-inventory') })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('a function user is named triplane-<function>') });
+    expect(await deploy({ 'triplane-reserve-inventory': { ...userEntry('triplane-reserve-inventory'), Tags: 'administrator' } })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('Users') });
+    expect(await deploy({ 'triplane-reserve-inventory': userEntry('triplane-reserve-inventory', 'arn:secret:mismatch') })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('is for someone-else') });
   });
 });

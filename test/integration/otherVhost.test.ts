@@ -1,6 +1,6 @@
 import { connect } from 'amqplib';
 import { applyRabbitMqUsers, LOCAL_MANAGEMENT_API, localPassword } from '../../emulator/services/applyAccessControl';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 
 /**

@@ -7,7 +7,7 @@ import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeRabbitMq } from '../../shared/clients/rabbitMq';
 import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
-import { FUNCTIONS } from '../../shared/routes/manifest';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 import { withLocalApiKey } from '../../emulator/runtime/withLocalApiKey';
 import { TEST_API_KEY } from '../../testkit/testApiKey';
@@ -28,7 +28,7 @@ describe('sample events', () => {
     expect(await handlerOf('archive-events')(sample('archive-events'), lambdaContextOf('archive-events'))).toEqual({ objects: 1, records: 2 });
   });
 
-  it.each(FUNCTIONS.filter((fn) => (fn.kafka || fn.rabbitmq) && fn.name !== 'archive-events').map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
+  it.each(FUNCTIONS.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.name !== 'archive-events').map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
     const summary = await handlerOf(name)(sample(name), lambdaContextOf(name));
     expect(summary).toMatchObject({ deadLettered: 0 });
     expect(summary.received).toBeGreaterThan(0);

@@ -43,7 +43,7 @@ export const summarizeBatch = <T>(batch: RecordBatch<T> | undefined): BatchSumma
 });
 
 export interface BatchHandlerOptions<TEvent, TSource> {
-  /** Names the function in the routing manifest; idempotency marks and dead letters are attributed to it. */
+  /** The function's name (its function.ts); idempotency marks and dead letters are attributed to it. */
   consumer: string;
   /** Decodes the trigger's event into the batch (per-record isolation happens here). */
   decode: MiddlewareObj<TEvent, unknown, Error, BatchContext<TSource>>;

@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { asConsumedRecord } from '../shared/kafka/asConsumedRecord';
-import { createEnvelope, type Envelope } from '../shared/envelope/envelope';
-import type { OrderCommand } from '../shared/envelope/eventCatalog';
-import { nextAfter, startOrder } from '../shared/workflow/orderSaga';
-import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
+import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
+import { createEnvelope, type Envelope } from '../../shared/envelope/envelope';
+import type { OrderCommand } from '../../shared/envelope/eventCatalog';
+import { nextAfter, startOrder } from '../../shared/workflow/orderSaga';
+import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import type { ConsumeMessage } from 'amqplib';
-import { toAmqpMessage } from '../shared/envelope/toAmqpMessage';
-import { toHttpApiEvent } from '../emulator/runtime/httpApiEvent';
-import { toRabbitMqTriggerEvent } from '../emulator/runtime/rabbitMqTriggerEvent';
-import { toKafkaTriggerEvent, toKafkaTriggerRecord } from '../emulator/runtime/kafkaTriggerEvent';
-import { PROJECT_ROOT } from '../emulator/services/localPaths';
+import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
+import { toHttpApiEvent } from '../runtime/httpApiEvent';
+import { toRabbitMqTriggerEvent } from '../runtime/rabbitMqTriggerEvent';
+import { toKafkaTriggerEvent, toKafkaTriggerRecord } from '../runtime/kafkaTriggerEvent';
+import { PROJECT_ROOT } from '../services/localPaths';
 
 /**
  * Writes events/: one sample event per function trigger, in the exact shape AWS delivers, so

@@ -1,0 +1,10 @@
+import { defineFunction } from '../../shared/routes/functionFacts';
+
+export const facts = defineFunction({
+  name: 'get-session',
+  produces: [],
+  publishes: [],
+  // HTTP routes count requests per API key (rate limiting): the one thing they may write.
+  redis: { reads: ['session'], writes: ['ratelimit'] },
+  projection: 'sessions',
+});

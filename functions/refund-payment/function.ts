@@ -1,0 +1,10 @@
+import { defineFunction } from '../../shared/routes/functionFacts';
+
+export const facts = defineFunction({
+  name: 'refund-payment',
+  produces: ['orders'],
+  publishes: [],
+  // The saga record: a step claims its step and advances the saga in it (shared/workflow/saga).
+  redis: { reads: ['idem', 'saga'], writes: ['idem', 'saga'] },
+  step: 'payment.refund',
+});
