@@ -19,12 +19,14 @@ export const topologyVersion = (): string => createHash('sha256').update(JSON.st
  * `Resources` deeply into the compiled template, so the provider's variables stay.
  */
 export function derivedResources(functions: readonly FunctionRoute[]): { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } {
+  const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
+  if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
   const resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } = {
       Resources: {
         WorkflowTopology: {
           Type: 'Custom::WorkflowTopology',
           Properties: {
-            ServiceToken: { 'Fn::GetAtt': [`${logicalIdOf('declare-workflow-topology')}`, 'Arn'] },
+            ServiceToken: { 'Fn::GetAtt': [logicalIdOf(hook.name), 'Arn'] },
             TopologyVersion: topologyVersion(),
             // Each step's and publisher's own user, made by the hook on the broker (shared/security/rabbitMqUsers).
             Users: mqUsersProperty(functions),

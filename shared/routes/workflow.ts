@@ -1,5 +1,6 @@
 /**
- * The workflow plane's RabbitMQ topology, in one place: the local setup declares it, the deploy-time
+ * The workflow plane's RabbitMQ topology, in one place (which function carries out a step is in its
+ * function.ts; its batch size is in serverless.yml): the local setup declares it, the deploy-time
  * custom resource declares it on Amazon MQ, and the checks read it.
  *
  * Each step has a quorum queue (replicated, durable) that receives its commands from the workflow
@@ -14,32 +15,27 @@ export const PARKING_LOT_EXCHANGE = 'triplane.workflow.parking-lot';
 export interface WorkflowStepQueue {
   /** Queue name and routing key of the command it carries (`payment.authorize`). */
   queue: string;
-  /** The function that runs the step. */
-  functionName: string;
   /** The outside service it calls: one circuit breaker per provider. */
   provider: 'payment' | 'inventory' | 'shipping';
   /** Delay before each retry after a transient failure; the length is the number of retries. */
   retryDelaysMs: number[];
   /** Deliveries (crash-redeliveries included) before the broker parks the message. */
   deliveryLimit: number;
-  batchSize: number;
 }
 
-const step = (queue: string, functionName: string, provider: WorkflowStepQueue['provider']): WorkflowStepQueue => ({
+const step = (queue: string, provider: WorkflowStepQueue['provider']): WorkflowStepQueue => ({
   queue,
-  functionName,
   provider,
   retryDelaysMs: [500, 2_000, 8_000],
   deliveryLimit: 5,
-  batchSize: 50,
 });
 
 export const WORKFLOW_STEPS: readonly WorkflowStepQueue[] = [
-  step('payment.authorize', 'authorize-payment', 'payment'),
-  step('inventory.reserve', 'reserve-inventory', 'inventory'),
-  step('shipment.schedule', 'schedule-shipment', 'shipping'),
+  step('payment.authorize', 'payment'),
+  step('inventory.reserve', 'inventory'),
+  step('shipment.schedule', 'shipping'),
   // The compensation: undoing a payment when the order cannot be fulfilled.
-  step('payment.refund', 'refund-payment', 'payment'),
+  step('payment.refund', 'payment'),
 ];
 
 export const retryQueueOf = (queue: string, attempt: number): string => `${queue}.retry.${attempt}`;

@@ -17,7 +17,7 @@ export interface ArchiveCheck {
   problems: string[];
 }
 
-const ARCHIVER = FUNCTIONS.find((fn) => fn.name === 'archive-events');
+const ARCHIVER = FUNCTIONS.find((fn) => fn.writesArchive === true);
 
 /**
  * (a) The audit completeness proof: waits until the archive sink (archive-events, with the runtime's

@@ -49,9 +49,11 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
 
   it('refuses, at package time, a step whose event source logs in with a secret other than its own user\'s', () => {
     const fns: FunctionRoute[] = step({ role: 'AuthorizePaymentRole', events: [{ rabbitmq: { queue: 'payment.authorize', basicAuthArn: { Ref: 'ReserveInventoryMqSecret' } } }] });
-    expect(() => derivedResources(fns)).toThrow(/basicAuthArn must be \{"Ref":"AuthorizePaymentMqSecret"\}/);
+    const hook = FUNCTIONS.filter((fn) => fn.deployHook !== undefined);
+    expect(() => derivedResources([...fns, ...hook])).toThrow(/basicAuthArn must be \{"Ref":"AuthorizePaymentMqSecret"\}/);
     const own: FunctionRoute[] = step({ events: [{ rabbitmq: { queue: 'payment.authorize', basicAuthArn: { Ref: 'AuthorizePaymentMqSecret' } } }] });
-    expect(derivedResources(own).Resources).toHaveProperty('AuthorizePaymentRole');
+    expect(derivedResources([...own, ...hook]).Resources).toHaveProperty('AuthorizePaymentRole');
+    expect(() => derivedResources(own)).toThrow(/no function whose function.ts declares the workflow-topology deploy hook/);
   });
 
   it('loads this project: one route each, the audit sink on every topic, the deploy hook on none', () => {
