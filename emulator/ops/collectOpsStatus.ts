@@ -8,7 +8,7 @@ import { retryBudgetStatuses } from '../../shared/resilience/RetryBudget';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
-import { consumerLag } from '../../operations/replay/consumerLag';
+import { consumerLag } from '../../shared/kafka/consumerLag';
 import { skippedRecordStatuses, type SkippedRecords } from '../runtime/skippedRecords';
 
 export interface LagStatus {

@@ -2,7 +2,7 @@ import { kafkaSettings } from '../../shared/clients/kafkaSettings';
 import type { KafkaAdminPort, KafkaSettings } from '../../shared/kafka/KafkaPort';
 import { kafkaClient } from '../../shared/kafka/kafkaClient';
 import { subscriptionsOf, type FunctionRoute } from '../../shared/routes/functionCatalog';
-import { consumerLag } from '../replay/consumerLag';
+import { consumerLag } from '../../shared/kafka/consumerLag';
 import { localKafka } from '../../emulator/runtime/localKafka';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
 import type { TopicPartitions } from './checkTopicPartitions';

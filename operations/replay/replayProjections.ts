@@ -8,7 +8,7 @@ import { currentGeneration, generationNamespace, generationPointerKey, MAX_GENER
 import { lambdaContext } from '../../emulator/runtime/lambdaContext';
 import { startMskEventSourceMapping } from '../../emulator/runtime/mskEventSourceMapping';
 import { PROJECT_ROOT } from '../../emulator/services/localPaths';
-import { waitCaughtUp } from './consumerLag';
+import { waitCaughtUp } from '../../shared/kafka/consumerLag';
 
 export interface ReplayOptions {
   projections: ProjectionName[];

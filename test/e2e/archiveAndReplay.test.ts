@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { lookupArchive } from '../../operations/archive/lookupArchive';
 import { verifyArchive } from '../../operations/archive/verifyArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { waitCaughtUp } from '../../operations/replay/consumerLag';
+import { waitCaughtUp } from '../../shared/kafka/consumerLag';
 import { replayProjections } from '../../operations/replay/replayProjections';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';

@@ -1,5 +1,5 @@
 import { verifyArchive } from '../../operations/archive/verifyArchive';
-import { consumerLag } from '../../operations/replay/consumerLag';
+import { consumerLag } from '../../shared/kafka/consumerLag';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';

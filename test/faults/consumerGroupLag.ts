@@ -1,4 +1,4 @@
-import { consumerLag } from '../../operations/replay/consumerLag';
+import { consumerLag } from '../../shared/kafka/consumerLag';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 

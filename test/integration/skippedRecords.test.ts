@@ -1,4 +1,4 @@
-import { consumerLag } from '../../operations/replay/consumerLag';
+import { consumerLag } from '../../shared/kafka/consumerLag';
 import { startMskEventSourceMapping, type MskMapping } from '../../emulator/runtime/mskEventSourceMapping';
 import { checkSkippedRecords } from '../../operations/doctor/checkSkippedRecords';
 import type { KafkaAdminPort, KafkaProducerPort } from '../../shared/kafka/KafkaPort';

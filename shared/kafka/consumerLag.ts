@@ -1,4 +1,4 @@
-import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
+import type { KafkaAdminPort } from './KafkaPort';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
