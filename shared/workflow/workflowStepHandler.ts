@@ -6,13 +6,14 @@ import type { AcceptedRecord } from '../middleware/batch/RecordBatch';
 import { publishToKafka } from '../publishing/publishToKafka';
 import { publishConfirmed, type OutgoingAmqpMessage } from '../publishing/publishToRabbitMq';
 import type { FunctionFacts } from '../routes/functionFacts';
-import { retryQueueOf, stepOf, WORKFLOW_EXCHANGE } from '../routes/workflow';
+import { stepOf, WORKFLOW_EXCHANGE } from '../routes/workflow';
 import { attemptOf, decodeRabbitMqHeaders } from '../triggers/rabbitmq/decodeRabbitMqHeaders';
 import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
 import { downstream, isRefused } from '../resilience/downstream';
 import { retryBudget } from '../resilience/RetryBudget';
 import { nextAfter, type StepOutcome, type StepResult } from './orderSaga';
 import { advanceSagas, claimSteps } from './saga/sagaRecords';
+import { admitClaimed, retryMessage, routeFailedStep, wrongCommandReason } from './stepRouting';
 
 export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
 
@@ -44,7 +45,6 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
   const budget = retryBudget(consumer);
-  const longestDelay = step.retryDelaysMs.length;
   return rabbitMqBatchHandler(consumer, async (batch) => {
     // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
     const provider = downstream(step.provider);
@@ -52,15 +52,16 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
     const done: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }> = [];
     const retries: OutgoingAmqpMessage[] = [];
     for (const record of [...batch.accepted]) {
-      if (record.envelope.type !== queue) batch.rejectAccepted(record, `the ${queue} step carries out ${queue} commands only, not ${record.envelope.type}`);
+      const wrong = wrongCommandReason(queue, record.envelope.type);
+      if (wrong !== undefined) batch.rejectAccepted(record, wrong);
     }
     const claimed = [...batch.accepted];
     const claims = await claimSteps(claimed.map((record) => record.envelope));
     const missing = new Map<AcceptedRecord<RabbitMqSource>, string>();
     claimed.forEach((record, i) => {
-      const claim = claims[i];
-      if (claim === undefined || claim.kind === 'refused') batch.rejectAccepted(record, `refused by the saga of order ${String(record.envelope.data.orderId)}: ${claim?.reason ?? 'no claim'}`);
-      else if (claim.kind === 'missing') missing.set(record, claim.reason);
+      const admission = admitClaimed(String(record.envelope.data.orderId), claims[i]);
+      if (admission.kind === 'park') batch.rejectAccepted(record, admission.reason);
+      else if (admission.kind === 'await-saga') missing.set(record, admission.reason);
     });
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
@@ -76,20 +77,12 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
           done.push({ command: record.envelope, next: outcome.commands[0] });
         } catch (error) {
           const reason = (error as Error).message;
-          const refused = isRefused(error);
-          if (!refused && attempt > step.retryDelaysMs.length) {
-            batch.rejectAccepted(record, `failed after ${attempt} attempts: ${reason}`);
+          const route = routeFailedStep({ attempt, retries: step.retryDelaysMs.length, refused: isRefused(error), reason, tryRetry: () => budget.tryRetry() });
+          if (route.kind === 'park') {
+            batch.rejectAccepted(record, route.reason);
             return;
           }
-          const nextAttempt = refused ? attempt : attempt + 1;
-          const delayQueue = refused || !budget.tryRetry() ? longestDelay : attempt;
-          const { content, options } = toAmqpMessage(command, nextAttempt);
-          retries.push({
-            exchange: '',
-            routingKey: retryQueueOf(queue, delayQueue),
-            content,
-            options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } },
-          });
+          retries.push(retryMessage(queue, command, route, reason));
           batch.defer(record);
         }
       }),

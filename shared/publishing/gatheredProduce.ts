@@ -1,0 +1,69 @@
+import type { OutgoingRecord, TopicRecords } from '../kafka/KafkaPort';
+
+/** One record bound for a topic, with its size as counted against the request's byte limit. */
+export interface GatherableRecord {
+  topic: string;
+  record: OutgoingRecord;
+  bytes: number;
+}
+
+export interface GatherLimits {
+  /** A request is sent before it would pass either limit; a single call larger than both goes alone. */
+  maxBytes: number;
+  maxMessages: number;
+}
+
+/**
+ * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
+ * request. Every request costs a round trip with acks=all (and one record batch per partition to store
+ * and fetch), so 16 concurrent ingests of 100 events sent as one
+ * request instead of 16 move more events per round trip and per fetch (bench/: ingest and freshness).
+ */
+interface Gathered {
+  byTopic: Map<string, OutgoingRecord[]>;
+  messages: number;
+  bytes: number;
+  waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+}
+
+/**
+ * Gathers the records of concurrent calls into shared produce requests, sent by `send` once the turn
+ * ends (`schedule`) or sooner when the next call would pass a limit. Each call resolves once the
+ * request holding its records succeeded, and rejects with that request's error otherwise: a failed
+ * request fails exactly the calls it carried, never those gathered before or after it.
+ */
+export function gatheredProduce(send: (batches: TopicRecords[]) => Promise<void>, limits: GatherLimits, schedule: (run: () => void) => void = setImmediate) {
+  let open: Gathered | undefined;
+
+  const flush = (gathered: Gathered): void => {
+    if (open === gathered) open = undefined;
+    if (gathered.waiters.length === 0) return;
+    const waiters = gathered.waiters.splice(0);
+    const batches = [...gathered.byTopic].map(([topic, records]) => ({ topic, records }));
+    send(batches).then(
+      () => waiters.forEach((w) => w.resolve()),
+      (error: unknown) => waiters.forEach((w) => w.reject(error)),
+    );
+  };
+
+  const startGathering = (): Gathered => {
+    const gathered: Gathered = { byTopic: new Map(), messages: 0, bytes: 0, waiters: [] };
+    // After the I/O callbacks of this turn: the requests that arrived together are gathered by then.
+    schedule(() => flush(gathered));
+    return gathered;
+  };
+
+  return (records: readonly GatherableRecord[]): Promise<void> => {
+    const bytes = records.reduce((total, r) => total + r.bytes, 0);
+    if (open !== undefined && (open.bytes + bytes > limits.maxBytes || open.messages + records.length > limits.maxMessages)) flush(open);
+    const gathered = (open ??= startGathering());
+    for (const { topic, record } of records) {
+      const list = gathered.byTopic.get(topic);
+      if (list === undefined) gathered.byTopic.set(topic, [record]);
+      else list.push(record);
+    }
+    gathered.messages += records.length;
+    gathered.bytes += bytes;
+    return new Promise<void>((resolve, reject) => gathered.waiters.push({ resolve, reject }));
+  };
+}
