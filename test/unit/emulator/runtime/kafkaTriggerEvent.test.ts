@@ -1,0 +1,115 @@
+import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../../../emulator/runtime/kafkaTriggerEvent';
+import type { ConsumedRecord } from '../../../../shared/kafka/KafkaPort';
+import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
+
+/**
+ * The `aws:kafka` event the local MSK mapping invokes a function with, against the example event AWS
+ * documents (https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html, "Example event"; the same
+ * example is Powertools' KafkaMskEvent schema fixture), and the batching decisions before each invoke.
+ * The cases of test/unit/runtime/kafkaTriggerEvent.test.ts (signed header bytes, repeated and
+ * `__proto__` headers, tombstones, the basic cut) stay there until the move.
+ */
+const DOCUMENTED_ARN = 'arn:aws:kafka:us-east-1:0123456789019:cluster/SalesCluster/abcd1234-abcd-cafe-abab-9876543210ab-4';
+const DOCUMENTED_BOOTSTRAP = 'b-2.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092,b-1.demo-cluster-1.a1bcde.c1.kafka.us-east-1.amazonaws.com:9092';
+
+/** The documented example event, as AWS shows it. */
+const DOCUMENTED_EVENT = {
+  eventSource: 'aws:kafka',
+  eventSourceArn: DOCUMENTED_ARN,
+  bootstrapServers: DOCUMENTED_BOOTSTRAP,
+  records: {
+    'mytopic-0': [
+      {
+        topic: 'mytopic',
+        partition: 0,
+        offset: 15,
+        timestamp: 1545084650987,
+        timestampType: 'CREATE_TIME',
+        key: 'cmVjb3JkS2V5',
+        value: 'eyJrZXkiOiJ2YWx1ZSJ9',
+        headers: [{ headerKey: [104, 101, 97, 100, 101, 114, 86, 97, 108, 117, 101] }],
+      },
+    ],
+  },
+};
+
+const consumed = (offset: number, value: string | null = 'v', key: string | null = 'k', headers: ConsumedRecord['headers'] = []): ConsumedRecord => ({
+  offset: BigInt(offset),
+  timestamp: 1700000000000n,
+  key: key === null ? null : Buffer.from(key),
+  value: value === null ? null : Buffer.from(value),
+  headers,
+});
+
+describe('toKafkaTriggerEvent', () => {
+  it('should build exactly the event AWS documents for the same record', () => {
+    // prepare: the record behind the documented example
+    const record = consumed(15, '{"key":"value"}', 'recordKey', [['headerKey', Buffer.from('headerValue')]]);
+
+    // act
+    const event = toKafkaTriggerEvent(DOCUMENTED_ARN, DOCUMENTED_BOOTSTRAP, [toKafkaTriggerRecord('mytopic', 0, { ...record, timestamp: 1545084650987n })]);
+
+    // assess: same fields, values and nesting, nothing more (a JSON round trip, as Lambda serialises it)
+    expect(JSON.parse(JSON.stringify(event))).toEqual(DOCUMENTED_EVENT);
+  });
+
+  it('should key records by topic and partition, keeping each partition in offset order', () => {
+    // prepare
+    const records = [toKafkaTriggerRecord('orders', 1, consumed(7)), toKafkaTriggerRecord('orders', 0, consumed(3)), toKafkaTriggerRecord('orders', 1, consumed(8)), toKafkaTriggerRecord('orders-1', 0, consumed(1))];
+
+    // act
+    const event = toKafkaTriggerEvent('arn', 'b:1', records);
+
+    // assess: 'orders-1' partition 0 and 'orders' partition 1 are told apart only by the full key
+    expect(Object.keys(event.records).sort()).toEqual(['orders-0', 'orders-1', 'orders-1-0']);
+    expect(event.records['orders-1']?.map((r) => r.offset)).toEqual([7, 8]);
+    expect(event.records['orders-1-0']?.map((r) => r.topic)).toEqual(['orders-1']);
+  });
+
+  it('should send a null key as null, as AWS does for a record without one', () => {
+    expect(toKafkaTriggerRecord('t', 0, consumed(1, 'v', null)).key).toBeNull();
+  });
+});
+
+describe('chunkRecords', () => {
+  const records = (count: number, valueBytes = 10): KafkaTriggerRecord[] => Array.from({ length: count }, (_, i) => toKafkaTriggerRecord('t', 0, consumed(i, 'x'.repeat(valueBytes))));
+  const offsetsOf = (chunks: KafkaTriggerRecord[][]) => chunks.map((chunk) => chunk.map((r) => r.offset));
+
+  it('should keep every record once, in order, across the chunks', () => {
+    const all = records(23);
+    expect(chunkRecords(all, 5).flat()).toEqual(all);
+  });
+
+  it('should give one chunk for a batch within batchSize, and none for no records', () => {
+    expect(offsetsOf(chunkRecords(records(3), 100))).toEqual([[0, 1, 2]]);
+    expect(chunkRecords([], 100)).toEqual([]);
+  });
+
+  it('should give a batchSize of 1 one record per invocation', () => {
+    expect(offsetsOf(chunkRecords(records(3), 1))).toEqual([[0], [1], [2]]);
+  });
+
+  it('should send a record larger than the payload limit alone rather than drop it or block its partition', () => {
+    // prepare
+    const big = toKafkaTriggerRecord('t', 0, consumed(1, 'x'.repeat(2_000)));
+    const before = toKafkaTriggerRecord('t', 0, consumed(0));
+    const after = toKafkaTriggerRecord('t', 0, consumed(2));
+
+    // act
+    const chunks = chunkRecords([before, big, after], 100, 1_000);
+
+    // assess
+    expect(offsetsOf(chunks)).toEqual([[0], [1], [2]]);
+    expect(chunks[1]).toEqual([big]);
+  });
+
+  it('should count keys and headers towards the payload limit, not only values', () => {
+    // prepare: same values; the second pair carries a large key and many headers
+    const plain = records(2, 100);
+    const heavy = [0, 1].map((i) => toKafkaTriggerRecord('t', 0, consumed(i, 'x'.repeat(100), 'k'.repeat(400), Array.from({ length: 10 }, (_, h): [string, Buffer] => [`h${h}`, Buffer.from('v')]))));
+
+    // assess: a limit that holds the two plain records does not hold the two heavy ones
+    expect(chunkRecords(plain, 100, 1_000)).toHaveLength(1);
+    expect(chunkRecords(heavy, 100, 1_000)).toHaveLength(2);
+  });
+});
