@@ -1,0 +1,149 @@
+import { connect, type ConsumeMessage } from 'amqplib';
+import { toRabbitMqTriggerEvent } from '../../../../emulator/runtime/rabbitMqTriggerEvent';
+import { createEnvelope, type Envelope } from '../../../../shared/envelope/envelope';
+import type { OrderCommand } from '../../../../shared/envelope/eventCatalog';
+import { toAmqpMessage } from '../../../../shared/envelope/toAmqpMessage';
+import { parkingLotOf, retryQueueOf, stepOf } from '../../../../shared/routes/workflow';
+import type { RabbitMqSource } from '../../../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
+import { startOrder, type StepResult } from '../../../../shared/workflow/orderSaga';
+import { beginSagas } from '../../../../shared/workflow/saga/sagaRecords';
+import { workflowStepHandler, type RunStep } from '../../../../shared/workflow/workflowStepHandler';
+import { lambdaContextOf } from '../../../../testkit/lambdaContextOf';
+import { takeParked } from '../../../../testkit/parkingLot';
+
+/**
+ * A workflow step handler invoked directly with an `aws:rmq` event, against the real Redis (saga
+ * records) and RabbitMQ (delay queues, parking lots) of the test vhost, with a step of its own in place
+ * of a provider, so what reached the provider is counted. Every path here ends before Kafka: no outcome
+ * is published. The decisions themselves are unit-tested in test/unit/shared/workflow/stepRouting.test.ts;
+ * this checks that the handler carries them out on the real queues.
+ */
+jest.setTimeout(30_000);
+const run = `${Date.now().toString(36)}-${process.pid}`;
+let serial = 0;
+const orderId = (label: string) => `step-${label}-${run}-${serial++}`;
+const QUEUE = 'payment.authorize';
+const LAST_ATTEMPT = stepOf(QUEUE).retryDelaysMs.length + 1;
+
+const placedOf = (id: string) => createEnvelope<Record<string, unknown>>({ type: 'order.placed', version: 1, key: id, data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] }, source: 'test' });
+
+/** A step that records each command it is asked to run, and answers (or fails) as told. */
+const recordingStep = (answer: () => StepResult) => {
+  const ran: string[] = [];
+  const step: RunStep = async (command) => {
+    ran.push(command.id);
+    return answer();
+  };
+  return { ran, step };
+};
+
+const invoke = (handler: ReturnType<typeof workflowStepHandler>, command: Envelope, attempt = 1) => {
+  const { content, options } = toAmqpMessage(command, attempt);
+  const message = { content, fields: { redelivered: false }, properties: { ...options, deliveryMode: 2 } } as unknown as ConsumeMessage;
+  return handler(toRabbitMqTriggerEvent('arn:aws:mq:local', QUEUE, 'triplane-test', [message]), lambdaContextOf<RabbitMqSource>('authorize-payment'));
+};
+
+/**
+ * Takes the message of `messageId` out of its delay queue, or out of the step queue once its delay
+ * expired (nothing consumes either here); others are put back.
+ */
+async function takeRetried(messageId: string): Promise<{ queue: string; headers: Record<string, unknown> } | undefined> {
+  const connection = await connect(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  const channel = await connection.createChannel();
+  try {
+    for (let tries = 0; tries < 40; tries++) {
+      for (const queue of [...stepOf(QUEUE).retryDelaysMs.map((_, i) => retryQueueOf(QUEUE, i + 1)), QUEUE]) {
+        const others = [];
+        let found: { queue: string; headers: Record<string, unknown> } | undefined;
+        for (let message = await channel.get(queue); message !== false; message = await channel.get(queue)) {
+          if (found === undefined && message.properties.messageId === messageId) {
+            found = { queue, headers: (message.properties.headers ?? {}) as Record<string, unknown> };
+            channel.ack(message);
+          } else others.push(message);
+        }
+        for (const message of others) channel.nack(message, false, true);
+        if (found !== undefined) return found;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return undefined;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The first command of an order whose saga record exists, as start-order-workflow leaves it. */
+async function begunOrder(label: string): Promise<Envelope<OrderCommand>> {
+  const placed = placedOf(orderId(label));
+  const command = startOrder(placed, 'test');
+  expect(await beginSagas([{ placed, first: command }])).toEqual([{ kind: 'start' }]);
+  return command as Envelope<OrderCommand>;
+}
+
+describe('workflowStepHandler', () => {
+  it('should park a command of another type with the reason, never running the step', async () => {
+    // prepare
+    const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
+    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const id = orderId('wrong-type');
+    const command = { ...startOrder(placedOf(id), 'test'), type: 'inventory.reserve' };
+
+    // act
+    const summary = await invoke(handler, command);
+
+    // assess
+    expect(summary).toMatchObject({ received: 1, processed: 0, deferred: 0, deadLettered: 1 });
+    expect(ran).toEqual([]);
+    const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
+    expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'handler', 'x-triplane-consumer': 'authorize-payment', 'x-triplane-reason': `the ${QUEUE} step carries out ${QUEUE} commands only, not inventory.reserve` });
+  });
+
+  it('should send a command whose order was never placed to its first delay queue with the attempt raised, without running the step', async () => {
+    // prepare
+    const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
+    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const command = startOrder(placedOf(orderId('never-placed')), 'test');
+
+    // act
+    const summary = await invoke(handler, command);
+
+    // assess
+    expect(summary).toMatchObject({ received: 1, processed: 0, deferred: 1, deadLettered: 0 });
+    expect(ran).toEqual([]);
+    const retried = await takeRetried(command.id);
+    expect(retried?.headers).toMatchObject({ attempt: 2 });
+    expect(String(retried?.headers['x-last-error'])).toMatch(/^saga of order step-never-placed-.*: no saga record/);
+  });
+
+  it('should park a command whose order was never placed once its last attempt failed', async () => {
+    const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
+    const command = startOrder(placedOf(orderId('never-placed-last')), 'test');
+    const summary = await invoke(workflowStepHandler('authorize-payment', QUEUE, step), command, LAST_ATTEMPT);
+    expect(summary).toMatchObject({ processed: 0, deferred: 0, deadLettered: 1 });
+    expect(ran).toEqual([]);
+    const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
+    expect(String(parked?.headers['x-triplane-reason'])).toMatch(new RegExp(`^failed after ${LAST_ATTEMPT} attempts: saga of order .*: no saga record`));
+  });
+
+  it('should retry a step that failed with the attempt raised and the error, and park it after its last attempt', async () => {
+    // prepare
+    const { ran, step } = recordingStep(() => {
+      throw new Error('provider answered 500');
+    });
+    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const command = await begunOrder('failing');
+
+    // act
+    const first = await invoke(handler, command, 1);
+    const retried = await takeRetried(command.id);
+    const last = await invoke(handler, command, LAST_ATTEMPT);
+
+    // assess
+    expect(first).toMatchObject({ processed: 0, deferred: 1, deadLettered: 0 });
+    expect(retried?.headers).toMatchObject({ attempt: 2, 'x-last-error': 'provider answered 500' });
+    expect(last).toMatchObject({ processed: 0, deferred: 0, deadLettered: 1 });
+    const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
+    expect(parked?.headers).toMatchObject({ attempt: LAST_ATTEMPT, 'x-triplane-reason': `failed after ${LAST_ATTEMPT} attempts: provider answered 500` });
+    expect(ran).toEqual([command.id, command.id]);
+  });
+});
