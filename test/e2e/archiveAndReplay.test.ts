@@ -35,6 +35,7 @@ let redis: Redis;
 const post = async (events: unknown[]) => {
   const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
   expect(response.status).toBe(202);
+  expect(((await response.json()) as { accepted: unknown[] }).accepted).toHaveLength(events.length);
 };
 const getJson = async (path: string) => {
   const response = await fetch(`${runtime.url}${path}`, { headers: withTestKey() });

@@ -127,6 +127,9 @@ describe('when Kafka refuses produce requests', () => {
       for (let i = 1; i <= 30; i++) {
         const response = await post([event(i)]);
         expect(response.status).toBe(503);
+        // Retryable, with the id to send again and when.
+        expect(await response.json()).toMatchObject({ retryable: true, ids: [`k-${run}-${i}`] });
+        expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         refused.push(i);
       }
       // Refused by ingest's breaker without a produce request: most of the 30 never reached Kafka at all.

@@ -49,7 +49,8 @@ describe('local runtime, end to end', () => {
     // The first event waits for the consumer groups to join; it is not what the freshness promise is about.
     const warm = `warm-${run}`;
     expect((await post({ type: 'flag.set', data: { name: warm, enabled: true } })).status).toBe(202);
-    await readUntil(`/flags/${warm}`, (status) => status === 200, 45_000);
+    const warmed = await readUntil(`/flags/${warm}`, (status) => status === 200, 45_000);
+    expect(warmed.body).toMatchObject({ name: warm, enabled: true });
 
     const sessionId = `sess-${run}`;
     const posted = await post({ events: [{ type: 'session.started', data: { sessionId, userId: 'u-e2e', ttlSeconds: 300 } }] });
@@ -111,9 +112,13 @@ describe('local runtime, end to end', () => {
     const notJson = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: '{oops' });
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { error: string }).error).toMatch(/not valid JSON/);
-    expect((await fetch(`${runtime.url}/leaderboards/x?limit=1000`, { headers: withTestKey() })).status).toBe(400);
-    expect((await fetch(`${runtime.url}/sessions/a:b`, { headers: withTestKey() })).status).toBe(400);
-    expect((await fetch(`${runtime.url}/nope`, { headers: withTestKey() })).status).toBe(404);
+    const answer = async (path: string) => {
+      const response = await fetch(`${runtime.url}${path}`, { headers: withTestKey() });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await answer('/leaderboards/x?limit=1000')).toEqual({ status: 400, body: { error: expect.stringMatching(/^limit must be a whole number from 1 to \d+$/), field: 'limit' } });
+    expect(await answer('/sessions/a:b')).toEqual({ status: 400, body: { error: expect.stringMatching(/^path parameter sessionId must be/), field: 'sessionId' } });
+    expect(await answer('/nope')).toEqual({ status: 404, body: { message: 'Not Found' } });
   });
 
   it('should require the key on every route and on /ops, its status and its assets, in the header only', async () => {

@@ -51,8 +51,10 @@ describe('ops page', () => {
     const orders = Array.from({ length: 20 }, (_, i) => ({ type: 'order.placed', data: { orderId: `ops-${run}-${i}`, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } }));
     for (let i = 0; i < 10; i++) {
       const views = Array.from({ length: 50 }, (_, j) => ({ type: 'page.viewed', data: { userId: `ops-${run}-${j % 5}`, path: `/p${i}` } }));
-      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events: i < 2 ? [...views, ...orders.slice(i * 10, i * 10 + 10)] : views }) });
+      const events = i < 2 ? [...views, ...orders.slice(i * 10, i * 10 + 10)] : views;
+      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
       expect(response.status).toBe(202);
+      expect(((await response.json()) as { accepted: unknown[] }).accepted).toHaveLength(events.length);
     }
 
     // The page refreshes every second; wait until it shows the 10 ingest calls, then compare with the JSON.

@@ -54,6 +54,9 @@ async function post(events: unknown[]): Promise<Response> {
 async function place(data: Record<string, unknown>, id?: string): Promise<void> {
   const response = await post([{ type: 'order.placed', ...(id === undefined ? {} : { id }), data }]);
   expect(response.status).toBe(202);
+  // Accepted under the id the caller gave, when it gave one.
+  const { accepted } = (await response.json()) as { accepted: Array<{ id: string; type: string }> };
+  expect(accepted).toEqual([expect.objectContaining({ type: 'order.placed', ...(id === undefined ? {} : { id }) })]);
 }
 
 interface OrderView {

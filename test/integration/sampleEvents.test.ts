@@ -40,18 +40,20 @@ describe('sample events', () => {
     expect((JSON.parse(String(response.body)) as { accepted: unknown[] }).accepted).toHaveLength(3);
   });
 
+  // What each read answers once the sample projections above ran (events/ from deploy/writeSampleEvents.ts).
   it.each([
-    ['list-flags', 200],
-    ['get-flag', 200],
-    ['get-leaderboard', 200],
-    ['get-user-activity', 200],
-    ['get-order', 200],
+    ['list-flags', 200, { flags: expect.arrayContaining([expect.objectContaining({ name: 'new-checkout', enabled: true }), expect.objectContaining({ name: 'dark-mode', enabled: true, rollout: 25 })]) }],
+    ['get-flag', 200, { name: 'new-checkout', enabled: true }],
+    ['get-leaderboard', 200, { board: 'weekly', entries: expect.arrayContaining([expect.objectContaining({ userId: 'user-sample-1' }), expect.objectContaining({ userId: 'user-sample-2' })]) }],
+    ['get-user-activity', 200, { lastPath: '/pricing', pageViews: expect.any(Number) }],
+    ['get-order', 200, { orderId: 'order-sample-1', steps: expect.arrayContaining([expect.objectContaining({ type: 'order.placed' })]) }],
     // The sample session started on 2026-01-15 with a one-hour TTL: its absolute expiry has passed.
-    ['get-session', 404],
-  ])('should answer %s with %i after the sample projections ran', async (name, status) => {
+    ['get-session', 404, { error: expect.stringMatching(/not found/) }],
+  ])('should answer %s with %i and its body after the sample projections ran', async (name, status, body) => {
     const response = await handlerOf(name)(sample(name), lambdaContextOf(name));
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    expect(JSON.parse(String(response.body))).toMatchObject(body);
   });
 
   it('should answer CloudFormation SUCCESS once the workflow topology is declared', async () => {
