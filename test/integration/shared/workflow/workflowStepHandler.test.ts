@@ -1,4 +1,5 @@
 import { connect, type ConsumeMessage } from 'amqplib';
+import { facts } from '../../../../functions/authorize-payment/function';
 import { toRabbitMqTriggerEvent } from '../../../../emulator/runtime/rabbitMqTriggerEvent';
 import { createEnvelope, type Envelope } from '../../../../shared/envelope/envelope';
 import type { OrderCommand } from '../../../../shared/envelope/eventCatalog';
@@ -23,7 +24,10 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 let serial = 0;
 const orderId = (label: string) => `step-${label}-${run}-${serial++}`;
 const QUEUE = 'payment.authorize';
+if (facts.step !== QUEUE) throw new Error(`authorize-payment now carries out ${String(facts.step)}, not ${QUEUE}`);
 const LAST_ATTEMPT = stepOf(QUEUE).retryDelaysMs.length + 1;
+/** authorize-payment's own facts, with a step of this test's in place of its provider. */
+const FACTS = facts;
 
 const placedOf = (id: string) => createEnvelope<Record<string, unknown>>({ type: 'order.placed', version: 1, key: id, data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] }, source: 'test' });
 
@@ -84,7 +88,7 @@ describe('workflowStepHandler', () => {
   it('should park a command of another type with the reason, never running the step', async () => {
     // prepare
     const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
-    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const handler = workflowStepHandler(FACTS, step);
     const id = orderId('wrong-type');
     const command = { ...startOrder(placedOf(id), 'test'), type: 'inventory.reserve' };
 
@@ -101,7 +105,7 @@ describe('workflowStepHandler', () => {
   it('should send a command whose order was never placed to its first delay queue with the attempt raised, without running the step', async () => {
     // prepare
     const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
-    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const handler = workflowStepHandler(FACTS, step);
     const command = startOrder(placedOf(orderId('never-placed')), 'test');
 
     // act
@@ -118,7 +122,7 @@ describe('workflowStepHandler', () => {
   it('should park a command whose order was never placed once its last attempt failed', async () => {
     const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
     const command = startOrder(placedOf(orderId('never-placed-last')), 'test');
-    const summary = await invoke(workflowStepHandler('authorize-payment', QUEUE, step), command, LAST_ATTEMPT);
+    const summary = await invoke(workflowStepHandler(FACTS, step), command, LAST_ATTEMPT);
     expect(summary).toMatchObject({ processed: 0, deferred: 0, deadLettered: 1 });
     expect(ran).toEqual([]);
     const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
@@ -130,7 +134,7 @@ describe('workflowStepHandler', () => {
     const { ran, step } = recordingStep(() => {
       throw new Error('provider answered 500');
     });
-    const handler = workflowStepHandler('authorize-payment', QUEUE, step);
+    const handler = workflowStepHandler(FACTS, step);
     const command = await begunOrder('failing');
 
     // act
