@@ -122,7 +122,7 @@ async function consumePart(): Promise<void> {
   const join = emptyRepeats();
   for (let i = 0; i < REPEATS; i++) {
     for (const candidate of orderOf(i)) {
-      const result = await consumeThroughput(candidate, SINGLE, topic, `${topicName('group', candidate, i)}`, sent);
+      const result = await consumeThroughput(candidate, SINGLE, topic, topicName('group', candidate, i), sent);
       perSecond[candidate.name]?.push(result.perSecond);
       join[candidate.name]?.push(result.joinMs);
     }

@@ -21,7 +21,7 @@ export function benchRecord(run: string, seq: number, attempt = 0, sentAt = Date
   });
   const message = toKafkaMessage(envelope);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) if (typeof value === 'string') headers[name] = value;
+  for (const [name, value] of Object.entries(message.headers)) if (typeof value === 'string') headers[name] = value;
   return { key: userId, value: typeof message.value === 'string' ? message.value : JSON.stringify(envelope), headers };
 }
 

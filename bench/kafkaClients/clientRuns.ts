@@ -87,7 +87,8 @@ export async function consumeThroughput(candidate: ClientCandidate, brokers: rea
 export async function endToEndLatencies(candidate: ClientCandidate, brokers: readonly string[], topic: string, groupId: string, run: string, perSecond: number, seconds: number): Promise<number[]> {
   const latencies: number[] = [];
   let measuring = false;
-  let warmedUp = false;
+  // Set by the consumer's callback: typed wide so the loop below does not read it as always false.
+  let warmedUp = false as boolean;
   const consumer = await candidate.consume(brokers, topic, groupId, (records) => {
     const now = Date.now();
     for (const record of records) {

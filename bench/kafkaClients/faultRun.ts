@@ -124,7 +124,7 @@ async function readBack(brokers: readonly string[], topic: string): Promise<{ st
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`read back ${seen} of ${total} records of ${topic}`)), 120_000);
     void consumer.run({
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         for (const message of batch.messages) {
           // The reader's own group may rebalance and deliver an offset again: each stored record counts once.
           const at = `${batch.partition}:${message.offset}`;
@@ -142,6 +142,7 @@ async function readBack(brokers: readonly string[], topic: string): Promise<{ st
           clearTimeout(timer);
           resolve();
         }
+        return Promise.resolve();
       },
     });
   });

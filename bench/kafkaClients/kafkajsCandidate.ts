@@ -37,9 +37,10 @@ export const kafkajsCandidate: ClientCandidate = {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         const records: ConsumedRecord[] = batch.messages.map((m) => ({ key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', partition: batch.partition, offset: BigInt(m.offset) }));
         onBatch(records);
+        return Promise.resolve();
       },
     });
     return { stop: () => consumer.disconnect() };

@@ -28,7 +28,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main()
+  void main()
     .catch((error: unknown) => {
       console.error(`doctor: ${(error as Error).message}`);
       return 1;

@@ -8,6 +8,7 @@ import { HttpError } from './HttpError';
  * CORS preflight, whereas application/json needs one, and this API answers no preflight.
  */
 export function requireJsonContentType(event: APIGatewayProxyEventV2): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a hand-written event (npm run invoke) may have no headers at all
   const declared = event.headers?.['content-type'];
   if (declared === undefined || declared.trim() === '') throw new HttpError(415, 'a content-type: application/json header is required', { headers: { accept: 'application/json' } });
   const [mediaType = '', ...parameters] = declared.split(';').map((part) => part.trim().toLowerCase());

@@ -27,7 +27,10 @@ export function invocationLog<TEvent, TResult, TContext extends Context>(
     started.set(request, performance.now());
   };
   const count = (request: Request<TEvent, TResult, Error, TContext>, ok: boolean, summary: Record<string, unknown>, durationMs: number) => {
-    const number = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : undefined);
+    const number = (key: string) => {
+      const value = summary[key];
+      return typeof value === 'number' ? value : undefined;
+    };
     const outcome: InvocationOutcome = {
       ok,
       durationMs,
@@ -48,7 +51,10 @@ export function invocationLog<TEvent, TResult, TContext extends Context>(
   };
   const invocationLogOnError = (request: Request<TEvent, TResult, Error, TContext>) => {
     // An error another middleware already answered (an HTTP 4xx) is an outcome, not a failure.
-    if (request.response !== undefined) return invocationLogAfter(request);
+    if (request.response !== undefined) {
+      invocationLogAfter(request);
+      return;
+    }
     const summary = opts.summarize?.(request) ?? {};
     const base = fields(request);
     logger.error('invocation failed', { ...base, ...summary, error: request.error ?? undefined });

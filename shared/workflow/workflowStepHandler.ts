@@ -61,6 +61,7 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
         const command = record.envelope as Envelope<OrderCommand>;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
         const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
         budget.recordRequest();
         try {
@@ -84,7 +85,7 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
             exchange: '',
             routingKey: retryQueueOf(queue, delayQueue),
             content,
-            options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } },
+            options: { ...options, headers: { ...(options.headers as Record<string, unknown> | undefined), 'x-last-error': reason.slice(0, 500) } },
           });
           batch.defer(record);
         }

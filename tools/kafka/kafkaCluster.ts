@@ -167,8 +167,9 @@ async function formatStorage(dir: string, state: KafkaClusterState, jars: string
       writeFileSync(formatConfig, kafkaNodeProperties({ node, nodes: state.nodes, logDir: join(pristine, `node-${node.nodeId}`) }));
       await run('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', join(jars, '*'), 'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', formatConfig], {
         encoding: 'utf8',
-      }).catch((error: Error & { stdout?: string; stderr?: string }) => {
-        throw new Error(`formatting Kafka storage of node ${node.nodeId} failed: ${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });
+      }).catch((error: unknown) => {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`formatting Kafka storage of node ${node.nodeId} failed: ${stderr}${stdout}`, { cause: error });
       });
     }),
   );

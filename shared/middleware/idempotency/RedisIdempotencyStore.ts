@@ -119,7 +119,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       try {
         return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
       } catch (error) {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
       }
     }
     this.scriptSha = (await this.connection().script('LOAD', APPLY_ONCE_LUA)) as string;
