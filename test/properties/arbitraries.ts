@@ -9,9 +9,9 @@ import { HttpError } from '../../shared/http/HttpError';
  * over HTTP, and the malformed input the system must refuse (bad ids, mutated events, garbage).
  */
 
-export const SAFE_ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@-'];
-const UPPER = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
-const NAME_ALPHABET = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'];
+export const SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@-'.split('');
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'.split('');
 
 /** An id the catalog accepts: 1-128 characters of A-Z a-z 0-9 . _ @ -, with the 128 edge drawn often. */
 export const safeIdArb: fc.Arbitrary<string> = fc.oneof(
@@ -188,7 +188,7 @@ export function mutate(event: ClientEvent, mutations: Mutation[]): Record<string
     }
     const name = names.length === 0 ? undefined : names[mutation.pick % names.length];
     if (name === undefined) continue;
-    if (mutation.kind === 'delete') delete target[name];
+    if (mutation.kind === 'delete') Reflect.deleteProperty(target, name);
     else target[name] = mutation.value;
   }
   return copy;
@@ -199,7 +199,7 @@ export function knownFieldNames(): Set<string> {
   const names = new Set<string>(['type', 'version', 'id', 'key', 'correlationId', 'data']);
   const visit = (schema: unknown): void => {
     if (schema instanceof z.ZodObject) {
-      for (const [name, inner] of Object.entries(schema.shape as Record<string, unknown>)) {
+      for (const [name, inner] of Object.entries(schema.shape)) {
         names.add(name);
         visit(inner);
       }

@@ -24,7 +24,7 @@ describe('provisioning RabbitMQ users through the management API', () => {
     let server: { close: () => Promise<void> } | undefined;
     const late = setTimeout(() => {
       void listen((req, res) => {
-        paths.push(`${req.method} ${req.url}`);
+        paths.push(`${req.method ?? ''} ${req.url ?? ''}`);
         req.resume();
         res.statusCode = unavailable-- > 0 ? 503 : 204;
         res.end();
