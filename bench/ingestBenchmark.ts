@@ -64,7 +64,10 @@ async function rawProduce(producer: Producer, seconds: number): Promise<{ rates:
   );
   const counts = new Map<number, number>();
   for (const at of completions) counts.set(Math.floor((at - started) / 1000), (counts.get(Math.floor((at - started) / 1000)) ?? 0) + 1);
-  const rates = [...counts.keys()].sort((a, b) => a - b).slice(1, -1).map((s) => (counts.get(s) ?? 0) * EVENTS_PER_REQUEST);
+  const rates = [...counts.keys()]
+    .sort((a, b) => a - b)
+    .slice(1, -1)
+    .map((s) => (counts.get(s) ?? 0) * EVENTS_PER_REQUEST);
   return { rates, total: completions.length * EVENTS_PER_REQUEST };
 }
 

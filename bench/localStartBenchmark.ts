@@ -158,6 +158,13 @@ export async function localStartBenchmark(): Promise<BenchmarkResult> {
     notes: [
       `wall time of \`TRIPLANE_PROFILE=test TRIPLANE_FRESH_KAFKA=1 tsx emulator/services/ensureServices.ts\` (the step \`npm test\` runs before jest) in a copy of the checkout with no Kafka running and Kafka's jars cached, Redis and RabbitMQ running; the copy's first start, which also formats its storage: ${round(firstStart.seconds)} s; ensureServices' own "ready in" figures: ${reported.join(', ')} s (without Node and tsx start-up). Starting Redis or RabbitMQ themselves is not timed: they are machine services other people use at the same time.`,
     ],
-    details: { cold: cold.map((t) => round(t.seconds)), warm: warm.map((t) => round(t.seconds)), bareBroker: bare, firstStart: round(firstStart.seconds), tsxEmptyFile: tsxFloor, ensureServicesReported: reported },
+    details: {
+      cold: cold.map((t) => round(t.seconds)),
+      warm: warm.map((t) => round(t.seconds)),
+      bareBroker: bare,
+      firstStart: round(firstStart.seconds),
+      tsxEmptyFile: tsxFloor,
+      ensureServicesReported: reported,
+    },
   };
 }

@@ -72,7 +72,9 @@ function machine(): Machine {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     os: `Linux ${release()}`,
     node: process.version,
-    loadAverageAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAverageAtStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 

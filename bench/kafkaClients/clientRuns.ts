@@ -57,7 +57,14 @@ export async function oneByOneLatencies(candidate: ClientCandidate, brokers: rea
  * A fresh consumer group reads `expected` records from the start of a prefilled topic. Returns records
  * per second from the first record to the last (the group join is reported apart, as joinMs).
  */
-export async function consumeThroughput(candidate: ClientCandidate, brokers: readonly string[], topic: string, groupId: string, expected: number, timeoutMs = 120_000): Promise<{ perSecond: number; joinMs: number }> {
+export async function consumeThroughput(
+  candidate: ClientCandidate,
+  brokers: readonly string[],
+  topic: string,
+  groupId: string,
+  expected: number,
+  timeoutMs = 120_000,
+): Promise<{ perSecond: number; joinMs: number }> {
   const started = performance.now();
   let first = 0;
   let count = 0;
@@ -123,7 +130,7 @@ export async function endToEndLatencies(candidate: ClientCandidate, brokers: rea
     }
     await Promise.all(sends);
     const drainUntil = Date.now() + 10_000;
-    while (latencies.length < (seconds * perSecond * 0.99) && Date.now() < drainUntil) await sleep(50);
+    while (latencies.length < seconds * perSecond * 0.99 && Date.now() < drainUntil) await sleep(50);
     return latencies;
   } finally {
     await producer.close();

@@ -32,7 +32,14 @@ export const kafkajsCandidate: ClientCandidate = {
   },
 
   async consume(brokers, topic, groupId, onBatch) {
-    const consumer = client(brokers, 'clients-bench-kafkajs-consumer').consumer({ groupId, maxWaitTimeInMs: 100, minBytes: 1, maxBytesPerPartition: 6 * 1024 * 1024, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = client(brokers, 'clients-bench-kafkajs-consumer').consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      minBytes: 1,
+      maxBytesPerPartition: 6 * 1024 * 1024,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({

@@ -51,10 +51,7 @@ export function formatArchiveReport(report: ArchiveReport, location: string): st
   const lines = [`archive ${location}: ${report.ok ? 'COMPLETE' : 'GAPS FOUND'}`];
   for (const p of report.partitions) {
     if (p.to <= p.from && p.archived === 0) continue;
-    const problems = [
-      ...p.gaps.map((g) => `gap ${g.from}-${g.to}`),
-      ...(p.duplicates.length > 0 ? [`${p.duplicates.length} duplicate offsets (first ${String(p.duplicates[0]?.offset)})`] : []),
-    ];
+    const problems = [...p.gaps.map((g) => `gap ${g.from}-${g.to}`), ...(p.duplicates.length > 0 ? [`${p.duplicates.length} duplicate offsets (first ${String(p.duplicates[0]?.offset)})`] : [])];
     lines.push(`  ${`${p.topic}-${p.partition}`.padEnd(18)} offsets ${p.from}..${p.to - 1}  archived ${p.archived}  ${problems.length > 0 ? problems.join(', ') : 'ok'}`);
   }
   return lines.join('\n');

@@ -15,6 +15,7 @@ export function requireJsonContentType(event: APIGatewayProxyEventV2): void {
   if (mediaType !== 'application/json') throw new HttpError(415, `content-type ${mediaType || '(empty)'} is not accepted; send application/json`, { headers: { accept: 'application/json' } });
   for (const parameter of parameters) {
     const [name, value = ''] = parameter.split('=').map((part) => part.trim().replace(/^"(.*)"$/, '$1'));
-    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8') throw new HttpError(415, `charset ${value || '(empty)'} is not accepted; JSON is sent as utf-8`, { headers: { accept: 'application/json' } });
+    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8')
+      throw new HttpError(415, `charset ${value || '(empty)'} is not accepted; JSON is sent as utf-8`, { headers: { accept: 'application/json' } });
   }
 }

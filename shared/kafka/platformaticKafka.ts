@@ -1,7 +1,31 @@
 import './promiseWithResolvers';
-import { Admin, compatibilityPartitioner, ConfigResourceTypes, Consumer, IncrementalAlterConfigOperationTypes, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
+import {
+  Admin,
+  compatibilityPartitioner,
+  ConfigResourceTypes,
+  Consumer,
+  IncrementalAlterConfigOperationTypes,
+  ListOffsetTimestamps,
+  Producer,
+  type Message,
+  type MessageToProduce,
+  type SASLOptions,
+} from '@platformatic/kafka';
 import { coalescedCommits } from './coalescedCommits';
-import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets, TopicDescription } from './KafkaPort';
+import type {
+  Acknowledgement,
+  OutgoingRecord,
+  ConsumedRecord,
+  ConsumerOptions,
+  KafkaAdminPort,
+  KafkaConsumerPort,
+  KafkaPort,
+  KafkaProducerPort,
+  KafkaSettings,
+  PartitionBatch,
+  PartitionOffsets,
+  TopicDescription,
+} from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);

@@ -14,9 +14,7 @@ export interface InvocationLogOptions<TEvent, TResult, TContext extends Context>
  * and the same outcome counted for the ops view and published as CloudWatch metrics. Per invocation
  * rather than per record: at 50,000 records/s a line per record would cost more than the work.
  */
-export function invocationLog<TEvent, TResult, TContext extends Context>(
-  opts: InvocationLogOptions<TEvent, TResult, TContext> = {},
-): MiddlewareObj<TEvent, TResult, Error, TContext> {
+export function invocationLog<TEvent, TResult, TContext extends Context>(opts: InvocationLogOptions<TEvent, TResult, TContext> = {}): MiddlewareObj<TEvent, TResult, Error, TContext> {
   const started = new WeakMap<object, number>();
   const fields = (request: Request<TEvent, TResult, Error, TContext>) => ({
     function: request.context.functionName,

@@ -61,7 +61,9 @@ async function publishAll(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise
         (m) =>
           new Promise<void>((resolve, reject) => {
             const options = { ...m.options, mandatory: true, headers: { ...(m.options.headers as Record<string, unknown> | undefined), [PUBLISH_TAG]: tag } };
-            channel.publish(m.exchange, m.routingKey, m.content, options, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error('publish not confirmed', { cause: error })) : resolve()));
+            channel.publish(m.exchange, m.routingKey, m.content, options, (error: unknown) =>
+              error ? reject(error instanceof Error ? error : new Error('publish not confirmed', { cause: error })) : resolve(),
+            );
           }),
       ),
     );

@@ -93,9 +93,6 @@ export function workflowStepHandler(consumer: string, queue: string, runStep: Ru
     );
     await advanceSagas(done);
     await publishToKafka(outcomes.flatMap((o) => o.events));
-    await publishConfirmed([
-      ...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })),
-      ...retries,
-    ]);
+    await publishConfirmed([...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })), ...retries]);
   });
 }

@@ -53,18 +53,21 @@ describe('decodeBase64 against the strict base64 regex', () => {
 
 describe('decodeKafkaRecordValue against decodeKafkaRecord', () => {
   const recordArb: fc.Arbitrary<unknown> = fc.oneof(
-    fc.record({
-      topic: fc.oneof(fc.string(), fc.anything()),
-      partition: fc.oneof(fc.nat(), fc.anything()),
-      offset: fc.oneof(fc.nat(), fc.anything()),
-      timestamp: fc.nat(),
-      key: fc.oneof(nearBase64Arb, fc.constant(null), fc.anything()),
-      value: fc.oneof(nearBase64Arb, fc.constant(null), fc.anything()),
-      headers: fc.oneof(
-        fc.array(fc.dictionary(fc.string({ maxLength: 6 }), fc.array(fc.oneof(fc.integer({ min: -200, max: 300 }), fc.anything()), { maxLength: 6 }), { maxKeys: 3 }), { maxLength: 4 }),
-        fc.anything(),
-      ),
-    }, { requiredKeys: [] }),
+    fc.record(
+      {
+        topic: fc.oneof(fc.string(), fc.anything()),
+        partition: fc.oneof(fc.nat(), fc.anything()),
+        offset: fc.oneof(fc.nat(), fc.anything()),
+        timestamp: fc.nat(),
+        key: fc.oneof(nearBase64Arb, fc.constant(null), fc.anything()),
+        value: fc.oneof(nearBase64Arb, fc.constant(null), fc.anything()),
+        headers: fc.oneof(
+          fc.array(fc.dictionary(fc.string({ maxLength: 6 }), fc.array(fc.oneof(fc.integer({ min: -200, max: 300 }), fc.anything()), { maxLength: 6 }), { maxKeys: 3 }), { maxLength: 4 }),
+          fc.anything(),
+        ),
+      },
+      { requiredKeys: [] },
+    ),
     fc.anything(),
   );
 
@@ -103,7 +106,27 @@ describe('parseEnvelope against zod alone', () => {
   const oddValueArb: fc.Arbitrary<unknown> = fc.oneof(
     safeIdArb,
     unsafeIdArb,
-    fc.constantFrom<unknown>('', null, undefined, 0, -1, 1, 1.5, 2 ** 53, -0, true, [], {}, { __proto__: 1 }, '2026-02-29T00:00:00Z', '2024-02-29T10:00:00.5+01:00', '2026-13-01T00:00:00Z', '2026-01-01', 'score.recorded', 'nope'),
+    fc.constantFrom<unknown>(
+      '',
+      null,
+      undefined,
+      0,
+      -1,
+      1,
+      1.5,
+      2 ** 53,
+      -0,
+      true,
+      [],
+      {},
+      { __proto__: 1 },
+      '2026-02-29T00:00:00Z',
+      '2024-02-29T10:00:00.5+01:00',
+      '2026-13-01T00:00:00Z',
+      '2026-01-01',
+      'score.recorded',
+      'nope',
+    ),
     fc.integer({ min: -3, max: 5 }),
     fc.string({ maxLength: 8 }),
     fc.anything({ maxDepth: 1 }),
@@ -149,7 +172,13 @@ describe('parseEnvelope against zod alone', () => {
   });
 
   it.each(['constructor', 'prototype'])('should refuse a nested %s key in data', (name) => {
-    const envelope = createEnvelope({ type: 'order.placed', version: 1, key: 'o1', data: { orderId: 'o1', userId: 'u', amount: 1, currency: 'EUR', paymentToken: 't', items: [{ sku: 's', qty: 1 }] }, source: 'test' });
+    const envelope = createEnvelope({
+      type: 'order.placed',
+      version: 1,
+      key: 'o1',
+      data: { orderId: 'o1', userId: 'u', amount: 1, currency: 'EUR', paymentToken: 't', items: [{ sku: 's', qty: 1 }] },
+      source: 'test',
+    });
     const json = JSON.stringify(envelope).replace('"qty":1', `"qty":1,"${name}":{"x":1}`);
     expect((thrownBy(() => parseEnvelope(json)) as InvalidEventError).fields).toEqual([{ field: `data.items[0].${name}`, reason: 'unknown field' }]);
   });

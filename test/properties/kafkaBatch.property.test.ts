@@ -70,11 +70,14 @@ const garbageArb: fc.Arbitrary<Item> = fc.oneof(
   validArb.map((item): Item => ({ kind: 'garbage', raw: { ...item.raw, value: (item.raw.value ?? '').slice(1) }, why: 'value not base64' })),
   validArb.map((item): Item => ({ kind: 'garbage', raw: { ...item.raw, key: 'abc' }, why: 'key not base64' })),
   fc.tuple(validArb, fc.constantFrom(...BAD_HEADERS)).map(([item, headers]): Item => ({ kind: 'garbage', raw: { ...item.raw, headers }, why: 'bad headers' })),
-  fc.tuple(validArb, fc.constantFrom<Record<string, unknown>>({ offset: '15' }, { partition: 1.5 }, { topic: undefined }, { topic: 7 }, { offset: null })).map(
-    ([item, change]): Item => ({ kind: 'garbage', raw: { ...item.raw, ...change }, why: 'bad coordinates' }),
-  ),
+  fc
+    .tuple(validArb, fc.constantFrom<Record<string, unknown>>({ offset: '15' }, { partition: 1.5 }, { topic: undefined }, { topic: 7 }, { offset: null }))
+    .map(([item, change]): Item => ({ kind: 'garbage', raw: { ...item.raw, ...change }, why: 'bad coordinates' })),
   // Whole records of the wrong shape (never null or undefined: see the report on toKafkaDeadLetter).
-  fc.anything().filter((value) => value !== null && value !== undefined).map((raw): Item => ({ kind: 'garbage', raw, why: 'not a record' })),
+  fc
+    .anything()
+    .filter((value) => value !== null && value !== undefined)
+    .map((raw): Item => ({ kind: 'garbage', raw, why: 'not a record' })),
 );
 
 const itemsArb = fc.array(fc.tuple(fc.oneof<fc.Arbitrary<Item>[]>(validArb, garbageArb), fc.nat({ max: 3 })), { maxLength: 25 });

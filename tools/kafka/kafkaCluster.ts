@@ -233,7 +233,9 @@ class LocalKafkaCluster implements KafkaCluster {
     const started = performance.now();
     for (const node of this.state.nodes) this.spawnNode(node.nodeId);
     await this.waitUntilServing(this.state.nodes.map((node) => node.nodeId));
-    this.log(`Kafka ${this.state.kafkaVersion} up: ${this.state.nodes.length} node(s) at ${this.bootstrap} in ${((performance.now() - started) / 1000).toFixed(2)} s (logs: ${join(this.dir, 'node-*', 'server.log')})`);
+    this.log(
+      `Kafka ${this.state.kafkaVersion} up: ${this.state.nodes.length} node(s) at ${this.bootstrap} in ${((performance.now() - started) / 1000).toFixed(2)} s (logs: ${join(this.dir, 'node-*', 'server.log')})`,
+    );
   }
 
   async kill(nodeId: number): Promise<void> {

@@ -27,7 +27,9 @@ class ApplyRefusedError extends Error {
     readonly reply: ApplyOnceReply,
     denial: PermissionDenial,
   ) {
-    super(`NOPERM: the function's Redis user may not run ${denial.command.toUpperCase()} on ${keyShapeOf(denial.key)} inside the apply script; nothing of that record or the rest of the batch was applied or marked`);
+    super(
+      `NOPERM: the function's Redis user may not run ${denial.command.toUpperCase()} on ${keyShapeOf(denial.key)} inside the apply script; nothing of that record or the rest of the batch was applied or marked`,
+    );
     this.name = 'ApplyRefusedError';
   }
 }

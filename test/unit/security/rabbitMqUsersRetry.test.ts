@@ -48,7 +48,9 @@ describe('provisioning RabbitMQ users through the management API', () => {
       res.end('not authorised');
     });
     try {
-      await expect(provisionRabbitMqUsers({ url: `http://127.0.0.1:${server.port}`, username: 'admin', password: 'wrong' }, '/', [{ permissions, password: 'secret' }])).rejects.toThrow(/answered 401: not authorised/);
+      await expect(provisionRabbitMqUsers({ url: `http://127.0.0.1:${server.port}`, username: 'admin', password: 'wrong' }, '/', [{ permissions, password: 'secret' }])).rejects.toThrow(
+        /answered 401: not authorised/,
+      );
     } finally {
       await server.close();
     }
