@@ -64,7 +64,10 @@ async function rawProduce(producer: Producer, seconds: number): Promise<{ rates:
   );
   const counts = new Map<number, number>();
   for (const at of completions) counts.set(Math.floor((at - started) / 1000), (counts.get(Math.floor((at - started) / 1000)) ?? 0) + 1);
-  const rates = [...counts.keys()].sort((a, b) => a - b).slice(1, -1).map((s) => (counts.get(s) ?? 0) * EVENTS_PER_REQUEST);
+  const rates = [...counts.keys()]
+    .sort((a, b) => a - b)
+    .slice(1, -1)
+    .map((s) => (counts.get(s) ?? 0) * EVENTS_PER_REQUEST);
   return { rates, total: completions.length * EVENTS_PER_REQUEST };
 }
 
@@ -91,7 +94,7 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
   const invoke: typeof loaded = (event) => runAsFunction(identity, () => loaded(event));
   const failures: string[] = [];
   const { server, url } = await startHttpApiServer([{ method: 'POST', path: '/events', target: { functionName: 'ingestEvents', invoke } }], 0, (_name, error) =>
-    failures.push(String((error as Error)?.message ?? error)),
+    failures.push(error instanceof Error ? error.message : String(error)),
   );
   // The wire form has no `key`: ingest-events derives it from the data, as it does for every caller.
   const body = JSON.stringify({ events: incomingEvents().map(({ type, data }) => ({ type, data })) });
@@ -144,7 +147,7 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
     latencySeries: [],
     notes: [
       `autocannon (worker thread), ${CONNECTIONS} connections, no rate limit, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; statuses ${JSON.stringify(statusCounts)}; ${oursTotal.toLocaleString('en-US')} events accepted vs ${raw.total.toLocaleString('en-US')} produced raw. Only the HTTP server and ingest-events run (projections stopped).`,
-      ...(failures.length > 0 ? [`ingest-events failed ${failures.length} times: ${failures[0]}`] : []),
+      ...(failures.length > 0 ? [`ingest-events failed ${failures.length} times: ${failures[0] ?? ''}`] : []),
     ],
     details: { eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, seconds: SECONDS, triplanePerSecond: oursRates, rawPerSecond: raw.rates, statusCounts, failures: failures.slice(0, 5) },
   };

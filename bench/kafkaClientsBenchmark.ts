@@ -122,7 +122,7 @@ async function consumePart(): Promise<void> {
   const join = emptyRepeats();
   for (let i = 0; i < REPEATS; i++) {
     for (const candidate of orderOf(i)) {
-      const result = await consumeThroughput(candidate, SINGLE, topic, `${topicName('group', candidate, i)}`, sent);
+      const result = await consumeThroughput(candidate, SINGLE, topic, topicName('group', candidate, i), sent);
       perSecond[candidate.name]?.push(result.perSecond);
       join[candidate.name]?.push(result.joinMs);
     }
@@ -163,14 +163,62 @@ async function faultPart(): Promise<void> {
   }
   details.fault = outcomes;
   const figure = (pick: (o: FaultOutcome) => number): Record<string, number[]> => Object.fromEntries(Object.entries(outcomes).map(([name, list]) => [name, list.map((o) => Math.round(pick(o)))]));
-  addRow('fault: acknowledged records', 'records', 'higher', figure((o) => o.acknowledged), true);
-  addRow('fault: acknowledged records missing afterwards', 'records', 'lower', figure((o) => o.acknowledgedMissing), true);
-  addRow('fault: duplicates from the producer itself', 'records', 'lower', figure((o) => o.producerDuplicates), true);
-  addRow('fault: duplicates from the caller resending failed sends', 'records', 'lower', figure((o) => o.callerRetryDuplicates), true);
-  addRow('fault: sends rejected (then resent)', 'sends', 'lower', figure((o) => o.failedSends), true);
-  addRow('fault: batches still unsent a minute after the run (client wedged)', 'batches', 'lower', figure((o) => o.batchesGivenUp), true);
-  addRow('fault: resolved sends lacking a partition they wrote to', 'sends', 'lower', figure((o) => o.sendsMissingPartitions), true);
-  addRow('fault: longest produce stall after SIGKILL of a leader', 'ms', 'lower', figure((o) => o.stallMs), true);
+  addRow(
+    'fault: acknowledged records',
+    'records',
+    'higher',
+    figure((o) => o.acknowledged),
+    true,
+  );
+  addRow(
+    'fault: acknowledged records missing afterwards',
+    'records',
+    'lower',
+    figure((o) => o.acknowledgedMissing),
+    true,
+  );
+  addRow(
+    'fault: duplicates from the producer itself',
+    'records',
+    'lower',
+    figure((o) => o.producerDuplicates),
+    true,
+  );
+  addRow(
+    'fault: duplicates from the caller resending failed sends',
+    'records',
+    'lower',
+    figure((o) => o.callerRetryDuplicates),
+    true,
+  );
+  addRow(
+    'fault: sends rejected (then resent)',
+    'sends',
+    'lower',
+    figure((o) => o.failedSends),
+    true,
+  );
+  addRow(
+    'fault: batches still unsent a minute after the run (client wedged)',
+    'batches',
+    'lower',
+    figure((o) => o.batchesGivenUp),
+    true,
+  );
+  addRow(
+    'fault: resolved sends lacking a partition they wrote to',
+    'sends',
+    'lower',
+    figure((o) => o.sendsMissingPartitions),
+    true,
+  );
+  addRow(
+    'fault: longest produce stall after SIGKILL of a leader',
+    'ms',
+    'lower',
+    figure((o) => o.stallMs),
+    true,
+  );
 }
 
 function footprintPart(): void {
@@ -182,12 +230,26 @@ function footprintPart(): void {
       // @platformatic/wasm-utils reads native.wasm beside itself through import.meta.url; its
       // `bundled` export inlines the same wasm. The client's ESM code also calls
       // createRequire(import.meta.url) at load, which a CommonJS bundle must be given.
-      options: { alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' }, define: { 'import.meta.url': '__bundleUrl' }, banner: { js: "const __bundleUrl=require('url').pathToFileURL(__filename).href;" } },
+      options: {
+        alias: { '@platformatic/wasm-utils': '@platformatic/wasm-utils/bundled' },
+        define: { 'import.meta.url': '__bundleUrl' },
+        banner: { js: "const __bundleUrl=require('url').pathToFileURL(__filename).href;" },
+      },
     },
   });
   const pick = (read: (name: string) => number) => Object.fromEntries(CANDIDATES.map((c) => [c.name, [read(c.name)]]));
-  addRow('bundle, minimal producer + consumer (esbuild --bundle --minify)', 'KB', 'lower', pick((name) => (footprints[name]?.bundleBytes ?? Number.NaN) / 1024));
-  addRow(`cold start: node -e "require(bundle)", median of 20 (bare node ${round(bareNodeMs)} ms)`, 'ms', 'lower', pick((name) => footprints[name]?.coldStartMs ?? Number.NaN));
+  addRow(
+    'bundle, minimal producer + consumer (esbuild --bundle --minify)',
+    'KB',
+    'lower',
+    pick((name) => (footprints[name]?.bundleBytes ?? Number.NaN) / 1024),
+  );
+  addRow(
+    `cold start: node -e "require(bundle)", median of 20 (bare node ${round(bareNodeMs)} ms)`,
+    'ms',
+    'lower',
+    pick((name) => footprints[name]?.coldStartMs ?? Number.NaN),
+  );
   details.bareNodeMs = bareNodeMs;
 }
 
@@ -213,14 +275,24 @@ function markdown(): string {
   const header = ['figure', ...CANDIDATES.map((c) => `${c.name} ${c.version}`), ...others.map((c) => `${c.name} / kafkajs`)];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   const cell = (row: Row, name: string) => (row.perRun ? (row.repeats[name] ?? []).map(formatValue).join(' / ') : formatValue(row.values[name] ?? Number.NaN));
-  for (const row of rows) lines.push(`| ${[`${row.figure} (${row.unit}${row.perRun ? ', each run' : ''}, ${row.better} is better)`, ...CANDIDATES.map((c) => cell(row, c.name)), ...others.map((c) => ratioText(row, c.name))].join(' | ')} |`);
+  for (const row of rows)
+    lines.push(
+      `| ${[`${row.figure} (${row.unit}${row.perRun ? ', each run' : ''}, ${row.better} is better)`, ...CANDIDATES.map((c) => cell(row, c.name)), ...others.map((c) => ratioText(row, c.name))].join(' | ')} |`,
+    );
   const coverage = details.adminCoverage as Record<string, AdminCoverage> | undefined;
   if (coverage !== undefined) {
     const operations = Object.keys(coverage[kafkajsCandidate.name] ?? {});
     lines.push('', `| admin operation | ${CANDIDATES.map((c) => c.name).join(' | ')} |`, `|---|${CANDIDATES.map(() => '---').join('|')}|`);
     for (const operation of operations) lines.push(`| ${operation} | ${CANDIDATES.map((c) => (coverage[c.name]?.[operation as keyof AdminCoverage] ?? '').replace(/\|/g, '\\|')).join(' | ')} |`);
   }
-  return [`Kafka clients measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Apache Kafka 4.1.1 (KRaft), ${cpus().length} cores, medians of ${REPEATS} interleaved repeats (fault: ${FAULT_REPEATS}).`, '', ...lines, '', ...notes.map((n) => `- ${n}`), ''].join('\n');
+  return [
+    `Kafka clients measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Apache Kafka 4.1.1 (KRaft), ${cpus().length} cores, medians of ${REPEATS} interleaved repeats (fault: ${FAULT_REPEATS}).`,
+    '',
+    ...lines,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -232,10 +304,17 @@ async function main(): Promise<void> {
   if (wanted.has('consume')) await consumePart();
   if (wanted.has('e2e')) await endToEndPart();
   if (wanted.has('fault')) await faultPart();
-  notes.push(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; wall time ${Math.round((performance.now() - started) / 1000)} s`);
+  notes.push(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; wall time ${Math.round((performance.now() - started) / 1000)} s`,
+  );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = process.env.KAFKA_BENCH_RESULTS ?? 'kafka-clients';
-  writeFileSync(join(RESULTS_DIR, `${file}.json`), `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+  writeFileSync(
+    join(RESULTS_DIR, `${file}.json`),
+    `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`,
+  );
   const table = markdown();
   writeFileSync(join(RESULTS_DIR, `${file}.md`), table);
   process.stdout.write(`${table}\n`);

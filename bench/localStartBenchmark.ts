@@ -29,7 +29,7 @@ function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.P
     child.once('exit', (code) => {
       const seconds = (performance.now() - started) / 1000;
       if (code === 0) resolve({ seconds, output });
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${String(code)}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
     });
   });
 }
@@ -156,8 +156,15 @@ export async function localStartBenchmark(): Promise<BenchmarkResult> {
     ],
     latencySeries: [],
     notes: [
-      `wall time of \`TRIPLANE_PROFILE=test TRIPLANE_FRESH_KAFKA=1 tsx emulator/services/ensureServices.ts\` (the step \`npm test\` runs before jest) in a copy of the checkout with no Kafka running and Kafka's jars cached, Redis and RabbitMQ running; the copy's first start, which also formats its storage: ${firstStart === undefined ? 'n/a' : round(firstStart.seconds)} s; ensureServices' own "ready in" figures: ${reported.join(', ')} s (without Node and tsx start-up). Starting Redis or RabbitMQ themselves is not timed: they are machine services other people use at the same time.`,
+      `wall time of \`TRIPLANE_PROFILE=test TRIPLANE_FRESH_KAFKA=1 tsx emulator/services/ensureServices.ts\` (the step \`npm test\` runs before jest) in a copy of the checkout with no Kafka running and Kafka's jars cached, Redis and RabbitMQ running; the copy's first start, which also formats its storage: ${round(firstStart.seconds)} s; ensureServices' own "ready in" figures: ${reported.join(', ')} s (without Node and tsx start-up). Starting Redis or RabbitMQ themselves is not timed: they are machine services other people use at the same time.`,
     ],
-    details: { cold: cold.map((t) => round(t.seconds)), warm: warm.map((t) => round(t.seconds)), bareBroker: bare, firstStart: firstStart === undefined ? undefined : round(firstStart.seconds), tsxEmptyFile: tsxFloor, ensureServicesReported: reported },
+    details: {
+      cold: cold.map((t) => round(t.seconds)),
+      warm: warm.map((t) => round(t.seconds)),
+      bareBroker: bare,
+      firstStart: round(firstStart.seconds),
+      tsxEmptyFile: tsxFloor,
+      ensureServicesReported: reported,
+    },
   };
 }

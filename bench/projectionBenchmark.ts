@@ -105,7 +105,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
       brokers: kafkaBrokers(),
       eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-bench/bench',
       onInvocation: ({ ok, error }) => {
-        if (!ok) problems.push(`pass ${rep}: invocation failed: ${(error as Error)?.message ?? String(error)}`);
+        if (!ok) problems.push(`pass ${rep}: invocation failed: ${error instanceof Error ? error.message : String(error)}`);
       },
       invoke: async (event) => {
         const summary = (await invoke(event)) as BatchSummary;

@@ -45,8 +45,17 @@ const RESULTS_DIR = join(__dirname, 'results');
 /** A benchmark that has not finished after this is failed, so the run ends within its 10-minute budget. */
 const BENCHMARK_TIMEOUT_MS = 240_000;
 
+interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  os: string;
+  node: string;
+  loadAverageAtStart: string;
+}
+
 interface RunFile {
-  machine: Record<string, string | number>;
+  machine: Machine;
   ranAt: string;
   wallSeconds: number;
   benchmarks: string[];
@@ -55,7 +64,7 @@ interface RunFile {
   warnings: string[];
 }
 
-function machine(): Record<string, string | number> {
+function machine(): Machine {
   const cpu = cpus();
   return {
     cpu: cpu[0]?.model.trim() ?? 'unknown',
@@ -63,7 +72,9 @@ function machine(): Record<string, string | number> {
     memoryGb: Math.round(totalmem() / 2 ** 30),
     os: `Linux ${release()}`,
     node: process.version,
-    loadAverageAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAverageAtStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -117,7 +128,7 @@ async function main(): Promise<void> {
         progress(`${benchmark.name}: done in ${result.durationSeconds.toFixed(1)} s`);
         process.stdout.write(`\n${textTable([result])}\n\n`);
       } catch (error) {
-        const message = (error as Error)?.stack ?? String(error);
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         failures.push({ name: benchmark.name, error: message, at: new Date().toISOString() });
         progress(`${benchmark.name}: FAILED: ${message}`);
       }
@@ -152,7 +163,7 @@ async function main(): Promise<void> {
     '',
     'Ratio: for throughput, triplane as a share of the baseline (higher is better); for latency and time, triplane as a multiple of the baseline (lower is better).',
   ].join('\n');
-  const failureLines = failures.map((f) => `- **${f.name} FAILED**: ${f.error.split('\n')[0]}`);
+  const failureLines = failures.map((f) => `- **${f.name} FAILED**: ${f.error.split('\n', 1).join('')}`);
   const warningLines = run.warnings.map((w) => `- process warning: ${w}`);
   writeFileSync(join(RESULTS_DIR, 'latest.md'), `${markdownReport(merged, heading)}${[...failureLines, ...warningLines].map((l) => `${l}\n`).join('')}`);
   const png = await renderLatencyChart(

@@ -31,8 +31,8 @@ export function areaOf(url: string, functionName: string): string {
   if (path.startsWith('node:') || !path.startsWith('/')) return 'node internals';
   const inProject = relative(PROJECT_ROOT, path);
   if (inProject.startsWith('..')) return path;
-  const [top, second] = inProject.split('/');
-  return second !== undefined && ['shared', 'functions', 'emulator', 'tools', 'deploy', 'operations'].includes(top ?? '') ? `${top}/${second}` : (top ?? inProject);
+  const [top = inProject, second] = inProject.split('/');
+  return second !== undefined && ['shared', 'functions', 'emulator', 'tools', 'deploy', 'operations'].includes(top) ? `${top}/${second}` : top;
 }
 
 export function summarizeCpuProfile(profile: CpuProfile, top = 25): string {

@@ -21,12 +21,11 @@ export function benchRecord(run: string, seq: number, attempt = 0, sentAt = Date
   });
   const message = toKafkaMessage(envelope);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers ?? {})) if (typeof value === 'string') headers[name] = value;
+  for (const [name, value] of Object.entries(message.headers)) if (typeof value === 'string') headers[name] = value;
   return { key: userId, value: typeof message.value === 'string' ? message.value : JSON.stringify(envelope), headers };
 }
 
-export const benchBatch = (run: string, firstSeq: number, size: number, attempt = 0): BenchRecord[] =>
-  Array.from({ length: size }, (_, i) => benchRecord(run, firstSeq + i, attempt));
+export const benchBatch = (run: string, firstSeq: number, size: number, attempt = 0): BenchRecord[] => Array.from({ length: size }, (_, i) => benchRecord(run, firstSeq + i, attempt));
 
 /** seq, attempt and sentAt of a record read back; undefined for a value that is not one of ours. */
 export function benchFields(value: string): { seq: number; attempt: number; sentAt: number } | undefined {

@@ -57,7 +57,14 @@ export async function oneByOneLatencies(candidate: ClientCandidate, brokers: rea
  * A fresh consumer group reads `expected` records from the start of a prefilled topic. Returns records
  * per second from the first record to the last (the group join is reported apart, as joinMs).
  */
-export async function consumeThroughput(candidate: ClientCandidate, brokers: readonly string[], topic: string, groupId: string, expected: number, timeoutMs = 120_000): Promise<{ perSecond: number; joinMs: number }> {
+export async function consumeThroughput(
+  candidate: ClientCandidate,
+  brokers: readonly string[],
+  topic: string,
+  groupId: string,
+  expected: number,
+  timeoutMs = 120_000,
+): Promise<{ perSecond: number; joinMs: number }> {
   const started = performance.now();
   let first = 0;
   let count = 0;
@@ -87,7 +94,8 @@ export async function consumeThroughput(candidate: ClientCandidate, brokers: rea
 export async function endToEndLatencies(candidate: ClientCandidate, brokers: readonly string[], topic: string, groupId: string, run: string, perSecond: number, seconds: number): Promise<number[]> {
   const latencies: number[] = [];
   let measuring = false;
-  let warmedUp = false;
+  // Set by the consumer's callback: typed wide so the loop below does not read it as always false.
+  let warmedUp = false as boolean;
   const consumer = await candidate.consume(brokers, topic, groupId, (records) => {
     const now = Date.now();
     for (const record of records) {
@@ -122,7 +130,7 @@ export async function endToEndLatencies(candidate: ClientCandidate, brokers: rea
     }
     await Promise.all(sends);
     const drainUntil = Date.now() + 10_000;
-    while (latencies.length < (seconds * perSecond * 0.99) && Date.now() < drainUntil) await sleep(50);
+    while (latencies.length < seconds * perSecond * 0.99 && Date.now() < drainUntil) await sleep(50);
     return latencies;
   } finally {
     await producer.close();

@@ -33,7 +33,14 @@ export interface FaultOutcome {
  * number, as ingest's caller would after a 5xx. Afterwards the whole topic is read back with a plain
  * kafkajs consumer and every record accounted for by (seq, attempt).
  */
-export async function faultRun(candidate: ClientCandidate, brokers: readonly string[], processes: BrokerProcesses, topic: string, run: string, timing: { seconds: number; killAfterMs: number; restartAfterMs: number; lanes: number }): Promise<FaultOutcome> {
+export async function faultRun(
+  candidate: ClientCandidate,
+  brokers: readonly string[],
+  processes: BrokerProcesses,
+  topic: string,
+  run: string,
+  timing: { seconds: number; killAfterMs: number; restartAfterMs: number; lanes: number },
+): Promise<FaultOutcome> {
   await candidate.createTopic(brokers, topic, 12, 3);
   const leaders = await candidate.partitionLeaders(brokers, topic);
   const victim = leaders.get(0);
@@ -93,7 +100,13 @@ export async function faultRun(candidate: ClientCandidate, brokers: readonly str
   let sendsMissingPartitions = 0;
   for (const { keys, partitions } of reported) {
     // A key's partition is the one its stored records sit in (the same for every record of a key).
-    if (keys.some((key) => { const partition = partitionOf.get(key); return partition !== undefined && !partitions.has(partition); })) sendsMissingPartitions++;
+    if (
+      keys.some((key) => {
+        const partition = partitionOf.get(key);
+        return partition !== undefined && !partitions.has(partition);
+      })
+    )
+      sendsMissingPartitions++;
   }
   let acknowledgedMissing = 0;
   for (const [seq, attempt] of acknowledged) if ((stored.get(seq)?.get(attempt) ?? 0) === 0) acknowledgedMissing++;
@@ -124,7 +137,7 @@ async function readBack(brokers: readonly string[], topic: string): Promise<{ st
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`read back ${seen} of ${total} records of ${topic}`)), 120_000);
     void consumer.run({
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         for (const message of batch.messages) {
           // The reader's own group may rebalance and deliver an offset again: each stored record counts once.
           const at = `${batch.partition}:${message.offset}`;
@@ -142,6 +155,7 @@ async function readBack(brokers: readonly string[], topic: string): Promise<{ st
           clearTimeout(timer);
           resolve();
         }
+        return Promise.resolve();
       },
     });
   });

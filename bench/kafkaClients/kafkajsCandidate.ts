@@ -32,14 +32,22 @@ export const kafkajsCandidate: ClientCandidate = {
   },
 
   async consume(brokers, topic, groupId, onBatch) {
-    const consumer = client(brokers, 'clients-bench-kafkajs-consumer').consumer({ groupId, maxWaitTimeInMs: 100, minBytes: 1, maxBytesPerPartition: 6 * 1024 * 1024, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer = client(brokers, 'clients-bench-kafkajs-consumer').consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      minBytes: 1,
+      maxBytesPerPartition: 6 * 1024 * 1024,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
+      eachBatch: ({ batch }) => {
         const records: ConsumedRecord[] = batch.messages.map((m) => ({ key: m.key?.toString() ?? '', value: m.value?.toString() ?? '', partition: batch.partition, offset: BigInt(m.offset) }));
         onBatch(records);
+        return Promise.resolve();
       },
     });
     return { stop: () => consumer.disconnect() };

@@ -20,7 +20,7 @@ export const platformaticCandidate: ClientCandidate = {
   name: '@platformatic/kafka',
   version: '2.12.1',
 
-  async producer(brokers) {
+  producer(brokers) {
     const producer = new Producer({
       clientId: 'clients-bench-platformatic',
       bootstrapBrokers: [...brokers],
@@ -31,18 +31,30 @@ export const platformaticCandidate: ClientCandidate = {
       serializers: stringSerializers,
       ...RETRIES,
     });
-    return {
+    return Promise.resolve({
       async send(topic, records) {
         const result = await producer.send({ messages: records.map((r) => ({ topic, key: r.key, value: r.value, headers: r.headers })) });
         return new Set((result.offsets ?? []).map((o) => o.partition));
       },
       close: () => producer.close(),
-    };
+    });
   },
 
   async consume(brokers, topic, groupId, onBatch) {
-    const consumer = new Consumer({ clientId: 'clients-bench-platformatic-consumer', groupId, bootstrapBrokers: [...brokers], deserializers: stringDeserializers, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxWaitTime: 100, minBytes: 1, maxBytesPerPartition: 6 * 1024 * 1024, ...RETRIES });
+    const consumer = new Consumer({
+      clientId: 'clients-bench-platformatic-consumer',
+      groupId,
+      bootstrapBrokers: [...brokers],
+      deserializers: stringDeserializers,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTime: 100,
+      minBytes: 1,
+      maxBytesPerPartition: 6 * 1024 * 1024,
+      ...RETRIES,
+    });
     const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: true });
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one
     stream.on('data', (message) => onBatch([{ key: message.key ?? '', value: message.value ?? '', partition: message.partition, offset: message.offset }]));
     return {
       async stop() {
@@ -83,7 +95,8 @@ export const platformaticCandidate: ClientCandidate = {
     };
     const producer = new Producer({ clientId: 'clients-bench-platformatic-coverage', bootstrapBrokers: [...brokers], idempotent: true, serializers: stringSerializers });
     const partitionOffsets = async (timestamp: bigint) =>
-      (await client.listOffsets({ topics: [{ name: scratch, partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, timestamp })) }] }))[0]?.partitions.find((p) => p.partitionIndex === 0)?.offset;
+      (await client.listOffsets({ topics: [{ name: scratch, partitions: [0, 1].map((partitionIndex) => ({ partitionIndex, timestamp })) }] }))[0]?.partitions.find((p) => p.partitionIndex === 0)
+        ?.offset;
     try {
       await attempt('createTopics', async () => (await client.createTopics({ topics: [scratch], partitions: 2, replicas: 1 })).length === 1);
       await producer.send({ messages: Array.from({ length: 10 }, (_, i) => ({ topic: scratch, partition: 0, key: `k${i}`, value: `v${i}` })) });

@@ -116,7 +116,7 @@ export function formatHistory(events: ArchivedEvent[]): string {
       const env = e.envelope;
       const where = `${e.topic}-${e.partition}@${e.offset}`;
       const refused = e.deadLetterReason === undefined ? '' : ` DEAD-LETTERED by ${e.deadLetteredBy ?? '?'}: ${e.deadLetterReason}`;
-      if (env === undefined) return `${'(not an envelope)'.padEnd(24)} ${where.padEnd(22)} key=${e.key}${refused}`;
+      if (env === undefined) return `${'(not an envelope)'.padEnd(24)} ${where.padEnd(22)} key=${e.key ?? 'null'}${refused}`;
       return `${env.time} ${where.padEnd(22)} ${env.type.padEnd(22)} id=${env.id} hops=${env.hops} correlation=${env.correlationId} ${JSON.stringify(env.data)}${refused}`;
     })
     .join('\n');

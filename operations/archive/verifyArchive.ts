@@ -34,7 +34,7 @@ export async function verifyArchive(options: { brokers: string[]; store: Archive
             offsets: ((await options.store.get(name)) ?? '')
               .split('\n')
               .filter((line) => line.trim() !== '')
-              .map((line) => Number((JSON.parse(line) as { offset: number }).offset)),
+              .map((line) => Number((JSON.parse(line) as { offset: unknown }).offset)),
           })),
         );
         partitions.push({ topic, partition, ...checkArchivedPartition(Number(low), position, objects) });
@@ -50,10 +50,7 @@ export function formatArchiveReport(report: ArchiveReport, location: string): st
   const lines = [`archive ${location}: ${report.ok ? 'COMPLETE' : 'GAPS FOUND'}`];
   for (const p of report.partitions) {
     if (p.to <= p.from && p.archived === 0) continue;
-    const problems = [
-      ...p.gaps.map((g) => `gap ${g.from}-${g.to}`),
-      ...(p.duplicates.length > 0 ? [`${p.duplicates.length} duplicate offsets (first ${p.duplicates[0]?.offset})`] : []),
-    ];
+    const problems = [...p.gaps.map((g) => `gap ${g.from}-${g.to}`), ...(p.duplicates.length > 0 ? [`${p.duplicates.length} duplicate offsets (first ${String(p.duplicates[0]?.offset)})`] : [])];
     lines.push(`  ${`${p.topic}-${p.partition}`.padEnd(18)} offsets ${p.from}..${p.to - 1}  archived ${p.archived}  ${problems.length > 0 ? problems.join(', ') : 'ok'}`);
   }
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { formatReport } from './formatReport';
 import { defaultDoctorOptions, runDoctor, type DoctorOptions } from './runDoctor';
 
-const USAGE = 'usage: npm run doctor -- [--group-suffix SUFFIX (default: TRIPLANE_GROUP_SUFFIX)] [--vhost VHOST (default: the profile\'s)]';
+const USAGE = "usage: npm run doctor -- [--group-suffix SUFFIX (default: TRIPLANE_GROUP_SUFFIX)] [--vhost VHOST (default: the profile's)]";
 
 /** `--group-suffix` (consumer groups of a local runtime started with a suffix) and `--vhost` (another RabbitMQ virtual host). */
 export function parseDoctorArgs(args: readonly string[], defaults: DoctorOptions): DoctorOptions {
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main()
+  void main()
     .catch((error: unknown) => {
       console.error(`doctor: ${(error as Error).message}`);
       return 1;

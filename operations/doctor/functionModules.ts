@@ -36,7 +36,7 @@ function withLoadEnv<T>(load: () => T): T {
     return load();
   } finally {
     for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
   }
@@ -51,6 +51,7 @@ export async function loadFunctionModules(functions: readonly FunctionRoute[], r
     const loaded = new Map<string, FunctionModule>();
     for (const fn of functions) {
       try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded synchronously, within withLoadEnv's settings; import() would run after they are taken back
         const exported: unknown = require(join(root, 'functions', fn.name, 'handler'));
         const handler: unknown = typeof exported === 'object' && exported !== null ? Reflect.get(exported, 'handler') : undefined;
         const projection: unknown = typeof exported === 'object' && exported !== null ? Reflect.get(exported, 'projection') : undefined;

@@ -22,7 +22,7 @@ function sampleRecords(file: string): unknown[] {
   const event: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const records = isRecord(event) ? event.records : undefined;
   if (!isRecord(records)) throw new Error('has no records object');
-  return Object.values(records).flatMap((batch) => (Array.isArray(batch) ? batch : []));
+  return Object.values(records).flatMap((batch) => (Array.isArray(batch) ? (batch as unknown[]) : []));
 }
 
 /**

@@ -24,7 +24,7 @@ export async function withRedis<T>(url: string, use: (redis: Redis) => Promise<T
 }
 
 async function configValue(redis: Redis, name: string): Promise<string> {
-  const reply = (await redis.call('CONFIG', 'GET', name)) as unknown;
+  const reply = await redis.call('CONFIG', 'GET', name);
   const value: unknown = Array.isArray(reply) ? reply[1] : undefined;
   if (typeof value !== 'string') throw new Error(`CONFIG GET ${name} answered nothing`);
   return value;

@@ -65,6 +65,7 @@ async function replayOne(projection: ProjectionName, admin: KafkaAdminPort, opti
   const fn = FUNCTIONS.find((f) => f.projection === projection && f.trigger.kind === 'msk');
   const topic = fn === undefined ? undefined : topicsOf(fn)[0];
   if (fn === undefined || topic === undefined) throw new Error(`no projection function for ${projection}`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a handler chosen at run time, loaded as the runtime loads it
   const spec = (require(join(PROJECT_ROOT, 'functions', fn.name, 'handler')) as { projection: ProjectionSpec }).projection;
 
   const started = performance.now();

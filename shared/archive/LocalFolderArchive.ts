@@ -19,15 +19,15 @@ export class LocalFolderArchive implements ArchiveStore {
   }
 
   async get(name: string): Promise<string | undefined> {
-    return readFile(join(this.location, name), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
+    return readFile(join(this.location, name), 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;
     });
   }
 
   async list(prefix: string): Promise<string[]> {
-    const entries = await readdir(this.location, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return [];
+    const entries = await readdir(this.location, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     });
     return entries

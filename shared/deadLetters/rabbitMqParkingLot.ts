@@ -13,12 +13,14 @@ import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
  */
 export function toParkingLotMessage(rejected: RejectedRecord<RabbitMqSource>, consumer: string, now = new Date()): OutgoingAmqpMessage {
   const { message, queue } = rejected.source;
+  // The refused message as it came: it may be the very thing that was malformed, so nothing in it is taken on trust.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   const properties = message.basicProperties ?? {};
   let content: Buffer;
   try {
     content = decodeBase64('data', message.data) ?? Buffer.alloc(0);
   } catch {
-    content = Buffer.from(String(message.data));
+    content = Buffer.from(String(message.data as unknown));
   }
   const headers = decodeRabbitMqHeaders(properties.headers);
   return {
@@ -41,7 +43,7 @@ export function toParkingLotMessage(rejected: RejectedRecord<RabbitMqSource>, co
         'x-triplane-stage': rejected.stage,
         'x-triplane-consumer': consumer,
         'x-triplane-queue': queue,
-        'x-triplane-redelivered': message.redelivered === true,
+        'x-triplane-redelivered': (message.redelivered as boolean | undefined) === true,
         'x-triplane-parked-at': now.toISOString(),
       },
     },

@@ -19,11 +19,14 @@ function bytesOrText(field: string, text: string | null | undefined): Buffer | s
  * the original, so the dead letters of one key stay in order.
  */
 export function toKafkaDeadLetter(rejected: RejectedRecord<KafkaTriggerRecord>, consumer: string, now = new Date()): OutgoingRecord {
+  // The refused record as it came: it may be the very thing that was malformed, so nothing in it is taken on trust.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- see above
   const raw = rejected.source ?? ({} as KafkaTriggerRecord);
   let headers: Record<string, Buffer | string> = {};
   try {
     headers = { ...decodeKafkaHeaders(raw.headers) };
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- headers missing from a malformed record
     headers['dlt-original-headers'] = JSON.stringify(raw.headers ?? null);
   }
   return {

@@ -22,7 +22,7 @@ export const isReservedEventId = (id: string): boolean => id.endsWith(FOLLOW_UP_
 export function followUpId(parentId: string, type: string): string {
   const digest = createHash('sha256').update(`${parentId}|${type}`).digest();
   let suffix = '';
-  for (let i = 0; i < 16; i++) suffix += CROCKFORD[(digest[i] ?? 0) & 31];
+  for (let i = 0; i < 16; i++) suffix += CROCKFORD.charAt((digest[i] ?? 0) & 31);
   const prefix = /^[0-9A-HJKMNP-TV-Z]{26}/.test(parentId) ? parentId.slice(0, 10) : '0000000000';
   return prefix + suffix + FOLLOW_UP_ID_SUFFIX;
 }

@@ -8,12 +8,14 @@ import { HttpError } from './HttpError';
  * CORS preflight, whereas application/json needs one, and this API answers no preflight.
  */
 export function requireJsonContentType(event: APIGatewayProxyEventV2): void {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a hand-written event (npm run invoke) may have no headers at all
   const declared = event.headers?.['content-type'];
   if (declared === undefined || declared.trim() === '') throw new HttpError(415, 'a content-type: application/json header is required', { headers: { accept: 'application/json' } });
   const [mediaType = '', ...parameters] = declared.split(';').map((part) => part.trim().toLowerCase());
   if (mediaType !== 'application/json') throw new HttpError(415, `content-type ${mediaType || '(empty)'} is not accepted; send application/json`, { headers: { accept: 'application/json' } });
   for (const parameter of parameters) {
     const [name, value = ''] = parameter.split('=').map((part) => part.trim().replace(/^"(.*)"$/, '$1'));
-    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8') throw new HttpError(415, `charset ${value || '(empty)'} is not accepted; JSON is sent as utf-8`, { headers: { accept: 'application/json' } });
+    if (name === 'charset' && value !== 'utf-8' && value !== 'utf8')
+      throw new HttpError(415, `charset ${value || '(empty)'} is not accepted; JSON is sent as utf-8`, { headers: { accept: 'application/json' } });
   }
 }

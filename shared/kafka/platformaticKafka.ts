@@ -1,7 +1,31 @@
 import './promiseWithResolvers';
-import { Admin, compatibilityPartitioner, ConfigResourceTypes, Consumer, IncrementalAlterConfigOperationTypes, ListOffsetTimestamps, Producer, type Message, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
+import {
+  Admin,
+  compatibilityPartitioner,
+  ConfigResourceTypes,
+  Consumer,
+  IncrementalAlterConfigOperationTypes,
+  ListOffsetTimestamps,
+  Producer,
+  type Message,
+  type MessageToProduce,
+  type SASLOptions,
+} from '@platformatic/kafka';
 import { coalescedCommits } from './coalescedCommits';
-import type { Acknowledgement, OutgoingRecord, ConsumedRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionBatch, PartitionOffsets, TopicDescription } from './KafkaPort';
+import type {
+  Acknowledgement,
+  OutgoingRecord,
+  ConsumedRecord,
+  ConsumerOptions,
+  KafkaAdminPort,
+  KafkaConsumerPort,
+  KafkaPort,
+  KafkaProducerPort,
+  KafkaSettings,
+  PartitionBatch,
+  PartitionOffsets,
+  TopicDescription,
+} from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -39,7 +63,7 @@ function connection(settings: KafkaSettings): Connection {
 /** @platformatic/kafka 2.x behind triplane's KafkaPort. */
 export function platformaticKafka(settings: KafkaSettings): KafkaPort {
   return {
-    producer: async () => producerPort(settings),
+    producer: () => Promise.resolve().then(() => producerPort(settings)),
     consumer: async (options) => consumerPort(settings, options),
     admin: () => adminPort(settings),
   };
@@ -81,7 +105,7 @@ const bytes = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buf
  * The record as bytes, sent with the client's pass-through serializers: its stringSerializers drop a
  * Buffer (serde.js answers undefined for anything not a string), and the partitioner hashes the key's bytes.
  */
-function toBytes(record: OutgoingRecord): Omit<MessageToProduce<Buffer, Buffer, Buffer, Buffer>, 'topic'> {
+function toBytes(record: OutgoingRecord): Omit<MessageToProduce, 'topic'> {
   return {
     ...(record.key === null ? {} : { key: bytes(record.key) }),
     ...(record.value === null ? {} : { value: bytes(record.value) }),
@@ -93,8 +117,10 @@ function toConsumedRecord(message: Message): ConsumedRecord {
   return {
     offset: message.offset,
     timestamp: message.timestamp,
+    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one */
     key: message.key ?? null,
     value: message.value ?? null,
+    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
     headers: [...message.headers].map(([name, value]) => [name.toString(), value] as const),
   };
 }

@@ -14,9 +14,7 @@ export interface InvocationLogOptions<TEvent, TResult, TContext extends Context>
  * and the same outcome counted for the ops view and published as CloudWatch metrics. Per invocation
  * rather than per record: at 50,000 records/s a line per record would cost more than the work.
  */
-export function invocationLog<TEvent, TResult, TContext extends Context>(
-  opts: InvocationLogOptions<TEvent, TResult, TContext> = {},
-): MiddlewareObj<TEvent, TResult, Error, TContext> {
+export function invocationLog<TEvent, TResult, TContext extends Context>(opts: InvocationLogOptions<TEvent, TResult, TContext> = {}): MiddlewareObj<TEvent, TResult, Error, TContext> {
   const started = new WeakMap<object, number>();
   const fields = (request: Request<TEvent, TResult, Error, TContext>) => ({
     function: request.context.functionName,
@@ -27,7 +25,10 @@ export function invocationLog<TEvent, TResult, TContext extends Context>(
     started.set(request, performance.now());
   };
   const count = (request: Request<TEvent, TResult, Error, TContext>, ok: boolean, summary: Record<string, unknown>, durationMs: number) => {
-    const number = (key: string) => (typeof summary[key] === 'number' ? (summary[key] as number) : undefined);
+    const number = (key: string) => {
+      const value = summary[key];
+      return typeof value === 'number' ? value : undefined;
+    };
     const outcome: InvocationOutcome = {
       ok,
       durationMs,
@@ -48,7 +49,10 @@ export function invocationLog<TEvent, TResult, TContext extends Context>(
   };
   const invocationLogOnError = (request: Request<TEvent, TResult, Error, TContext>) => {
     // An error another middleware already answered (an HTTP 4xx) is an outcome, not a failure.
-    if (request.response !== undefined) return invocationLogAfter(request);
+    if (request.response !== undefined) {
+      invocationLogAfter(request);
+      return;
+    }
     const summary = opts.summarize?.(request) ?? {};
     const base = fields(request);
     logger.error('invocation failed', { ...base, ...summary, error: request.error ?? undefined });

@@ -60,8 +60,10 @@ async function publishAll(messages: ReadonlyArray<OutgoingAmqpMessage>): Promise
       messages.map(
         (m) =>
           new Promise<void>((resolve, reject) => {
-            const options = { ...m.options, mandatory: true, headers: { ...m.options.headers, [PUBLISH_TAG]: tag } };
-            channel.publish(m.exchange, m.routingKey, m.content, options, (error: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve()));
+            const options = { ...m.options, mandatory: true, headers: { ...(m.options.headers as Record<string, unknown> | undefined), [PUBLISH_TAG]: tag } };
+            channel.publish(m.exchange, m.routingKey, m.content, options, (error: unknown) =>
+              error ? reject(error instanceof Error ? error : new Error('publish not confirmed', { cause: error })) : resolve(),
+            );
           }),
       ),
     );

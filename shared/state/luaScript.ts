@@ -13,7 +13,7 @@ export function luaScript(lua: string): LuaScript {
     try {
       return await redis.evalsha(sha, keys.length, ...keys, ...args);
     } catch (error) {
-      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
       await redis.script('LOAD', lua);
       return redis.evalsha(sha, keys.length, ...keys, ...args);
     }

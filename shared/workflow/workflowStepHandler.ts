@@ -66,6 +66,7 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
         const command = record.envelope as Envelope<OrderCommand>;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
         const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
         budget.recordRequest();
         try {
@@ -89,9 +90,6 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
     );
     await advanceSagas(done);
     await publishToKafka(outcomes.flatMap((o) => o.events));
-    await publishConfirmed([
-      ...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })),
-      ...retries,
-    ]);
+    await publishConfirmed([...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })), ...retries]);
   });
 }

@@ -9,9 +9,9 @@ import { HttpError } from '../../shared/http/HttpError';
  * over HTTP, and the malformed input the system must refuse (bad ids, mutated events, garbage).
  */
 
-export const SAFE_ALPHABET = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@-'];
-const UPPER = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
-const NAME_ALPHABET = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'];
+export const SAFE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._@-'.split('');
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+const NAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'.split('');
 
 /** An id the catalog accepts: 1-128 characters of A-Z a-z 0-9 . _ @ -, with the 128 edge drawn often. */
 export const safeIdArb: fc.Arbitrary<string> = fc.oneof(
@@ -57,23 +57,23 @@ export interface ClientEvent {
 /** Bodies come from JSON.parse: plain objects, never null-prototype ones. */
 const plain = { noNullPrototype: true } as const;
 
-const sessionStarted = fc.record(
-  { sessionId: safeIdArb, userId: safeIdArb, ttlSeconds: fc.integer({ min: 1, max: 604_800 }) },
-  { requiredKeys: ['sessionId', 'userId'], noNullPrototype: true },
-);
+const sessionStarted = fc.record({ sessionId: safeIdArb, userId: safeIdArb, ttlSeconds: fc.integer({ min: 1, max: 604_800 }) }, { requiredKeys: ['sessionId', 'userId'], noNullPrototype: true });
 const sessionRef = fc.record({ sessionId: safeIdArb }, plain);
 const flagSetV1 = fc.record({ name: safeIdArb, enabled: fc.boolean(), rollout: fc.integer({ min: 0, max: 100 }) }, { requiredKeys: ['name', 'enabled'], noNullPrototype: true });
 const flagSetV2 = fc.record({ name: safeIdArb, enabled: fc.boolean(), rollout: fc.integer({ min: 0, max: 100 }) }, plain);
 const scoreRecorded = fc.record({ board: safeIdArb, userId: safeIdArb, points: fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }) }, plain);
 const pageViewed = fc.record({ userId: safeIdArb, path: pathArb }, plain);
-const orderPlaced = fc.record({
-  orderId: safeIdArb,
-  userId: safeIdArb,
-  amount: fc.integer({ min: 1, max: 1_000_000_000_00 }),
-  currency: currencyArb,
-  paymentToken: safeIdArb,
-  items: fc.array(fc.record({ sku: safeIdArb, qty: fc.integer({ min: 1, max: 1_000 }) }, plain), { minLength: 1, maxLength: 100 }),
-}, plain);
+const orderPlaced = fc.record(
+  {
+    orderId: safeIdArb,
+    userId: safeIdArb,
+    amount: fc.integer({ min: 1, max: 1_000_000_000_00 }),
+    currency: currencyArb,
+    paymentToken: safeIdArb,
+    items: fc.array(fc.record({ sku: safeIdArb, qty: fc.integer({ min: 1, max: 1_000 }) }, plain), { minLength: 1, maxLength: 100 }),
+  },
+  plain,
+);
 
 /** Data generators per [type, version]: every type the catalog accepts over HTTP, every version it reads. */
 export const DATA_ARBITRARIES: ReadonlyArray<{ type: string; version: number; data: fc.Arbitrary<Record<string, unknown>> }> = [
@@ -141,9 +141,7 @@ export const fieldNameArb = fc.string({ unit: fc.constantFrom(...NAME_ALPHABET),
 
 /** One change to a valid event that may (or may not) make it invalid. */
 export type Mutation =
-  | { kind: 'delete'; where: 'top' | 'data'; pick: number }
-  | { kind: 'set'; where: 'top' | 'data'; pick: number; value: unknown }
-  | { kind: 'add'; where: 'top' | 'data'; name: string; value: unknown };
+  { kind: 'delete'; where: 'top' | 'data'; pick: number } | { kind: 'set'; where: 'top' | 'data'; pick: number; value: unknown } | { kind: 'add'; where: 'top' | 'data'; name: string; value: unknown };
 
 const whereArb = fc.constantFrom<'top' | 'data'>('top', 'data');
 /**
@@ -160,12 +158,7 @@ export const plainJsonArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
 );
 
-const badValueArb: fc.Arbitrary<unknown> = fc.oneof(
-  plainJsonArb,
-  unsafeIdArb,
-  fc.constantFrom<unknown>(null, -1, 0, 1.5, 1e300, -1e300, '', true, [], {}, 'nope', '9'),
-  fc.integer(),
-);
+const badValueArb: fc.Arbitrary<unknown> = fc.oneof(plainJsonArb, unsafeIdArb, fc.constantFrom<unknown>(null, -1, 0, 1.5, 1e300, -1e300, '', true, [], {}, 'nope', '9'), fc.integer());
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant<'delete'>('delete'), where: whereArb, pick: fc.nat() }),
@@ -188,7 +181,7 @@ export function mutate(event: ClientEvent, mutations: Mutation[]): Record<string
     }
     const name = names.length === 0 ? undefined : names[mutation.pick % names.length];
     if (name === undefined) continue;
-    if (mutation.kind === 'delete') delete target[name];
+    if (mutation.kind === 'delete') Reflect.deleteProperty(target, name);
     else target[name] = mutation.value;
   }
   return copy;
@@ -199,7 +192,7 @@ export function knownFieldNames(): Set<string> {
   const names = new Set<string>(['type', 'version', 'id', 'key', 'correlationId', 'data']);
   const visit = (schema: unknown): void => {
     if (schema instanceof z.ZodObject) {
-      for (const [name, inner] of Object.entries(schema.shape as Record<string, unknown>)) {
+      for (const [name, inner] of Object.entries(schema.shape)) {
         names.add(name);
         visit(inner);
       }

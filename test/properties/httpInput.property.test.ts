@@ -62,7 +62,10 @@ describe('pathId (properties)', () => {
       fc.property(safeIdArb, unsafeIdArb, fc.boolean(), (safe, unsafe, encode) => {
         const wrap = (id: string) => (encode ? encodeURIComponent(id) : id);
         expect(pathId(httpEvent({ pathParameters: { board: wrap(safe) } }), 'board')).toBe(safe);
-        expectHttpError(thrownBy(() => pathId(httpEvent({ pathParameters: { board: wrap(unsafe) } }), 'board')), [400]);
+        expectHttpError(
+          thrownBy(() => pathId(httpEvent({ pathParameters: { board: wrap(unsafe) } }), 'board')),
+          [400],
+        );
       }),
       { numRuns: 400 },
     );
@@ -71,7 +74,10 @@ describe('pathId (properties)', () => {
   it('should answer 400 when the parameter is missing or empty', () => {
     for (const pathParameters of [undefined, {}, { board: '' }, { other: 'x' }]) {
       const event: APIGatewayProxyEventV2 = { ...httpEvent({}), pathParameters };
-      expectHttpError(thrownBy(() => pathId(event, 'board')), [400]);
+      expectHttpError(
+        thrownBy(() => pathId(event, 'board')),
+        [400],
+      );
     }
   });
 });
@@ -111,7 +117,11 @@ describe('parseLimit (properties)', () => {
     fc.assert(
       fc.property(fc.integer({ min: -10_000, max: 10_000 }), (n) => {
         if (n >= 1 && n <= MAX_LIMIT) expect(parseLimit(String(n))).toBe(n);
-        else expectHttpError(thrownBy(() => parseLimit(String(n))), [400]);
+        else
+          expectHttpError(
+            thrownBy(() => parseLimit(String(n))),
+            [400],
+          );
       }),
       { numRuns: 500 },
     );
@@ -148,11 +158,16 @@ describe('readJsonBody (properties)', () => {
   it('should answer 413 whenever the (decoded) body passes the limit, even when it is valid JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.boolean(), (value, base64) => {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify gives undefined for undefined, whatever lib.d.ts says
         const text = JSON.stringify(value) ?? 'null';
         const size = Buffer.byteLength(text);
         const event = rawBodyEvent(base64 ? Buffer.from(text).toString('base64') : text, base64);
         expect(readJsonBody(event, size)).toEqual(JSON.parse(text));
-        if (size > 0) expectHttpError(thrownBy(() => readJsonBody(event, size - 1)), [413]);
+        if (size > 0)
+          expectHttpError(
+            thrownBy(() => readJsonBody(event, size - 1)),
+            [413],
+          );
       }),
       { numRuns: 400 },
     );
@@ -170,7 +185,10 @@ describe('readJsonBody (properties)', () => {
       { numRuns: 15 },
     );
     const oversized = rawBodyEvent(`"${'x'.repeat(INGEST_MAX_BODY_BYTES)}"`, false);
-    expectHttpError(thrownBy(() => readJsonBody(oversized, INGEST_MAX_BODY_BYTES)), [413]);
+    expectHttpError(
+      thrownBy(() => readJsonBody(oversized, INGEST_MAX_BODY_BYTES)),
+      [413],
+    );
   });
 });
 
@@ -193,9 +211,9 @@ describe('POST /events handler with bad bodies (properties, no Kafka reached)', 
   };
 
   it('should answer every malformed body or non-JSON content type with a 400, 413 or 415 JSON error, never a 500', async () => {
-    const mutatedEventArb = fc.tuple(clientEventArb, fc.constantFrom('id', 'type', 'data', 'version', 'key'), fc.oneof(unsafeIdArb, fc.jsonValue({ maxDepth: 2 }))).map(
-      ([event, field, value]) => JSON.stringify({ events: [{ ...event, [field]: value }] }),
-    );
+    const mutatedEventArb = fc
+      .tuple(clientEventArb, fc.constantFrom('id', 'type', 'data', 'version', 'key'), fc.oneof(unsafeIdArb, fc.jsonValue({ maxDepth: 2 })))
+      .map(([event, field, value]) => JSON.stringify({ events: [{ ...event, [field]: value }] }));
     const bodyArb = fc.oneof(
       fc.uint8Array({ maxLength: 300 }).map((b) => ({ body: Buffer.from(b), contentType: 'application/octet-stream' })),
       fc.string({ unit: 'binary' }).map((s) => ({ body: Buffer.from(s), contentType: 'application/json' })),

@@ -106,13 +106,21 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
         const deep = deeplyNested(depth, asObject);
         const view = { type: 'page.viewed', data: { userId: 'u-1', path: '/' } };
         const body =
-          place === 'body' ? deep
-          : place === 'events' ? { events: deep }
-          : place === 'event' ? { events: [view, deep] }
-          : place === 'data' ? { events: [{ type: 'page.viewed', data: deep }] }
-          : place === 'field' ? { events: [{ type: 'page.viewed', data: { userId: deep, path: '/' } }] }
-          : { events: [{ ...view, data: { ...view.data, nested: deep } }] };
-        const error = expectHttpError(thrownBy(() => parseIngestRequest(body)), [400]);
+          place === 'body'
+            ? deep
+            : place === 'events'
+              ? { events: deep }
+              : place === 'event'
+                ? { events: [view, deep] }
+                : place === 'data'
+                  ? { events: [{ type: 'page.viewed', data: deep }] }
+                  : place === 'field'
+                    ? { events: [{ type: 'page.viewed', data: { userId: deep, path: '/' } }] }
+                    : { events: [{ ...view, data: { ...view.data, nested: deep } }] };
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest(body)),
+          [400],
+        );
         for (const { reason } of fieldErrorsOf(error)) expect(reason.length).toBeLessThan(1_000);
       }),
       { numRuns: 30 },
@@ -129,7 +137,10 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
         if (top === undefined) return;
         if (inner === undefined) event[top] = huge;
         else event.data = { ...(event.data as Record<string, unknown>), [inner]: inner === 'path' ? `/${huge}` : huge };
-        const error = expectHttpError(thrownBy(() => parseIngestRequest(batch ? { events: [event] } : event)), [400]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest(batch ? { events: [event] } : event)),
+          [400],
+        );
         const errors = fieldErrorsOf(error);
         expect(errors.map((e) => e.field)).toContain(batch ? `events[0].${field}` : field);
         for (const { reason } of errors) expect(reason.length).toBeLessThan(1_000);
@@ -222,30 +233,49 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
   });
 
   it('should refuse a version the catalog has no schema for, naming the version field', () => {
-    const versionArb = fc.oneof(fc.integer({ min: 3, max: 1_000_000 }), fc.integer({ min: -1_000, max: 0 }), fc.double({ noNaN: true }).filter((v) => !Number.isInteger(v)));
+    const versionArb = fc.oneof(
+      fc.integer({ min: 3, max: 1_000_000 }),
+      fc.integer({ min: -1_000, max: 0 }),
+      fc.double({ noNaN: true }).filter((v) => !Number.isInteger(v)),
+    );
     fc.assert(
       fc.property(clientEventArb, versionArb, fc.boolean(), (event, version, batch) => {
         const bad = { ...event, version };
-        const error = expectHttpError(thrownBy(() => parseIngestRequest(batch ? { events: [bad] } : bad)), [400]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest(batch ? { events: [bad] } : bad)),
+          [400],
+        );
         expect(fieldErrorsOf(error).map((e) => e.field)).toContain(batch ? 'events[0].version' : 'version');
       }),
       { numRuns: 200 },
     );
     // Version 2 exists for flag.set only.
     fc.assert(
-      fc.property(clientEventArb.filter((e) => e.type !== 'flag.set'), (event) => {
-        const error = expectHttpError(thrownBy(() => parseIngestRequest({ ...event, version: 2 })), [400]);
-        expect(fieldErrorsOf(error)).toContainEqual({ field: 'version', reason: expect.stringContaining('unsupported version 2') });
-      }),
+      fc.property(
+        clientEventArb.filter((e) => e.type !== 'flag.set'),
+        (event) => {
+          const error = expectHttpError(
+            thrownBy(() => parseIngestRequest({ ...event, version: 2 })),
+            [400],
+          );
+          expect(fieldErrorsOf(error)).toContainEqual({ field: 'version', reason: expect.stringContaining('unsupported version 2') });
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('should refuse workflow-only types and unknown types, naming the type field', () => {
-    const typeArb = fc.oneof(fc.constantFrom(...WORKFLOW_ONLY_TYPES), fc.string({ minLength: 1, maxLength: 100 }).filter((t) => specOf(t) === undefined));
+    const typeArb = fc.oneof(
+      fc.constantFrom(...WORKFLOW_ONLY_TYPES),
+      fc.string({ minLength: 1, maxLength: 100 }).filter((t) => specOf(t) === undefined),
+    );
     fc.assert(
       fc.property(typeArb, clientEventArb, (type, event) => {
-        const error = expectHttpError(thrownBy(() => parseIngestRequest({ events: [{ ...event, type }] })), [400]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest({ events: [{ ...event, type }] })),
+          [400],
+        );
         expect(fieldErrorsOf(error).map((e) => e.field)).toContain('events[0].type');
       }),
       { numRuns: 200 },
@@ -255,7 +285,10 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
   it('should answer 413 past the event limit, whatever the events are', () => {
     fc.assert(
       fc.property(fc.integer({ min: MAX_EVENTS_PER_REQUEST + 1, max: 2_000 }), fc.jsonValue({ maxDepth: 1 }), (count, item) => {
-        const error = expectHttpError(thrownBy(() => parseIngestRequest({ events: Array.from({ length: count }, () => item) })), [413]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest({ events: Array.from({ length: count }, () => item) })),
+          [413],
+        );
         expect(error.message).toContain(String(count));
       }),
       { numRuns: 20 },
@@ -284,10 +317,18 @@ describe('parseEnvelope (properties)', () => {
 
   it('should throw only InvalidEventError, with at least one field, on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null')), (text) => {
-        const error = thrownBy(() => parseEnvelope(text));
-        if (error !== undefined) isInvalidEvent(error);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const error = thrownBy(() => parseEnvelope(text));
+          if (error !== undefined) isInvalidEvent(error);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -317,7 +358,10 @@ describe('parseEnvelope (properties)', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.string({ minLength: 1 }).filter((t) => specOf(t) === undefined).map((type) => ({ type, field: 'type' })),
+          fc
+            .string({ minLength: 1 })
+            .filter((t) => specOf(t) === undefined)
+            .map((type) => ({ type, field: 'type' })),
           fc.integer({ min: 2, max: Number.MAX_SAFE_INTEGER }).map((version) => ({ version, field: 'version' })),
         ),
         (change) => {

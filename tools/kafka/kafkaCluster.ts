@@ -167,8 +167,9 @@ async function formatStorage(dir: string, state: KafkaClusterState, jars: string
       writeFileSync(formatConfig, kafkaNodeProperties({ node, nodes: state.nodes, logDir: join(pristine, `node-${node.nodeId}`) }));
       await run('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-cp', join(jars, '*'), 'kafka.tools.StorageTool', 'format', '-t', state.clusterId, '-c', formatConfig], {
         encoding: 'utf8',
-      }).catch((error: Error & { stdout?: string; stderr?: string }) => {
-        throw new Error(`formatting Kafka storage of node ${node.nodeId} failed: ${error.stderr ?? ''}${error.stdout ?? ''}`, { cause: error });
+      }).catch((error: unknown) => {
+        const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+        throw new Error(`formatting Kafka storage of node ${node.nodeId} failed: ${stderr}${stdout}`, { cause: error });
       });
     }),
   );
@@ -232,7 +233,9 @@ class LocalKafkaCluster implements KafkaCluster {
     const started = performance.now();
     for (const node of this.state.nodes) this.spawnNode(node.nodeId);
     await this.waitUntilServing(this.state.nodes.map((node) => node.nodeId));
-    this.log(`Kafka ${this.state.kafkaVersion} up: ${this.state.nodes.length} node(s) at ${this.bootstrap} in ${((performance.now() - started) / 1000).toFixed(2)} s (logs: ${join(this.dir, 'node-*', 'server.log')})`);
+    this.log(
+      `Kafka ${this.state.kafkaVersion} up: ${this.state.nodes.length} node(s) at ${this.bootstrap} in ${((performance.now() - started) / 1000).toFixed(2)} s (logs: ${join(this.dir, 'node-*', 'server.log')})`,
+    );
   }
 
   async kill(nodeId: number): Promise<void> {

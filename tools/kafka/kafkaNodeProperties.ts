@@ -67,5 +67,7 @@ export function kafkaNodeProperties({ node, nodes, logDir }: KafkaNodeSettings):
     'broker.session.timeout.ms': 3_000,
     'broker.heartbeat.interval.ms': 500,
   };
-  return `${Object.entries(properties).map(([key, value]) => `${key}=${value}`).join('\n')}\n`;
+  return `${Object.entries(properties)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join('\n')}\n`;
 }

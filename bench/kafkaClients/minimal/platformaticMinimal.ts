@@ -6,5 +6,5 @@ export async function produceAndConsume(brokers: string[], topic: string): Promi
   await producer.send({ messages: [{ topic, key: 'k', value: 'v' }] });
   const consumer = new Consumer({ clientId: 'minimal', groupId: 'minimal', bootstrapBrokers: brokers, deserializers: stringDeserializers });
   const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest' });
-  stream.on('data', (message) => void message.offset);
+  stream.on('data', (message: { offset: bigint }) => message.offset);
 }

@@ -21,7 +21,9 @@ export function kafkaHopHeader(headers: unknown): string | undefined {
 export function rabbitMqHopHeader(headers: Record<string, RabbitMqHeaderValue> | null | undefined): string | undefined {
   if (headers === null || headers === undefined || !Object.prototype.hasOwnProperty.call(headers, 'x-hops')) return undefined;
   const value = decodeRabbitMqHeaderValue(headers['x-hops']);
-  return value === null ? undefined : String(value);
+  if (value === null) return undefined;
+  // A list or table is no hop count: as JSON it can never equal one (String([5]) would read as '5').
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
 /**

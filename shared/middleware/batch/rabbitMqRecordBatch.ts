@@ -19,6 +19,7 @@ export function splitQueueKey(key: string): { queue: string; vhost: string } {
 export function rabbitMqRecordBatch(): MiddlewareObj<RabbitMqTriggerEvent, unknown, Error, BatchContext<RabbitMqSource>> {
   const rabbitMqRecordBatchBefore = (request: { event: RabbitMqTriggerEvent; context: BatchContext<RabbitMqSource> }) => {
     const batch = new RecordBatch<RabbitMqSource>();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an event AWS did not send may lack its messages; it is then an empty batch
     for (const [key, messages] of Object.entries(request.event.rmqMessagesByQueue ?? {})) {
       const { queue, vhost } = splitQueueKey(key);
       for (const message of messages) {
@@ -28,6 +29,7 @@ export function rabbitMqRecordBatch(): MiddlewareObj<RabbitMqTriggerEvent, unkno
           const body = decodeBase64('data', message.data);
           if (body === null) throw new Error('data: missing');
           const envelope = parseEnvelope(body.toString('utf8'));
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
           const mismatch = hopHeaderMismatch(rabbitMqHopHeader(message.basicProperties?.headers), envelope.hops);
           if (mismatch !== undefined) throw new Error(mismatch);
           batch.accepted.push({ envelope, source });

@@ -27,7 +27,7 @@ async function readKeySecret(secretArn: string): Promise<string[]> {
   } catch {
     throw new ApiKeyConfigError(`secret ${secretArn} is not JSON; expected {"keys":"key1,key2"}`);
   }
-  const keys = typeof parsed === 'object' && parsed !== null && 'keys' in parsed ? (parsed as { keys: unknown }).keys : undefined;
+  const keys = typeof parsed === 'object' && parsed !== null && 'keys' in parsed ? parsed.keys : undefined;
   if (typeof keys !== 'string') throw new ApiKeyConfigError(`secret ${secretArn} has no "keys" string; expected {"keys":"key1,key2"}`);
   return parseApiKeyList(keys, `the "keys" of secret ${secretArn}`);
 }
@@ -54,7 +54,7 @@ export function apiKeySourceFromEnv(env: NodeJS.ProcessEnv = process.env, now: (
   if (listed !== undefined) {
     let digests: Buffer[] | undefined;
     return {
-      digests: async () => (digests ??= parseApiKeyList(listed, 'TRIPLANE_API_KEYS').map(keyDigest)),
+      digests: () => Promise.resolve().then(() => (digests ??= parseApiKeyList(listed, 'TRIPLANE_API_KEYS').map(keyDigest))),
     };
   }
   const secretArn = config.TRIPLANE_API_KEYS_SECRET_ARN;

@@ -17,7 +17,7 @@ export type HttpWork = (event: APIGatewayProxyEventV2, context: Context) => Prom
  * export const handler = httpHandler(async (event) => jsonResponse(200, { ok: true }));
  */
 export function httpHandler(work: HttpWork) {
-  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(
       invocationLog<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context>({
         summarize: (request) => ({

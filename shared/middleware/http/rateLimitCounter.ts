@@ -13,7 +13,7 @@ export async function countRateLimited(redis: Redis, key: string, ttlSeconds: nu
   try {
     return Number(await redis.evalsha(SHA, 1, key, String(ttlSeconds)));
   } catch (error) {
-    if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
   }
   return Number(await redis.eval(RATE_LIMIT_LUA, 1, key, String(ttlSeconds)));
 }

@@ -27,7 +27,9 @@ class ApplyRefusedError extends Error {
     readonly reply: ApplyOnceReply,
     denial: PermissionDenial,
   ) {
-    super(`NOPERM: the function's Redis user may not run ${denial.command.toUpperCase()} on ${keyShapeOf(denial.key)} inside the apply script; nothing of that record or the rest of the batch was applied or marked`);
+    super(
+      `NOPERM: the function's Redis user may not run ${denial.command.toUpperCase()} on ${keyShapeOf(denial.key)} inside the apply script; nothing of that record or the rest of the batch was applied or marked`,
+    );
     this.name = 'ApplyRefusedError';
   }
 }
@@ -119,7 +121,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       try {
         return (await this.connection().evalsha(this.scriptSha, keys.length, ...keys, ...args)) as ApplyOnceReply;
       } catch (error) {
-        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
       }
     }
     this.scriptSha = (await this.connection().script('LOAD', APPLY_ONCE_LUA)) as string;

@@ -46,9 +46,10 @@ export class PermissionDefectError extends Error {
  * make fails the batch (batch.permissionDefect) instead of dead-lettering the record.
  */
 export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
-  if (opts.store === undefined) throw new TypeError('batchIdempotency: store is required');
-  if (typeof opts.consumer !== 'string' || opts.consumer === '') throw new TypeError('batchIdempotency: consumer is required');
-  const { store, consumer } = opts;
+  // Checked when the factory is called, as middy's middlewares do: a caller in JavaScript or behind a cast learns here, not mid-batch.
+  const { store, consumer } = opts as Partial<BatchIdempotencyOptions>;
+  if (store === undefined) throw new TypeError('batchIdempotency: store is required');
+  if (typeof consumer !== 'string' || consumer === '') throw new TypeError('batchIdempotency: consumer is required');
   const digests = new WeakMap<RecordBatch<TSource>, Map<string, string>>();
   const gaps = new WeakMap<RecordBatch<TSource>, OffsetGap[]>();
 

@@ -17,7 +17,9 @@ export interface ConsumedRecord {
 }
 
 function checkRecordPosition(raw: KafkaTriggerRecord): void {
-  if (raw === null || typeof raw !== 'object') throw new InvalidRecordError('record', 'not an object');
+  // The record as delivered, which a hand-written or broken event may not make an object.
+  const delivered: unknown = raw;
+  if (delivered === null || typeof delivered !== 'object') throw new InvalidRecordError('record', 'not an object');
   if (typeof raw.topic !== 'string') throw new InvalidRecordError('topic', 'missing');
   if (!Number.isInteger(raw.partition) || !Number.isInteger(raw.offset)) {
     throw new InvalidRecordError('offset', 'partition and offset must be integers');

@@ -8,7 +8,8 @@ const isBytes = (value: unknown): value is { bytes: unknown[] } =>
 /** One header value with its `{bytes}` strings turned back into text (bytes may be signed, as Java's). */
 export function decodeRabbitMqHeaderValue(value: RabbitMqHeaderValue | undefined): DecodedHeaderValue {
   if (value === undefined) return null;
-  if (isBytes(value)) return Buffer.from(value.bytes.map((b) => Number(b) & 0xff)).toString('utf8');
+  // The bytes are whatever the wire sent, not what the type says: Number() reads a byte sent as text ("65") as one.
+  if (isBytes(value)) return Buffer.from((value.bytes as unknown[]).map((b) => Number(b) & 0xff)).toString('utf8');
   if (Array.isArray(value)) return value.map(decodeRabbitMqHeaderValue);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeRabbitMqHeaderValue(v)]));

@@ -8,10 +8,11 @@ import { lambdaContextOf } from '../../../testkit/lambdaContextOf';
 describe('kafkaRecordBatch', () => {
   it('should refuse a partition entry that is not a list as one bad record, not fail the batch', async () => {
     let seen: BatchContext<KafkaTriggerRecord>['batch'] | undefined;
-    const handler = middy<KafkaTriggerEvent, void, Error, BatchContext<KafkaTriggerRecord>>()
+    const handler = middy<KafkaTriggerEvent, undefined, Error, BatchContext<KafkaTriggerRecord>>()
       .use(kafkaRecordBatch())
-      .handler(async (_event, context) => {
+      .handler((_event, context) => {
         seen = context.batch;
+        return Promise.resolve(undefined);
       });
     const event = { eventSource: 'aws:kafka', records: { 'sessions-0': null } } as unknown as KafkaTriggerEvent;
     await handler(event, lambdaContextOf('t'));

@@ -24,7 +24,7 @@ describe('provisioning RabbitMQ users through the management API', () => {
     let server: { close: () => Promise<void> } | undefined;
     const late = setTimeout(() => {
       void listen((req, res) => {
-        paths.push(`${req.method} ${req.url}`);
+        paths.push(`${req.method ?? ''} ${req.url ?? ''}`);
         req.resume();
         res.statusCode = unavailable-- > 0 ? 503 : 204;
         res.end();
@@ -48,7 +48,9 @@ describe('provisioning RabbitMQ users through the management API', () => {
       res.end('not authorised');
     });
     try {
-      await expect(provisionRabbitMqUsers({ url: `http://127.0.0.1:${server.port}`, username: 'admin', password: 'wrong' }, '/', [{ permissions, password: 'secret' }])).rejects.toThrow(/answered 401: not authorised/);
+      await expect(provisionRabbitMqUsers({ url: `http://127.0.0.1:${server.port}`, username: 'admin', password: 'wrong' }, '/', [{ permissions, password: 'secret' }])).rejects.toThrow(
+        /answered 401: not authorised/,
+      );
     } finally {
       await server.close();
     }
