@@ -1,4 +1,4 @@
-import { mqSecretIdOf, pascalNameOf } from '../shared/routes/derivedNames';
+import { mqSecretIdOf } from '../shared/routes/derivedNames';
 import type { FunctionRoute } from '../shared/routes/functionCatalog';
 import { ownRabbitMqUserOf, rabbitMqPermissions } from '../shared/security/rabbitMqPermissions';
 

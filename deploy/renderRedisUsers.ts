@@ -1,4 +1,4 @@
-import { pascalNameOf, redisSecretIdOf, redisUserIdOf, redisUserOf } from '../shared/routes/derivedNames';
+import { redisSecretIdOf, redisUserIdOf, redisUserOf } from '../shared/routes/derivedNames';
 import type { FunctionFacts } from '../shared/routes/functionFacts';
 import { redisAclRules, usesRedis } from '../shared/security/redisAcl';
 import { DEFAULT_NAMESPACE } from '../shared/state/redisKeys';

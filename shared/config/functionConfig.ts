@@ -21,7 +21,7 @@ const share = z
   .transform(Number)
   .optional()
   .transform((n) => n ?? 0);
-const url = z.string().url('must be a URL');
+const url = z.url('must be a URL');
 // arn:PARTITION:SERVICE:...; the tests' local Secrets Manager names its secrets arn:secret:NAME.
 const arn = z.string().regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)');
 const flag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');

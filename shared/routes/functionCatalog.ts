@@ -110,7 +110,7 @@ function triggerOf(key: string, events: Raw[], facts: FunctionFacts): Trigger {
     if (queue !== facts.step) fail(`it reads queue ${queue}, but functions/${facts.name}/function.ts carries out ${facts.step ?? 'no step'}`);
     return { kind: 'rabbitmq', queue, batchSize: count(mq.batchSize, DEFAULTS.mqBatch), maximumBatchingWindow: count(mq.maximumBatchingWindow, DEFAULTS.mqWindow), basicAuthArn: mq.basicAuthArn };
   }
-  return fail(`${kind ?? 'unknown'} events are not a trigger this system runs`);
+  return fail(`${kind} events are not a trigger this system runs`);
 }
 
 /** Joins a serverless.yml `functions` section (raw or resolved by the framework) with each function's facts. */

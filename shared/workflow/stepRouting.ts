@@ -55,6 +55,6 @@ export function retryMessage(queue: string, command: Envelope, route: Extract<Fa
     exchange: '',
     routingKey: retryQueueOf(queue, route.delayQueue),
     content,
-    options: { ...options, headers: { ...options.headers, 'x-last-error': reason.slice(0, 500) } },
+    options: { ...options, headers: { ...(options.headers as Record<string, unknown> | undefined), 'x-last-error': reason.slice(0, 500) } },
   };
 }
