@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { sleep } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
 import { epochNow } from './loadPlan';
 
 /**

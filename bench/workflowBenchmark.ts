@@ -6,7 +6,8 @@ import { BENCH_HEADERS, BENCH_NAMESPACE, BENCH_RABBITMQ_URL } from './benchEnvir
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
-import { RUN_ID, sleep } from './benchRun';
+import { RUN_ID } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
 import { okCount, runLoad } from './loadGenerator';
 import { median } from './statistics';
 

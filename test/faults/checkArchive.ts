@@ -4,7 +4,7 @@ import { consumerLag } from '../../operations/replay/consumerLag';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS } from '../../shared/routes/manifest';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface ArchiveCheck {
   ok: boolean;

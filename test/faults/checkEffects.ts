@@ -1,7 +1,7 @@
 import { getJson, isRecord, mapLimited } from './httpJson';
 import type { LoadOutcome } from './loadGenerator';
 import type { LoadPlan } from './loadPlan';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface EffectsCheck {
   ok: boolean;

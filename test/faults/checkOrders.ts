@@ -2,7 +2,7 @@ import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { getJson, isRecord, mapLimited } from './httpJson';
 import type { LoadOutcome } from './loadGenerator';
 import type { OrderKind, PlannedOrder } from './loadPlan';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface OrdersCheck {
   ok: boolean;

@@ -1,5 +1,5 @@
 import type { PlannedEvent } from './loadPlan';
-import { sleep } from './waitUntil';
+import { sleep } from '../../testkit/waitUntil';
 import { faultSuiteApiKey } from './faultSuiteApiKey';
 
 export interface LoadOutcome {

@@ -3,7 +3,7 @@ import { checkEffects, type EffectsCheck } from './checkEffects';
 import { checkOrders, type OrdersCheck } from './checkOrders';
 import type { LoadOutcome } from './loadGenerator';
 import type { LoadPlan } from './loadPlan';
-import type { ProgressWait } from './waitUntil';
+import type { ProgressWait } from '../../testkit/waitUntil';
 
 export interface Checks {
   orders: OrdersCheck;

@@ -8,8 +8,8 @@ import { runChecks, summarizeChecks, type ArchiveTarget, type Checks } from './r
 import type { RuntimeProcess } from './runtimeProcess';
 import type { Scenario, ScenarioContext } from './scenarios';
 import type { ScenarioResult } from './scenarioResult';
-import { sleep } from './waitUntil';
-import { withTimeout } from './withTimeout';
+import { sleep } from '../../testkit/waitUntil';
+import { withTimeout } from '../../testkit/withTimeout';
 
 const INJECTION_TIMEOUT_MS = 240_000;
 const HEAL_TIMEOUT_MS = 120_000;

@@ -1,15 +1,15 @@
 import { injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { addToxic, BUSY_TOPICS, killAndRestartBroker, moveLeaders, partitionBrokerFromClients, removeToxic } from './kafkaFaults';
 import type { LoadPlan, PlanOptions } from './loadPlan';
-import type { PrivateKafka } from './privateKafka';
-import type { PrivateRabbitMq } from './privateRabbitMq';
-import type { PrivateRedis } from './privateRedis';
+import type { PrivateKafka } from '../../testkit/privateKafka';
+import type { PrivateRabbitMq } from '../../testkit/privateRabbitMq';
+import type { PrivateRedis } from '../../testkit/privateRedis';
 import { restartRabbitMq } from './rabbitMqRestart';
 import { restartRedisAndReplay } from './redisRestart';
 import type { RuntimeProcess } from './runtimeProcess';
 import type { SuiteSize } from './suiteSize';
-import { sleep } from './waitUntil';
-import { withTimeout } from './withTimeout';
+import { sleep } from '../../testkit/waitUntil';
+import { withTimeout } from '../../testkit/withTimeout';
 
 export interface ScenarioContext {
   runtime: RuntimeProcess;
