@@ -9,8 +9,8 @@ import { applyScoresBare, benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
 import { RUN_ID } from './benchRun';
 import { sleep } from '../testkit/waitUntil';
-import { okCount, runLoad } from './loadGenerator';
-import { epochNow } from './loadPlan';
+import { okCount, runLoad } from '../testkit/load/autocannonLoad';
+import { epochNow } from '../testkit/load/autocannonPlan';
 import { quantilePoints, summarizeLatencies } from './statistics';
 import { VisibilityWatcher } from './visibilityWatcher';
 

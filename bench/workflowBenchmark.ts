@@ -8,7 +8,7 @@ import { benchRedis } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
 import { RUN_ID } from './benchRun';
 import { sleep } from '../testkit/waitUntil';
-import { okCount, runLoad } from './loadGenerator';
+import { okCount, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 
 const ORDERS = 2_000;

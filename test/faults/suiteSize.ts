@@ -1,4 +1,4 @@
-import type { LoadSize } from './loadPlan';
+import type { LoadSize } from '../../testkit/load/eventLoadPlan';
 import type { ProgressWait } from '../../testkit/waitUntil';
 import { localConfig } from '../../emulator/config/localConfig';
 
