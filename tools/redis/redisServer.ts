@@ -36,6 +36,9 @@ export interface RedisServerProcess {
   readonly running: boolean;
   /** SIGKILL, as a crashed node: every key gone. Resolves once the process exited (or after 5 s). */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a server that stops answering without closing a connection (the worst kind), and back. */
+  freeze(): void;
+  thaw(): void;
 }
 
 /**
@@ -68,6 +71,12 @@ export async function startRedisServer(port: number, args: readonly string[] = [
     pid: child.pid,
     get running() {
       return child.exitCode === null && child.signalCode === null;
+    },
+    freeze() {
+      child.kill('SIGSTOP');
+    },
+    thaw() {
+      child.kill('SIGCONT');
     },
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
