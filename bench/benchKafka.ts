@@ -8,7 +8,7 @@ export const benchKafka = (clientId: string): Kafka => new Kafka({ clientId, bro
  * A topic of the benchmark's own, made through the admin API. A fresh topic per run holds exactly the
  * records produced for it: a shared topic would also hold whatever else wrote to it, and a fresh consumer
  * group reading from the beginning would consume all of those too. The Kafka is the benchmarks' own
- * (benchKafkaCluster.ts), so the topic goes when the run ends.
+ * (testkit/privateKafka, started by runBenchmarks), so the topic goes when the run ends.
  */
 export async function createBenchTopic(name: string, partitions = 12): Promise<void> {
   const admin = benchKafka('tpbench-admin').admin();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
 import { BENCH_NAMESPACE } from './benchEnvironment';
+import { localConfig } from '../emulator/config/localConfig';
 
 /**
  * A Redis connection for the baselines and the watchers, with the same options as triplane's own
@@ -8,7 +9,7 @@ import { BENCH_NAMESPACE } from './benchEnvironment';
  * triplane's code.
  */
 export const benchRedis = (db = 0): Redis =>
-  new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+  new Redis(localConfig().REDIS_URL, { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 
 /**
  * A connection logged in as the function in `functions/<name>/handler`'s own Redis user, as that function
@@ -18,7 +19,7 @@ export const benchRedis = (db = 0): Redis =>
 export function benchRedisAsFunction(modulePath: string): Redis {
   const user = localIdentityOf(modulePath)?.redis;
   if (user === undefined) throw new Error(`${modulePath} has no Redis user`);
-  return new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+  return new Redis(localConfig().REDIS_URL, { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 }
 
 /** Removes every key of the benchmarks' namespace (SCAN, never KEYS: Redis stays responsive meanwhile). */

@@ -4,22 +4,11 @@ import { PROJECT_ROOT } from '../emulator/services/localPaths';
 /** One id per benchmark process: topics, consumer groups, boards and queues of a run never meet another run's. */
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A function as serverless.yml declares it: the benchmarks run what deploys, with its batch sizes. */
 export function wiredFunction(key: string): LocalFunction {
   const fn = readServerlessWiring(PROJECT_ROOT).functions.find((f) => f.key === key);
   if (fn === undefined) throw new Error(`serverless.yml has no function ${key}`);
   return fn;
-}
-
-/** Resolves when `check` holds, polling every `everyMs`; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 20): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(everyMs);
-  }
 }
 
 /** A promise with its resolve and reject at hand, for "resolve when the last record is applied". */
@@ -31,15 +20,6 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
     reject = rej;
   });
   return { promise, resolve, reject };
-}
-
-/** Rejects when `promise` has not settled within `ms`: a stuck pass fails the benchmark instead of hanging the run. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s: ${what()}`)), ms);
-  });
-  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }
 
 const runStarted = performance.now();

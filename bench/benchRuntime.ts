@@ -2,7 +2,8 @@ import { readServerlessWiring } from '../emulator/runtime/serverlessFunctions';
 import { startLocalRuntime, type LocalRuntime } from '../emulator/runtime/startLocalRuntime';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { consumerLag } from './benchKafka';
-import { progress, RUN_ID, sleep } from './benchRun';
+import { progress, RUN_ID } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
 
 export interface BenchRuntime {
   runtime: LocalRuntime;

@@ -7,9 +7,10 @@ import { benchKafka, benchProducer, createBenchTopic } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { applyScoresBare, benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
-import { RUN_ID, sleep } from './benchRun';
-import { okCount, runLoad } from './loadGenerator';
-import { epochNow } from './loadPlan';
+import { RUN_ID } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
+import { okCount, runLoad } from '../testkit/load/autocannonLoad';
+import { epochNow } from '../testkit/load/autocannonPlan';
 import { quantilePoints, summarizeLatencies } from './statistics';
 import { VisibilityWatcher } from './visibilityWatcher';
 

@@ -9,7 +9,7 @@ import { benchProducer } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { stopBenchRuntime } from './benchRuntime';
 import { RUN_ID, wiredFunction } from './benchRun';
-import { okCount, perSecondRates, runLoad } from './loadGenerator';
+import { okCount, perSecondRates, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 import { BENCH_HEADERS } from './benchEnvironment';
 import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';

@@ -11,6 +11,7 @@ import { faultRun, waitForFullIsr, type FaultOutcome } from './kafkaClients/faul
 import { kafkajsCandidate } from './kafkaClients/kafkajsCandidate';
 import { platformaticCandidate } from './kafkaClients/platformaticCandidate';
 import { median, round } from './statistics';
+import { localConfig } from '../emulator/config/localConfig';
 
 /**
  * `npx tsx bench/kafkaClientsBenchmark.ts [produce latency consume e2e fault footprint admin]`: the
@@ -26,11 +27,12 @@ import { median, round } from './statistics';
  * fault part kills and restarts. Writes bench/results/kafka-clients.json and kafka-clients.md.
  */
 const CANDIDATES: readonly ClientCandidate[] = [kafkajsCandidate, platformaticCandidate];
-const SINGLE = (process.env.KAFKA_BENCH_SINGLE ?? '127.0.0.1:29098').split(',');
-const CLUSTER = (process.env.KAFKA_BENCH_CLUSTER ?? '127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096').split(',');
-const CLUSTER_DIR = process.env.KAFKA_BENCH_CLUSTER_DIR ?? '/tmp/clients-kafka';
-const REPEATS = Number(process.env.KAFKA_BENCH_REPEATS ?? 3);
-const FAULT_REPEATS = Number(process.env.KAFKA_BENCH_FAULT_REPEATS ?? 1);
+const CONFIG = localConfig();
+const SINGLE = CONFIG.KAFKA_BENCH_SINGLE;
+const CLUSTER = CONFIG.KAFKA_BENCH_CLUSTER;
+const CLUSTER_DIR = CONFIG.KAFKA_BENCH_CLUSTER_DIR;
+const REPEATS = CONFIG.KAFKA_BENCH_REPEATS;
+const FAULT_REPEATS = CONFIG.KAFKA_BENCH_FAULT_REPEATS;
 const PRODUCE_SECONDS = 6;
 const LATENCY_SENDS = 1_000;
 const PREFILL = 200_000;
@@ -310,11 +312,8 @@ async function main(): Promise<void> {
       .join(' ')}; wall time ${Math.round((performance.now() - started) / 1000)} s`,
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = process.env.KAFKA_BENCH_RESULTS ?? 'kafka-clients';
-  writeFileSync(
-    join(RESULTS_DIR, `${file}.json`),
-    `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`,
-  );
+  const file = CONFIG.KAFKA_BENCH_RESULTS;
+  writeFileSync(join(RESULTS_DIR, `${file}.json`), `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
   const table = markdown();
   writeFileSync(join(RESULTS_DIR, `${file}.md`), table);
   process.stdout.write(`${table}\n`);

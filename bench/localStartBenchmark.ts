@@ -7,6 +7,7 @@ import { PROJECT_ROOT, STATE_DIR } from '../emulator/services/localPaths';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { progress } from './benchRun';
 import { median, round } from './statistics';
+import { childEnvironment } from '../emulator/config/localConfig';
 
 const REPETITIONS = 3;
 const AIM_SECONDS = 10;
@@ -80,10 +81,8 @@ export async function localStartBenchmark(): Promise<BenchmarkResult> {
   const root = makeCheckoutCopy();
   const copyKafka = join(root, '.triplane', 'kafka-test');
   const bareDir = join(root, 'bare-kafka');
-  const env: NodeJS.ProcessEnv = { ...process.env, TRIPLANE_PROFILE: 'test', TRIPLANE_REDIS_NAMESPACE: 'tptest', TRIPLANE_FRESH_KAFKA: '1' };
   // The copy must start its own Kafka and use the tests' vhost, as `npm test` does; nothing of the run's.
-  delete env.KAFKA_BROKERS;
-  delete env.RABBITMQ_URL;
+  const env = childEnvironment({ TRIPLANE_PROFILE: 'test', TRIPLANE_REDIS_NAMESPACE: 'tptest', TRIPLANE_FRESH_KAFKA: '1', KAFKA_BROKERS: undefined, RABBITMQ_URL: undefined });
   const warmEnv = { ...env, TRIPLANE_FRESH_KAFKA: '0' };
   const empty = join(root, 'empty.ts');
   writeFileSync(empty, '');

@@ -13,10 +13,12 @@ import { BENCH_NAMESPACE, kafkaBrokers } from './benchEnvironment';
 import { benchKafka, benchProducer, createBenchTopic, produceAll } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { applyScoresBare, benchRedis, deleteBenchKeys, deleteKeys } from './benchRedis';
-import { deferred, RUN_ID, wiredFunction, withTimeout } from './benchRun';
+import { deferred, RUN_ID, wiredFunction } from './benchRun';
+import { withTimeout } from '../testkit/withTimeout';
+import { localConfig } from '../emulator/config/localConfig';
 import { median, round } from './statistics';
 
-const RECORDS = Number(process.env.TPBENCH_PROJECTION_RECORDS ?? 100_000);
+const RECORDS = localConfig().TPBENCH_PROJECTION_RECORDS;
 const REPETITIONS = 3;
 const BOARDS = 20;
 const USERS = 5_000;

@@ -6,16 +6,18 @@ import { BENCH_HEADERS, BENCH_NAMESPACE } from './benchEnvironment';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
-import { RUN_ID, sleep } from './benchRun';
-import { okCount, runLoad } from './loadGenerator';
-import type { LoadPlan, LoadResult } from './loadPlan';
+import { RUN_ID } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
+import { localConfig } from '../emulator/config/localConfig';
+import { okCount, runLoad } from '../testkit/load/autocannonLoad';
+import type { AutocannonPlan, AutocannonResult } from '../testkit/load/autocannonPlan';
 import { quantilePoints, summarizeLatencies, type LatencySummary } from './statistics';
 
 const RATE = 2_000;
 const SECONDS = 10;
 const WARMUP_SECONDS = 2;
 /** autocannon's default; see the note on its rate limiting below. */
-const CONNECTIONS = Number(process.env.TPBENCH_READ_CONNECTIONS ?? 10);
+const CONNECTIONS = localConfig().TPBENCH_READ_CONNECTIONS;
 const MEMBERS = 1_000;
 const LIMIT = 10;
 const AIM_P99_MS = 5;
@@ -60,7 +62,7 @@ async function rawRedisLatencies(redis: Redis, key: string, seconds: number): Pr
   return latencies;
 }
 
-const summarize = (result: LoadResult): LatencySummary & { non2xx: number; errors: number; sent: number } => ({
+const summarize = (result: AutocannonResult): LatencySummary & { non2xx: number; errors: number; sent: number } => ({
   ...summarizeLatencies(result.latenciesMs),
   non2xx: Object.values(result.statusCounts).reduce((total, count) => total + count, 0) - okCount(result),
   errors: result.errors + result.timeouts,
@@ -90,7 +92,7 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
   for (let i = 0; i < MEMBERS; i++) seed.zadd(key, (i * 7919) % 100_000, `u${i}`);
   await seed.exec();
 
-  const plan = (url: string, durationSeconds: number): LoadPlan => ({
+  const plan = (url: string, durationSeconds: number): AutocannonPlan => ({
     url,
     method: 'GET',
     paths: [`/leaderboards/${board}?limit=${LIMIT}`],
@@ -101,8 +103,8 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
   });
 
   const bare = await startBareServer(redis, key, board);
-  let ours: LoadResult;
-  let baseline: LoadResult;
+  let ours: AutocannonResult;
+  let baseline: AutocannonResult;
   let raw: number[];
   try {
     await runLoad(plan(rt.runtime.url, WARMUP_SECONDS));
@@ -123,7 +125,7 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
   const baselineSummary = summarize(baseline);
   const rawSummary = summarizeLatencies(raw);
   const failures = runtimeFailures(rt, logFrom);
-  const achieved = (r: LoadResult) => okCount(r) / SECONDS;
+  const achieved = (r: AutocannonResult) => okCount(r) / SECONDS;
   return {
     name: 'read',
     measuredAt: new Date().toISOString(),

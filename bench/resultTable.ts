@@ -1,5 +1,6 @@
 import type { BenchmarkResult, ResultRow } from './benchmarkResult';
 import { round } from './statistics';
+import { markdownTable, paddedTable } from '../testkit/report/textTable';
 
 const formatNumber = (value: number): string => (Number.isFinite(value) ? round(value).toLocaleString('en-US') : 'n/a');
 
@@ -29,17 +30,12 @@ export function textTable(results: readonly BenchmarkResult[]): string {
       return [bench ?? '', figure ?? '', value ?? '', baseline, ratio ?? '', aim ?? '', met ?? ''];
     }),
   );
-  const header = ['benchmark', 'figure', 'triplane', 'baseline', 'ratio', 'aim', 'met?'];
-  const widths = header.map((title, i) => Math.max(title.length, ...body.map((line) => (line[i] ?? '').length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return paddedTable(['benchmark', 'figure', 'triplane', 'baseline', 'ratio', 'aim', 'met?'], body, { gap: '  ', ruleGap: '  ', trimEnd: true }).join('\n');
 }
 
 /** The Markdown table the README quotes, then what each baseline is and the notes of each benchmark. */
 export function markdownReport(results: readonly BenchmarkResult[], heading: string): string {
-  const escape = (value: string) => value.replace(/\|/g, '\\|');
-  const lines = [`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`];
-  for (const result of results) for (const row of result.rows) lines.push(`| ${cells(result, row).map(escape).join(' | ')} |`);
+  const lines = markdownTable(HEADER, results.flatMap((result) => result.rows.map((row) => cells(result, row))));
   const notes = results.flatMap((result) => result.notes.map((note) => `- **${result.name}** (${result.measuredAt.slice(0, 19).replace('T', ' ')} UTC): ${note}`));
   return [heading, '', ...lines, '', ...(notes.length > 0 ? ['Notes:', '', ...notes, ''] : [])].join('\n');
 }

@@ -7,13 +7,11 @@ import { closeRabbitMq } from '../shared/clients/rabbitMq';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
 import { applyRedisUsers } from '../emulator/services/applyAccessControl';
-import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_VHOST } from './benchEnvironment';
-import { startBenchKafka, stopBenchKafka } from './benchKafkaCluster';
+import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_RABBITMQ_URL, BENCH_VHOST } from './benchEnvironment';
 import type { BenchmarkResult } from './benchmarkResult';
 import { benchRedis, deleteBenchKeys } from './benchRedis';
-import { progress, withTimeout } from './benchRun';
+import { progress } from './benchRun';
 import { stopBenchRuntime } from './benchRuntime';
-import { createBenchVhost, deleteBenchVhost } from './benchVhost';
 import { freshnessBenchmark } from './freshnessBenchmark';
 import { idempotencyBenchmark } from './idempotencyBenchmark';
 import { ingestBenchmark } from './ingestBenchmark';
@@ -23,6 +21,10 @@ import { projectionBenchmark } from './projectionBenchmark';
 import { readApiBenchmark } from './readApiBenchmark';
 import { markdownReport, textTable } from './resultTable';
 import { workflowBenchmark } from './workflowBenchmark';
+import { localConfig, setEnvironment } from '../emulator/config/localConfig';
+import { PrivateKafka } from '../testkit/privateKafka';
+import { PrivateVhost } from '../testkit/privateVhost';
+import { withTimeout } from '../testkit/withTimeout';
 
 /**
  * `npm run bench [-- NAME ...]`: runs the benchmarks of BENCHMARKS.md (all, or the ones named), prints
@@ -105,19 +107,24 @@ async function main(): Promise<void> {
   const warnings: string[] = [];
   process.on('warning', (warning) => warnings.push(`${warning.name}: ${warning.message}`));
   const results: BenchmarkResult[] = [];
+  // One combined node, as `npm start` runs: three JVMs on the two cores would measure their contention, not the system.
+  const kafka = new PrivateKafka({ brokers: 1, proxied: false });
+  const vhost = new PrivateVhost(BENCH_VHOST, BENCH_RABBITMQ_URL);
   const failures: RunFile['failures'] = [];
 
   try {
     // Security on, as deployed: every function's Redis user for the benchmarks' namespace, before any
     // benchmark runs a function (the runtime makes them again when it starts, which is idempotent).
-    const users = await applyRedisUsers(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', BENCH_NAMESPACE);
+    const users = await applyRedisUsers(localConfig().REDIS_URL, BENCH_NAMESPACE);
     progress(`${users} Redis ACL users for namespace ${BENCH_NAMESPACE}`);
     if (toRun.some((b) => b.needs.kafka)) {
-      const kafka = await startBenchKafka();
+      await kafka.start();
+      // Every client made from now on (the shared producer, the runtime's mappings, the baselines) uses it.
+      setEnvironment({ KAFKA_BROKERS: kafka.bootstrap });
       progress(`own Kafka at ${kafka.bootstrap}`);
     }
     if (toRun.some((b) => b.needs.vhost)) {
-      await createBenchVhost();
+      await vhost.create();
       progress(`own RabbitMQ vhost ${BENCH_VHOST}`);
     }
     for (const benchmark of toRun) {
@@ -140,8 +147,8 @@ async function main(): Promise<void> {
     await deleteBenchKeys(redis).catch(() => undefined);
     redis.disconnect();
     await closeRedisClient().catch(() => undefined);
-    await deleteBenchVhost();
-    await stopBenchKafka();
+    await vhost.delete();
+    await kafka.stop();
     rmSync(BENCH_ARCHIVE_DIR, { recursive: true, force: true });
   }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { sleep } from './benchRun';
-import { epochNow } from './loadPlan';
+import { sleep } from '../testkit/waitUntil';
+import { epochNow } from '../testkit/load/autocannonPlan';
 
 /**
  * Watches a sorted set for members to appear and records, for each, the time from when it was sent to

@@ -6,8 +6,9 @@ import { BENCH_HEADERS, BENCH_NAMESPACE, BENCH_RABBITMQ_URL } from './benchEnvir
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
-import { RUN_ID, sleep } from './benchRun';
-import { okCount, runLoad } from './loadGenerator';
+import { RUN_ID } from './benchRun';
+import { sleep } from '../testkit/waitUntil';
+import { okCount, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 
 const ORDERS = 2_000;

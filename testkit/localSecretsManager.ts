@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setEnvironment } from '../emulator/config/localConfig';
 
 /**
  * Secrets Manager's GetSecretValue on a local port, for tests of code that reads a secret: the AWS SDK
@@ -25,7 +26,7 @@ export class LocalSecretsManager {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
-    Object.assign(process.env, {
+    setEnvironment({
       AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

@@ -1,4 +1,5 @@
 import { connect, type GetMessage } from 'amqplib';
+import { localConfig } from '../emulator/config/localConfig';
 
 export interface ParkedMessage {
   body: Record<string, unknown>;
@@ -10,7 +11,7 @@ export interface ParkedMessage {
  * next run starts clean); other messages are put back. Returns undefined after the timeout.
  */
 export async function takeParked(queue: string, match: (message: ParkedMessage) => boolean, timeoutMs: number): Promise<ParkedMessage | undefined> {
-  const connection = await connect(process.env.RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
+  const connection = await connect(localConfig().RABBITMQ_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
   const channel = await connection.createChannel();
   const deadline = Date.now() + timeoutMs;
   try {

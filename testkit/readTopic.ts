@@ -1,4 +1,5 @@
 import { localKafkaClient } from '../shared/kafka/kafkaClient';
+import { localConfig } from '../emulator/config/localConfig';
 
 export interface ReadRecord {
   key: string | null;
@@ -14,7 +15,7 @@ export interface ReadRecord {
  * to Kafka, e.g. its dead letters.
  */
 export async function readTopic(topic: string, keep: (record: ReadRecord) => boolean, done: (kept: ReadRecord[]) => boolean, timeoutMs = 15_000): Promise<ReadRecord[]> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+  const brokers = localConfig().KAFKA_BROKERS ?? [];
   const consumer = await localKafkaClient(brokers, 'triplane-test-reader').consumer({
     groupId: `triplane-test-${topic}-${process.pid}-${Date.now()}-${Math.random()}`,
     topic,

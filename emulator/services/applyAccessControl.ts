@@ -1,4 +1,5 @@
 import { redisUserOf } from '../../shared/routes/derivedNames';
+import { localConfig } from '../config/localConfig';
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { FUNCTIONS } from '../../shared/routes/functionCatalog';
@@ -20,7 +21,7 @@ export const LOCAL_MANAGEMENT_API = { url: 'http://127.0.0.1:15672', username: '
  * (the fault suite's node) says where its API listens in RABBITMQ_MANAGEMENT_URL. Users made on another
  * broker than the one the functions log in to would leave them locked out.
  */
-export const managementApiInUse = (env: NodeJS.ProcessEnv = process.env) => ({ ...LOCAL_MANAGEMENT_API, url: env.RABBITMQ_MANAGEMENT_URL ?? LOCAL_MANAGEMENT_API.url });
+export const managementApiInUse = () => ({ ...LOCAL_MANAGEMENT_API, url: localConfig().RABBITMQ_MANAGEMENT_URL ?? LOCAL_MANAGEMENT_API.url });
 
 /**
  * Creates one Redis ACL user and one RabbitMQ user per function, with the rights derived from its function.ts

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { childEnvironment } from '../config/localConfig';
 
 /** True when `command` is on the PATH. */
 export function commandExists(command: string): boolean {
@@ -18,7 +19,7 @@ export function installMissingDebianPackages(wanted: ReadonlyArray<readonly [pkg
   const missing = wanted.filter(([, present]) => !present()).map(([pkg]) => pkg);
   if (missing.length === 0) return;
   log(`installing ${missing.join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = childEnvironment({ DEBIAN_FRONTEND: 'noninteractive' });
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }

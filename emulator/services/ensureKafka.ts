@@ -1,6 +1,7 @@
 import { ensureKafkaTopics } from '../../tools/kafka/ensureKafkaTopics';
 import { startKafkaCluster } from '../../tools/kafka/kafkaCluster';
 import { writeKafkaBootstrap } from '../../tools/kafka/kafkaBootstrap';
+import { localConfig } from '../config/localConfig';
 import { kafkaBootstrapFile, kafkaClusterDir, profileFromEnv } from './localPaths';
 
 /**
@@ -11,14 +12,14 @@ import { kafkaBootstrapFile, kafkaClusterDir, profileFromEnv } from './localPath
  * runtimes read their topics from the start, and a backlog left by earlier runs would make them slow.
  */
 export async function ensureKafka(log: (message: string) => void): Promise<string> {
-  const listed = process.env.KAFKA_BROKERS?.trim();
-  if (listed) {
-    const brokers = listed.split(',').map((broker) => broker.trim()).filter(Boolean);
-    const topics = await ensureKafkaTopics(brokers, process.env.KAFKA_SSL === 'true');
+  const config = localConfig();
+  if (config.KAFKA_BROKERS !== undefined) {
+    const listed = config.KAFKA_BROKERS.join(',');
+    const topics = await ensureKafkaTopics(config.KAFKA_BROKERS, { ssl: config.KAFKA_SSL });
     log(`using Kafka at ${listed} (KAFKA_BROKERS is set)${topics.created.length > 0 ? `, created topics ${topics.created.join(', ')}` : ''}`);
     return listed;
   }
-  const cluster = await startKafkaCluster({ dir: kafkaClusterDir(), brokers: 1, fresh: process.env.TRIPLANE_FRESH_KAFKA === '1', log });
+  const cluster = await startKafkaCluster({ dir: kafkaClusterDir(), brokers: 1, fresh: config.TRIPLANE_FRESH_KAFKA, log });
   const topics = await ensureKafkaTopics(cluster.brokers);
   if (topics.created.length > 0) log(`created Kafka topics ${topics.created.join(', ')} (profile ${profileFromEnv()})`);
   writeKafkaBootstrap(kafkaBootstrapFile(), cluster.bootstrap);

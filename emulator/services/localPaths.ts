@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { localConfig } from '../config/localConfig';
 
 /** The project root, wherever the code runs from (tsx, jest or a bundle two folders down). */
 export const PROJECT_ROOT = join(__dirname, '..', '..');
@@ -12,7 +13,7 @@ export const STATE_DIR = join(PROJECT_ROOT, '.triplane');
  * what the dev system keeps.
  */
 export type Profile = 'dev' | 'test';
-export const profileFromEnv = (): Profile => (process.env.TRIPLANE_PROFILE === 'test' ? 'test' : 'dev');
+export const profileFromEnv = (): Profile => localConfig().TRIPLANE_PROFILE;
 /** Where everything else finds the profile's bootstrap servers: `{ "bootstrap": "host:port,..." }`. */
 export const kafkaBootstrapFile = (profile: Profile = profileFromEnv()): string => join(STATE_DIR, profile === 'test' ? 'kafka-test.json' : 'kafka.json');
 /** The profile's local Kafka cluster: its state file, each node's config, storage and logs (tools/kafka/kafkaCluster.ts). */

@@ -3,6 +3,7 @@ import { localKafka } from '../../emulator/runtime/localKafka';
 import { archiveDir } from '../../emulator/services/localPaths';
 import { lookupArchive, formatHistory } from './lookupArchive';
 import { formatArchiveReport, verifyArchive } from './verifyArchive';
+import { setEnvironmentDefaults } from '../../emulator/config/localConfig';
 
 /**
  * `npm run archive -- verify [--group-suffix S]`: the completeness proof; exits 1 on a gap.
@@ -15,7 +16,7 @@ async function main(): Promise<number> {
     const at = args.indexOf(`--${name}`);
     return at >= 0 ? args[at + 1] : undefined;
   };
-  process.env.TRIPLANE_ARCHIVE_DIR ??= archiveDir();
+  setEnvironmentDefaults({ TRIPLANE_ARCHIVE_DIR: archiveDir() });
   const store = configuredArchive();
   if (command === 'verify') {
     const report = await verifyArchive({ brokers: (await localKafka()).brokers, store, groupSuffix: option('group-suffix') });

@@ -28,7 +28,7 @@ export function checkHandlerGuards(functions: readonly FunctionRoute[], handlers
     return fail(
       HANDLER_GUARDS_CHECK,
       `${problems.length} of ${triggered.length - exempt.length} event-source handlers unguarded: ${listSome(problems)}`,
-      'export `handler` built with kafkaBatchHandler / rabbitMqBatchHandler / projectionHandler (shared/middleware/batch), or give the function a guardExemption with its reason in shared/routes/manifest.ts',
+      'export `handler` built with kafkaBatchHandler / rabbitMqBatchHandler / projectionHandler (shared/middleware/batch), or give the function a guardExemption with its reason in its functions/<name>/function.ts',
     );
   }
   const note = exempt.length > 0 ? `; exempt: ${exempt.map((fn) => `${fn.name} (${fn.guardExemption ?? ''})`).join(', ')}` : '';

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { closeRedisClient, redisClient } from '../../shared/clients/redisClient';
 import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import type { HandlerGuards } from './requiredGuards';
+import { setEnvironment, setEnvironmentDefaults } from '../../emulator/config/localConfig';
 
 /** One function's handler module, as far as the doctor needs it. */
 export interface FunctionModule {
@@ -30,15 +31,11 @@ const guardsOf = (handler: unknown): HandlerGuards => {
 
 /** Settings only fill gaps, and are taken back after: the doctor's own probes read the real environment. */
 function withLoadEnv<T>(load: () => T): T {
-  const saved = Object.keys(LOAD_ENV).map((name) => [name, process.env[name]] as const);
-  for (const [name, value] of Object.entries(LOAD_ENV)) process.env[name] ??= value;
+  const saved = setEnvironmentDefaults(LOAD_ENV);
   try {
     return load();
   } finally {
-    for (const [name, value] of saved) {
-      if (value === undefined) Reflect.deleteProperty(process.env, name);
-      else process.env[name] = value;
-    }
+    setEnvironment(saved);
   }
 }
 

@@ -6,12 +6,14 @@ import { consumerLag } from '../../shared/kafka/consumerLag';
 import { localKafka } from '../../emulator/runtime/localKafka';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
 import type { TopicPartitions } from './checkTopicPartitions';
+import { localConfig } from '../../emulator/config/localConfig';
 
 const CLIENT_ID = 'triplane-doctor';
 
 /** Where Kafka is: KAFKA_BROKERS or MSK_CLUSTER_ARN when set (as the functions find it, MSK IAM included), else this profile's local Kafka (.triplane/kafka.json). */
 async function doctorKafkaSettings(): Promise<KafkaSettings> {
-  if (process.env.KAFKA_BROKERS?.trim() || process.env.MSK_CLUSTER_ARN) return kafkaSettings(CLIENT_ID);
+  const config = localConfig();
+  if (config.KAFKA_BROKERS !== undefined || config.MSK_CLUSTER_ARN !== undefined) return kafkaSettings(CLIENT_ID);
   const local = await localKafka();
   return { brokers: local.brokers, clientId: CLIENT_ID, tls: false };
 }

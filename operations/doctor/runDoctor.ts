@@ -21,6 +21,7 @@ import { readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
 import type { HandlerGuards } from './requiredGuards';
 import { commandBindingsOf } from './routeGraph';
 import { withDeadline } from './withDeadline';
+import { localConfig } from '../../emulator/config/localConfig';
 
 export interface DoctorOptions {
   /** Suffix of the consumer groups to measure lag on (the local runtime's groupIdSuffix, TRIPLANE_GROUP_SUFFIX for `npm start`). */
@@ -39,8 +40,8 @@ export interface DoctorOptions {
 }
 
 export const defaultDoctorOptions = (): DoctorOptions => ({
-  groupSuffix: process.env.TRIPLANE_GROUP_SUFFIX ?? '',
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  groupSuffix: localConfig().TRIPLANE_GROUP_SUFFIX,
+  redisUrl: localConfig().REDIS_URL,
   namespace: redisNamespace(),
   vhost: rabbitMqVhost(),
   root: PROJECT_ROOT,

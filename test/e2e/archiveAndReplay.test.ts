@@ -15,7 +15,7 @@ import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, failuresLeft, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { projectionSnapshot } from '../../testkit/projectionSnapshot';
 import { withTestKey } from '../../testkit/testApiKey';
-import { until } from '../../testkit/until';
+import { waitFor } from '../../testkit/waitUntil';
 
 /**
  * Kafka as the source of truth, checked: the audit archive holds every record exactly once (and a
@@ -59,11 +59,11 @@ beforeAll(async () => {
     { type: 'order.placed', data: { orderId, userId: 'ann', amount: 1_000, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } },
     { type: 'order.placed', data: { orderId: `${orderId}-oos`, userId: 'bob', amount: 1_000, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'oos-a', qty: 1 }] } },
   ]);
-  await until('orders final', async () => {
+  await waitFor('orders final', async () => {
     const [a, b] = await Promise.all([getJson(`/orders/${orderId}`), getJson(`/orders/${orderId}-oos`)]);
     return a.body.final === true && b.body.final === true ? true : undefined;
   });
-  await until('projections', async () => ((await getJson(`/users/viewer-${run}/activity`)).body.pageViews === 12 ? true : undefined));
+  await waitFor('projections', async () => ((await getJson(`/users/viewer-${run}/activity`)).body.pageViews === 12 ? true : undefined));
 }, 90_000);
 
 afterAll(async () => {
@@ -96,7 +96,7 @@ const archivedCount = (report: { partitions: Array<{ archived: number }> }) => r
 describe('audit archive', () => {
   it('should prove the archive complete, then report a deleted object as a gap', async () => {
     const store = configuredArchive();
-    const report = await until('the archive to catch up', async () => {
+    const report = await waitFor('the archive to catch up', async () => {
       const r = await verifyArchive({ brokers: brokers(), store, groupSuffix });
       const everything = r.partitions.every((p) => p.to >= 0) && r.partitions.some((p) => p.topic === 'orders' && p.archived > 0);
       return r.ok && everything && archivedCount(r) >= OWN_RECORDS ? r : undefined;
@@ -169,11 +169,11 @@ describe('replay', () => {
     // that is when Redis loses its saga record.
     await injectFailures('shipping', id, 3);
     await post([{ type: 'order.placed', data: { orderId: id, userId: 'cy', amount: 700, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } }]);
-    await until('the third shipment failure', async () => ((await failuresLeft('shipping', id)) === 0 && (await redis.hget(sagaKey(id), 'took:shipment.schedule')) !== null ? true : undefined));
+    await waitFor('the third shipment failure', async () => ((await failuresLeft('shipping', id)) === 0 && (await redis.hget(sagaKey(id), 'took:shipment.schedule')) !== null ? true : undefined));
     await redis.unlink(sagaKey(id));
     await replayProjections({ projections: ['orders'], brokers: brokers(), redis, namespace, log: () => undefined, graceMs: 200 });
     expect(await redis.hget(sagaKey(id), 'expect')).toMatch(/^(shipment\.schedule|done)$/);
-    await until('the order completed', async () => ((await getJson(`/orders/${id}`)).body.status === 'completed' ? true : undefined));
+    await waitFor('the order completed', async () => ((await getJson(`/orders/${id}`)).body.status === 'completed' ? true : undefined));
     expect(await actionCount('shipping', 'shipments', id)).toBe(1);
     expect(await actionCount('payment', 'charges', id)).toBe(1);
   });

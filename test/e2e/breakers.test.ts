@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
@@ -9,6 +8,7 @@ import { generationNamespace } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { withTestKey } from '../../testkit/testApiKey';
+import { startRedisServer, type RedisServerProcess } from '../../tools/redis/redisServer';
 
 /**
  * Cascading-failure guards on the real servers. Redis here is a private redis-server of this test,
@@ -23,7 +23,7 @@ const run = `${Date.now().toString(36)}${process.pid}`;
 process.env.REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 const namespace = `tpbreak${run}`;
 process.env.TRIPLANE_REDIS_NAMESPACE = namespace;
-let redisServer: ChildProcess;
+let redisServer: RedisServerProcess | undefined;
 let runtime: LocalRuntime;
 let redis: Redis;
 const board = `board-${run}`;
@@ -49,17 +49,16 @@ const shipping = () => guardOf('scheduleShipment', 'shipping');
 const boardTotal = async () => (await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(board), '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
 
 beforeAll(async () => {
-  redisServer = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'], { stdio: 'ignore' });
+  redisServer = await startRedisServer(REDIS_PORT, ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
   redis = new Redis(REDIS_PORT, '127.0.0.1', { maxRetriesPerRequest: 50 });
-  await until('private redis', async () => (await redis.ping().catch(() => '')) === 'PONG');
   runtime = await startLocalRuntime({ port: 0, groupIdSuffix: `-br-${run}`, log: () => undefined });
 }, 60_000);
 
 afterAll(async () => {
-  redisServer.kill('SIGCONT');
+  redisServer?.thaw();
   await runtime?.stop();
   await redis?.quit();
-  redisServer.kill('SIGTERM');
+  await redisServer?.kill();
 });
 
 describe('when Redis stops answering', () => {
@@ -68,7 +67,7 @@ describe('when Redis stops answering', () => {
     expect((await post(scores(1, 20))).status).toBe(202);
     await until('first scores projected', async () => (await boardTotal()) === 210);
 
-    redisServer.kill('SIGSTOP');
+    redisServer?.freeze();
     try {
       // Reads while Redis hangs: the first ones wait out the Redis timeout, then the breaker opens.
       const read = () => fetch(`${runtime.url}/leaderboards/${board}`, { headers: withTestKey() }).then((r) => ({ status: r.status, retryAfter: r.headers.get('retry-after') }));
@@ -89,7 +88,7 @@ describe('when Redis stops answering', () => {
       expect((await post(scores(21, 20))).status).toBe(202);
       await new Promise((resolve) => setTimeout(resolve, 1_500));
     } finally {
-      redisServer.kill('SIGCONT');
+      redisServer?.thaw();
     }
 
     await until('reads to recover', async () => (await fetch(`${runtime.url}/leaderboards/${board}`, { headers: withTestKey() })).status === 200);

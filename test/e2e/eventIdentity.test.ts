@@ -8,7 +8,7 @@ import { configuredArchive } from '../../shared/archive/configuredArchive';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toKafkaMessage } from '../../shared/envelope/toKafkaMessage';
 import { withTestKey } from '../../testkit/testApiKey';
-import { until } from '../../testkit/until';
+import { waitFor } from '../../testkit/waitUntil';
 import { localRuntimeForTests } from '../../testkit/testRuntime';
 
 /**
@@ -25,7 +25,7 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 
 const deadLetterOf = (query: { eventId?: string; key?: string }, by: string) =>
-  until(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () => (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by));
+  waitFor(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () => (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by));
 
 const functionCounters = async (suffix: string) => {
   const status = (await (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json()) as { functions: Array<{ function: string; idReused: number }> };
@@ -44,13 +44,13 @@ describe('event identity', () => {
     const sessionId = `s-${run}`;
     const id = `evt-session-${run}`;
     expect((await post([{ type: 'session.started', id, data: { sessionId, userId: 'u', ttlSeconds: 600 } }])).status).toBe(202);
-    await until('the session', async () => ((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status === 200 ? true : undefined));
+    await waitFor('the session', async () => ((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status === 200 ? true : undefined));
     expect((await post([{ type: 'session.ended', id, data: { sessionId } }])).status).toBe(202);
     const refused = await deadLetterOf({ eventId: id }, 'project-sessions');
     expect(refused.deadLetterReason).toMatch(/^id reused with different content: session.ended/);
     expect(refused.envelope?.type).toBe('session.ended');
     expect((await fetch(`${runtime.url}/sessions/${sessionId}`, { headers: withTestKey() })).status).toBe(200);
-    await until('idReused on /ops/status', async () => (((await functionCounters('projectSessions'))?.idReused ?? 0) >= 1 ? true : undefined));
+    await waitFor('idReused on /ops/status', async () => (((await functionCounters('projectSessions'))?.idReused ?? 0) >= 1 ? true : undefined));
     // The operator's view: the CLI prints the refusal next to the event that was applied.
     const archive = await promisify(execFile)('npx', ['tsx', 'operations/archive/archiveCommand.ts', 'lookup', '--event-id', id], { cwd: join(__dirname, '..', '..'), env: process.env });
     expect(archive.stdout).toMatch(/session.started/);
@@ -64,7 +64,7 @@ describe('event identity', () => {
     expect((await post([event])).status).toBe(202);
     const sentinel = { type: 'score.recorded', data: { board, userId: 'ann-later', points: 1 } };
     expect((await post([sentinel])).status).toBe(202);
-    await until('both scores', async () => ((await scoreOf(board, 'ann-later')) === 1 && (await scoreOf(board, 'ann')) !== undefined ? true : undefined));
+    await waitFor('both scores', async () => ((await scoreOf(board, 'ann-later')) === 1 && (await scoreOf(board, 'ann')) !== undefined ? true : undefined));
     expect(await scoreOf(board, 'ann')).toBe(5);
   });
 
@@ -95,7 +95,7 @@ describe('event identity', () => {
   it('should list a history that holds records which are not envelopes', async () => {
     const key = `raw-${run}`;
     await produceRecords('activity', [{ key, value: '42' }, { key, value: 'not json' }, { key, value: '{"id":1}' }]);
-    const history = await until('the raw records archived', async () => {
+    const history = await waitFor('the raw records archived', async () => {
       const found = await lookupArchive(configuredArchive(), { key });
       return found.filter((e) => e.topic === 'activity').length === 3 ? found : undefined;
     });

@@ -20,7 +20,7 @@ import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders'
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
 import { takeParked } from '../../testkit/parkingLot';
 import { withTestKey } from '../../testkit/testApiKey';
-import { until } from '../../testkit/until';
+import { waitFor } from '../../testkit/waitUntil';
 import { localRuntimeForTests } from '../../testkit/testRuntime';
 
 /**
@@ -69,12 +69,12 @@ const readOrder = async (id: string): Promise<OrderView | undefined> => {
   const response = await fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() });
   return response.status === 200 ? ((await response.json()) as OrderView) : undefined;
 };
-const finalOrder = (id: string) => until(`order ${id} final`, async () => ((await readOrder(id))?.final === true ? readOrder(id) : undefined));
+const finalOrder = (id: string) => waitFor(`order ${id} final`, async () => ((await readOrder(id))?.final === true ? readOrder(id) : undefined));
 const stepTypes = (view: OrderView) => view.steps.map((s) => s.type);
 
 /** The archived history of an order once `ready` holds (the archive sink runs a little behind). */
 const historyWhen = (key: string, ready: (history: ArchivedEvent[]) => boolean) =>
-  until(`archive history of ${key}`, async () => {
+  waitFor(`archive history of ${key}`, async () => {
     const history = await lookupArchive(configuredArchive(), { key });
     return ready(history) ? history : undefined;
   });
@@ -113,7 +113,7 @@ describe('order identity: a saga runs at most once whatever arrives', () => {
     await place(orderData(id));
     await finalOrder(id);
     await place(orderData(id));
-    await until('the starter to count the second placement as a duplicate', async () => ((await starterCounters()).duplicates > before.duplicates ? true : undefined));
+    await waitFor('the starter to count the second placement as a duplicate', async () => ((await starterCounters()).duplicates > before.duplicates ? true : undefined));
     const history = await historyWhen(id, (h) => ofType(h, 'order.placed').length === 2 && ofType(h, 'order.completed').length === 1);
     expect(ofType(history, 'payment.authorized')).toHaveLength(1);
     expect(await actionCount('payment', 'charges', id)).toBe(1);

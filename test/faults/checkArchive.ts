@@ -3,7 +3,7 @@ import { consumerLag } from '../../shared/kafka/consumerLag';
 import { LocalFolderArchive } from '../../shared/archive/LocalFolderArchive';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface ArchiveCheck {
   ok: boolean;

@@ -1,7 +1,7 @@
 import { getJson, isRecord, mapLimited } from './httpJson';
-import type { LoadOutcome } from './loadGenerator';
-import type { LoadPlan } from './loadPlan';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import type { LoadOutcome } from '../../testkit/load/postBatches';
+import type { EventLoadPlan } from '../../testkit/load/eventLoadPlan';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface EffectsCheck {
   ok: boolean;
@@ -32,7 +32,7 @@ interface Reading {
  * Waits for the projections to catch up (bounded, and cut short when they stop moving), then judges
  * the last reading.
  */
-export async function checkEffects(url: string, plan: LoadPlan, load: LoadOutcome, wait: ProgressWait): Promise<EffectsCheck> {
+export async function checkEffects(url: string, plan: EventLoadPlan, load: LoadOutcome, wait: ProgressWait): Promise<EffectsCheck> {
   const expected = expectedSums(plan, load);
   let last: Reading | undefined;
   const waited = await waitForProgress(async () => {
@@ -57,7 +57,7 @@ interface Expected {
   sessions: Map<string, boolean | undefined>;
 }
 
-function expectedSums(plan: LoadPlan, load: LoadOutcome): Expected {
+function expectedSums(plan: EventLoadPlan, load: LoadOutcome): Expected {
   const bump = (map: Map<string, { min: number; max: number }>, key: string, id: string) => {
     const entry = map.get(key) ?? { min: 0, max: 0 };
     if (load.accepted.has(id)) entry.min++;
@@ -82,7 +82,7 @@ function expectedSums(plan: LoadPlan, load: LoadOutcome): Expected {
   return { scores, views, sessions };
 }
 
-async function read(url: string, plan: LoadPlan): Promise<Reading> {
+async function read(url: string, plan: EventLoadPlan): Promise<Reading> {
   let unreadable = 0;
   const boardPoints = new Map<string, number>();
   const board = await getJson(`${url}/leaderboards/${plan.board}?limit=100`);
@@ -107,7 +107,7 @@ async function read(url: string, plan: LoadPlan): Promise<Reading> {
   return { boardPoints, views, liveSessions, unreadable };
 }
 
-function judge(plan: LoadPlan, expected: Expected, reading: Reading): { lost: number; doubled: number; problems: string[] } {
+function judge(plan: EventLoadPlan, expected: Expected, reading: Reading): { lost: number; doubled: number; problems: string[] } {
   let lost = 0;
   let doubled = 0;
   const problems: string[] = [];

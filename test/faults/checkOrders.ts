@@ -1,8 +1,8 @@
 import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { getJson, isRecord, mapLimited } from './httpJson';
-import type { LoadOutcome } from './loadGenerator';
-import type { OrderKind, PlannedOrder } from './loadPlan';
-import { waitForProgress, type ProgressWait } from './waitUntil';
+import type { LoadOutcome } from '../../testkit/load/postBatches';
+import type { OrderKind, PlannedOrder } from '../../testkit/load/eventLoadPlan';
+import { waitForProgress, type ProgressWait } from '../../testkit/waitUntil';
 
 export interface OrdersCheck {
   ok: boolean;

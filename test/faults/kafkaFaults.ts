@@ -1,16 +1,14 @@
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import type { Toxic, ToxiproxyClient } from '../../tools/toxiproxy/toxiproxyClient';
-import { LEADER_ELECTION_COMMAND, REASSIGN_PARTITIONS_COMMAND, runKafkaTool } from './kafkaTools';
+import { LEADER_ELECTION_COMMAND, REASSIGN_PARTITIONS_COMMAND, runKafkaTool } from '../../tools/kafka/kafkaTool';
 import { electionTargets, leadersMoved, rotatedReassignment, unhealedPartitions, type PartitionLayout } from './partitionMoves';
-import { sleep, waitFor } from './waitUntil';
+import { sleep, waitFor } from '../../testkit/waitUntil';
 
 /** What the faults need of the suite's cluster: its nodes, a way past the proxies, Kafka's tools, and each broker's proxy. */
 export interface FaultableKafka {
   readonly nodeIds: readonly number[];
   /** Bootstrap on the brokers' own ports: the suite's admin calls and Kafka's tools are not slowed by the toxics they set. */
   readonly directBootstrap: string;
-  /** `<libs>/*` of the broker's jars, with kafka-tools in them. */
-  readonly toolsClasspath: string;
   readonly toxiproxy: ToxiproxyClient;
   proxyOf(node: number): string;
   /** SIGKILL of one broker's JVM (no shutdown, no controlled leader handover). */
@@ -43,19 +41,19 @@ export async function describePartitions(kafka: FaultableKafka, topics?: readonl
 export async function moveLeaders(kafka: FaultableKafka, shift: number, topics: readonly string[] = BUSY_TOPICS): Promise<{ partitions: number; moved: number; toolMs: number }> {
   const before = await describePartitions(kafka, topics);
   const reassignment = rotatedReassignment(before, shift);
-  const { toolsClasspath: cp, directBootstrap: bootstrap } = kafka;
-  let toolMs = (await runKafkaTool(cp, REASSIGN_PARTITIONS_COMMAND, bootstrap, ['--reassignment-json-file', '{plan}', '--execute'], { plan: reassignment })).ms;
+  const { directBootstrap: bootstrap } = kafka;
+  let toolMs = (await runKafkaTool(REASSIGN_PARTITIONS_COMMAND, bootstrap, ['--reassignment-json-file', '{plan}', '--execute'], { plan: reassignment })).ms;
   await waitFor(
     'the reassignment to complete',
     async () => {
-      const verify = await runKafkaTool(cp, REASSIGN_PARTITIONS_COMMAND, bootstrap, ['--reassignment-json-file', '{plan}', '--verify'], { plan: reassignment });
+      const verify = await runKafkaTool(REASSIGN_PARTITIONS_COMMAND, bootstrap, ['--reassignment-json-file', '{plan}', '--verify'], { plan: reassignment });
       toolMs += verify.ms;
       return /is still in progress/.test(verify.stdout) ? undefined : true;
     },
     HEAL_TIMEOUT_MS,
     500,
   );
-  toolMs += (await runKafkaTool(cp, LEADER_ELECTION_COMMAND, bootstrap, ['--election-type', 'PREFERRED', '--path-to-json-file', '{targets}'], { targets: electionTargets(reassignment.partitions) })).ms;
+  toolMs += (await runKafkaTool(LEADER_ELECTION_COMMAND, bootstrap, ['--election-type', 'PREFERRED', '--path-to-json-file', '{targets}'], { targets: electionTargets(reassignment.partitions) })).ms;
   const after = await describePartitions(kafka, topics);
   return { partitions: before.length, moved: leadersMoved(before, after), toolMs };
 }
@@ -77,7 +75,7 @@ export async function killAndRestartBroker(kafka: FaultableKafka, node: number, 
   await waitFor(`broker ${node} back in every in-sync replica set`, async () => ((await describePartitions(kafka)).every((p) => p.isr.length === p.replicas.length) ? true : undefined), HEAL_TIMEOUT_MS, 500);
   const inSyncMs = Date.now() - restarting;
   const before = await describePartitions(kafka);
-  await runKafkaTool(kafka.toolsClasspath, LEADER_ELECTION_COMMAND, kafka.directBootstrap, ['--election-type', 'PREFERRED', '--all-topic-partitions']);
+  await runKafkaTool(LEADER_ELECTION_COMMAND, kafka.directBootstrap, ['--election-type', 'PREFERRED', '--all-topic-partitions']);
   return { restartMs, inSyncMs, movedBack: leadersMoved(before, await describePartitions(kafka)) };
 }
 
@@ -138,6 +136,6 @@ export async function healKafka(kafka: FaultableKafka, isRunning: (node: number)
   for (const node of kafka.nodeIds) if (!isRunning(node)) await kafka.restart(node);
   await waitFor('every partition in sync', async () => ((await describePartitions(kafka)).every((p) => p.isr.length === p.replicas.length) ? true : undefined), HEAL_TIMEOUT_MS, 500);
   if (unhealedPartitions(await describePartitions(kafka)).length > 0) {
-    await runKafkaTool(kafka.toolsClasspath, LEADER_ELECTION_COMMAND, kafka.directBootstrap, ['--election-type', 'PREFERRED', '--all-topic-partitions']);
+    await runKafkaTool(LEADER_ELECTION_COMMAND, kafka.directBootstrap, ['--election-type', 'PREFERRED', '--all-topic-partitions']);
   }
 }

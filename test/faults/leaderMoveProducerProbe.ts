@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { moveLeaders } from './kafkaFaults';
-import { PrivateKafka } from './privateKafka';
-import { sleep } from './waitUntil';
+import { PrivateKafka } from '../../testkit/privateKafka';
+import { sleep } from '../../testkit/waitUntil';
 
 /**
  * Evidence for the loss the "Kafka leader moves" scenario can show, without triplane in between:
@@ -22,8 +19,8 @@ const PARTITIONS = 12;
 const SENDERS = 3;
 
 async function main(): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'triplane-probe-'));
-  const kafka = new PrivateKafka(dir);
+  // A temporary folder of its own, removed by stop.
+  const kafka = new PrivateKafka({ brokers: 3, proxied: true });
   await kafka.start();
   const client = new Kafka({ clientId: 'triplane-probe', brokers: kafka.brokers, logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } });
   // The same settings as shared/clients/kafkaProducer.ts (idempotent, murmur2 keys).
@@ -90,7 +87,6 @@ async function main(): Promise<number> {
   } finally {
     await producer.disconnect().catch(() => undefined);
     await kafka.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,8 +1,8 @@
 import { connect } from 'amqplib';
 import { portOpen } from '../../emulator/services/portOpen';
 import { WORKFLOW_STEPS } from '../../shared/routes/workflow';
-import type { PrivateRabbitMq } from './privateRabbitMq';
-import { waitFor } from './waitUntil';
+import type { PrivateRabbitMq } from '../../testkit/privateRabbitMq';
+import { waitFor } from '../../testkit/waitUntil';
 
 const BACK_TIMEOUT_MS = 90_000;
 

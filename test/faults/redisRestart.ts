@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { replayProjections, type ReplayResult } from '../../operations/replay/replayProjections';
 import { PROJECTIONS } from '../../shared/state/projectionKeys';
-import type { PrivateRedis } from './privateRedis';
+import type { PrivateRedis } from '../../testkit/privateRedis';
 
 export interface RedisRestartResult {
   downMs: number;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ScenarioResult } from './scenarioResult';
+import { markdownTable, paddedTable } from '../../testkit/report/textTable';
 
 export interface SuiteReport {
   size: string;
@@ -33,9 +34,7 @@ const COLUMNS: Array<[string, (r: ScenarioResult) => string]> = [
 /** The table for a terminal: fixed-width columns, then how each fault was injected and what it measured. */
 export function formatTable(report: SuiteReport): string {
   const rows = report.results.map((r) => COLUMNS.map(([, cell]) => cell(r)));
-  const widths = COLUMNS.map(([title], i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ');
-  const out = [line(COLUMNS.map(([title]) => title)), widths.map((w) => '-'.repeat(w)).join('-+-'), ...rows.map(line), ''];
+  const out = [...paddedTable(COLUMNS.map(([title]) => title), rows, { gap: ' | ', ruleGap: '-+-' }), ''];
   for (const r of report.results) {
     out.push(`${r.pass ? 'PASS' : 'FAIL'} ${r.fault}: ${r.injectedHow}`);
     for (const note of r.notes) out.push(`     ${note}`);
@@ -56,9 +55,7 @@ export function formatMarkdown(report: SuiteReport): string {
     '',
     `Size ${report.size}, started ${report.startedAt}, ${seconds(report.durationMs)}.`,
     '',
-    `| ${header.join(' | ')} |`,
-    `| ${header.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+    ...markdownTable(header, rows),
   ];
   const failing = report.results.filter((r) => r.problems.length > 0);
   if (failing.length > 0) {

@@ -1,9 +1,9 @@
 import { checkArchive, type ArchiveCheck } from './checkArchive';
 import { checkEffects, type EffectsCheck } from './checkEffects';
 import { checkOrders, type OrdersCheck } from './checkOrders';
-import type { LoadOutcome } from './loadGenerator';
-import type { LoadPlan } from './loadPlan';
-import type { ProgressWait } from './waitUntil';
+import type { LoadOutcome } from '../../testkit/load/postBatches';
+import type { EventLoadPlan } from '../../testkit/load/eventLoadPlan';
+import type { ProgressWait } from '../../testkit/waitUntil';
 
 export interface Checks {
   orders: OrdersCheck;
@@ -21,7 +21,7 @@ export interface ArchiveTarget {
 }
 
 /** (a), (b) and (c) side by side: each waits for its own part of the system to settle, so they overlap. */
-export async function runChecks(url: string, plan: LoadPlan, load: LoadOutcome, archive: ArchiveTarget, settle: ProgressWait): Promise<Checks> {
+export async function runChecks(url: string, plan: EventLoadPlan, load: LoadOutcome, archive: ArchiveTarget, settle: ProgressWait): Promise<Checks> {
   const [orders, effects, archived] = await Promise.all([
     checkOrders(url, plan.orders, load, settle),
     checkEffects(url, plan, load, settle),

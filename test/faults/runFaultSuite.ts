@@ -7,9 +7,9 @@ import { closeRedisClient } from '../../shared/clients/redisClient';
 import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
 import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { freePort } from '../../tools/kafka/freePort';
-import { PrivateKafka } from './privateKafka';
-import { PrivateRabbitMq } from './privateRabbitMq';
-import { PrivateRedis } from './privateRedis';
+import { PrivateKafka } from '../../testkit/privateKafka';
+import { PrivateRabbitMq } from '../../testkit/privateRabbitMq';
+import { PrivateRedis } from '../../testkit/privateRedis';
 import { faultSuiteApiKey } from './faultSuiteApiKey';
 import { formatTable, writeReport, type SuiteReport } from './resultTable';
 import { RuntimeProcess } from './runtimeProcess';
@@ -17,6 +17,7 @@ import { runScenario } from './runScenario';
 import { SCENARIOS } from './scenarios';
 import type { ScenarioResult } from './scenarioResult';
 import { suiteSize } from './suiteSize';
+import { localConfig, setEnvironment } from '../../emulator/config/localConfig';
 
 /**
  * `npm run test:faults`: drives a mixed load of events and orders through the local runtime while
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   const runDir = join(RESULTS_DIR, 'runs', run);
   mkdirSync(runDir, { recursive: true });
   pruneOldRuns();
-  const only = process.env.FAULTS_ONLY?.split(',').map((s) => s.trim().toLowerCase());
+  const only = localConfig().FAULTS_ONLY;
   const scenarios = SCENARIOS.filter((s) => only === undefined || only.some((o) => s.name.toLowerCase().includes(o)));
   const guard = setTimeout(() => {
     console.error(`[faults] the suite did not finish within ${SUITE_TIMEOUT_MS[size.name] / 60_000} minutes: giving up (children are killed at exit)`);
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   }, SUITE_TIMEOUT_MS[size.name]);
   guard.unref();
 
-  const kafka = new PrivateKafka(runDir);
+  const kafka = new PrivateKafka({ dir: runDir, brokers: 3, proxied: true });
   const rabbitMq = new PrivateRabbitMq(runDir, await freePort(), await freePort(), await freePort());
   const namespace = `tpfaults${run}`;
   const redis = new PrivateRedis(await freePort(), namespace);
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
   await Promise.all([kafka.start(log), redis.start(), rabbitMq.start()]);
   log(`servers ready in ${((Date.now() - serversStarted) / 1000).toFixed(1)} s`);
   // The suite process itself runs replays and reads the sandbox ledger: the same places as the runtime.
-  Object.assign(process.env, {
+  setEnvironment({
     REDIS_URL: redis.url,
     TRIPLANE_REDIS_NAMESPACE: namespace,
     KAFKA_BROKERS: kafka.brokers.join(','),

@@ -1,6 +1,6 @@
 import { healKafka } from './kafkaFaults';
-import { emptyOutcome, postBatches } from './loadGenerator';
-import { planLoad } from './loadPlan';
+import { emptyOutcome, postBatches } from '../../testkit/load/postBatches';
+import { planLoad } from '../../testkit/load/eventLoadPlan';
 import { ensureRabbitMqRunning } from './rabbitMqRestart';
 import { acceptedNotInKafka } from './acceptedNotInKafka';
 import { laggingMappings } from './consumerGroupLag';
@@ -8,8 +8,9 @@ import { runChecks, summarizeChecks, type ArchiveTarget, type Checks } from './r
 import type { RuntimeProcess } from './runtimeProcess';
 import type { Scenario, ScenarioContext } from './scenarios';
 import type { ScenarioResult } from './scenarioResult';
-import { sleep } from './waitUntil';
-import { withTimeout } from './withTimeout';
+import { sleep } from '../../testkit/waitUntil';
+import { withTimeout } from '../../testkit/withTimeout';
+import { faultSuiteApiKey } from './faultSuiteApiKey';
 
 const INJECTION_TIMEOUT_MS = 240_000;
 const HEAL_TIMEOUT_MS = 120_000;
@@ -54,7 +55,7 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   // A failed injection (a runtime that did not come back) fails the row: the load stops at once
   // instead of retrying every remaining batch against it for retryForMs each.
   let injectionFailed = false;
-  const options = { url: context.runtime.url, durationMs: size.durationMs, concurrency: context.size.concurrency, retryForMs: context.size.retryForMs, shouldStop: () => injectionFailed || load.harnessErrors.length > 0 };
+  const options = { url: context.runtime.url, apiKey: faultSuiteApiKey, durationMs: size.durationMs, concurrency: context.size.concurrency, retryForMs: context.size.retryForMs, shouldStop: () => injectionFailed || load.harnessErrors.length > 0 };
   const [, injection] = await Promise.all([
     postBatches(plan.batches, options, load),
     withTimeout(scenario.inject(full), INJECTION_TIMEOUT_MS, `the ${scenario.name} injection`).then(

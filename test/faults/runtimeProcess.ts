@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../emulator/services/localPaths';
-import { trackChild, untrackChild } from './childProcesses';
+import { trackChild, untrackChild } from '../../testkit/childProcesses';
+import { childEnvironment } from '../../emulator/config/localConfig';
 
 export interface RuntimeSettings {
   port: number;
@@ -64,8 +65,7 @@ export class RuntimeProcess {
     const started = performance.now();
     this.starts++;
     const { settings } = this;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
+    const env = childEnvironment({
       PORT: String(settings.port),
       TRIPLANE_GROUP_SUFFIX: settings.groupSuffix,
       TRIPLANE_REDIS_NAMESPACE: settings.namespace,
@@ -76,7 +76,7 @@ export class RuntimeProcess {
       TRIPLANE_ARCHIVE_DIR: settings.archiveDir,
       KAFKA_BROKERS: settings.kafkaBrokers.join(','),
       ...extraEnv,
-    };
+    });
     const log = createWriteStream(join(settings.logDir, `runtime-${this.starts}.log`));
     this.log = log;
     const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'emulator', 'runtime', 'start.ts')], {

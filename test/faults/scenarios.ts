@@ -1,15 +1,15 @@
 import { injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { addToxic, BUSY_TOPICS, killAndRestartBroker, moveLeaders, partitionBrokerFromClients, removeToxic } from './kafkaFaults';
-import type { LoadPlan, PlanOptions } from './loadPlan';
-import type { PrivateKafka } from './privateKafka';
-import type { PrivateRabbitMq } from './privateRabbitMq';
-import type { PrivateRedis } from './privateRedis';
+import type { EventLoadPlan, PlanOptions } from '../../testkit/load/eventLoadPlan';
+import type { PrivateKafka } from '../../testkit/privateKafka';
+import type { PrivateRabbitMq } from '../../testkit/privateRabbitMq';
+import type { PrivateRedis } from '../../testkit/privateRedis';
 import { restartRabbitMq } from './rabbitMqRestart';
 import { restartRedisAndReplay } from './redisRestart';
 import type { RuntimeProcess } from './runtimeProcess';
 import type { SuiteSize } from './suiteSize';
-import { sleep } from './waitUntil';
-import { withTimeout } from './withTimeout';
+import { sleep } from '../../testkit/waitUntil';
+import { withTimeout } from '../../testkit/withTimeout';
 
 export interface ScenarioContext {
   runtime: RuntimeProcess;
@@ -32,7 +32,7 @@ export interface Scenario {
   mixedLoad?: boolean;
   plan?: PlanOptions;
   /** Before the load starts (e.g. per-order step failures, which must be set before the order is placed). */
-  prepare?(context: ScenarioContext, plan: LoadPlan): Promise<void>;
+  prepare?(context: ScenarioContext, plan: EventLoadPlan): Promise<void>;
   /** Runs while the load flows. */
   inject(context: ScenarioContext): Promise<void>;
 }
@@ -103,7 +103,7 @@ async function kafkaCutConnections(context: ScenarioContext, unreachable: number
 }
 
 /** A share of the orders fail transiently in one step (payment, inventory or shipping, in turn) before succeeding. */
-async function injectStepFailures(plan: LoadPlan): Promise<number> {
+async function injectStepFailures(plan: EventLoadPlan): Promise<number> {
   const failing = plan.orders.filter((order) => order.failures !== undefined);
   for (const order of failing) if (order.failures !== undefined) await injectFailures(order.failures.service, order.orderId, order.failures.count);
   return failing.length;

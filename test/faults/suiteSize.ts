@@ -1,5 +1,6 @@
-import type { LoadSize } from './loadPlan';
-import type { ProgressWait } from './waitUntil';
+import type { LoadSize } from '../../testkit/load/eventLoadPlan';
+import type { ProgressWait } from '../../testkit/waitUntil';
+import { localConfig } from '../../emulator/config/localConfig';
 
 export type SizeName = 'small' | 'full';
 
@@ -26,12 +27,9 @@ export interface SuiteSize {
  * longest legitimate quiet spell is a consumer group waiting out a crashed member's 30 s session
  * timeout before it rebalances (a failed batch's retry backoff is 10 s, a delay queue 8 s).
  */
-export function suiteSize(env: NodeJS.ProcessEnv = process.env): SuiteSize {
-  if (env.FAULTS_SIZE !== undefined && env.FAULTS_SIZE !== 'small' && env.FAULTS_SIZE !== 'full') {
-    throw new Error(`FAULTS_SIZE must be small or full, got ${env.FAULTS_SIZE}`);
-  }
+export function suiteSize(size: SizeName = localConfig().FAULTS_SIZE): SuiteSize {
   const common = { settle: { maxMs: 150_000, stallMs: 45_000 }, retryForMs: 120_000, concurrency: 4 };
-  return env.FAULTS_SIZE === 'small'
+  return size === 'small'
     ? { name: 'small', single: { events: 400, orders: 40, durationMs: 6_000 }, mixed: { events: 800, orders: 80, durationMs: 12_000 }, outageMs: 3_000, ...common }
     : { name: 'full', single: { events: 2_000, orders: 200, durationMs: 20_000 }, mixed: { events: 4_000, orders: 400, durationMs: 30_000 }, outageMs: 5_000, ...common };
 }

@@ -45,6 +45,12 @@ export interface KafkaCluster {
   /** Comma-separated host:port of every node, as advertised: what KAFKA_BROKERS and kafka.json hold. */
   readonly bootstrap: string;
   readonly brokers: string[];
+  /**
+   * Comma-separated host:port of every node's INTERNAL listener (replication's): never behind a proxy
+   * the advertised ports may point at, so admin calls and Kafka's tools (kafkaTool.ts) reach the nodes
+   * whatever is done to the client path.
+   */
+  readonly internalBootstrap: string;
   readonly nodes: readonly KafkaNode[];
   /** SIGKILL one node: no controlled shutdown, as a crashed machine. Resolves once the process is gone. */
   kill(nodeId: number): Promise<void>;
@@ -223,6 +229,10 @@ class LocalKafkaCluster implements KafkaCluster {
 
   get brokers(): string[] {
     return this.state.bootstrap.split(',');
+  }
+
+  get internalBootstrap(): string {
+    return this.state.nodes.map((node) => `127.0.0.1:${node.internalPort}`).join(',');
   }
 
   get nodes(): readonly KafkaNode[] {

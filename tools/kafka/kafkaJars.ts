@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { localConfig } from '../../emulator/config/localConfig';
 import { commandExists, installMissingDebianPackages } from '../../emulator/services/debianPackages';
 
 /** The pom naming the local Kafka's jars; its `kafka.version` property is the version everywhere. */
@@ -18,8 +18,7 @@ export const kafkaVersion = (): string => {
  * the version and the pom's content, so a changed pom fetches again.
  */
 export const kafkaJarsDir = (): string => {
-  const base = process.env.TRIPLANE_CACHE_DIR ?? join(homedir(), '.cache', 'triplane');
-  return join(base, `kafka-${kafkaVersion()}`, 'libs');
+  return join(localConfig().TRIPLANE_CACHE_DIR, `kafka-${kafkaVersion()}`, 'libs');
 };
 
 

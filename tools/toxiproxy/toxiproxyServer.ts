@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { childEnvironment, localConfig } from '../../emulator/config/localConfig';
 import { installMissingDebianPackages } from '../../emulator/services/debianPackages';
 
 /**
@@ -17,9 +17,8 @@ const TOXIPROXY_PACKAGE = `github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROX
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** Tools built or fetched for the project, kept between runs and clones (CI runs on the same machine). */
-export const toolsCacheDir = (): string => process.env.TRIPLANE_CACHE_DIR ?? join(homedir(), '.cache', 'triplane');
-export const toxiproxyBinary = (): string => join(toolsCacheDir(), 'toxiproxy', TOXIPROXY_VERSION, 'toxiproxy-server');
+/** In the tools cache (TRIPLANE_CACHE_DIR), kept between runs and clones (CI runs on the same machine). */
+export const toxiproxyBinary = (): string => join(localConfig().TRIPLANE_CACHE_DIR, 'toxiproxy', TOXIPROXY_VERSION, 'toxiproxy-server');
 
 function goCommand(): string | undefined {
   for (const candidate of ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go']) {
@@ -43,12 +42,12 @@ export function ensureToxiproxy(log: (line: string) => void = () => undefined): 
     go = goCommand();
     if (go === undefined) throw new Error('go is still missing after apt-get install golang-go');
   }
-  const dir = join(toolsCacheDir(), 'toxiproxy', TOXIPROXY_VERSION);
+  const dir = join(localConfig().TRIPLANE_CACHE_DIR, 'toxiproxy', TOXIPROXY_VERSION);
   const building = join(dir, `build-${process.pid}`);
   mkdirSync(building, { recursive: true });
   log(`building toxiproxy-server ${TOXIPROXY_VERSION} with go install (once per machine)`);
   try {
-    execFileSync(go, ['install', TOXIPROXY_PACKAGE], { stdio: 'inherit', env: { ...process.env, GOBIN: building, GOFLAGS: '-buildvcs=false' } });
+    execFileSync(go, ['install', TOXIPROXY_PACKAGE], { stdio: 'inherit', env: childEnvironment({ GOBIN: building, GOFLAGS: '-buildvcs=false' }) });
     // A rename is atomic: two setups building at once both end with a whole binary in place.
     renameSync(join(building, 'server'), binary);
   } finally {

@@ -1,25 +1,43 @@
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes; every wait in the
- * suite goes through here, so none can hang. Returns undefined on timeout: callers decide whether a
- * timeout is a failure of the system (an order never final) or of the harness.
+ * Polls `probe` until it returns a value (not undefined) or `timeoutMs` passes; every wait of the tests,
+ * the fault suite and the benchmarks goes through here, so none can hang. A probe that throws counts as
+ * "not yet" (a server still starting refuses connections). Returns undefined on timeout: callers decide
+ * whether a timeout is a failure of the system (an order never final) or of the harness.
  */
 export async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutMs: number, pollMs = 200): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() >= deadline) return undefined;
-    await sleep(pollMs);
-  }
+  return (await poll(probe, timeoutMs, pollMs)).value;
 }
 
-/** Like waitUntil, but a timeout is an error naming what did not happen. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, pollMs = 200): Promise<T> {
-  const value = await waitUntil(probe, timeoutMs, pollMs);
-  if (value === undefined) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+/** Like waitUntil, but a timeout is an error naming what did not happen (and the probe's last error, if it threw). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, pollMs = 200): Promise<T> {
+  const { value, lastError } = await poll(probe, timeoutMs, pollMs);
+  if (value === undefined) {
+    const cause = lastError === undefined ? '' : ` (last probe failed: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+    throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${cause}`, lastError === undefined ? undefined : { cause: lastError });
+  }
   return value;
+}
+
+async function poll<T>(probe: () => Promise<T | undefined>, timeoutMs: number, pollMs: number): Promise<{ value: T | undefined; lastError: unknown }> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    const value = await probe().then(
+      (answer) => {
+        lastError = undefined;
+        return answer;
+      },
+      (error: unknown) => {
+        lastError = error;
+        return undefined;
+      },
+    );
+    if (value !== undefined) return { value, lastError: undefined };
+    if (Date.now() >= deadline) return { value: undefined, lastError };
+    await sleep(pollMs);
+  }
 }
 
 export interface ProgressWait {

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { LoadPlan, LoadResult, SentMessage } from './loadPlan';
+import type { AutocannonPlan, AutocannonResult, SentMessage } from './autocannonPlan';
 
 /**
  * HTTP load with autocannon, run in a worker thread (see autocannonWorker.ts). The worker is TypeScript:
  * a worker does not inherit tsx's loader, so it registers tsx's CommonJS hook itself first.
  */
-export function runLoad(plan: LoadPlan, onSent?: (message: SentMessage) => void): Promise<LoadResult> {
+export function runLoad(plan: AutocannonPlan, onSent?: (message: SentMessage) => void): Promise<AutocannonResult> {
   const script = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'autocannonWorker.ts'))});`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { eval: true, workerData: plan, execArgv: [] });
-    let result: LoadResult | undefined;
-    worker.on('message', (message: SentMessage | LoadResult) => {
+    let result: AutocannonResult | undefined;
+    worker.on('message', (message: SentMessage | AutocannonResult) => {
       if (message.type === 'sent') onSent?.(message);
       else result = message;
     });
@@ -20,14 +20,14 @@ export function runLoad(plan: LoadPlan, onSent?: (message: SentMessage) => void)
       if (result !== undefined) resolve(result);
       else reject(new Error(`autocannon worker exited with code ${code} before reporting`));
     });
-    worker.on('message', (message: SentMessage | LoadResult) => {
+    worker.on('message', (message: SentMessage | AutocannonResult) => {
       if (message.type === 'done') void worker.terminate();
     });
   });
 }
 
 /** Per-second completions (responses of any status, times `perResponse`), first and last partial seconds dropped. */
-export function perSecondRates(result: LoadResult, perResponse = 1): number[] {
+export function perSecondRates(result: AutocannonResult, perResponse = 1): number[] {
   const counts = new Map<number, number>();
   for (const at of result.completedAt) {
     const second = Math.floor((at - result.startedAt) / 1000);
@@ -37,5 +37,5 @@ export function perSecondRates(result: LoadResult, perResponse = 1): number[] {
   return seconds.slice(1, -1).map((s) => (counts.get(s) ?? 0) * perResponse);
 }
 
-export const okCount = (result: LoadResult): number =>
+export const okCount = (result: AutocannonResult): number =>
   Object.entries(result.statusCounts).reduce((total, [status, count]) => (Number(status) >= 200 && Number(status) < 300 ? total + count : total), 0);

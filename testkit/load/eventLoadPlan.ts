@@ -32,7 +32,7 @@ export interface PlannedSession {
   endEventId?: string;
 }
 
-export interface LoadPlan {
+export interface EventLoadPlan {
   board: string;
   users: PlannedUser[];
   sessions: PlannedSession[];
@@ -75,7 +75,7 @@ function chunk<T>(items: T[], size: number): T[][] {
  * users of the scenario's own (no other run can add to them), points per user 1..20, orders ~80% normal,
  * ~10% tok_decline, ~10% with an `oos-` sku. Deterministic in shape; ids are fresh ULIDs per run.
  */
-export function planLoad(tag: string, size: LoadSize, options: PlanOptions = {}): LoadPlan {
+export function planLoad(tag: string, size: LoadSize, options: PlanOptions = {}): EventLoadPlan {
   const board = `fb-${tag}`;
   const users: PlannedUser[] = Array.from({ length: USERS }, (_, i) => ({ userId: `fu-${tag}-${i}`, points: i + 1 }));
   const scores = new Map<string, PlannedUser>();

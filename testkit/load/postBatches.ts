@@ -1,6 +1,5 @@
-import type { PlannedEvent } from './loadPlan';
-import { sleep } from './waitUntil';
-import { faultSuiteApiKey } from './faultSuiteApiKey';
+import type { PlannedEvent } from './eventLoadPlan';
+import { sleep } from '../waitUntil';
 
 export interface LoadOutcome {
   /** Event ids the runtime answered 202 for. */
@@ -19,6 +18,8 @@ export interface LoadOutcome {
 
 export interface LoadOptions {
   url: string;
+  /** Sent as x-api-key: security is on, as deployed. */
+  apiKey: string;
   /** The batches are spread evenly over this time, so load is flowing when each fault hits. */
   durationMs: number;
   concurrency: number;
@@ -68,7 +69,7 @@ async function postUntilAccepted(batch: PlannedEvent[], options: LoadOptions, ou
       outcome.retriedEvents += batch.length;
     }
     outcome.requests++;
-    const answer = await post(options.url, body);
+    const answer = await post(options.url, options.apiKey, body);
     if (answer.status === 202) {
       const ids = new Set(answer.acceptedIds);
       const missing = batch.filter((event) => !ids.has(event.id));
@@ -98,9 +99,9 @@ interface Answer {
   text: string;
 }
 
-async function post(url: string, body: string): Promise<Answer> {
+async function post(url: string, apiKey: string, body: string): Promise<Answer> {
   try {
-    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': faultSuiteApiKey }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const text = await response.text();
     const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
     return {

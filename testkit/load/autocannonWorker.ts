@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import { parentPort, workerData } from 'node:worker_threads';
-import { epochNow, type LoadPlan, type LoadResult, type SentMessage } from './loadPlan';
+import { epochNow, type AutocannonPlan, type AutocannonResult, type SentMessage } from './autocannonPlan';
 
 /**
  * Runs autocannon in a worker thread: the load generator gets its own event loop (and, on 2 cores, its
@@ -8,7 +8,7 @@ import { epochNow, type LoadPlan, type LoadResult, type SentMessage } from './lo
  * time is kept at full precision (autocannon's own histogram rounds to whole milliseconds, too coarse
  * for a sub-millisecond p50).
  */
-const plan = workerData as LoadPlan;
+const plan = workerData as AutocannonPlan;
 const port = parentPort;
 if (port === null) throw new Error('autocannonWorker must run in a worker thread');
 
@@ -41,7 +41,7 @@ const instance = autocannon(
   },
   (error, result) => {
     if (error) throw error;
-    const done: LoadResult = {
+    const done: AutocannonResult = {
       type: 'done',
       latenciesMs,
       completedAt,

@@ -1,5 +1,5 @@
 /** What the autocannon worker is asked to do, and what it reports back (plain data: it crosses threads). */
-export interface LoadPlan {
+export interface AutocannonPlan {
   url: string;
   method: 'GET' | 'POST';
   /** Paths cycled through request by request; one is enough for a fixed route. */
@@ -24,7 +24,7 @@ export interface SentMessage {
   at: number;
 }
 
-export interface LoadResult {
+export interface AutocannonResult {
   type: 'done';
   /** Response time of every 2xx response, in ms, as autocannon measures it (write to last byte). */
   latenciesMs: number[];

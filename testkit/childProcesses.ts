@@ -1,7 +1,8 @@
 /**
- * The suite's child processes (runtime, private Redis, Kafka brokers, toxiproxy and RabbitMQ node), killed by pid when the suite
- * exits for any reason, so a crashed or interrupted run never leaves a runtime consuming in the
- * background or a server holding a port. Only what this suite spawned is ever signalled.
+ * Child processes of a test or benchmark process (the fault suite's runtime, private Redis, Kafka
+ * brokers, toxiproxy and RabbitMQ node; the benchmarks' Kafka), killed by pid when that process exits
+ * for any reason, so a crashed or interrupted run never leaves a runtime consuming in the
+ * background or a server holding a port. Only what this process spawned is ever signalled.
  */
 const children = new Map<number, { group: boolean }>();
 
