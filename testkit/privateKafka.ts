@@ -19,7 +19,7 @@ export interface PrivateKafkaOptions {
 }
 
 /**
- * A Kafka of a test run's or benchmark run's own, from empty storage, with the manifest's topics, on
+ * A Kafka of a test run's or benchmark run's own, from empty storage, with the topics of shared/routes/topics.ts, on
  * tools/kafka's lifecycle; its JVMs are killed if the process dies before stop (childProcesses.ts).
  *
  * - The fault suite's: three nodes (replication factor 3, min.insync.replicas 2, the brokers' defaults
