@@ -39,7 +39,7 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
 export function workflowStepHandler(consumer: string, queue: string, runStep: RunStep) {
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
-  const budget = retryBudget(consumer);
+  const budget = retryBudget();
   const longestDelay = step.retryDelaysMs.length;
   return rabbitMqBatchHandler(consumer, async (batch) => {
     // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
