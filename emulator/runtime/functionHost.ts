@@ -37,14 +37,14 @@ export class FunctionHost {
     this.env = functionEnvironment(fn, functionName, runtimeEnv);
   }
 
-  /** Starts the worker and waits until the handler has loaded; rejects with the handler's load error. */
+  /** Starts the worker now rather than on the first invocation, and waits until the handler has loaded. */
   start(): Promise<void> {
     return this.running().then(() => undefined);
   }
 
   readonly invoke: Invoke = (event) => this.request((id) => ({ kind: 'invoke', id, event }));
 
-  /** The worker's figures; none while it is not running (nothing has happened in it yet). */
+  /** The worker's figures; none while no worker runs (none was invoked yet, or its last one ended). */
   async figures(): Promise<ProcessFigures | undefined> {
     if (this.worker === undefined || this.stopping) return undefined;
     return (await this.request((id) => ({ kind: 'figures', id }))) as ProcessFigures;

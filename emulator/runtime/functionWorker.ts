@@ -22,7 +22,9 @@ try {
   invoke = loadFunction(root, fn, functionName);
   send({ kind: 'ready' });
 } catch (error) {
+  // As a Lambda init error: this worker ends, and the next invocation tries a fresh one.
   send({ kind: 'loadFailed', error: serializeError(error) });
+  port.close();
 }
 
 port.on('message', (message: ToWorker) => {

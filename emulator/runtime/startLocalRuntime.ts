@@ -65,14 +65,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Each function talks to Redis and RabbitMQ as its own user, as on ElastiCache and Amazon MQ: a read
   // route cannot write even by mistake. There is no way to turn this off.
   const access = await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  // Workers start with a copy of this environment, so it is complete (keys, services, users) before them.
+  // A function's worker starts on its first invocation, as a Lambda cold start: about 50 MB and a second of
+  // CPU each, which 19 functions started at once would spend before the first request. Workers copy
+  // this environment when they start, so it is complete (keys, services, users) from here on.
   const hosts = wiring.functions.map((fn) => new FunctionHost(root, fn, `${wiring.service}-local-${fn.key}`));
-  const started = await Promise.allSettled(hosts.map((host) => host.start()));
-  const notLoaded = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (notLoaded !== undefined) {
-    await Promise.all(hosts.map((host) => host.stop()));
-    throw notLoaded.reason;
-  }
   const functionFigures = async (): Promise<FunctionFigures[]> => {
     const figures = await Promise.all(hosts.map(async (host) => ({ function: host.functionName, figures: await host.figures().catch(() => undefined) })));
     return figures.flatMap(({ function: name, figures: own }) => (own === undefined ? [] : [{ function: name, ...own }]));
@@ -155,7 +151,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
-  log(`each function runs in a worker thread of its own, as its own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log(`each function runs in a worker thread of its own (started on its first invocation), as its own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
