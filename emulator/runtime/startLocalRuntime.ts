@@ -151,7 +151,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
-  log(`each function runs in a worker thread of its own (started on its first invocation), as its own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log(`functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log('each function runs in a worker thread of its own, with its own environment and process state, started on its first invocation');
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
