@@ -9,6 +9,25 @@ import { deserializeError, type FromWorker, type FunctionWorkerData, type ToWork
 const WORKER_ENTRY = join(__dirname, 'functionWorker.cjs');
 /** How long a stopping worker may take to close its connections before it is terminated. */
 const STOP_GRACE_MS = 5_000;
+/**
+ * Workers loading their handlers at once, at most: loading is about a second of CPU each, and when a
+ * backlog invokes every function at start, ~19 loading together starve the runtime's own thread (the
+ * HTTP server, the mappings) on a 2-core machine. The others wait their turn, as cold starts do.
+ */
+const MAX_LOADING = 2;
+let loading = 0;
+const waitingToLoad: Array<() => void> = [];
+const loadSlot = async (): Promise<() => void> => {
+  if (loading >= MAX_LOADING) await new Promise<void>((resolve) => waitingToLoad.push(resolve));
+  loading++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    loading--;
+    waitingToLoad.shift()?.();
+  };
+};
 
 interface Pending {
   resolve(value: unknown): void;
@@ -29,6 +48,7 @@ export class FunctionHost {
   private worker: Promise<Worker> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  private generation = 0;
   private stopping = false;
 
   constructor(root: string, fn: LocalFunction, functionName: string, runtimeEnv: NodeJS.ProcessEnv = process.env) {
@@ -79,7 +99,9 @@ export class FunctionHost {
     return this.worker;
   }
 
-  private spawn(): Promise<Worker> {
+  private async spawn(): Promise<Worker> {
+    const generation = ++this.generation;
+    const release = await loadSlot();
     const worker = new Worker(WORKER_ENTRY, { workerData: this.data, env: this.env, stdout: false, stderr: false });
     const started = new Promise<Worker>((resolve, reject) => {
       let ready = false;
@@ -87,6 +109,7 @@ export class FunctionHost {
       worker.on('message', (message: FromWorker) => {
         if (message.kind === 'ready') {
           ready = true;
+          release();
           resolve(worker);
         } else if (message.kind === 'loadFailed') reject(deserializeError(message.error));
         else this.settle(message);
@@ -96,8 +119,10 @@ export class FunctionHost {
         if (!ready) reject(error);
       });
       worker.once('exit', (code) => {
+        release();
         if (!ready) reject(new Error(`${this.functionName}: worker exited with code ${code} while loading`));
-        if (this.worker === started) this.worker = undefined;
+        // Only this worker's own exit clears it: never the successor a later invocation started.
+        if (this.generation === generation) this.worker = undefined;
         const lost = new Error(`${this.functionName}: its worker exited (code ${code}) during the invocation${crash === undefined ? '' : `: ${crash.message}`}`);
         for (const pending of this.pending.values()) pending.reject(lost);
         this.pending.clear();
