@@ -57,11 +57,6 @@ export class FunctionHost {
     this.env = functionEnvironment(fn, functionName, runtimeEnv);
   }
 
-  /** Starts the worker now rather than on the first invocation, and waits until the handler has loaded. */
-  start(): Promise<void> {
-    return this.running().then(() => undefined);
-  }
-
   readonly invoke: Invoke = (event) => this.request((id) => ({ kind: 'invoke', id, event }));
 
   /** The worker's figures; none while no worker runs (none was invoked yet, or its last one ended). */
