@@ -37,7 +37,9 @@ interface Pending {
 /**
  * One function as Lambda runs it: the runtime (the "Lambda service": HTTP API, event source mappings,
  * ops view) holds a host per function, and the host runs the function in a worker thread of its own,
- * started with the function's own environment. If the worker dies (an uncaught error in the handler's
+ * started with the function's own environment on its first invocation (a cold start). Concurrent
+ * invocations share the one worker, where Lambda would add containers: the bulkheads and breakers see
+ * them together, as they did when every function shared the runtime's process. If the worker dies (an uncaught error in the handler's
  * code), the invocations in flight fail and the next one starts a fresh worker, as Lambda replaces a
  * crashed container: module state, connections and breakers start over.
  */
