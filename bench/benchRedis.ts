@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
+import { localUsersOf } from '../emulator/runtime/localFunctionUsers';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 import { localConfig } from '../emulator/config/localConfig';
 
@@ -17,7 +17,7 @@ export const benchRedis = (db = 0): Redis =>
  * benchmark runs under the same ACL rules as deployed, while baselines stay on the default user.
  */
 export function benchRedisAsFunction(modulePath: string): Redis {
-  const user = localIdentityOf(modulePath)?.redis;
+  const user = localUsersOf(modulePath).redis;
   if (user === undefined) throw new Error(`${modulePath} has no Redis user`);
   return new Redis(localConfig().REDIS_URL, { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 }

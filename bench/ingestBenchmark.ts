@@ -12,8 +12,7 @@ import { RUN_ID, wiredFunction } from './benchRun';
 import { okCount, perSecondRates, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 import { BENCH_HEADERS } from './benchEnvironment';
-import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
-import { runAsFunction } from '../shared/clients/functionIdentity';
+import { functionEnvironment } from '../emulator/runtime/functionEnvironment';
 
 const EVENTS_PER_REQUEST = 100;
 const CONNECTIONS = 16;
@@ -88,10 +87,10 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
   await stopBenchRuntime();
   // As the runtime runs it: as its own Redis user (runBenchmarks made the users), behind the API key.
-  const loaded = loadFunction(PROJECT_ROOT, wiredFunction('ingestEvents'), 'triplane-bench-ingestEvents');
-  const identity = localIdentityOf('functions/ingest-events/handler');
-  if (identity === undefined) throw new Error('ingest-events has no local identity');
-  const invoke: typeof loaded = (event) => runAsFunction(identity, () => loaded(event));
+  // This process is the function, as one of the runtime's workers would be: its environment, its users.
+  const fn = wiredFunction('ingestEvents');
+  Object.assign(process.env, functionEnvironment(fn, 'triplane-bench-ingestEvents', process.env));
+  const invoke = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-ingestEvents');
   const failures: string[] = [];
   const { server, url } = await startHttpApiServer([{ method: 'POST', path: '/events', target: { functionName: 'ingestEvents', invoke } }], 0, (_name, error) =>
     failures.push(error instanceof Error ? error.message : String(error)),

@@ -1,7 +1,6 @@
 import type { Consumer, Message } from 'kafkajs';
 import { loadFunction } from '../emulator/runtime/loadedFunction';
-import { localIdentityOf } from '../emulator/runtime/startLocalRuntime';
-import { runAsFunction } from '../shared/clients/functionIdentity';
+import { functionEnvironment } from '../emulator/runtime/functionEnvironment';
 import { startMskEventSourceMapping } from '../emulator/runtime/mskEventSourceMapping';
 import type { MskEvent } from '../emulator/runtime/serverlessFunctions';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
@@ -73,11 +72,10 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const msk = fn.msk[0];
   if (msk === undefined) throw new Error('projectLeaderboards has no msk event in serverless.yml');
   const mskEvent: MskEvent = msk;
-  const loaded = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-projectLeaderboards');
-  // As the runtime invokes it: as its own Redis user (runBenchmarks made the users for this namespace).
-  const identity = localIdentityOf('functions/project-leaderboards/handler');
-  if (identity === undefined) throw new Error('project-leaderboards has no local identity');
-  const invoke: typeof loaded = (event) => runAsFunction(identity, () => loaded(event));
+  // As the runtime invokes it: this process is the function, as its worker would be, logged in as its own
+  // Redis user (runBenchmarks made the users for this namespace).
+  Object.assign(process.env, functionEnvironment(fn, 'triplane-bench-projectLeaderboards', process.env));
+  const invoke = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-projectLeaderboards');
   const marks = envelopes.map((envelope) => keys.idempotency('project-leaderboards', envelope.id));
 
   const ours: Pass[] = [];

@@ -1,15 +1,16 @@
 import type { Channel } from 'amqplib';
 import type { Redis } from 'ioredis';
 import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
-import { functionStatuses, type FunctionStatus } from '../../shared/observability/functionStats';
+import type { FunctionStatus } from '../../shared/observability/functionStats';
 import { queueTraffic } from '../../shared/observability/queueTraffic';
-import { downstreamStatuses, type DownstreamStatus } from '../../shared/resilience/downstream';
-import { retryBudgetStatuses } from '../../shared/resilience/RetryBudget';
+import type { DownstreamStatus } from '../../shared/resilience/downstream';
+import type { RetryBudgetStatus } from '../../shared/resilience/RetryBudget';
 import { FUNCTIONS, subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
 import { consumerLag } from '../../shared/kafka/consumerLag';
 import { skippedRecordStatuses, type SkippedRecords } from '../runtime/skippedRecords';
+import type { FunctionFigures } from './processFigures';
 
 export interface LagStatus {
   function: string;
@@ -48,8 +49,9 @@ export interface OpsStatus {
   skipped: SkippedRecords[];
   queues: QueueStatus[] | { error: string };
   redis: RedisStatus | { error: string };
-  breakers: DownstreamStatus[];
-  retries: ReturnType<typeof retryBudgetStatuses>;
+  /** Each function's guards of its downstreams, as that function's worker keeps them. */
+  breakers: Array<{ function: string } & DownstreamStatus>;
+  retries: Array<{ function: string } & RetryBudgetStatus>;
 }
 
 export interface OpsSources {
@@ -58,6 +60,8 @@ export interface OpsSources {
   channel: () => Promise<Channel>;
   namespace: string;
   groupSuffix: string;
+  /** Each function's process figures, asked of its worker (see emulator/runtime/functionHost). */
+  functionFigures: () => Promise<FunctionFigures[]>;
 }
 
 const info = (text: string, field: string): number => Number(new RegExp(`^${field}:(\\S+)`, 'm').exec(text)?.[1] ?? 0);
@@ -99,8 +103,9 @@ async function redisStatus(redis: Redis, namespace: string): Promise<RedisStatus
   };
 }
 
-async function queueStatuses(channel: Channel): Promise<QueueStatus[]> {
-  const traffic = queueTraffic();
+async function queueStatuses(channel: Channel, published: Record<string, number>): Promise<QueueStatus[]> {
+  // Deliveries are counted here, by the event source mappings; publishes in the functions' workers.
+  const delivered = queueTraffic().delivered;
   return Promise.all(
     WORKFLOW_STEPS.map(async (step) => {
       const [main, parked] = await Promise.all([channel.checkQueue(step.queue), channel.checkQueue(parkingLotOf(step.queue))]);
@@ -109,8 +114,8 @@ async function queueStatuses(channel: Channel): Promise<QueueStatus[]> {
         depth: main.messageCount,
         consumers: main.consumerCount,
         parkingLot: parked.messageCount,
-        published: traffic.published[step.queue] ?? 0,
-        delivered: traffic.delivered[step.queue] ?? 0,
+        published: published[step.queue] ?? 0,
+        delivered: delivered[step.queue] ?? 0,
       };
     }),
   );
@@ -130,10 +135,26 @@ async function lagStatuses(admin: KafkaAdminPort, groupSuffix: string): Promise<
 export async function collectOpsStatus(sources: OpsSources): Promise<OpsStatus> {
   // Each system is asked on its own: one being down must not blank the whole view (that is when it is needed).
   const failed = (error: unknown) => ({ error: (error as Error).message });
+  const figures = await sources.functionFigures();
+  const published: Record<string, number> = {};
+  for (const own of figures) for (const [queue, count] of Object.entries(own.published)) published[queue] = (published[queue] ?? 0) + count;
   const [lag, queues, redis] = await Promise.all([
     lagStatuses(sources.admin, sources.groupSuffix).catch(failed),
-    sources.channel().then(queueStatuses).catch(failed),
+    sources
+      .channel()
+      .then((channel) => queueStatuses(channel, published))
+      .catch(failed),
     redisStatus(sources.redis, sources.namespace).catch(failed),
   ]);
-  return { time: new Date().toISOString(), functions: functionStatuses(), lag, skipped: skippedRecordStatuses(), queues, redis, breakers: downstreamStatuses(), retries: retryBudgetStatuses() };
+  const byFunction = (a: { function: string }, b: { function: string }) => a.function.localeCompare(b.function);
+  return {
+    time: new Date().toISOString(),
+    functions: figures.flatMap((own) => own.functions).sort(byFunction),
+    lag,
+    skipped: skippedRecordStatuses(),
+    queues,
+    redis,
+    breakers: figures.flatMap((own) => own.breakers.map((breaker) => ({ function: own.function, ...breaker }))).sort((a, b) => byFunction(a, b) || a.name.localeCompare(b.name)),
+    retries: figures.flatMap((own) => (own.retries === undefined ? [] : [{ function: own.function, ...own.retries }])).sort(byFunction),
+  };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { collectOpsStatus, type OpsStatus } from './collectOpsStatus';
+import { collectOpsStatus, type OpsSources, type OpsStatus } from './collectOpsStatus';
 
 export interface OpsSample {
   t: number;
@@ -41,7 +41,7 @@ export function summarizeSample(status: OpsStatus): OpsSample {
  * page (uPlot chart + tables, updated live) and the same data as JSON. One place to look, instead of
  * a Kafka lag dashboard, a RabbitMQ one and a Redis one.
  */
-export async function startOpsView(options: { brokers: string[]; redisUrl: string; rabbitMqUrl: string; namespace: string; groupSuffix: string; intervalMs?: number }): Promise<OpsView> {
+export async function startOpsView(options: { brokers: string[]; redisUrl: string; rabbitMqUrl: string; namespace: string; groupSuffix: string; functionFigures: OpsSources['functionFigures']; intervalMs?: number }): Promise<OpsView> {
   const admin = localKafkaClient(options.brokers, 'triplane-ops').admin();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
   redis.on('error', () => undefined);
@@ -67,7 +67,7 @@ export async function startOpsView(options: { brokers: string[]; redisUrl: strin
   let latest: OpsStatus | undefined;
   let sampling: Promise<void> | undefined;
   const sample = async () => {
-    latest = await collectOpsStatus({ admin, redis, channel, namespace: options.namespace, groupSuffix: options.groupSuffix });
+    latest = await collectOpsStatus({ admin, redis, channel, namespace: options.namespace, groupSuffix: options.groupSuffix, functionFigures: options.functionFigures });
     history.push(summarizeSample(latest));
     if (history.length > HISTORY) history.shift();
   };

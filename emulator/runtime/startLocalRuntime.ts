@@ -1,12 +1,8 @@
-import { redisUserOf } from '../../shared/routes/derivedNames';
 import type { Server } from 'node:http';
-import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
-import { closeRabbitMq } from '../../shared/clients/rabbitMq';
-import { closeRedisClient } from '../../shared/clients/redisClient';
-import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { startHttpApiServer } from './httpApiServer';
-import { loadFunction, type Invoke } from './loadedFunction';
+import type { Invoke } from './loadedFunction';
+import { FunctionHost } from './functionHost';
 import { localKafka } from './localKafka';
 import { startMskEventSourceMapping, type MskMapping } from './mskEventSourceMapping';
 import { recordSkippedRecords } from './skippedRecords';
@@ -14,33 +10,13 @@ import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMq
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
 import { startOpsView, type OpsView } from '../ops/opsView';
+import type { FunctionFigures } from '../ops/processFigures';
 import { redisNamespace } from '../../shared/state/redisKeys';
-import { runAsFunction, type FunctionIdentity } from '../../shared/clients/functionIdentity';
-import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
-import { FUNCTIONS } from '../../shared/routes/functionCatalog';
-import { usesRedis } from '../../shared/security/redisAcl';
-import { applyAccessControl, localPassword } from '../services/applyAccessControl';
+import { applyAccessControl } from '../services/applyAccessControl';
 import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { vhostOf } from '../../shared/clients/rabbitMqUrl';
 import { isOpsPath, opsAuthorized } from '../ops/opsAccess';
 import { applyLocalApiKeys } from './localApiKeys';
-
-/**
- * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
- * its RabbitMQ user if it publishes (both made by `npm run services` with derived local passwords).
- */
-export function localIdentityOf(modulePath: string): FunctionIdentity | undefined {
-  const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
-  if (fn === undefined) return undefined;
-  const identity: FunctionIdentity = {};
-  if (usesRedis(fn)) {
-    const username = redisUserOf(fn, redisNamespace());
-    identity.redis = { username, password: localPassword(username) };
-  }
-  const rabbitMqUser = ownRabbitMqUserOf(fn);
-  if (rabbitMqUser !== undefined) identity.rabbitMq = { username: rabbitMqUser, password: localPassword(rabbitMqUser) };
-  return identity.redis === undefined && identity.rabbitMq === undefined ? undefined : identity;
-}
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -52,6 +28,8 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   url: string;
+  /** Each function's own figures (breakers, retry budget, invocations), asked of its worker now. */
+  functionFigures(): Promise<FunctionFigures[]>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +39,8 @@ const LOCAL_MQ_ARN = 'arn:aws:mq:local:000000000000:broker:triplane-local:b-loca
 /**
  * Runs serverless.yml on this machine: every httpApi route in one HTTP server (payload 2.0) and every
  * msk event as an event source mapping with Lambda's semantics, all against the real local services.
+ * This process plays the Lambda service; each function runs in a worker of its own (FunctionHost), with
+ * its own environment and process state, as each Lambda function has containers of its own.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const root = options.root ?? PROJECT_ROOT;
@@ -85,11 +65,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // Each function talks to Redis and RabbitMQ as its own user, as on ElastiCache and Amazon MQ: a read
   // route cannot write even by mistake. There is no way to turn this off.
   const access = await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  for (const fn of wiring.functions) {
-    const functionName = `${wiring.service}-local-${fn.key}`;
-    const loaded = loadFunction(root, fn, functionName);
-    const identity = localIdentityOf(fn.modulePath);
-    const invoke: Invoke = identity === undefined ? loaded : (event) => runAsFunction(identity, () => loaded(event));
+  // A function's worker starts on its first invocation, as a Lambda cold start: about 50 MB and a second of
+  // CPU each, which 19 functions started at once would spend before the first request. Workers copy
+  // this environment when they start, so it is complete (keys, services, users) from here on.
+  const hosts = wiring.functions.map((fn) => new FunctionHost(root, fn, `${wiring.service}-local-${fn.key}`));
+  const functionFigures = async (): Promise<FunctionFigures[]> => {
+    const figures = await Promise.all(hosts.map(async (host) => ({ function: host.functionName, figures: await host.figures().catch(() => undefined) })));
+    return figures.flatMap(({ function: name, figures: own }) => (own === undefined ? [] : [{ function: name, ...own }]));
+  };
+  wiring.functions.forEach((fn, index) => {
+    const host = hosts[index] as FunctionHost;
+    const { functionName, invoke } = host;
     for (const http of fn.http) {
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
       lines.push(`  http   ${http.method.padEnd(5)} ${http.path.padEnd(28)} -> ${fn.key}`);
@@ -135,7 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       lines.push(`  mq     ${mq.queue.padEnd(34)} -> ${fn.key} (vhost ${vhost}, batch ${mq.batchSize}, window ${mq.maximumBatchingWindow}s)`);
     }
-  }
+  });
 
   const consumers = await Promise.all(mappings.map((start) => start()));
   const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
@@ -145,6 +131,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     rabbitMqUrl,
     namespace: redisNamespace(),
     groupSuffix: options.groupIdSuffix ?? '',
+    functionFigures,
   });
   let server: Server;
   let url: string;
@@ -159,16 +146,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   } catch (error) {
     await ops.stop();
     await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
+    await Promise.all(hosts.map((host) => host.stop()));
     throw error;
   }
   log(`triplane local runtime: ${wiring.functions.length} functions, Kafka at ${kafka.brokers.join(',')}`);
   for (const line of lines) log(line);
   log(`functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
+  log('each function runs in a worker thread of its own, with its own environment and process state, started on its first invocation');
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
   return {
     url,
+    functionFigures,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -177,7 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       // Disconnecting waits for the batch in flight, so no invocation is cut in half.
       await ops.stop();
       await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
-      await Promise.all([closeKafkaProducer(), closeRedisClient(), closeRabbitMq(), closeSandboxRedis()]);
+      await Promise.all(hosts.map((host) => host.stop()));
     },
   };
 }

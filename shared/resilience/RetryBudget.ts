@@ -42,17 +42,15 @@ export class RetryBudget {
   }
 }
 
-const budgets = new Map<string, RetryBudget>();
+export type RetryBudgetStatus = ReturnType<RetryBudget['status']>;
 
-/** The process's retry budget of one function. */
-export function retryBudget(functionName: string): RetryBudget {
-  let budget = budgets.get(functionName);
-  if (budget === undefined) {
-    budget = new RetryBudget();
-    budgets.set(functionName, budget);
-  }
+let budget: RetryBudget | undefined;
+
+/** The process's retry budget: a process is one function (locally, one worker per function). */
+export function retryBudget(): RetryBudget {
+  budget ??= new RetryBudget();
   return budget;
 }
 
-export const retryBudgetStatuses = (): Array<{ function: string } & ReturnType<RetryBudget['status']>> =>
-  [...budgets].map(([name, budget]) => ({ function: name, ...budget.status() }));
+/** The budget's figures, or undefined while nothing in this process asked for it. */
+export const retryBudgetStatus = (): RetryBudgetStatus | undefined => budget?.status();

@@ -15,7 +15,7 @@ import {
 } from 'cockatiel';
 import { logger } from '../observability/logger';
 import { publishPermissionDenied } from '../observability/permissionDeniedMetric';
-import { currentFunctionName, remainingMs } from './invocationDeadline';
+import { remainingMs } from './invocationDeadline';
 import { isConnectionError } from './connectionError';
 import { isPermissionError } from './permissionError';
 
@@ -57,8 +57,6 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 
 export interface DownstreamStatus {
   name: DownstreamName;
-  /** The function whose calls this guard sees ('' for calls outside an invocation: a CLI, a test). */
-  function: string;
   state: BreakerState;
   stateChangedAt: string;
   calls: number;
@@ -79,16 +77,14 @@ export interface DownstreamStatus {
  */
 export class Downstream {
   readonly name: DownstreamName;
-  readonly functionName: string;
   private readonly settings: DownstreamSettings;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private changedAt = new Date();
   private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0, denied: 0 };
 
-  constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name], functionName = '') {
+  constructor(name: DownstreamName, settings: DownstreamSettings = SETTINGS[name]) {
     this.name = name;
-    this.functionName = functionName;
     this.settings = settings;
     // A permission error proves the server answered: it is passed through without counting towards
     // the breaker, which every caller of this downstream in the process shares.
@@ -126,30 +122,27 @@ export class Downstream {
   }
 
   status(): DownstreamStatus {
-    return { name: this.name, function: this.functionName, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
+    return { name: this.name, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
   }
 }
 
-const registry = new Map<string, Downstream>();
+const registry = new Map<DownstreamName, Downstream>();
 
 /**
- * The guard of one downstream for the function the current invocation belongs to. Deployed, each
- * Lambda function is a process of its own, so its breakers see its own calls only; the local runtime
- * runs every function in one process and must not let one function's successes close (or its
- * failures open) another's breaker, so the guards are kept per function name here too.
+ * The process's guard of one downstream. A Lambda function is a process of its own (its containers),
+ * so its breakers see its own calls only; the local runtime gives each function a worker of its own
+ * for the same reason (emulator/runtime/functionHost).
  */
-export function downstream(name: DownstreamName, functionName = currentFunctionName()): Downstream {
-  const id = `${functionName}\u0000${name}`;
-  let found = registry.get(id);
+export function downstream(name: DownstreamName): Downstream {
+  let found = registry.get(name);
   if (found === undefined) {
-    found = new Downstream(name, SETTINGS[name], functionName);
-    registry.set(id, found);
+    found = new Downstream(name, SETTINGS[name]);
+    registry.set(name, found);
   }
   return found;
 }
 
-export const downstreamStatuses = (): DownstreamStatus[] =>
-  [...registry.values()].map((d) => d.status()).sort((a, b) => a.function.localeCompare(b.function) || a.name.localeCompare(b.name));
+export const downstreamStatuses = (): DownstreamStatus[] => [...registry.values()].map((d) => d.status()).sort((a, b) => a.name.localeCompare(b.name));
 
 /** True for a call the policies refused or cut short, or whose connection failed: the downstream is unavailable, not the request wrong. */
 export const isUnavailable = (error: unknown): boolean =>

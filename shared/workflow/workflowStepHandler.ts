@@ -44,7 +44,7 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
   if (queue === undefined) throw new Error(`${consumer} declares no step in its function.ts`);
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
-  const budget = retryBudget(consumer);
+  const budget = retryBudget();
   return rabbitMqBatchHandler(consumer, async (batch) => {
     // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
     const provider = downstream(step.provider);

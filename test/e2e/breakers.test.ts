@@ -3,7 +3,7 @@ import type { KafkaAdminPort } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { produceRecords } from '../../testkit/produceRecords';
 import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
-import { downstream, type DownstreamName } from '../../shared/resilience/downstream';
+import type { DownstreamName, DownstreamStatus } from '../../shared/resilience/downstream';
 import { generationNamespace } from '../../shared/state/projectionKeys';
 import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
@@ -40,8 +40,14 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30
   return performance.now() - started;
 }
 
-/** Each function has guards of its own, as each Lambda is a process of its own (shared/resilience/downstream). */
-const guardOf = (fn: string, name: DownstreamName) => downstream(name, `triplane-local-${fn}`);
+/**
+ * A function's guard of a downstream, as its worker keeps it: each function runs in a worker of its own,
+ * as each Lambda function in containers of its own. Before its first call the guard has no figures yet.
+ */
+async function guardOf(fn: string, name: DownstreamName): Promise<DownstreamStatus> {
+  const own = (await runtime.functionFigures()).find((figures) => figures.function === `triplane-local-${fn}`);
+  return own?.breakers.find((guard) => guard.name === name) ?? { name, state: 'closed', stateChangedAt: '', calls: 0, failures: 0, timeouts: 0, refused: 0, denied: 0 };
+}
 const leaderboardRedis = () => guardOf('getLeaderboard', 'redis');
 const ingestKafka = () => guardOf('ingestEvents', 'kafka');
 const shipping = () => guardOf('scheduleShipment', 'shipping');
@@ -74,13 +80,19 @@ describe('when Redis stops answering', () => {
       const opening = [];
       for (let i = 0; i < 10; i++) opening.push(await read());
       expect(opening.every((r) => r.status === 503)).toBe(true);
-      expect(leaderboardRedis().status().state).toBe('open');
+      expect((await leaderboardRedis()).state).toBe('open');
+      // Another function's Redis guard is its own: its call is tried (and times out), not refused by
+      // getLeaderboard's open breaker, and one failure leaves its breaker closed.
+      expect((await fetch(`${runtime.url}/orders/iso-${run}`, { headers: withTestKey() })).status).toBe(503);
+      const other = await guardOf('getOrder', 'redis');
+      expect(other).toMatchObject({ state: 'closed', refused: 0 });
+      expect(other.timeouts + other.failures).toBeGreaterThan(0);
       // Then answered from the open breaker, without a Redis call: counted as refused. Only the
       // breaker's half-open trial (one per second of outage) may still wait out the 1 s timeout.
-      const before = leaderboardRedis().status();
+      const before = await leaderboardRedis();
       const later = [];
       for (let i = 0; i < 30; i++) later.push(await read());
-      const after = leaderboardRedis().status();
+      const after = await leaderboardRedis();
       expect(later.every((r) => r.status === 503 && r.retryAfter !== null)).toBe(true);
       expect(after.refused - before.refused).toBeGreaterThanOrEqual(25);
       expect(after.refused - before.refused + (after.timeouts - before.timeouts)).toBeGreaterThanOrEqual(30);
@@ -96,7 +108,7 @@ describe('when Redis stops answering', () => {
     await until('all scores projected once', async () => (await boardTotal()) === 820);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await boardTotal()).toBe(820);
-    expect(leaderboardRedis().status().state).toBe('closed');
+    expect((await leaderboardRedis()).state).toBe('closed');
   });
 });
 
@@ -121,7 +133,7 @@ describe('when Kafka refuses produce requests', () => {
     // MESSAGE_TOO_LARGE is not retriable, so each send fails at once.
     await refuseProduce(admin, '1');
     const refused: number[] = [];
-    const refusedBefore = ingestKafka().status().refused;
+    const refusedBefore = (await ingestKafka()).refused;
     try {
       for (let i = 1; i <= 30; i++) {
         const response = await post([event(i)]);
@@ -132,7 +144,7 @@ describe('when Kafka refuses produce requests', () => {
         refused.push(i);
       }
       // Refused by ingest's breaker without a produce request: most of the 30 never reached Kafka at all.
-      expect(ingestKafka().status().refused - refusedBefore).toBeGreaterThanOrEqual(20);
+      expect((await ingestKafka()).refused - refusedBefore).toBeGreaterThanOrEqual(20);
     } finally {
       await refuseProduce(admin, null);
       await admin.close();
@@ -145,7 +157,7 @@ describe('when Kafka refuses produce requests', () => {
       const flat = await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(kafkaBoard), '0', '-1', 'WITHSCORES');
       return Number(flat[1] ?? 0) === total;
     });
-    expect(ingestKafka().status().state).toBe('closed');
+    expect((await ingestKafka()).state).toBe('closed');
   });
 });
 
@@ -155,7 +167,7 @@ describe('when a provider keeps failing', () => {
     for (const id of ids) await injectFailures('shipping', id, 2);
     const response = await post(ids.map((orderId) => ({ type: 'order.placed', data: { orderId, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } })));
     expect(response.status).toBe(202);
-    await until('shipping breaker to open', async () => shipping().status().state !== 'closed', 30_000);
+    await until('shipping breaker to open', async () => (await shipping()).state !== 'closed', 30_000);
     await until('every order completed', async () => {
       const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() }).then((r) => r.json() as Promise<{ status?: string }>)));
       return views.every((v) => v.status === 'completed');
@@ -164,6 +176,6 @@ describe('when a provider keeps failing', () => {
       expect(await actionCount('shipping', 'shipments', id)).toBe(1);
       expect(await actionCount('payment', 'charges', id)).toBe(1);
     }
-    expect(shipping().status().refused).toBeGreaterThan(0);
+    expect((await shipping()).refused).toBeGreaterThan(0);
   });
 });

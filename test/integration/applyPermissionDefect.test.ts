@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { handler as projectActivity } from '../../functions/project-activity/handler';
-import { runAsFunction } from '../../shared/clients/functionIdentity';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { downstream } from '../../shared/resilience/downstream';
 import { FUNCTIONS } from '../../shared/routes/functionCatalog';
@@ -10,6 +9,7 @@ import { redisNamespace, type RedisKeys } from '../../shared/state/redisKeys';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
 import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { asRedisUser } from '../../testkit/asRedisUser';
 import { readTopic } from '../../testkit/readTopic';
 
 /**
@@ -27,7 +27,7 @@ const namespace = redisNamespace();
 const fn = FUNCTIONS.find((f) => f.name === 'project-activity');
 const user = `${namespace}.scratch-activity-${run}`;
 const password = `pw-${run}`;
-const identity = { redis: { username: user, password } };
+const identity = { username: user, password };
 let admin: Redis;
 let keys: RedisKeys;
 /** Records of a topic name of this run's own (the handler reads it off the records): no earlier run's offsets apply. */
@@ -46,7 +46,7 @@ afterAll(async () => {
   await admin.quit();
 });
 
-const invokeAs = (records: KafkaTriggerRecord[]) => runAsFunction(identity, () => projectActivity(kafkaEventOf(records), lambdaContextOf('project-activity')));
+const invokeAs = (records: KafkaTriggerRecord[]) => asRedisUser(identity, () => projectActivity(kafkaEventOf(records), lambdaContextOf('project-activity')));
 
 describe('a write the function user may not make, inside the apply script (real Redis and Kafka)', () => {
   it('should fail the batch as a permission defect, apply and mark none of it, and apply it exactly once after the rule is fixed', async () => {
@@ -58,13 +58,13 @@ describe('a write the function user may not make, inside the apply script (real 
     const poison = `{"poison":"${run}"}`;
     const records = [at({ ...kafkaRecordOf('activity', poison), key: Buffer.from(reader).toString('base64') }), ...views.map((v) => at(kafkaRecordOf('activity', v)))];
     const marks = views.map((v) => keys.idempotency('project-activity', v.id));
-    const before = downstream('redis', 'project-activity').status();
+    const before = downstream('redis').status();
 
     await expect(invokeAs(records)).rejects.toThrow(/^NOPERM: project-activity's Redis user may not INCR .*activity-day:\*/);
     expect(await admin.hget(keys.activity(reader), 'pageViews')).toBeNull();
     expect(await admin.exists(keys.activity(other))).toBe(0);
     expect(await admin.mget(...marks)).toEqual([null, null, null]);
-    const denied = downstream('redis', 'project-activity').status();
+    const denied = downstream('redis').status();
     expect(denied.denied).toBe(before.denied + 1);
     expect(denied.failures).toBe(before.failures);
     expect(denied.state).toBe('closed');

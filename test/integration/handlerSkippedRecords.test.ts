@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { handler as projectLeaderboards } from '../../functions/project-leaderboards/handler';
-import { localIdentityOf } from '../../emulator/runtime/startLocalRuntime';
-import { runAsFunction } from '../../shared/clients/functionIdentity';
+import { localUsersOf } from '../../emulator/runtime/localFunctionUsers';
+import { asRedisUser } from '../../testkit/asRedisUser';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { nextOffsetKey } from '../../shared/middleware/idempotency/RedisIdempotencyStore';
 import { logger } from '../../shared/observability/logger';
@@ -21,7 +21,7 @@ jest.setTimeout(30_000);
 
 const run = `${process.pid}-${Date.now()}`;
 const board = `skips-${run}`;
-const identity = localIdentityOf('functions/project-leaderboards/handler');
+const identity = localUsersOf('functions/project-leaderboards/handler').redis;
 /** A topic name of this run's own (the handler reads it off the records), so no earlier run's expectation applies. */
 const TOPIC = `scores-${run}`;
 const PARTITION = 9;
@@ -32,7 +32,7 @@ const score = (userId: string, points: number) => createEnvelope({ type: 'score.
 const at = (offset: number, value: Parameters<typeof kafkaRecordOf>[1]): KafkaTriggerRecord => ({ ...kafkaRecordOf(TOPIC, value, PARTITION), offset: base + offset });
 const invoke = (records: KafkaTriggerRecord[]) => {
   if (identity === undefined) throw new Error('project-leaderboards has no local identity');
-  return runAsFunction(identity, () => projectLeaderboards(kafkaEventOf(records), lambdaContextOf('project-leaderboards')));
+  return asRedisUser(identity, () => projectLeaderboards(kafkaEventOf(records), lambdaContextOf('project-leaderboards')));
 };
 
 beforeAll(() => {

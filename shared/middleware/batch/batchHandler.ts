@@ -84,6 +84,6 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
       return summarizeBatch(context.batch);
     });
   // Clients size their timeouts from the time this invocation has left (shared/resilience).
-  const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context), context.functionName);
+  const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
   return Object.assign(withDeadline, { triplaneGuards: BATCH_GUARDS });
 }

@@ -32,5 +32,5 @@ export function httpHandler(work: HttpWork) {
     .use(apiKeyRateLimit())
     .handler(work);
   // Clients size their timeouts from the time this invocation has left (shared/resilience).
-  return (event: APIGatewayProxyEventV2, context: Context) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context), context.functionName);
+  return (event: APIGatewayProxyEventV2, context: Context) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
 }
