@@ -12,13 +12,13 @@ export const benchRedis = (db = 0): Redis =>
   new Redis(localConfig().REDIS_URL, { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 
 /**
- * A connection logged in as the function in `functions/<name>/handler`'s own Redis user, as that function
+ * A connection logged in as a function's own Redis user, as that function
  * runs (runBenchmarks makes the users for the benchmarks' namespace first): triplane's side of a
  * benchmark runs under the same ACL rules as deployed, while baselines stay on the default user.
  */
-export function benchRedisAsFunction(modulePath: string): Redis {
-  const user = localUsersOf(modulePath).redis;
-  if (user === undefined) throw new Error(`${modulePath} has no Redis user`);
+export function benchRedisAsFunction(fn: Parameters<typeof localUsersOf>[0]): Redis {
+  const user = localUsersOf(fn).redis;
+  if (user === undefined) throw new Error(`${fn.name} has no Redis user`);
   return new Redis(localConfig().REDIS_URL, { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 }
 

@@ -1,11 +1,12 @@
-import { readServerlessWiring, type LocalFunction } from '../emulator/runtime/serverlessFunctions';
+import { readServerlessWiring } from '../emulator/runtime/serverlessFunctions';
+import type { FunctionRoute } from '../shared/routes/functionCatalog';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
 
 /** One id per benchmark process: topics, consumer groups, boards and queues of a run never meet another run's. */
 export const RUN_ID = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 /** A function as serverless.yml declares it: the benchmarks run what deploys, with its batch sizes. */
-export function wiredFunction(key: string): LocalFunction {
+export function wiredFunction(key: string): FunctionRoute {
   const fn = readServerlessWiring(PROJECT_ROOT).functions.find((f) => f.key === key);
   if (fn === undefined) throw new Error(`serverless.yml has no function ${key}`);
   return fn;

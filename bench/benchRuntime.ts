@@ -1,4 +1,5 @@
 import { readServerlessWiring } from '../emulator/runtime/serverlessFunctions';
+import { subscriptionsOf } from '../shared/routes/functionCatalog';
 import { startLocalRuntime, type LocalRuntime } from '../emulator/runtime/startLocalRuntime';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { consumerLag } from './benchKafka';
@@ -23,7 +24,7 @@ let shared: Promise<BenchRuntime> | undefined;
 /** Every MSK consumer group the runtime runs, as startLocalRuntime names them. */
 export function runtimeGroups(suffix = GROUP_SUFFIX): Array<{ groupId: string; topic: string }> {
   const wiring = readServerlessWiring(PROJECT_ROOT);
-  return wiring.functions.flatMap((fn) => fn.msk.map((msk) => ({ groupId: `${msk.consumerGroupId ?? `${wiring.service}-${fn.key}`}${suffix}`, topic: msk.topic })));
+  return wiring.functions.flatMap((fn) => subscriptionsOf(fn).map((msk) => ({ groupId: `${msk.consumerGroupId}${suffix}`, topic: msk.topic })));
 }
 
 /** Waits until no group of the runtime has records left to read; returns the seconds it took. */

@@ -12,6 +12,7 @@ import { command } from '../shared/state/RedisOp';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis, benchRedisAsFunction, deleteBenchKeys } from './benchRedis';
+import { facts as leaderboardFacts } from '../functions/project-leaderboards/function';
 import { RUN_ID } from './benchRun';
 import { median, percentile, quantilePoints } from './statistics';
 
@@ -62,7 +63,7 @@ export async function idempotencyBenchmark(): Promise<BenchmarkResult> {
   const scope = keys.idempotency(CONSUMER, '');
   const board = keys.leaderboard(`idem-${RUN_ID}`);
   // As project-leaderboards runs it: logged in as its own ACL user (marks and boards are its families).
-  const functionRedis = benchRedisAsFunction('functions/project-leaderboards/handler');
+  const functionRedis = benchRedisAsFunction(leaderboardFacts);
   const store = new RedisIdempotencyStore({ redis: functionRedis, ttlSeconds: TTL_SECONDS });
 
   const persistenceStore = new CachePersistenceLayer({ client: powertoolsClient(redis) });

@@ -1,3 +1,4 @@
+import { childEnvironment, setEnvironment } from '../emulator/config/localConfig';
 import type { Message, Producer } from 'kafkajs';
 import { startHttpApiServer } from '../emulator/runtime/httpApiServer';
 import { loadFunction } from '../emulator/runtime/loadedFunction';
@@ -89,7 +90,7 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
   // As the runtime runs it: as its own Redis user (runBenchmarks made the users), behind the API key.
   // This process is the function, as one of the runtime's workers would be: its environment, its users.
   const fn = wiredFunction('ingestEvents');
-  Object.assign(process.env, functionEnvironment(fn, 'triplane-bench-ingestEvents', process.env));
+  setEnvironment(functionEnvironment(fn, 'triplane-bench-ingestEvents', childEnvironment()));
   const invoke = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-ingestEvents');
   const failures: string[] = [];
   const { server, url } = await startHttpApiServer([{ method: 'POST', path: '/events', target: { functionName: 'ingestEvents', invoke } }], 0, (_name, error) =>

@@ -2,7 +2,7 @@ import type { Consumer, Message } from 'kafkajs';
 import { loadFunction } from '../emulator/runtime/loadedFunction';
 import { functionEnvironment } from '../emulator/runtime/functionEnvironment';
 import { startMskEventSourceMapping } from '../emulator/runtime/mskEventSourceMapping';
-import type { MskEvent } from '../emulator/runtime/serverlessFunctions';
+import { subscriptionsOf, type MskSubscription } from '../shared/routes/functionCatalog';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { createEnvelope } from '../shared/envelope/envelope';
 import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
@@ -14,7 +14,7 @@ import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { applyScoresBare, benchRedis, deleteBenchKeys, deleteKeys } from './benchRedis';
 import { deferred, RUN_ID, wiredFunction } from './benchRun';
 import { withTimeout } from '../testkit/withTimeout';
-import { localConfig } from '../emulator/config/localConfig';
+import { childEnvironment, localConfig, setEnvironment } from '../emulator/config/localConfig';
 import { median, round } from './statistics';
 
 const RECORDS = localConfig().TPBENCH_PROJECTION_RECORDS;
@@ -69,12 +69,12 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
   await producer.disconnect();
 
   const fn = wiredFunction('projectLeaderboards');
-  const msk = fn.msk[0];
+  const [msk] = subscriptionsOf(fn);
   if (msk === undefined) throw new Error('projectLeaderboards has no msk event in serverless.yml');
-  const mskEvent: MskEvent = msk;
+  const mskEvent: MskSubscription = msk;
   // As the runtime invokes it: this process is the function, as its worker would be, logged in as its own
   // Redis user (runBenchmarks made the users for this namespace).
-  Object.assign(process.env, functionEnvironment(fn, 'triplane-bench-projectLeaderboards', process.env));
+  setEnvironment(functionEnvironment(fn, 'triplane-bench-projectLeaderboards', childEnvironment()));
   const invoke = loadFunction(PROJECT_ROOT, fn, 'triplane-bench-projectLeaderboards');
   const marks = envelopes.map((envelope) => keys.idempotency('project-leaderboards', envelope.id));
 

@@ -1,3 +1,4 @@
+import { localConfig, setEnvironment } from '../emulator/config/localConfig';
 import { urlAsUser } from '../emulator/runtime/localFunctionUsers';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import type { UserSecret } from '../shared/clients/userSecret';
@@ -8,14 +9,13 @@ import type { UserSecret } from '../shared/clients/userSecret';
  * REDIS_URL carries the user, and dropped again after. Calls must not overlap.
  */
 export async function asRedisUser<T>(user: UserSecret, run: () => Promise<T>): Promise<T> {
-  const before = process.env.REDIS_URL;
+  const before = localConfig().REDIS_URL;
   await closeRedisClient();
-  process.env.REDIS_URL = urlAsUser(before ?? 'redis://127.0.0.1:6379', user);
+  setEnvironment({ REDIS_URL: urlAsUser(before, user) });
   try {
     return await run();
   } finally {
     await closeRedisClient();
-    if (before === undefined) delete process.env.REDIS_URL;
-    else process.env.REDIS_URL = before;
+    setEnvironment({ REDIS_URL: before });
   }
 }

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ProcessFigures } from '../ops/processFigures';
 import { functionEnvironment } from './functionEnvironment';
 import type { Invoke } from './loadedFunction';
-import type { LocalFunction } from './serverlessFunctions';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import { deserializeError, type FromWorker, type FunctionWorkerData, type ToWorker } from './workerMessages';
 
 const WORKER_ENTRY = join(__dirname, 'functionWorker.cjs');
@@ -53,7 +53,7 @@ export class FunctionHost {
   private generation = 0;
   private stopping = false;
 
-  constructor(root: string, fn: LocalFunction, functionName: string, runtimeEnv: NodeJS.ProcessEnv = process.env) {
+  constructor(root: string, fn: FunctionRoute, functionName: string, runtimeEnv: NodeJS.ProcessEnv = process.env) {
     this.functionName = functionName;
     this.data = { root, fn, functionName };
     this.env = functionEnvironment(fn, functionName, runtimeEnv);

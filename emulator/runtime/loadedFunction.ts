@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { lambdaContext } from './lambdaContext';
-import type { LocalFunction } from './serverlessFunctions';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 
 export type Invoke = (event: unknown) => Promise<unknown>;
 
@@ -15,7 +15,7 @@ export class FunctionTimeoutError extends Error {
  * Loads a function's handler once (module scope runs once, as in a warm Lambda) and returns an invoker
  * that gives each call a fresh context and fails it, as Lambda does, when it outlives the timeout.
  */
-export function loadFunction(projectRoot: string, fn: LocalFunction, functionName: string): Invoke {
+export function loadFunction(projectRoot: string, fn: FunctionRoute, functionName: string): Invoke {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(join(projectRoot, fn.modulePath)) as Record<string, unknown>;
   const handler = mod[fn.exportName];

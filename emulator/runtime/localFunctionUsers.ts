@@ -1,6 +1,6 @@
 import type { UserSecret } from '../../shared/clients/userSecret';
 import { redisUserOf } from '../../shared/routes/derivedNames';
-import { FUNCTIONS } from '../../shared/routes/functionCatalog';
+import type { FunctionFacts } from '../../shared/routes/functionFacts';
 import { ownRabbitMqUserOf } from '../../shared/security/rabbitMqPermissions';
 import { usesRedis } from '../../shared/security/redisAcl';
 import { redisNamespace } from '../../shared/state/redisKeys';
@@ -13,13 +13,10 @@ export interface LocalFunctionUsers {
 }
 
 /**
- * The local users of the function in `functions/<name>/handler`: its Redis ACL user if it uses Redis,
- * its RabbitMQ user if it publishes (both made by `npm run services` with derived local passwords).
- * The one place the runtime reads the routing manifest.
+ * The local users of a function: its Redis ACL user if it uses Redis, its RabbitMQ user if it
+ * publishes or runs a step (both made by `npm run services` with derived local passwords).
  */
-export function localUsersOf(modulePath: string, namespace = redisNamespace()): LocalFunctionUsers {
-  const fn = FUNCTIONS.find((f) => modulePath === `functions/${f.name}/handler`);
-  if (fn === undefined) return {};
+export function localUsersOf(fn: Pick<FunctionFacts, 'name' | 'redis' | 'step' | 'publishes' | 'deployHook'>, namespace = redisNamespace()): LocalFunctionUsers {
   const users: LocalFunctionUsers = {};
   if (usesRedis(fn)) {
     const username = redisUserOf(fn, namespace);

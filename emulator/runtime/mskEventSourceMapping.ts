@@ -3,11 +3,12 @@ import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
-import type { MskEvent } from './serverlessFunctions';
+import type { MskSubscription } from '../../shared/routes/functionCatalog';
 
 export interface MappingOptions {
   functionName: string;
-  event: MskEvent;
+  /** The subscription as serverless.yml gives it; tests and benchmarks map private topics the same way. */
+  event: Pick<MskSubscription, 'batchSize' | 'maximumBatchingWindow' | 'startingPosition'> & { topic: string };
   groupId: string;
   brokers: string[];
   eventSourceArn: string;

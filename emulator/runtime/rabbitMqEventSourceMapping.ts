@@ -2,11 +2,11 @@ import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'a
 import { countDelivered } from '../../shared/observability/queueTraffic';
 import type { Invoke } from './loadedFunction';
 import { toRabbitMqTriggerEvent } from './rabbitMqTriggerEvent';
-import type { RabbitMqEvent } from './serverlessFunctions';
+import type { RabbitMqTrigger } from '../../shared/routes/functionCatalog';
 
 export interface RabbitMqMappingOptions {
   functionName: string;
-  event: RabbitMqEvent;
+  event: RabbitMqTrigger;
   url: string;
   vhost: string;
   eventSourceArn: string;

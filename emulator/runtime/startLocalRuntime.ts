@@ -9,6 +9,7 @@ import { recordSkippedRecords } from './skippedRecords';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
 import { readServerlessWiring } from './serverlessFunctions';
+import { subscriptionsOf } from '../../shared/routes/functionCatalog';
 import { startOpsView, type OpsView } from '../ops/opsView';
 import type { FunctionFigures } from '../ops/processFigures';
 import { redisNamespace } from '../../shared/state/redisKeys';
@@ -76,19 +77,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   wiring.functions.forEach((fn, index) => {
     const host = hosts[index] as FunctionHost;
     const { functionName, invoke } = host;
-    for (const http of fn.http) {
+    const trigger = fn.trigger;
+    if (trigger.kind === 'http') {
+      const http = trigger;
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
       lines.push(`  http   ${http.method.padEnd(5)} ${http.path.padEnd(28)} -> ${fn.key}`);
     }
-    for (const msk of fn.msk) {
-      const groupId = `${msk.consumerGroupId ?? `${wiring.service}-${fn.key}`}${options.groupIdSuffix ?? ''}`;
+    for (const msk of subscriptionsOf(fn)) {
+      const groupId = `${msk.consumerGroupId}${options.groupIdSuffix ?? ''}`;
       mappings.push(() =>
         startMskEventSourceMapping({
           functionName,
           event: msk,
           groupId,
           brokers: kafka.brokers,
-          eventSourceArn: msk.arn.includes('${') ? LOCAL_ARN : msk.arn,
+          eventSourceArn: LOCAL_ARN,
           invoke,
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
@@ -105,14 +108,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);
     }
-    for (const mq of fn.rabbitmq) {
+    if (trigger.kind === 'rabbitmq') {
+      const mq = trigger;
       queueMappings.push(() =>
         startRabbitMqEventSourceMapping({
           functionName,
           event: mq,
           url: rabbitMqUrl,
           vhost,
-          eventSourceArn: mq.arn.includes('${') ? LOCAL_MQ_ARN : mq.arn,
+          eventSourceArn: LOCAL_MQ_ARN,
           invoke,
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, the broker redelivers it: ${(error as Error)?.message ?? String(error)}`);

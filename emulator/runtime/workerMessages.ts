@@ -1,10 +1,10 @@
 import type { ProcessFigures } from '../ops/processFigures';
-import type { LocalFunction } from './serverlessFunctions';
+import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 
 /** What a function's worker is started with (its environment is given to the Worker separately). */
 export interface FunctionWorkerData {
   root: string;
-  fn: LocalFunction;
+  fn: FunctionRoute;
   functionName: string;
 }
 

@@ -80,7 +80,7 @@ async function replayOne(projection: ProjectionName, admin: KafkaAdminPort, opti
   log(`[replay] ${projection}: building generation ${to} from ${topic} (group ${groupId}) while generation ${from} serves`);
   const consumer = await startMskEventSourceMapping({
     functionName: `replay-${fn.name}`,
-    event: { arn: '', topic, batchSize: 1_000, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    event: { topic, batchSize: 1_000, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
     groupId,
     brokers: options.brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-operations/replay',

@@ -10,6 +10,7 @@ import { redisNamespace } from '../../shared/state/redisKeys';
 import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
 import { kafkaEventOf, kafkaRecordOf } from '../../testkit/kafkaTriggerEvents';
 import { lambdaContextOf } from '../../testkit/lambdaContextOf';
+import { facts as leaderboardFacts } from '../../functions/project-leaderboards/function';
 
 /**
  * The deployed half of "a consumer never skips records silently" (issue 13, point 5): Lambda's MSK
@@ -21,7 +22,7 @@ jest.setTimeout(30_000);
 
 const run = `${process.pid}-${Date.now()}`;
 const board = `skips-${run}`;
-const identity = localUsersOf('functions/project-leaderboards/handler').redis;
+const identity = localUsersOf(leaderboardFacts).redis;
 /** A topic name of this run's own (the handler reads it off the records), so no earlier run's expectation applies. */
 const TOPIC = `scores-${run}`;
 const PARTITION = 9;

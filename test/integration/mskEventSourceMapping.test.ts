@@ -38,7 +38,7 @@ async function produce(brokers: string[], topic: string, from: number, count: nu
 const mappingOn = (brokers: string[], topic: string, invoke: MappingOptions['invoke'], extra: Partial<MappingOptions> = {}): Promise<MskMapping> =>
   startMskEventSourceMapping({
     functionName: 'tptest-mapping',
-    event: { arn: ARN, topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    event: { topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
     groupId: `tptest-mapping-${topic}`,
     brokers,
     eventSourceArn: ARN,
@@ -71,7 +71,7 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
         throw new Error('the function failed');
       }
       return undefined;
-    }, { event: { arn: ARN, topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } });
+    }, { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } });
     try {
       await waitUntil('every record delivered', async () => (await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0) === 30n);
     } finally {

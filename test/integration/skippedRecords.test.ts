@@ -32,7 +32,7 @@ const produce = (from: number, count: number) =>
 function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint }>): Promise<MskMapping> {
   return startMskEventSourceMapping({
     functionName: 'tptest-skipped',
-    event: { arn: 'arn:aws:kafka:local:000000000000:cluster/t/1', topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    event: { topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
     groupId,
     brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/t/1',

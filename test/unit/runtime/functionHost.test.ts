@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { FunctionHost } from '../../../emulator/runtime/functionHost';
-import type { LocalFunction } from '../../../emulator/runtime/serverlessFunctions';
+import type { FunctionRoute } from '../../../shared/routes/functionCatalog';
 
 /**
  * Each function in a worker thread of its own (no servers needed: the fixture handler touches none):
@@ -9,15 +9,18 @@ import type { LocalFunction } from '../../../emulator/runtime/serverlessFunction
 jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const fixture = (timeoutSeconds = 3): LocalFunction => ({
+const fixture = (timeoutSeconds = 3): FunctionRoute => ({
+  name: 'fixture',
   key: 'fixture',
   modulePath: 'test/unit/runtime/workerFixture/handler',
   exportName: 'handler',
+  description: 'a worker fixture touching no server',
   timeoutSeconds,
   memoryMb: 256,
-  http: [],
-  msk: [],
-  rabbitmq: [],
+  trigger: { kind: 'http', method: 'GET', path: '/fixture' },
+  produces: [],
+  publishes: [],
+  redis: { reads: [], writes: [] },
 });
 
 const hosts: FunctionHost[] = [];
