@@ -32,7 +32,13 @@ function harness(limits = { maxBytes: 1_000, maxMessages: 10 }) {
 
 /** How a promise settled, read without awaiting it forever. */
 const settled = async (promise: Promise<void>): Promise<string> => {
-  const outcome = await Promise.race([promise.then(() => 'resolved', (error: Error) => `rejected: ${error.message}`), new Promise<string>((resolve) => setImmediate(() => resolve('pending')))]);
+  const outcome = await Promise.race([
+    promise.then(
+      () => 'resolved',
+      (error: unknown) => `rejected: ${error instanceof Error ? error.message : String(error)}`,
+    ),
+    new Promise<string>((resolve) => setImmediate(() => resolve('pending'))),
+  ]);
   return outcome;
 };
 
@@ -48,7 +54,10 @@ describe('gatheredProduce', () => {
 
     // assess
     expect(sent).toHaveLength(1);
-    expect(valuesOf(sent[0]?.batches ?? [])).toEqual([{ topic: 'orders', values: ['a', 'c'] }, { topic: 'scores', values: ['b'] }]);
+    expect(valuesOf(sent[0]?.batches ?? [])).toEqual([
+      { topic: 'orders', values: ['a', 'c'] },
+      { topic: 'scores', values: ['b'] },
+    ]);
     expect(await settled(first)).toBe('pending');
     sent[0]?.succeed();
     expect(await settled(first)).toBe('resolved');
