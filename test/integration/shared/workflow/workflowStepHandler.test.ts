@@ -29,7 +29,14 @@ const LAST_ATTEMPT = stepOf(QUEUE).retryDelaysMs.length + 1;
 /** authorize-payment's own facts, with a step of this test's in place of its provider. */
 const FACTS = facts;
 
-const placedOf = (id: string) => createEnvelope<Record<string, unknown>>({ type: 'order.placed', version: 1, key: id, data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] }, source: 'test' });
+const placedOf = (id: string) =>
+  createEnvelope<Record<string, unknown>>({
+    type: 'order.placed',
+    version: 1,
+    key: id,
+    data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] },
+    source: 'test',
+  });
 
 /** A step that records each command it is asked to run, and answers (or fails) as told. */
 const recordingStep = (answer: () => StepResult) => {
@@ -99,7 +106,11 @@ describe('workflowStepHandler', () => {
     expect(summary).toMatchObject({ received: 1, processed: 0, deferred: 0, deadLettered: 1 });
     expect(ran).toEqual([]);
     const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
-    expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'handler', 'x-triplane-consumer': 'authorize-payment', 'x-triplane-reason': `the ${QUEUE} step carries out ${QUEUE} commands only, not inventory.reserve` });
+    expect(parked?.headers).toMatchObject({
+      'x-triplane-stage': 'handler',
+      'x-triplane-consumer': 'authorize-payment',
+      'x-triplane-reason': `the ${QUEUE} step carries out ${QUEUE} commands only, not inventory.reserve`,
+    });
   });
 
   it('should send a command whose order was never placed to its first delay queue with the attempt raised, without running the step', async () => {

@@ -55,7 +55,12 @@ describe('toKafkaTriggerEvent', () => {
 
   it('should key records by topic and partition, keeping each partition in offset order', () => {
     // prepare
-    const records = [toKafkaTriggerRecord('orders', 1, consumed(7)), toKafkaTriggerRecord('orders', 0, consumed(3)), toKafkaTriggerRecord('orders', 1, consumed(8)), toKafkaTriggerRecord('orders-1', 0, consumed(1))];
+    const records = [
+      toKafkaTriggerRecord('orders', 1, consumed(7)),
+      toKafkaTriggerRecord('orders', 0, consumed(3)),
+      toKafkaTriggerRecord('orders', 1, consumed(8)),
+      toKafkaTriggerRecord('orders-1', 0, consumed(1)),
+    ];
 
     // act
     const event = toKafkaTriggerEvent('arn', 'b:1', records);
@@ -106,7 +111,18 @@ describe('chunkRecords', () => {
   it('should count keys and headers towards the payload limit, not only values', () => {
     // prepare: same values; the second pair carries a large key and many headers
     const plain = records(2, 100);
-    const heavy = [0, 1].map((i) => toKafkaTriggerRecord('t', 0, consumed(i, 'x'.repeat(100), 'k'.repeat(400), Array.from({ length: 10 }, (_, h): [string, Buffer] => [`h${h}`, Buffer.from('v')]))));
+    const heavy = [0, 1].map((i) =>
+      toKafkaTriggerRecord(
+        't',
+        0,
+        consumed(
+          i,
+          'x'.repeat(100),
+          'k'.repeat(400),
+          Array.from({ length: 10 }, (_, h): [string, Buffer] => [`h${h}`, Buffer.from('v')]),
+        ),
+      ),
+    );
 
     // assess: a limit that holds the two plain records does not hold the two heavy ones
     expect(chunkRecords(plain, 100, 1_000)).toHaveLength(1);

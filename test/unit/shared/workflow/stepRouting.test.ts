@@ -35,7 +35,7 @@ describe('admitClaimed', () => {
     expect(admitClaimed('o-1', { kind: 'claimed' })).toEqual({ kind: 'run' });
   });
 
-  it('should park a command the saga refused, with the saga\'s reason and the order', () => {
+  it("should park a command the saga refused, with the saga's reason and the order", () => {
     expect(admitClaimed('o-1', { kind: 'refused', reason: 'step already done' })).toEqual({ kind: 'park', reason: 'refused by the saga of order o-1: step already done' });
   });
 
@@ -81,12 +81,17 @@ describe('retryMessage', () => {
     const message = retryMessage('inventory.reserve', COMMAND, { kind: 'retry', attempt: 3, delayQueue: 2 }, 'timeout');
 
     // assess
-    expect(message).toMatchObject({ exchange: '', routingKey: retryQueueOf('inventory.reserve', 2), options: { messageId: COMMAND.id, type: 'inventory.reserve', persistent: true, headers: { attempt: 3, 'x-hops': '2', 'x-last-error': 'timeout' } } });
+    expect(message).toMatchObject({
+      exchange: '',
+      routingKey: retryQueueOf('inventory.reserve', 2),
+      options: { messageId: COMMAND.id, type: 'inventory.reserve', persistent: true, headers: { attempt: 3, 'x-hops': '2', 'x-last-error': 'timeout' } },
+    });
     expect(JSON.parse(message.content.toString('utf8'))).toEqual(COMMAND);
   });
 
   it('should cut a long error to 500 characters', () => {
     const message = retryMessage('inventory.reserve', COMMAND, { kind: 'retry', attempt: 2, delayQueue: 1 }, 'x'.repeat(2_000));
-    expect(message.options.headers?.['x-last-error']).toBe('x'.repeat(500));
+    const headers: Record<string, unknown> = message.options.headers ?? {};
+    expect(headers['x-last-error']).toBe('x'.repeat(500));
   });
 });

@@ -76,7 +76,7 @@ describe('httpHandler', () => {
     expect(echo.calls.length).toBe(before);
   });
 
-  it('should answer 400 with the parser\'s reason for a body that is not JSON', async () => {
+  it("should answer 400 with the parser's reason for a body that is not JSON", async () => {
     const { response, body } = await call(echoHandler, eventOf({ body: '{"name":' }));
     expect(response.statusCode).toBe(400);
     expect(body.error).toMatch(/^body is not valid JSON: /);

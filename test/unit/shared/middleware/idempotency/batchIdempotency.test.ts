@@ -27,7 +27,7 @@ class MemoryIdempotencyStore implements IdempotencyStore {
   /** Marks written by another invocation between this one's read and its commit. */
   readonly writtenMeanwhile = new Map<string, string>();
 
-  async findApplied(scope: string, events: MarkedEvent[], partitions: readonly PartitionName[] = []): Promise<AppliedState> {
+  findApplied(scope: string, events: MarkedEvent[], partitions: readonly PartitionName[] = []): Promise<AppliedState> {
     const state: AppliedState = { marks: new Map(), expected: new Map() };
     for (const event of events) {
       const mark = this.marks.get(scope + event.eventId);
@@ -37,10 +37,10 @@ class MemoryIdempotencyStore implements IdempotencyStore {
       const next = this.offsets.get(scope + partition);
       if (next !== undefined) state.expected.set(partition, next);
     }
-    return state;
+    return Promise.resolve(state);
   }
 
-  async commit(scope: string, entries: IdempotencyEntry[], offsets: readonly NextOffset[] = []): Promise<CommitResult> {
+  commit(scope: string, entries: IdempotencyEntry[], offsets: readonly NextOffset[] = []): Promise<CommitResult> {
     for (const [id, digest] of this.writtenMeanwhile) this.marks.set(scope + id, digest);
     const result: CommitResult = { applied: [], skipped: [], conflicts: [], failed: new Map(), denied: undefined, unapplied: [] };
     for (const entry of entries) {
@@ -70,7 +70,7 @@ class MemoryIdempotencyStore implements IdempotencyStore {
         if ((this.offsets.get(key) ?? -1n) < offset.next) this.offsets.set(key, offset.next);
       }
     }
-    return result;
+    return Promise.resolve(result);
   }
 
   markOf(id: string): string | undefined {
@@ -81,7 +81,15 @@ class MemoryIdempotencyStore implements IdempotencyStore {
 const CONSUMER = 'project-leaderboards';
 
 const eventOf = (id: string, points = 10): Envelope<Record<string, unknown>> =>
-  createEnvelope<Record<string, unknown>>({ type: 'score.recorded', version: 1, key: 'b1', data: { boardId: 'b1', userId: 'u1', points }, source: 'test', id, time: new Date('2026-01-15T10:00:00.000Z') });
+  createEnvelope<Record<string, unknown>>({
+    type: 'score.recorded',
+    version: 1,
+    key: 'b1',
+    data: { boardId: 'b1', userId: 'u1', points },
+    source: 'test',
+    id,
+    time: new Date('2026-01-15T10:00:00.000Z'),
+  });
 
 const opOf = (envelope: Envelope<Record<string, unknown>>): RedisOp[] => [{ kind: 'command', args: ['ZINCRBY', 'tptest:board:b1', String(envelope.data.points), 'u1'] }];
 
@@ -95,9 +103,9 @@ const project: Work = (batch) => {
 /** One invocation: the records given (sources named after their ids) pass batch idempotency around `work`. */
 async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<string, unknown>>>, work: Work = project, spans: PartitionSpan[] = []): Promise<RecordBatch<string>> {
   const context = lambdaContextOf<string>('unit-batch-idempotency');
-  const handler = middy<unknown, void, Error, BatchContext<string>>()
+  const handler = middy<unknown, undefined, Error, BatchContext<string>>()
     .use({
-      before: (request) => {
+      before: (request: { context: BatchContext<string> }) => {
         const batch = new RecordBatch<string>();
         batch.accepted = envelopes.map((envelope) => ({ envelope, source: envelope.id }));
         batch.received = envelopes.length;
@@ -106,7 +114,10 @@ async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<
       },
     })
     .use(batchIdempotency<string>({ store, consumer: CONSUMER }))
-    .handler(async (_event, ctx) => work(ctx.batch));
+    .handler((_event: unknown, ctx: BatchContext<string>) => {
+      work(ctx.batch);
+      return Promise.resolve(undefined);
+    });
   await handler({}, context);
   return context.batch;
 }
@@ -125,7 +136,10 @@ describe('batchIdempotency', () => {
     const batch = await invoke(store, [a, b]);
 
     // assess
-    expect(store.applied).toEqual([{ eventId: a.id, ops: opOf(a) }, { eventId: b.id, ops: opOf(b) }]);
+    expect(store.applied).toEqual([
+      { eventId: a.id, ops: opOf(a) },
+      { eventId: b.id, ops: opOf(b) },
+    ]);
     expect(store.markOf(a.id)).toBe(contentDigest(a));
     expect(store.markOf(b.id)).toBe(contentDigest(b));
     expect(batch.duplicates).toBe(0);
@@ -208,11 +222,13 @@ describe('batchIdempotency', () => {
     const store = new MemoryIdempotencyStore();
     const good = eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA1');
     const bad = eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA2', 20);
-    const failOn = (id: string): Work => (batch) => {
-      project(batch);
-      const record = batch.accepted.find((r) => r.envelope.id === id);
-      if (record !== undefined) batch.rejectAccepted(record, 'projection failed: boom');
-    };
+    const failOn =
+      (id: string): Work =>
+      (batch) => {
+        project(batch);
+        const record = batch.accepted.find((r) => r.envelope.id === id);
+        if (record !== undefined) batch.rejectAccepted(record, 'projection failed: boom');
+      };
 
     // act
     const first = await invoke(store, [good, bad], failOn(bad.id));
