@@ -67,3 +67,26 @@ export function gatheredProduce(send: (batches: TopicRecords[]) => Promise<void>
     return new Promise<void>((resolve, reject) => gathered.waiters.push({ resolve, reject }));
   };
 }
+
+/**
+ * A call's records in pieces within the limits, in their order: a piece never passes either limit
+ * unless it is one record alone. Sent one after the other, the pieces keep each partition's order, and
+ * no request can put more on a partition than Kafka takes in one batch (message.max.bytes, 1 MB by
+ * default), which one ingest call of many large events on one key otherwise would, on every retry.
+ */
+export function piecesWithin(records: readonly GatherableRecord[], limits: GatherLimits): GatherableRecord[][] {
+  const pieces: GatherableRecord[][] = [];
+  let piece: GatherableRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    if (piece.length > 0 && (bytes + record.bytes > limits.maxBytes || piece.length + 1 > limits.maxMessages)) {
+      pieces.push(piece);
+      piece = [];
+      bytes = 0;
+    }
+    piece.push(record);
+    bytes += record.bytes;
+  }
+  if (piece.length > 0) pieces.push(piece);
+  return pieces;
+}

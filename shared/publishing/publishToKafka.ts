@@ -3,19 +3,20 @@ import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
-import { gatheredProduce, type GatherableRecord } from './gatheredProduce';
+import { gatheredProduce, piecesWithin, type GatherableRecord } from './gatheredProduce';
 
 /** Well under Kafka's default 1 MB message.max.bytes per partition batch, however the keys fall. */
 const MAX_GATHERED_BYTES = 512 * 1024;
 const MAX_GATHERED_MESSAGES = 2_000;
 
 // The guard is looked up when a request is sent, inside the invocation that sends it (shared/resilience/downstream).
+const LIMITS = { maxBytes: MAX_GATHERED_BYTES, maxMessages: MAX_GATHERED_MESSAGES };
 const gather = gatheredProduce(
   (batches) =>
     downstream('kafka').call(async () => {
       await (await kafkaProducer()).send(batches);
     }),
-  { maxBytes: MAX_GATHERED_BYTES, maxMessages: MAX_GATHERED_MESSAGES },
+  LIMITS,
 );
 
 /**
@@ -34,5 +35,6 @@ export async function publishToKafka(envelopes: ReadonlyArray<Envelope>): Promis
     const bytes = typeof record.value === 'string' ? Buffer.byteLength(record.value) : (record.value?.length ?? 0);
     records.push({ topic, record, bytes });
   }
-  return gather(records);
+  // A call past the limits goes in pieces, each acknowledged before the next is sent (piecesWithin).
+  for (const piece of piecesWithin(records, LIMITS)) await gather(piece);
 }

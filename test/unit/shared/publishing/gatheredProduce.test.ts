@@ -1,5 +1,5 @@
 import type { TopicRecords } from '../../../../shared/kafka/KafkaPort';
-import { gatheredProduce, type GatherableRecord } from '../../../../shared/publishing/gatheredProduce';
+import { gatheredProduce, piecesWithin, type GatherableRecord } from '../../../../shared/publishing/gatheredProduce';
 
 /**
  * The gathering of concurrent publishes into shared produce requests, with a recording `send` in place
@@ -84,10 +84,10 @@ describe('gatheredProduce', () => {
     expect(sent.map((s) => valuesOf(s.batches))).toEqual([[{ topic: 'orders', values: ['a', 'b'] }], [{ topic: 'orders', values: ['c', 'd'] }]]);
   });
 
-  // A single call is never split: one larger than the limit goes out whole, in a request of its own.
-  // Kafka refuses a request that puts more than about 1 MB on one partition (probed on the local
-  // cluster, 2026-12-02: 3 x 250 KB on one key went through, 12 x 250 KB failed), which one ingest call
-  // within its own limits (500 events of up to 256 KB, 5 MB) can do; this pins today's behaviour only.
+  // The gatherer itself never splits a call: publishToKafka hands it pieces within the limits
+  // (piecesWithin, below), since Kafka refuses a request that puts more than about 1 MB on one
+  // partition (probed on the local cluster, 2026-12-02: 3 x 250 KB on one key went through, 12 x 250 KB
+  // failed), which one ingest call within its own limits (500 events of up to 256 KB) could otherwise do.
   it('should split between calls on the byte limit, and send a call larger than the limit whole in a request of its own', () => {
     // prepare
     const { publish, sent, endTurn } = harness({ maxBytes: 100, maxMessages: 100 });
@@ -133,5 +133,13 @@ describe('gatheredProduce', () => {
     void publish([record('orders', 'b')]);
     endTurn();
     expect(sent.map((s) => valuesOf(s.batches))).toEqual([[{ topic: 'orders', values: ['a'] }], [{ topic: 'orders', values: ['b'] }]]);
+  });
+
+  it('should cut a call past the limits into pieces within them, in order, a record larger than the limit alone', () => {
+    const call = [record('orders', 'a', 60), record('orders', 'b', 30), record('orders', 'c', 20), record('orders', 'huge', 500), record('orders', 'd', 1)];
+    const pieces = piecesWithin(call, { maxBytes: 100, maxMessages: 100 });
+    expect(pieces.map((piece) => piece.map((r) => r.record.value))).toEqual([['a', 'b'], ['c'], ['huge'], ['d']]);
+    expect(piecesWithin(call, { maxBytes: 10_000, maxMessages: 2 }).map((piece) => piece.length)).toEqual([2, 2, 1]);
+    expect(piecesWithin([], { maxBytes: 1, maxMessages: 1 })).toEqual([]);
   });
 });
