@@ -13,6 +13,14 @@ export interface GatherLimits {
   maxMessages: number;
 }
 
+/** Well under Kafka's default 1 MB message.max.bytes per partition batch, however the keys fall. */
+export const KAFKA_REQUEST_LIMITS: GatherLimits = { maxBytes: 512 * 1024, maxMessages: 2_000 };
+
+const sizeOf = (data: Buffer | string | null | undefined): number => (typeof data === 'string' ? Buffer.byteLength(data) : (data?.length ?? 0));
+
+/** A record's size as counted against the limits: its key and value (headers are small beside them). */
+export const outgoingBytes = (record: OutgoingRecord): number => sizeOf(record.key) + sizeOf(record.value);
+
 /**
  * A produce request being gathered: the calls that arrive in the same turn of the event loop share one
  * request. Every request costs a round trip with acks=all (and one record batch per partition to store

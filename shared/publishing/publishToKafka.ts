@@ -3,20 +3,15 @@ import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessage } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
-import { gatheredProduce, piecesWithin, type GatherableRecord } from './gatheredProduce';
-
-/** Well under Kafka's default 1 MB message.max.bytes per partition batch, however the keys fall. */
-const MAX_GATHERED_BYTES = 512 * 1024;
-const MAX_GATHERED_MESSAGES = 2_000;
+import { gatheredProduce, KAFKA_REQUEST_LIMITS, outgoingBytes, piecesWithin, type GatherableRecord } from './gatheredProduce';
 
 // The guard is looked up when a request is sent, inside the invocation that sends it (shared/resilience/downstream).
-const LIMITS = { maxBytes: MAX_GATHERED_BYTES, maxMessages: MAX_GATHERED_MESSAGES };
 const gather = gatheredProduce(
   (batches) =>
     downstream('kafka').call(async () => {
       await (await kafkaProducer()).send(batches);
     }),
-  LIMITS,
+  KAFKA_REQUEST_LIMITS,
 );
 
 /**
@@ -32,9 +27,8 @@ export async function publishToKafka(envelopes: ReadonlyArray<Envelope>): Promis
     const topic = specOf(envelope.type)?.topic;
     if (topic === undefined || topic === null) throw new Error(`${envelope.type} has no Kafka topic`);
     const record = toKafkaMessage(envelope);
-    const bytes = typeof record.value === 'string' ? Buffer.byteLength(record.value) : (record.value?.length ?? 0);
-    records.push({ topic, record, bytes });
+    records.push({ topic, record, bytes: outgoingBytes(record) });
   }
   // A call past the limits goes in pieces, each acknowledged before the next is sent (piecesWithin).
-  for (const piece of piecesWithin(records, LIMITS)) await gather(piece);
+  for (const piece of piecesWithin(records, KAFKA_REQUEST_LIMITS)) await gather(piece);
 }

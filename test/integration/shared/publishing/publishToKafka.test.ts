@@ -1,36 +1,41 @@
 import { localConfig } from '../../../../emulator/config/localConfig';
-import { createEnvelope } from '../../../../shared/envelope/envelope';
+import { kafkaProducer } from '../../../../shared/clients/kafkaProducer';
 import { localKafkaClient } from '../../../../shared/kafka/kafkaClient';
-import { publishToKafka } from '../../../../shared/publishing/publishToKafka';
+import { KAFKA_REQUEST_LIMITS, outgoingBytes, piecesWithin } from '../../../../shared/publishing/gatheredProduce';
 
 /**
- * One call whose events all land on one partition and together pass what Kafka takes in one batch
- * there (message.max.bytes, 1 MB by default): 12 events of 250 KB on one key, within ingest's own
- * limits. Sent whole, Kafka refused it on every retry; sent in pieces, each acknowledged before the
- * next, all 12 are stored, in order, on the real broker.
+ * Why publishToKafka and the dead-letter publisher send a call in pieces (piecesWithin), on the real
+ * broker: 12 records of 250 KB on one key, within ingest's own limits, put 3 MB on one partition. Sent
+ * as one request, Kafka refuses it (message.max.bytes, 1 MB by default), and a retry is refused the
+ * same way; sent in pieces within KAFKA_REQUEST_LIMITS, each acknowledged before the next, all 12 are
+ * stored, in order. A topic of this test's own: the system's topics never see the large records.
  */
 jest.setTimeout(60_000);
 
-const admin = () => localKafkaClient(localConfig().KAFKA_BROKERS ?? [], 'triplane-test-publish-pieces').admin();
+const topic = `pieces-${Date.now().toString(36)}`;
+const admin = localKafkaClient(localConfig().KAFKA_BROKERS ?? [], 'triplane-test-publish-pieces').admin();
 
-async function endOffsets(topic: string): Promise<Map<number, bigint>> {
-  const client = admin();
-  try {
-    return new Map((await client.topicOffsets(topic)).map((p) => [p.partition, p.high]));
-  } finally {
-    await client.close();
-  }
-}
+beforeAll(() => admin.createTopics([{ name: topic, partitions: 12 }]));
+afterAll(async () => {
+  await admin.deleteTopics([topic]);
+  await admin.close();
+});
 
-describe('publishToKafka with one call past a partition batch', () => {
-  it('stores every event of a call of 3 MB on one key, in the order given', async () => {
-    const userId = `big-${Date.now().toString(36)}`;
-    const envelopes = Array.from({ length: 12 }, (_, i) => createEnvelope({ type: 'page.viewed', version: 1, key: userId, source: 'test', data: { userId, page: `/p${i}/${'x'.repeat(250_000)}` } }));
-    const before = await endOffsets('activity');
-    await publishToKafka(envelopes);
-    const after = await endOffsets('activity');
-    const grown = [...after].map(([partition, high]) => Number(high - (before.get(partition) ?? 0n))).filter((n) => n > 0);
-    // One key, one partition: all 12 there, nothing elsewhere (other tests may write to activity meanwhile under the lock: none run).
-    expect(grown).toEqual([12]);
+const stored = async (): Promise<number> => (await admin.topicOffsets(topic)).reduce((total, p) => total + Number(p.high), 0);
+
+describe('a call past what one partition batch holds', () => {
+  const records = Array.from({ length: 12 }, (_, i) => ({ key: 'one-key', value: `${i}:${'x'.repeat(250_000)}`, headers: {} }));
+
+  it('is refused by Kafka when sent whole, and stored whole, in order, when sent in pieces', async () => {
+    const producer = await kafkaProducer();
+    await expect(producer.send([{ topic, records }])).rejects.toThrow();
+    expect(await stored()).toBe(0);
+
+    const pieces = piecesWithin(records.map((record) => ({ topic, record, bytes: outgoingBytes(record) })), KAFKA_REQUEST_LIMITS);
+    expect(pieces.length).toBeGreaterThan(1);
+    const partitions = new Set<number>();
+    for (const piece of pieces) for (const ack of await producer.send([{ topic, records: piece.map((p) => p.record) }])) partitions.add(ack.partition);
+    expect(await stored()).toBe(12);
+    expect([...partitions]).toHaveLength(1);
   });
 });
