@@ -24,19 +24,27 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 let serial = 0;
 const orderId = (label: string) => `step-${label}-${run}-${serial++}`;
 const QUEUE = 'payment.authorize';
-if (facts.step !== QUEUE) throw new Error(`authorize-payment now carries out ${String(facts.step)}, not ${QUEUE}`);
+if (facts.step !== QUEUE) throw new Error(`authorize-payment now carries out ${facts.step}, not ${QUEUE}`);
 const LAST_ATTEMPT = stepOf(QUEUE).retryDelaysMs.length + 1;
 /** authorize-payment's own facts, with a step of this test's in place of its provider. */
 const FACTS = facts;
 
-const placedOf = (id: string) => createEnvelope<Record<string, unknown>>({ type: 'order.placed', version: 1, key: id, data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] }, source: 'test' });
+const placedOf = (id: string) =>
+  createEnvelope<Record<string, unknown>>({
+    type: 'order.placed',
+    version: 1,
+    key: id,
+    data: { orderId: id, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] },
+    source: 'test',
+  });
 
 /** A step that records each command it is asked to run, and answers (or fails) as told. */
 const recordingStep = (answer: () => StepResult) => {
   const ran: string[] = [];
-  const step: RunStep = async (command) => {
+  const step: RunStep = (command) => {
     ran.push(command.id);
-    return answer();
+    // An answer that throws becomes a rejection, as a failing provider's would.
+    return new Promise((resolve) => resolve(answer()));
   };
   return { ran, step };
 };
@@ -61,7 +69,7 @@ async function takeRetried(messageId: string): Promise<{ queue: string; headers:
         let found: { queue: string; headers: Record<string, unknown> } | undefined;
         for (let message = await channel.get(queue); message !== false; message = await channel.get(queue)) {
           if (found === undefined && message.properties.messageId === messageId) {
-            found = { queue, headers: (message.properties.headers ?? {}) as Record<string, unknown> };
+            found = { queue, headers: message.properties.headers ?? {} };
             channel.ack(message);
           } else others.push(message);
         }
@@ -99,7 +107,11 @@ describe('workflowStepHandler', () => {
     expect(summary).toMatchObject({ received: 1, processed: 0, deferred: 0, deadLettered: 1 });
     expect(ran).toEqual([]);
     const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
-    expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'handler', 'x-triplane-consumer': 'authorize-payment', 'x-triplane-reason': `the ${QUEUE} step carries out ${QUEUE} commands only, not inventory.reserve` });
+    expect(parked?.headers).toMatchObject({
+      'x-triplane-stage': 'handler',
+      'x-triplane-consumer': 'authorize-payment',
+      'x-triplane-reason': `the ${QUEUE} step carries out ${QUEUE} commands only, not inventory.reserve`,
+    });
   });
 
   it('should send a command whose order was never placed to its first delay queue with the attempt raised, without running the step', async () => {
