@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { localKafkaClient } from '../shared/kafka/kafkaClient';
 import { localConfig } from '../emulator/config/localConfig';
 
@@ -31,9 +32,9 @@ export async function readTopic(topic: string, keep: (record: ReadRecord) => boo
       const timer = setTimeout(resolve, timeoutMs);
       consumer.done.catch((error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        reject(error instanceof Error ? error : new Error(`the reading consumer stopped: ${inspect(error)}`));
       });
-      consumer.run(async (batch) => {
+      consumer.run((batch) => {
         for (const record of batch.records) {
           // A repeated header name keeps its first value.
           const headers: Record<string, string> = {};
@@ -43,9 +44,10 @@ export async function readTopic(topic: string, keep: (record: ReadRecord) => boo
           if (done(kept)) {
             clearTimeout(timer);
             resolve();
-            return;
+            return Promise.resolve();
           }
         }
+        return Promise.resolve();
       });
     });
   } finally {

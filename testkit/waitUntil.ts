@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -14,7 +16,7 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined>, timeoutM
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, pollMs = 200): Promise<T> {
   const { value, lastError } = await poll(probe, timeoutMs, pollMs);
   if (value === undefined) {
-    const cause = lastError === undefined ? '' : ` (last probe failed: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+    const cause = lastError === undefined ? '' : ` (last probe failed: ${lastError instanceof Error ? lastError.message : typeof lastError === 'string' ? lastError : inspect(lastError)})`;
     throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${cause}`, lastError === undefined ? undefined : { cause: lastError });
   }
   return value;

@@ -21,39 +21,67 @@ const wholeNumber = (min: number, fallback: number) =>
     .refine((n) => n >= min, `must be a whole number >= ${min}`)
     .optional()
     .transform((n) => n ?? fallback);
-const url = z.string().url('must be a URL');
+const url = z.url('must be a URL');
 const text = z.string().min(1, 'must not be empty');
 const hostPort = /^[A-Za-z0-9_.-]+:\d{1,5}$/;
 /** Comma-separated host:port; blanks around commas are allowed, as shells and CI files leave them. */
 const brokerList = z
   .string()
-  .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((broker) => broker.trim())
+      .filter(Boolean),
+  )
   .refine((brokers) => brokers.length > 0 && brokers.every((broker) => hostPort.test(broker)), 'must be comma-separated host:port');
 const brokersOr = (fallback: string) => brokerList.optional().transform((brokers) => brokers ?? fallback.split(','));
 
 const SCHEMA = z.object({
   /** Which local system: dev (`npm start`) or test (the tests' own Kafka, vhost and archive: emulator/services/localPaths). */
-  TRIPLANE_PROFILE: z.enum(['dev', 'test'], { message: 'must be dev or test' }).optional().transform((v) => v ?? 'dev'),
+  TRIPLANE_PROFILE: z
+    .enum(['dev', 'test'], { error: 'must be dev or test' })
+    .optional()
+    .transform((v) => v ?? 'dev'),
   /** A Kafka of the caller's instead of this checkout's local one. */
   KAFKA_BROKERS: brokerList.optional(),
-  KAFKA_SSL: z.enum(['true', 'false'], { message: 'must be true or false' }).optional().transform((v) => v === 'true'),
-  MSK_CLUSTER_ARN: z.string().regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)').optional(),
+  KAFKA_SSL: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .transform((v) => v === 'true'),
+  MSK_CLUSTER_ARN: z
+    .string()
+    .regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)')
+    .optional(),
   /** 1: the profile's local Kafka starts from empty storage (`npm test`). */
-  TRIPLANE_FRESH_KAFKA: z.enum(['0', '1'], { message: 'must be 0 or 1' }).optional().transform((v) => v === '1'),
+  TRIPLANE_FRESH_KAFKA: z
+    .enum(['0', '1'], { error: 'must be 0 or 1' })
+    .optional()
+    .transform((v) => v === '1'),
   REDIS_URL: url.optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
   RABBITMQ_URL: url.optional(),
   RABBITMQ_MANAGEMENT_URL: url.optional(),
   TRIPLANE_ARCHIVE_DIR: text.optional(),
   /** Added to every consumer group name the doctor checks (the runtime's own suffix). */
-  TRIPLANE_GROUP_SUFFIX: z.string().optional().transform((v) => v ?? ''),
+  TRIPLANE_GROUP_SUFFIX: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
   /** Tools built or fetched for the project (Kafka's jars, toxiproxy), kept between runs and clones. */
   TRIPLANE_CACHE_DIR: text.optional().transform((v) => v ?? join(homedir(), '.cache', 'triplane')),
   // The fault suite (test/faults): small for CI (under ~4 min on 2 cores), full for a person.
-  FAULTS_SIZE: z.enum(['small', 'full'], { message: 'must be small or full' }).optional().transform((v) => v ?? 'full'),
+  FAULTS_SIZE: z
+    .enum(['small', 'full'], { error: 'must be small or full' })
+    .optional()
+    .transform((v) => v ?? 'full'),
   /** Only the scenarios whose names contain one of these (comma-separated, any case). */
   FAULTS_ONLY: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
     .optional(),
   // The benchmarks (bench/).
   TPBENCH_READ_CONNECTIONS: wholeNumber(1, 10),
@@ -64,7 +92,11 @@ const SCHEMA = z.object({
   KAFKA_BENCH_CLUSTER_DIR: text.optional().transform((v) => v ?? '/tmp/clients-kafka'),
   KAFKA_BENCH_REPEATS: wholeNumber(1, 3),
   KAFKA_BENCH_FAULT_REPEATS: wholeNumber(0, 1),
-  KAFKA_BENCH_RESULTS: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a file name without extension (letters, digits, _ or -)').optional().transform((v) => v ?? 'kafka-clients'),
+  KAFKA_BENCH_RESULTS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a file name without extension (letters, digits, _ or -)')
+    .optional()
+    .transform((v) => v ?? 'kafka-clients'),
 });
 
 export type LocalConfig = z.output<typeof SCHEMA>;
@@ -102,7 +134,7 @@ export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
 /** Sets (or, for undefined, removes) variables of this process: what the functions it loads, and its children, read. */
 export function setEnvironment(values: Readonly<Record<string, string | undefined>>): void {
   for (const [name, value] of Object.entries(values)) {
-    if (value === undefined) delete process.env[name];
+    if (value === undefined) Reflect.deleteProperty(process.env, name);
     else process.env[name] = value;
   }
 }
@@ -121,7 +153,7 @@ export function setEnvironmentDefaults(values: Readonly<Record<string, string>>)
 export function childEnvironment(overrides: Readonly<Record<string, string | undefined>> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(overrides)) {
-    if (value === undefined) delete env[name];
+    if (value === undefined) Reflect.deleteProperty(env, name);
     else env[name] = value;
   }
   return env;

@@ -10,7 +10,7 @@ import { ensureToxiproxy } from '../../tools/toxiproxy/toxiproxyServer';
 import { ensureMachineRedis } from '../../tools/redis/redisServer';
 import { addMachineVhost, ensureMachineRabbitMq } from '../../tools/rabbitmq/rabbitMqNode';
 import { localConfig } from '../config/localConfig';
-import { localRabbitMqUrl, profileFromEnv, rabbitMqVhost, STATE_DIR } from './localPaths';
+import { localRabbitMqUrl, profileFromEnv, STATE_DIR } from './localPaths';
 
 /**
  * Makes this machine ready to run triplane and its tests: installs (Debian, as root) what is missing,

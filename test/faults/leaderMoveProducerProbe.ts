@@ -70,10 +70,11 @@ async function main(): Promise<number> {
     await consumer.connect();
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         read++;
         lastRead = Date.now();
         stored.add(message.value?.toString() ?? '');
+        return Promise.resolve();
       },
     });
     // A rebalance can deliver some records twice, so reaching `total` reads is not enough: also wait for 3 s without a new one.

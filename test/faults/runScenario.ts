@@ -34,7 +34,8 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   const plan = planLoad(tag, size, { ...scenario.plan, batchSize });
   const notes: string[] = [];
   const problems: string[] = [];
-  let loadStarted: number | undefined;
+  // Set when the load starts; the note and at closures read it before then, so it is a let with its start value spelled out.
+  let loadStarted: number | undefined = undefined;
   const full: ScenarioContext = {
     ...context,
     note: (text) => {

@@ -105,11 +105,11 @@ export class RuntimeProcess {
         }
         if (this.recent.length > 200) this.recent = this.recent.slice(-100);
       };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`the runtime exited (${signal ?? code}) before it was ready:\n${this.tail()}`));
+        reject(new Error(`the runtime exited (${String(signal ?? code)}) before it was ready:\n${this.tail()}`));
       });
     });
     await ready;

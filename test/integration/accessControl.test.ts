@@ -102,7 +102,7 @@ describe('RabbitMQ users per function', () => {
       publish.on('error', () => undefined);
       await expect(
         new Promise((resolve, reject) => {
-          publish.publish('amq.topic', 'x', Buffer.from('x'), {}, (error: unknown) => (error ? reject(error) : resolve(undefined)));
+          publish.publish('amq.topic', 'x', Buffer.from('x'), {}, (error: Error | null) => (error ? reject(error) : resolve(undefined)));
           publish.once('close', () => reject(new Error('channel closed: ACCESS_REFUSED')));
         }),
       ).rejects.toThrow(/ACCESS_REFUSED|closed/);

@@ -35,9 +35,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await cluster?.stop();
+  // Any of them is unset if beforeAll failed before it.
+  await (producer as Producer | undefined)?.disconnect();
+  await (admin as Admin | undefined)?.disconnect();
+  await (cluster as KafkaCluster | undefined)?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

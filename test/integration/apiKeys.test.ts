@@ -1,6 +1,6 @@
 import { redisUserOf } from '../../shared/routes/derivedNames';
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { Redis } from 'ioredis';
 import { localPassword } from '../../emulator/services/applyAccessControl';
 import { closeRedisClient, guardedRedis } from '../../shared/clients/redisClient';
@@ -33,7 +33,11 @@ process.env.TRIPLANE_RATE_LIMIT = '5';
 process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS = '60';
 
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
-const handlerOf = (name: string): Handler => (require(`../../functions/${name}/handler`) as { handler: Handler }).handler;
+/** A function's handler, loaded when first called: a static import would load it before the variables above are set. */
+const callHandler = async (name: string, event: unknown, context: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
+  const { handler } = (await import(`../../functions/${name}/handler`)) as { handler: Handler };
+  return handler(event, context);
+};
 const asUser = <T>(fn: string, run: () => Promise<T>): Promise<T> => {
   const username = redisUserOf({ name: fn }, 'tptest');
   return asRedisUser({ username, password: localPassword(username) }, run);
@@ -64,7 +68,7 @@ const eventOf = (options: RequestOptions): APIGatewayProxyEventV2 => {
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2;
 };
-const listFlags = (options: RequestOptions) => asUser('list-flags', () => handlerOf('list-flags')(eventOf(options), lambdaContextOf('list-flags')));
+const listFlags = (options: RequestOptions) => asUser('list-flags', () => callHandler('list-flags', eventOf(options), lambdaContextOf('list-flags')));
 
 let admin: Redis;
 const windowNow = () => Math.floor(Date.now() / 1000 / 60);
@@ -115,10 +119,10 @@ describe('API keys', () => {
     for (const listed of [' , ', '', ',,', '   ']) await expect(apiKeySourceFromEnv({ TRIPLANE_API_KEYS: listed }).digests()).rejects.toThrow('TRIPLANE_API_KEYS is set but holds no API key');
     const { logs } = await capturedLogs(async () => {
       for (const env of [{}, { TRIPLANE_API_KEYS: ' , ' }]) {
-        const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+        const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
           .use(httpErrors())
           .use(apiKeys({ source: apiKeySourceFromEnv(env) }))
-          .handler(async () => jsonResponse(200, { served: true }));
+          .handler(() => Promise.resolve(jsonResponse(200, { served: true })));
         const response = (await handler(eventOf({ headers: { 'x-api-key': KEY } }), lambdaContextOf('x'))) as APIGatewayProxyStructuredResultV2;
         expect(response.statusCode).toBe(500);
         expect(String(response.body)).not.toContain('served');
@@ -129,10 +133,10 @@ describe('API keys', () => {
   });
 
   it('should accept keys named like inherited properties as ordinary keys, and nothing else', async () => {
-    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       .use(httpErrors())
       .use(apiKeys({ source: apiKeySourceFromEnv({ TRIPLANE_API_KEYS: '__proto__,constructor' }) }))
-      .handler(async () => jsonResponse(200, { ok: true }));
+      .handler(() => Promise.resolve(jsonResponse(200, { ok: true })));
     const status = async (key: string) => ((await handler(eventOf({ headers: { 'x-api-key': key } }), lambdaContextOf('x'))) as APIGatewayProxyStructuredResultV2).statusCode;
     expect(await status('__proto__')).toBe(200);
     expect(await status('constructor')).toBe(200);
@@ -166,7 +170,8 @@ describe('rate limiting under each HTTP function\'s own Redis user', () => {
       const path = route.path.replace(/\{(\w+)\}/g, `unknown-${key}`);
       // POST /events as text/plain: authenticated, so counted, then refused (415) before Kafka.
       const response = await asUser(fn.name, () =>
-        handlerOf(fn.name)(
+        callHandler(
+          fn.name,
           eventOf({ method: route.method as 'GET' | 'POST', path, routeKey: `${route.method} ${route.path}`, pathParameters, headers: { 'x-api-key': fnKey(fn.name), 'content-type': 'text/plain' }, body: route.method === 'POST' ? '{}' : undefined }),
           lambdaContextOf(fn.name),
         ),
@@ -217,7 +222,7 @@ describe('a permission error (NOPERM)', () => {
     const { logs } = await capturedLogs(async () => {
       // More than the 5 consecutive failures that open the breaker.
       for (let i = 0; i < 8; i++) {
-        const response = await asScratch(() => handlerOf('list-flags')(eventOf({ headers: { 'x-api-key': NOPERM_KEY } }), lambdaContextOf('list-flags')));
+        const response = await asScratch(() => callHandler('list-flags', eventOf({ headers: { 'x-api-key': NOPERM_KEY } }), lambdaContextOf('list-flags')));
         expect(response.statusCode).toBe(500);
         expect(JSON.parse(String(response.body))).toMatchObject({ error: 'internal error' });
       }
@@ -245,10 +250,10 @@ describe('keys from Secrets Manager (deployed)', () => {
     let now = 1_000_000;
     secretsManager.secrets.set(ARN, { keys: 'first-key-aaaaaaaaaaaaaaaa' });
     const source = apiKeySourceFromEnv({ TRIPLANE_API_KEYS_SECRET_ARN: ARN, TRIPLANE_API_KEYS_TTL_SECONDS: '60' }, () => now);
-    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2, Error, Context>()
+    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       .use(httpErrors())
       .use(apiKeys({ source }))
-      .handler(async () => jsonResponse(200, { ok: true }));
+      .handler(() => Promise.resolve(jsonResponse(200, { ok: true })));
     const status = async (key: string) => ((await handler(eventOf({ headers: { 'x-api-key': key } }), lambdaContextOf('x'))) as APIGatewayProxyStructuredResultV2).statusCode;
     const { logs } = await capturedLogs(async () => {
       expect(await status('first-key-aaaaaaaaaaaaaaaa')).toBe(200);

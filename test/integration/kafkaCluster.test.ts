@@ -28,7 +28,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await admin?.close();
+  // Unset if beforeAll failed before it.
+  await (admin as KafkaAdminPort | undefined)?.close();
   await stopKafkaCluster(dir, { graceMs: 0 });
   rmSync(dir, { recursive: true, force: true });
 });

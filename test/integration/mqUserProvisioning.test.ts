@@ -74,7 +74,7 @@ async function deploy(users: unknown): Promise<Record<string, unknown>> {
     ResourceProperties: { ServiceToken: 'arn:aws:lambda:local', Users: users },
     OldResourceProperties: {},
   } as unknown as CloudFormationCustomResourceEvent;
-  await handler(event, lambdaContextOf('declare-workflow-topology') as never);
+  await handler(event, lambdaContextOf('declare-workflow-topology'));
   await new Promise((resolve) => server.close(resolve));
   return answer;
 }

@@ -111,9 +111,9 @@ describe('the MSK event source mapping when its broker dies', () => {
   const recordingMapping = async (topic: string) => {
     const seen: number[] = [];
     const crashes: string[] = [];
-    const mapping = await mappingOn(cluster.brokers, topic, async (event) => {
+    const mapping = await mappingOn(cluster.brokers, topic, (event) => {
       seen.push(...offsetsOf(event));
-      return undefined;
+      return Promise.resolve(undefined);
     }, { onCrash: ({ error }) => crashes.push(error.message) });
     return { seen, crashes, mapping };
   };

@@ -81,7 +81,7 @@ describe('KafkaPort on @platformatic/kafka', () => {
         await commitAll(batch);
       }, (s) => s.length >= 120);
       expect(misplaced).toEqual([]);
-      expect(new Set(seen.map((r) => JSON.parse(r.value?.toString() ?? '{}').id)).size).toBe(120);
+      expect(new Set(seen.map((r) => (JSON.parse(r.value?.toString() ?? '{}') as { id?: unknown }).id)).size).toBe(120);
       expect(seen.find((r) => r.headers.some(([name, value]) => name === 'type' && value.toString() === 'page.viewed'))).toBeDefined();
     } finally {
       await producer.close();
@@ -113,9 +113,7 @@ describe('KafkaPort on @platformatic/kafka', () => {
     await producer.send([{ topic, records: records(5, 't') }]);
     await producer.close();
     const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
-    consumer.run(async () => {
-      throw new Error('handler refused the batch');
-    });
+    consumer.run(() => Promise.reject(new Error('handler refused the batch')));
     await expect(consumer.done).rejects.toThrow('handler refused the batch');
     expect((await admin.groupOffsets(`g-${topic}`, topic)).size).toBe(0);
   });

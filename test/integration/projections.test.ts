@@ -69,7 +69,7 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
     );
     expect(letters).toHaveLength(2);
     const poisoned = letters.find((r) => r.value === poison);
-    expect(poisoned?.headers).toMatchObject({ 'dlt-consumer': 'project-leaderboards', 'dlt-stage': 'decode', 'dlt-source': `scores-0@${records[1]?.offset}` });
+    expect(poisoned?.headers).toMatchObject({ 'dlt-consumer': 'project-leaderboards', 'dlt-stage': 'decode', 'dlt-source': `scores-0@${String(records[1]?.offset)}` });
     expect(poisoned?.headers['dlt-reason']).toMatch(/id|type/);
     expect(letters.find((r) => r.value === notBase64)?.headers['dlt-reason']).toBe('value: not valid base64');
   });

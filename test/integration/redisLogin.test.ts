@@ -33,12 +33,12 @@ afterAll(async () => {
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
 
 /** The function's handler as a fresh container would load it, with its own secret configured. */
-function coldStart(fn: string, secretArn: string): { handler: Handler; close: () => Promise<void> } {
+async function coldStart(fn: string, secretArn: string): Promise<{ handler: Handler; close: () => Promise<void> }> {
   process.env.REDIS_SECRET_ARN = secretArn;
   let loaded!: { handler: Handler; close: () => Promise<void> };
-  jest.isolateModules(() => {
-    const { handler } = require(`../../functions/${fn}/handler`) as { handler: Handler };
-    const { closeRedisClient } = require('../../shared/clients/redisClient') as { closeRedisClient: () => Promise<void> };
+  await jest.isolateModulesAsync(async () => {
+    const { handler } = (await import(`../../functions/${fn}/handler`)) as { handler: Handler };
+    const { closeRedisClient } = await import('../../shared/clients/redisClient');
     loaded = { handler, close: closeRedisClient };
   });
   return loaded;
@@ -59,7 +59,7 @@ const leaderboardRequest = (board: string) => ({
 
 describe('a function logging in to Redis as its own user', () => {
   it('should read the secret once at cold start and serve as the read-only user of its route', async () => {
-    const { handler, close } = coldStart('get-leaderboard', 'arn:secret:get-leaderboard');
+    const { handler, close } = await coldStart('get-leaderboard', 'arn:secret:get-leaderboard');
     try {
       const before = secretsManager.requested.length;
       expect((await handler(leaderboardRequest('login-test'), lambdaContextOf('get-leaderboard'))).statusCode).toBe(200);
@@ -72,7 +72,7 @@ describe('a function logging in to Redis as its own user', () => {
   });
 
   it('should be denied when a projection runs with a read route user, so a leaked read credential cannot write', async () => {
-    const { handler, close } = coldStart('project-leaderboards', 'arn:secret:get-leaderboard');
+    const { handler, close } = await coldStart('project-leaderboards', 'arn:secret:get-leaderboard');
     try {
       const event = kafkaEventOf([kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: 'login-test', userId: 'u1', points: 1 }, source: 'test' }))]);
       await expect(handler(event, lambdaContextOf('project-leaderboards'))).rejects.toThrow(/NOPERM/);
@@ -82,7 +82,7 @@ describe('a function logging in to Redis as its own user', () => {
   });
 
   it('should apply a batch when the projection logs in as its own user', async () => {
-    const { handler, close } = coldStart('project-leaderboards', 'arn:secret:project-leaderboards');
+    const { handler, close } = await coldStart('project-leaderboards', 'arn:secret:project-leaderboards');
     try {
       const event = kafkaEventOf([kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: `login-${Date.now()}`, userId: 'u1', points: 1 }, source: 'test' }))]);
       expect(await handler(event, lambdaContextOf('project-leaderboards'))).toMatchObject({ processed: 1, deadLettered: 0 });

@@ -17,7 +17,11 @@ const root = join(__dirname, '..', '..');
 /** As `npm run invoke` sends it: HTTP samples get the local key (the files hold none). */
 const sample = (name: string) => withLocalApiKey(JSON.parse(readFileSync(join(root, 'events', `${name}.json`), 'utf8')) as unknown, TEST_API_KEY);
 type Handler = (event: unknown, context: unknown) => Promise<Record<string, unknown>>;
-const handlerOf = (name: string) => (require(join(root, 'functions', name, 'handler')) as { handler: Handler }).handler;
+/** Which handler a test runs is known only at run time (it.each over the catalog). */
+const callHandler = async (name: string, event: unknown, context: unknown): Promise<Record<string, unknown>> => {
+  const { handler } = (await import(join(root, 'functions', name, 'handler'))) as { handler: Handler };
+  return handler(event, context);
+};
 
 afterAll(async () => {
   await Promise.all([closeRedisClient(), closeKafkaProducer(), closeRabbitMq(), closeSandboxRedis()]);
@@ -25,17 +29,17 @@ afterAll(async () => {
 
 describe('sample events', () => {
   it('should archive the sample records of archive-events into one object', async () => {
-    expect(await handlerOf('archive-events')(sample('archive-events'), lambdaContextOf('archive-events'))).toEqual({ objects: 1, records: 2 });
+    expect(await callHandler('archive-events', sample('archive-events'), lambdaContextOf('archive-events'))).toEqual({ objects: 1, records: 2 });
   });
 
   it.each(FUNCTIONS.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.name !== 'archive-events').map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
-    const summary = await handlerOf(name)(sample(name), lambdaContextOf(name));
+    const summary = await callHandler(name, sample(name), lambdaContextOf(name));
     expect(summary).toMatchObject({ deadLettered: 0 });
     expect(summary.received).toBeGreaterThan(0);
   });
 
   it('should accept the sample ingest request', async () => {
-    const response = await handlerOf('ingest-events')(sample('ingest-events'), lambdaContextOf('ingest-events'));
+    const response = await callHandler('ingest-events', sample('ingest-events'), lambdaContextOf('ingest-events'));
     expect(response.statusCode).toBe(202);
     expect((JSON.parse(String(response.body)) as { accepted: unknown[] }).accepted).toHaveLength(3);
   });
@@ -50,7 +54,7 @@ describe('sample events', () => {
     // The sample session started on 2026-01-15 with a one-hour TTL: its absolute expiry has passed.
     ['get-session', 404, { error: expect.stringMatching(/not found/) }],
   ])('should answer %s with %i and its body after the sample projections ran', async (name, status, body) => {
-    const response = await handlerOf(name)(sample(name), lambdaContextOf(name));
+    const response = await callHandler(name, sample(name), lambdaContextOf(name));
     expect(response.statusCode).toBe(status);
     expect(response.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
     expect(JSON.parse(String(response.body))).toMatchObject(body);
@@ -62,13 +66,13 @@ describe('sample events', () => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        answers.push(`${req.method} ${body}`);
+        answers.push(`${String(req.method)} ${body}`);
         res.end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const event = { ...(sample('declare-workflow-topology') as Record<string, unknown>), ResponseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/answer` };
-    await handlerOf('declare-workflow-topology')(event, lambdaContextOf('declare-workflow-topology'));
+    await callHandler('declare-workflow-topology', event, lambdaContextOf('declare-workflow-topology'));
     server.close();
     expect(answers).toHaveLength(1);
     const [method, body] = (answers[0] ?? '').split(/ (.*)/s);

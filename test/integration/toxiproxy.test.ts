@@ -64,9 +64,10 @@ describe('toxiproxy (tools/toxiproxy)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await server?.stop();
+    // Either is unset if beforeAll failed before it.
+    await (server as ToxiproxyServer | undefined)?.stop();
     for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => echo?.close(resolve));
+    await new Promise((resolve) => (echo as Server | undefined)?.close(resolve));
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -24,7 +24,7 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 let serial = 0;
 const orderId = (label: string) => `step-${label}-${run}-${serial++}`;
 const QUEUE = 'payment.authorize';
-if (facts.step !== QUEUE) throw new Error(`authorize-payment now carries out ${String(facts.step)}, not ${QUEUE}`);
+if (facts.step !== QUEUE) throw new Error(`authorize-payment now carries out ${facts.step}, not ${QUEUE}`);
 const LAST_ATTEMPT = stepOf(QUEUE).retryDelaysMs.length + 1;
 /** authorize-payment's own facts, with a step of this test's in place of its provider. */
 const FACTS = facts;
@@ -41,9 +41,10 @@ const placedOf = (id: string) =>
 /** A step that records each command it is asked to run, and answers (or fails) as told. */
 const recordingStep = (answer: () => StepResult) => {
   const ran: string[] = [];
-  const step: RunStep = async (command) => {
+  const step: RunStep = (command) => {
     ran.push(command.id);
-    return answer();
+    // An answer that throws becomes a rejection, as a failing provider's would.
+    return new Promise((resolve) => resolve(answer()));
   };
   return { ran, step };
 };
@@ -68,7 +69,7 @@ async function takeRetried(messageId: string): Promise<{ queue: string; headers:
         let found: { queue: string; headers: Record<string, unknown> } | undefined;
         for (let message = await channel.get(queue); message !== false; message = await channel.get(queue)) {
           if (found === undefined && message.properties.messageId === messageId) {
-            found = { queue, headers: (message.properties.headers ?? {}) as Record<string, unknown> };
+            found = { queue, headers: message.properties.headers ?? {} };
             channel.ack(message);
           } else others.push(message);
         }

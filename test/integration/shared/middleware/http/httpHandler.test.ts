@@ -43,7 +43,7 @@ const readingBody = (then: (body: unknown) => Promise<APIGatewayProxyStructuredR
   return Object.assign(work, { calls });
 };
 
-const echo = readingBody(async (body) => jsonResponse(201, { got: body }));
+const echo = readingBody((body) => Promise.resolve(jsonResponse(201, { got: body })));
 const echoHandler = httpHandler(echo);
 
 const call = async (handler: ReturnType<typeof httpHandler>, event: APIGatewayProxyEventV2 = eventOf()) => {
@@ -52,10 +52,7 @@ const call = async (handler: ReturnType<typeof httpHandler>, event: APIGatewayPr
   return { response, body: JSON.parse(String(response.body)) as Record<string, unknown>, requestId: context.awsRequestId };
 };
 
-const throwing = (error: unknown) =>
-  httpHandler(async () => {
-    throw error;
-  });
+const throwing = (error: Error) => httpHandler(() => Promise.reject(error));
 
 describe('httpHandler', () => {
   it("should answer with the work's response for a valid request", async () => {
