@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../../../tools/kafka/kafkaCluster';
+import { startMskEventSourceMapping, type MappingOptions, type MskMapping } from '../../../../emulator/runtime/mskEventSourceMapping';
+import { localKafkaClient } from '../../../../shared/kafka/kafkaClient';
+import type { KafkaTriggerEvent } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
+
+/**
+ * The local MSK event source mapping on the KafkaPort, against real Kafka: Lambda's retry and commit
+ * rules on the shared test Kafka, and a consumer that fails when its broker is SIGKILLed, replaced by
+ * the mapping, on a private single-node Kafka of this test's own.
+ */
+jest.setTimeout(120_000);
+
+const run = `${process.pid}-${Date.now()}`;
+const ARN = 'arn:aws:kafka:local:000000000000:cluster/t/1';
+
+const offsetsOf = (event: unknown): number[] => Object.values((event as KafkaTriggerEvent).records).flatMap((records) => records.map((r) => r.offset));
+
+async function waitUntil(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function produce(brokers: string[], topic: string, from: number, count: number): Promise<void> {
+  const producer = await localKafkaClient(brokers, 'tptest-mapping-producer').producer();
+  try {
+    await producer.send([{ topic, records: Array.from({ length: count }, (_, i) => ({ key: 'one-partition', value: JSON.stringify({ n: from + i }), headers: {} })) }]);
+  } finally {
+    await producer.close();
+  }
+}
+
+const mappingOn = (brokers: string[], topic: string, invoke: MappingOptions['invoke'], extra: Partial<MappingOptions> = {}): Promise<MskMapping> =>
+  startMskEventSourceMapping({
+    functionName: 'tptest-mapping',
+    event: { topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' },
+    groupId: `tptest-mapping-${topic}`,
+    brokers,
+    eventSourceArn: ARN,
+    invoke,
+    ...extra,
+  });
+
+describe('the MSK event source mapping on the shared test Kafka', () => {
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+  const admin = localKafkaClient(brokers, 'tptest-mapping-admin').admin();
+  const topics: string[] = [];
+  afterAll(async () => {
+    await admin.deleteTopics(topics).catch(() => undefined);
+    await admin.close();
+  });
+
+  it('retries a failed batch whole, commits only after it succeeded, and keeps the partition in order', async () => {
+    const topic = `tptest-mapping-retry-${run}`;
+    topics.push(topic);
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    await produce(brokers, topic, 0, 30);
+    const tries: number[][] = [];
+    const committedDuringFailures: Array<bigint | undefined> = [];
+    let failuresLeft = 2;
+    const mapping = await mappingOn(brokers, topic, async (event) => {
+      tries.push(offsetsOf(event));
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        committedDuringFailures.push((await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0));
+        throw new Error('the function failed');
+      }
+      return undefined;
+    }, { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } });
+    try {
+      await waitUntil('every record delivered', async () => (await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0) === 30n);
+    } finally {
+      await mapping.disconnect();
+    }
+    // The first chunk of 10 failed twice and came again whole, then the rest followed in order.
+    expect(tries.slice(0, 3)).toEqual([0, 1, 2].map(() => Array.from({ length: 10 }, (_, i) => i)));
+    expect(tries.slice(3).flat()).toEqual(Array.from({ length: 20 }, (_, i) => 10 + i));
+    expect(tries.every((chunk) => chunk.length <= 10)).toBe(true);
+    // Nothing committed while the batch failed.
+    expect(committedDuringFailures).toEqual([undefined, undefined]);
+  });
+});
+
+describe('the MSK event source mapping when its broker dies', () => {
+  let dir: string;
+  let cluster: KafkaCluster;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mapping-restart-test-'));
+    cluster = await startKafkaCluster({ dir, brokers: 1, heapMb: 512 });
+  });
+  afterAll(async () => {
+    await stopKafkaCluster(dir, { graceMs: 0 });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A one-partition topic on the private single-node cluster. */
+  const createTopic = async (topic: string): Promise<void> => {
+    const admin = localKafkaClient(cluster.brokers, `tptest-${topic}-admin`).admin();
+    try {
+      await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    } finally {
+      await admin.close();
+    }
+  };
+  /** A mapping on `topic` that records every offset it is handed and every crash it reports. */
+  const recordingMapping = async (topic: string) => {
+    const seen: number[] = [];
+    const crashes: string[] = [];
+    const mapping = await mappingOn(cluster.brokers, topic, (event) => {
+      seen.push(...offsetsOf(event));
+      return Promise.resolve(undefined);
+    }, { onCrash: ({ error }) => crashes.push(error.message) });
+    return { seen, crashes, mapping };
+  };
+
+  it('replaces its failed consumer and goes on from the committed offset once the broker is back, losing nothing', async () => {
+    const topic = 'restart';
+    await createTopic(topic);
+    await produce(cluster.brokers, topic, 0, 20);
+    const { seen, crashes, mapping } = await recordingMapping(topic);
+    try {
+      await waitUntil('the first twenty records', () => seen.length >= 20);
+      const node = cluster.nodes[0];
+      if (node === undefined) throw new Error('no node');
+      await cluster.kill(node.nodeId);
+      await waitUntil('the mapping to see its consumer fail', () => crashes.length > 0);
+      await cluster.restart(node.nodeId);
+      await produce(cluster.brokers, topic, 20, 20);
+      await waitUntil('the twenty records written after the restart', () => new Set(seen).size >= 40);
+    } finally {
+      await mapping.disconnect();
+    }
+    // Every offset delivered, in order per partition; a batch delivered again after the restart is allowed (at least once).
+    expect([...new Set(seen)].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const firstSeen = seen.filter((offset, i) => seen.indexOf(offset) === i);
+    expect(firstSeen).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const check = localKafkaClient(cluster.brokers, 'tptest-restart-check').admin();
+    try {
+      expect((await check.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0)).toBe(40n);
+    } finally {
+      await check.close();
+    }
+  });
+
+  it('starts while its broker is down, and consumes once the broker is back', async () => {
+    const topic = 'down-at-start';
+    await createTopic(topic);
+    await produce(cluster.brokers, topic, 0, 10);
+    const node = cluster.nodes[0];
+    if (node === undefined) throw new Error('no node');
+    await cluster.kill(node.nodeId);
+    // As the runtime restarted in the middle of a broker restart: it must come up, not exit.
+    const { seen, crashes, mapping } = await recordingMapping(topic);
+    try {
+      await waitUntil('the mapping to report its consumer could not start', () => crashes.length > 0);
+      expect(seen).toEqual([]);
+      await cluster.restart(node.nodeId);
+      await waitUntil('the ten records', () => new Set(seen).size >= 10);
+    } finally {
+      await mapping.disconnect();
+    }
+    expect([...new Set(seen)]).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+});

@@ -1,0 +1,213 @@
+import { Partitioners, type PartitionMetadata } from 'kafkajs';
+import type { ConsumedRecord, KafkaPort, PartitionBatch } from '../../../../shared/kafka/KafkaPort';
+import { platformaticKafka } from '../../../../shared/kafka/platformaticKafka';
+
+/**
+ * The KafkaPort on @platformatic/kafka against the real Kafka of KAFKA_BROKERS (Apache Kafka 4.x;
+ * librdkafka's mock can neither create topics nor run the idempotent producer).
+ */
+const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
+const port: KafkaPort = platformaticKafka({ brokers, clientId: 'triplane-port-test', tls: false });
+const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+const topicOf = (what: string) => `port-${what}-${run}`;
+
+const records = (count: number, prefix: string) =>
+  Array.from({ length: count }, (_, i) => ({ key: `${prefix}-user-${i % 37}`, value: JSON.stringify({ id: `${prefix}-${i}`, i }), headers: { id: `${prefix}-${i}`, type: 'page.viewed' } }));
+
+/** Where kafkajs' DefaultPartitioner (Java's murmur2) puts `key` among 12 partitions. */
+const javaPartitionOf = (() => {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: 12 }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1] }));
+  return (topic: string, key: string) => partitioner({ topic, partitionMetadata, message: { key, value: null } });
+})();
+
+/** Runs a consumer until `enough` says so, handing each batch to `onBatch` (which commits or not). */
+async function consumeUntil(groupId: string, topic: string, onBatch: (batch: PartitionBatch, seen: ConsumedRecord[]) => Promise<void>, enough: (seen: ConsumedRecord[]) => boolean): Promise<ConsumedRecord[]> {
+  const consumer = await port.consumer({ groupId, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
+  const seen: ConsumedRecord[] = [];
+  const finished = new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`consumer of ${topic} saw ${seen.length} records before the deadline`)), 25_000);
+    consumer.run(async (batch) => {
+      seen.push(...batch.records);
+      await onBatch(batch, seen);
+      if (enough(seen)) {
+        clearTimeout(deadline);
+        resolve();
+      }
+    });
+    consumer.done.catch(reject);
+  });
+  try {
+    await finished;
+  } finally {
+    await consumer.stop();
+  }
+  return seen;
+}
+
+const commitAll = async (batch: PartitionBatch) => {
+  const last = batch.records[batch.records.length - 1];
+  if (last !== undefined && batch.stillAssigned()) await batch.commit(last.offset + 1n);
+};
+
+describe('KafkaPort on @platformatic/kafka', () => {
+  const admin = port.admin();
+  afterAll(async () => {
+    // Scratch topics of one or two partitions would fail the doctor's partition check of the shared test Kafka.
+    try {
+      await admin.deleteTopics((await admin.listTopics()).filter((topic) => topic.startsWith('port-') && topic.endsWith(`-${run}`)));
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('acknowledges every partition of a send to two topics and puts each key where Java clients would', async () => {
+    const [a, b] = [topicOf('send-a'), topicOf('send-b')];
+    await admin.createTopics([a, b].map((name) => ({ name, partitions: 12, replicationFactor: 1 })));
+    const producer = await port.producer();
+    try {
+      const sent = [{ topic: a, records: records(120, 'a') }, { topic: b, records: records(30, 'b') }];
+      const acknowledgements = await producer.send(sent);
+      for (const { topic, records: list } of sent) {
+        const expected = new Set(list.map((r) => javaPartitionOf(topic, r.key)));
+        expect(new Set(acknowledgements.filter((x) => x.topic === topic).map((x) => x.partition))).toEqual(expected);
+      }
+      const offsets = await admin.topicOffsets(a);
+      expect(offsets.reduce((n, p) => n + Number(p.high - p.low), 0)).toBe(120);
+      // Each record is read from the partition Java's murmur2 gives its key.
+      const misplaced: string[] = [];
+      const seen = await consumeUntil(`g-${a}`, a, async (batch) => {
+        for (const record of batch.records) if (javaPartitionOf(a, record.key?.toString() ?? '') !== batch.partition) misplaced.push(record.key?.toString() ?? '');
+        await commitAll(batch);
+      }, (s) => s.length >= 120);
+      expect(misplaced).toEqual([]);
+      expect(new Set(seen.map((r) => (JSON.parse(r.value?.toString() ?? '{}') as { id?: unknown }).id)).size).toBe(120);
+      expect(seen.find((r) => r.headers.some(([name, value]) => name === 'type' && value.toString() === 'page.viewed'))).toBeDefined();
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it('commits only what the handler commits, and a second consumer of the group resumes there', async () => {
+    const topic = topicOf('commit');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    await producer.send([{ topic, records: records(20, 'c') }]);
+    await producer.close();
+    const groupId = `g-${topic}`;
+    // The handler commits through the 10th record only, then nothing.
+    await consumeUntil(groupId, topic, async (batch, seen) => {
+      const tenth = seen[9];
+      if (tenth !== undefined && batch.stillAssigned()) await batch.commit(tenth.offset + 1n);
+    }, (s) => s.length >= 20);
+    expect((await admin.groupOffsets(groupId, topic)).get(0)).toBe(10n);
+    const resumed = await consumeUntil(groupId, topic, commitAll, (s) => s.length >= 10);
+    expect(resumed[0]?.offset).toBe(10n);
+    expect((await admin.groupOffsets(groupId, topic)).get(0)).toBe(20n);
+  });
+
+  it('stops with the error of a handler that throws, committing nothing of its batch', async () => {
+    const topic = topicOf('throw');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    await producer.send([{ topic, records: records(5, 't') }]);
+    await producer.close();
+    const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
+    consumer.run(() => Promise.reject(new Error('handler refused the batch')));
+    await expect(consumer.done).rejects.toThrow('handler refused the batch');
+    expect((await admin.groupOffsets(`g-${topic}`, topic)).size).toBe(0);
+  });
+
+  it('resets group offsets, deletes records and describes the cluster through the admin port', async () => {
+    const topic = topicOf('admin');
+    await admin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]);
+    expect(await admin.listTopics()).toContain(topic);
+    const cluster = await admin.describeCluster();
+    expect(cluster.brokers.length).toBeGreaterThan(0);
+    expect(cluster.clusterId.length).toBeGreaterThan(0);
+    expect((await admin.partitions(topic)).map((p) => p.partition)).toEqual([0, 1]);
+    const producer = await port.producer();
+    // All keys of one user: one partition, offsets 0-9.
+    await producer.send([{ topic, records: Array.from({ length: 10 }, (_, i) => ({ key: 'only-user', value: `v${i}`, headers: {} })) }]);
+    await producer.close();
+    const partition = javaPartitionOf(topic, 'only-user') % 2;
+    const groupId = `g-${topic}`;
+    await admin.resetGroupOffsets(groupId, topic, [{ partition, offset: 7n }]);
+    expect((await admin.groupOffsets(groupId, topic)).get(partition)).toBe(7n);
+    const afterReset = await consumeUntil(groupId, topic, commitAll, (s) => s.length >= 3);
+    expect(afterReset.map((r) => r.value?.toString())).toEqual(['v7', 'v8', 'v9']);
+    await admin.deleteRecords(topic, [{ partition, before: 4n }]);
+    expect((await admin.topicOffsets(topic)).find((p) => p.partition === partition)).toEqual({ partition, low: 4n, high: 10n });
+    const fresh = await consumeUntil(`g2-${topic}`, topic, commitAll, (s) => s.length >= 6);
+    expect(fresh[0]?.offset).toBe(4n);
+  });
+
+  it('describes topics, reads and alters topic configs, and deletes topics', async () => {
+    const [a, b] = [topicOf('describe-a'), topicOf('describe-b')];
+    await admin.createTopics([{ name: a, partitions: 3, replicationFactor: 1 }, { name: b, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]);
+    const described = await admin.describeTopics([a, b]);
+    expect(described.map((t) => [t.name, t.partitions.map((p) => p.partition)])).toEqual([[a, [0, 1, 2]], [b, [0]]]);
+    for (const partition of described.flatMap((t) => t.partitions)) {
+      expect(partition.leader).toBeGreaterThanOrEqual(0);
+      expect(partition.replicas).toEqual([partition.leader]);
+      expect(partition.isr).toEqual([partition.leader]);
+    }
+    // Every topic of the cluster when none is named, Kafka's own excluded.
+    const all = (await admin.describeTopics()).map((t) => t.name);
+    expect(all).toEqual(expect.arrayContaining([a, b]));
+    expect(all.filter((name) => name.startsWith('__'))).toEqual([]);
+    expect(await admin.topicConfigs(b, ['retention.ms', 'max.message.bytes'])).toEqual({ 'retention.ms': '3600000', 'max.message.bytes': expect.stringMatching(/^\d+$/) });
+    // Set one override, remove another, and the rest stays.
+    await admin.alterTopicConfigs(b, { 'max.message.bytes': '2048', 'retention.ms': null });
+    const altered = await admin.topicConfigs(b, ['retention.ms', 'max.message.bytes']);
+    expect(altered['max.message.bytes']).toBe('2048');
+    expect(altered['retention.ms']).not.toBe('3600000');
+    await admin.deleteTopics([a]);
+    expect(await admin.listTopics()).not.toContain(a);
+    await admin.deleteTopics([]);
+  });
+
+  it('stops only after the batch in flight returned, and that batch\'s commit is kept', async () => {
+    const topic = topicOf('stop');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    await producer.send([{ topic, records: records(5, 's') }]);
+    await producer.close();
+    const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = new Promise<PartitionBatch>((resolve) =>
+      consumer.run(async (batch) => {
+        resolve(batch);
+        await released;
+        const last = batch.records[batch.records.length - 1];
+        if (last !== undefined) await batch.commit(last.offset + 1n);
+      }),
+    );
+    const batch = await inFlight;
+    let stopped = false;
+    const stopping = consumer.stop().then(() => (stopped = true));
+    // Asked to stop, the batch in flight sees it is no longer to go on, and stop waits for it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(batch.stillAssigned()).toBe(false);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    await expect(consumer.done).resolves.toBeUndefined();
+    expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(5n);
+  });
+
+  it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {
+    const producer = await port.producer();
+    try {
+      await expect(producer.send([])).resolves.toEqual([]);
+      await expect(producer.send([{ topic: topicOf('missing'), records: records(1, 'm') }])).rejects.toThrow();
+      // The producer still works after the refused send.
+      const topic = topicOf('after');
+      await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+      await expect(producer.send([{ topic, records: records(1, 'x') }])).resolves.toHaveLength(1);
+    } finally {
+      await producer.close();
+    }
+  });
+});

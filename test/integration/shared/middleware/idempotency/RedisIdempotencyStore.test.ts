@@ -1,0 +1,159 @@
+import { Redis } from 'ioredis';
+import { nextOffsetKey, RedisIdempotencyStore } from '../../../../../shared/middleware/idempotency/RedisIdempotencyStore';
+import { downstream } from '../../../../../shared/resilience/downstream';
+import { command } from '../../../../../shared/state/RedisOp';
+import { redisKeys } from '../../../../../shared/state/redisKeys';
+
+const namespace = `tptest-idem-${process.pid}-${Date.now()}`;
+const keys = redisKeys(namespace);
+let redis: Redis;
+let store: RedisIdempotencyStore;
+/** A user that may write the marks and boards starting `ok`, but not the others: one permission short. */
+const scratchUser = `${namespace}-scratch`;
+const scratchPassword = `pw-${process.pid}-${Date.now()}`;
+
+beforeAll(() => {
+  redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  store = new RedisIdempotencyStore({ redis, ttlSeconds: 60 });
+});
+
+afterAll(async () => {
+  await redis.call('ACL', 'DELUSER', scratchUser);
+  const leftovers = await redis.keys(`${namespace}:*`);
+  if (leftovers.length > 0) await redis.del(...leftovers);
+  await redis.quit();
+});
+
+describe('RedisIdempotencyStore (real Redis)', () => {
+  it('should apply a batch once, with marks that carry a TTL', async () => {
+    const board = keys.leaderboard('once');
+    const entries = [
+      { eventId: 'e1', digest: 'd', ops: [command('ZINCRBY', board, 5, 'u1')] },
+      { eventId: 'e2', digest: 'd', ops: [command('ZINCRBY', board, 7, 'u1')] },
+    ];
+    expect((await store.commit(keys.idempotency('c', ''), entries)).applied).toEqual(['e1', 'e2']);
+    const again = await store.commit(keys.idempotency('c', ''), entries);
+    expect(again).toMatchObject({ applied: [], skipped: ['e1', 'e2'] });
+    expect(await redis.zscore(board, 'u1')).toBe('12');
+    const marked = (eventId: string, digest = 'd') => ({ eventId, digest });
+    expect((await store.findApplied(keys.idempotency('c', ''), [marked('e1'), marked('e2', 'other'), marked('e3')])).marks).toEqual(
+      new Map([
+        ['e1', 'same'],
+        ['e2', 'different'],
+      ]),
+    );
+    expect(await redis.get(keys.idempotency('c', 'e1'))).toBe('d');
+    const ttl = await redis.ttl(keys.idempotency('c', 'e1'));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(60);
+  });
+
+  it('should apply nothing of an id marked with other content, and report it as a conflict', async () => {
+    const board = keys.leaderboard('reused');
+    await store.commit(keys.idempotency('reuse', ''), [{ eventId: 'x', digest: 'first', ops: [command('ZINCRBY', board, 5, 'u')] }]);
+    const again = await store.commit(keys.idempotency('reuse', ''), [{ eventId: 'x', digest: 'second', ops: [command('ZINCRBY', board, 100, 'u')] }]);
+    expect(again).toMatchObject({ applied: [], skipped: [], conflicts: ['x'] });
+    expect(await redis.zscore(board, 'u')).toBe('5');
+    // The mark keeps the first content: the first event stays the one its id names.
+    expect(await redis.get(keys.idempotency('reuse', 'x'))).toBe('first');
+  });
+
+  it('should read a mark made before marks held digests as the same content', async () => {
+    await redis.set(keys.idempotency('legacy', 'old'), '1', 'EX', 60);
+    expect((await store.findApplied(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any' }])).marks).toEqual(new Map([['old', 'same']]));
+    expect(await store.commit(keys.idempotency('legacy', ''), [{ eventId: 'old', digest: 'any', ops: [] }])).toMatchObject({ skipped: ['old'], conflicts: [] });
+  });
+
+  it('should keep marks per consumer', async () => {
+    await store.commit(keys.idempotency('a', ''), [{ eventId: 'shared', digest: 'd', ops: [] }]);
+    expect((await store.findApplied(keys.idempotency('b', ''), [{ eventId: 'shared', digest: 'd' }])).marks).toEqual(new Map());
+  });
+
+  it('should apply an event once when two invocations commit it at the same time', async () => {
+    const board = keys.leaderboard('race');
+    const entries = Array.from({ length: 50 }, (_, i) => ({ eventId: `r${i}`, digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] }));
+    const [first, second] = await Promise.all([store.commit(keys.idempotency('race', ''), entries), store.commit(keys.idempotency('race', ''), entries)]);
+    expect(first.applied.length + second.applied.length).toBe(50);
+    expect(await redis.zscore(board, 'u')).toBe('50');
+  });
+
+  it('should report a refused op by event id and still apply the rest', async () => {
+    const text = keys.flags();
+    await redis.set(text, 'not a hash');
+    const result = await store.commit(keys.idempotency('fail', ''), [
+      { eventId: 'bad', digest: 'd', ops: [command('HSET', text, 'f', 'v')] },
+      { eventId: 'good', digest: 'd', ops: [command('ZINCRBY', keys.leaderboard('after-fail'), 1, 'u')] },
+    ]);
+    expect(result.failed.get('bad')).toMatch(/WRONGTYPE/);
+    expect(result.applied).toEqual(['bad', 'good']);
+    expect(await redis.zscore(keys.leaderboard('after-fail'), 'u')).toBe('1');
+  });
+
+  it('should touch an existing hash only, pushing its expiry from the stored TTL', async () => {
+    const live = keys.session('live');
+    await redis.hset(live, 'ttlSeconds', '100');
+    const at = Math.floor(Date.now() / 1000);
+    await store.commit(keys.idempotency('touch', ''), [
+      { eventId: 't1', digest: 'd', ops: [{ kind: 'touch', key: live, field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
+      { eventId: 't2', digest: 'd', ops: [{ kind: 'touch', key: keys.session('gone'), field: 'lastSeenAt', value: 'now', at, ttlField: 'ttlSeconds' }] },
+    ]);
+    expect(await redis.hget(live, 'lastSeenAt')).toBe('now');
+    expect(await redis.ttl(live)).toBeGreaterThan(90);
+    expect(await redis.exists(keys.session('gone'))).toBe(0);
+  });
+
+  it('should load the script again after Redis forgets it', async () => {
+    await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', digest: 'd', ops: [] }]);
+    await redis.script('FLUSH');
+    expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', digest: 'd', ops: [] }])).applied).toEqual(['f2']);
+  });
+  it('should keep each partition\'s next offset, only ever forward, with the marks\' TTL, in the same round trips', async () => {
+    const scope = keys.idempotency('offsets', '');
+    await store.commit(scope, [{ eventId: 'o1', digest: 'd', ops: [] }], [{ partition: 'scores:3', next: 120n }]);
+    expect((await store.findApplied(scope, [{ eventId: 'o1', digest: 'd' }], ['scores:3', 'scores:4'])).expected).toEqual(new Map([['scores:3', 120n]]));
+    // An older delivery (a retry, a second mapping) must not move the expectation back.
+    await store.commit(scope, [], [{ partition: 'scores:3', next: 90n }]);
+    expect((await store.findApplied(scope, [], ['scores:3'])).expected.get('scores:3')).toBe(120n);
+    await store.commit(scope, [], [{ partition: 'scores:3', next: 9_007_199_254_740_000n }]);
+    expect((await store.findApplied(scope, [], ['scores:3'])).expected.get('scores:3')).toBe(9_007_199_254_740_000n);
+    expect(await redis.ttl(nextOffsetKey(scope, 'scores:3'))).toBeGreaterThan(50);
+  });
+
+  it('should apply nothing of a write its user may not make, nor anything after it, mark only what came before, and apply the rest once the rule is fixed', async () => {
+    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const scope = keys.idempotency('denied', '');
+    const ok = keys.leaderboard('ok-board');
+    const walled = keys.leaderboard('walled-board');
+    const entries = [
+      { eventId: 'd1', digest: 'd', ops: [command('ZINCRBY', ok, 1, 'u')] },
+      { eventId: 'd2', digest: 'd', ops: [command('ZINCRBY', ok, 10, 'u'), command('ZINCRBY', walled, 100, 'u')] },
+      { eventId: 'd3', digest: 'd', ops: [command('ZINCRBY', ok, 1_000, 'u')] },
+    ];
+    const before = downstream('redis').status();
+    try {
+      const refused = await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }]);
+      expect(refused).toMatchObject({ applied: ['d1'], unapplied: ['d2', 'd3'], denied: { eventId: 'd2', command: 'ZINCRBY', key: walled } });
+      // d2's first op was allowed, but it did not run: nothing of a refused record is applied.
+      expect(await redis.zscore(ok, 'u')).toBe('1');
+      expect(await redis.exists(walled)).toBe(0);
+      expect(await redis.mget(scope + 'd1', scope + 'd2', scope + 'd3')).toEqual(['d', null, null]);
+      expect(await redis.exists(nextOffsetKey(scope, 'scores:0'))).toBe(0);
+      // Counted and logged as a defect by the Redis downstream, and kept away from its shared breaker.
+      const after = downstream('redis').status();
+      expect(after.denied).toBe(before.denied + 1);
+      expect(after.failures).toBe(before.failures);
+      expect(after.state).toBe('closed');
+
+      await redis.call('ACL', 'SETUSER', scratchUser, `~${walled}`);
+      const retried = await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }]);
+      expect(retried).toMatchObject({ applied: ['d2', 'd3'], skipped: ['d1'], unapplied: [], denied: undefined });
+      expect(await redis.zscore(ok, 'u')).toBe('1011');
+      expect(await redis.zscore(walled, 'u')).toBe('100');
+      expect(await redis.get(nextOffsetKey(scope, 'scores:0'))).toBe('7');
+    } finally {
+      await scratch.quit();
+    }
+  });
+});

@@ -1,0 +1,23 @@
+import { downstream } from '../../../../../shared/resilience/downstream';
+
+/**
+ * A handler for the function-worker tests: it counts its invocations in module state, reports the
+ * function name its environment gives it, and on request fails its Redis guard, throws, sleeps past
+ * its timeout or crashes its worker outright.
+ */
+let invocations = 0;
+
+export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' }): Promise<{ invocations: number; functionName: string | undefined }> {
+  invocations++;
+  if (event.action === 'fail') await downstream('redis').call(() => Promise.reject(new Error('redis is down'))).catch(() => undefined);
+  if (event.action === 'throw') throw new TypeError('bad input');
+  if (event.action === 'sleep') await new Promise((resolve) => setTimeout(resolve, 5_000));
+  if (event.action === 'crash') {
+    await new Promise(() =>
+      setImmediate(() => {
+        throw new Error('uncaught in the handler');
+      }),
+    );
+  }
+  return { invocations, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME };
+}
