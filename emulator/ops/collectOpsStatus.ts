@@ -70,7 +70,7 @@ async function redisStatus(redis: Redis, namespace: string): Promise<RedisStatus
   const started = performance.now();
   await redis.ping();
   const latencyMs = performance.now() - started;
-  const [memory, stats, [, maxmemory]] = await Promise.all([redis.info('memory'), redis.info('stats'), redis.config('GET', 'maxmemory') as Promise<string[]>]);
+  const [memory, stats, [, maxmemory]] = await Promise.all([redis.info('memory'), redis.info('stats'), redis.config('GET', 'maxmemory')]);
   // SCAN's MATCH filters after the fact: walk a few pages (bounded) to gather up to 200 keys of this namespace.
   const sample: string[] = [];
   let cursor = '0';

@@ -30,7 +30,10 @@ try {
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'invoke') {
     const run = invoke;
-    if (run === undefined) return send({ kind: 'error', id: message.id, error: { name: 'Error', message: `${functionName} did not load` } });
+    if (run === undefined) {
+      send({ kind: 'error', id: message.id, error: { name: 'Error', message: `${functionName} did not load` } });
+      return;
+    }
     run(message.event).then(
       (value) => send({ kind: 'result', id: message.id, value }),
       (error: unknown) => send({ kind: 'error', id: message.id, error: serializeError(error) }),

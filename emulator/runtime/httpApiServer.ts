@@ -59,11 +59,17 @@ export async function startHttpApiServer(
       }
     });
     const ended = (): void => {
-      if (size > MAX_BODY_BYTES) return send(res, 413, 'Request Entity Too Large');
+      if (size > MAX_BODY_BYTES) {
+        send(res, 413, 'Request Entity Too Large');
+        return;
+      }
       const method = req.method ?? 'GET';
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const matched = matchRoute(compiled, method, path);
-      if (matched === undefined) return send(res, 404, 'Not Found');
+      if (matched === undefined) {
+        send(res, 404, 'Not Found');
+        return;
+      }
       const event = toHttpApiEvent(
         { method, url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks), sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
         matched.route.routeKey,

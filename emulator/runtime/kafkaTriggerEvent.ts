@@ -26,7 +26,7 @@ function oneHeader(name: string, bytes: number[]): Record<string, number[]> {
 
 export function toKafkaTriggerRecord(topic: string, partition: number, record: ConsumedRecord): KafkaTriggerRecord {
   // One entry per header in the record's order, a repeated name repeated, as Lambda delivers them.
-  const headers: Array<Record<string, number[]>> = new Array(record.headers.length);
+  const headers = new Array<Record<string, number[]>>(record.headers.length);
   for (let i = 0; i < record.headers.length; i++) {
     const header = record.headers[i];
     if (header !== undefined) headers[i] = oneHeader(header[0], toSignedBytes(header[1]));

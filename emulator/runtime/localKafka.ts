@@ -6,10 +6,10 @@ export interface LocalKafka {
 }
 
 /** Kafka for local runs: KAFKA_BROKERS when set (any Kafka), else the bootstrap servers `npm run services` wrote for this profile. */
-export async function localKafka(env: NodeJS.ProcessEnv = process.env): Promise<LocalKafka> {
+export function localKafka(env: NodeJS.ProcessEnv = process.env): Promise<LocalKafka> {
   const listed = env.KAFKA_BROKERS?.trim();
-  if (listed) return { brokers: listed.split(',') };
+  if (listed) return Promise.resolve({ brokers: listed.split(',') });
   const bootstrap = readKafkaBootstrap(kafkaBootstrapFile());
-  if (bootstrap === undefined) throw new Error(`no Kafka: KAFKA_BROKERS is not set and ${kafkaBootstrapFile()} is missing (run: npm run services)`);
-  return { brokers: bootstrap.split(',') };
+  if (bootstrap === undefined) return Promise.reject(new Error(`no Kafka: KAFKA_BROKERS is not set and ${kafkaBootstrapFile()} is missing (run: npm run services)`));
+  return Promise.resolve({ brokers: bootstrap.split(',') });
 }

@@ -11,7 +11,8 @@ export function toRabbitMqHeaderValue(value: unknown): RabbitMqHeaderValue {
   if (Array.isArray(value)) return value.map(toRabbitMqHeaderValue);
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toRabbitMqHeaderValue(v)]));
-  return String(value);
+  // Left: bigint and symbol, which have no object form to fall into.
+  return typeof value === 'bigint' || typeof value === 'symbol' ? value.toString() : null;
 }
 
 /** Java's medium date format in UTC, as in AWS's samples: "Jan 1, 1970, 12:33:41 AM". */
@@ -25,8 +26,16 @@ export function formatRabbitMqTimestamp(seconds: number | undefined): string | n
   return RABBITMQ_TIMESTAMP_FORMAT.format(new Date(seconds * 1000)).replace(/\u202f/g, ' ');
 }
 
+/** amqplib types most message properties as any; these are the types AMQP 0-9-1 gives them. */
+type AmqpProperties = Partial<Record<'contentType' | 'contentEncoding' | 'correlationId' | 'replyTo' | 'expiration' | 'messageId' | 'type' | 'userId' | 'appId' | 'clusterId', string>> & {
+  headers?: Record<string, unknown>;
+  deliveryMode?: number;
+  priority?: number;
+  timestamp?: number;
+};
+
 export function toRabbitMqTriggerMessage(message: ConsumeMessage): RabbitMqTriggerMessage {
-  const p = message.properties;
+  const p: AmqpProperties = message.properties;
   return {
     basicProperties: {
       contentType: p.contentType ?? null,
@@ -38,7 +47,7 @@ export function toRabbitMqTriggerMessage(message: ConsumeMessage): RabbitMqTrigg
       replyTo: p.replyTo ?? null,
       expiration: p.expiration ?? null,
       messageId: p.messageId ?? null,
-      timestamp: formatRabbitMqTimestamp(p.timestamp as number | undefined),
+      timestamp: formatRabbitMqTimestamp(p.timestamp),
       type: p.type ?? null,
       userId: p.userId ?? null,
       appId: p.appId ?? null,

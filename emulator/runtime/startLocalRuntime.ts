@@ -94,7 +94,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           eventSourceArn: LOCAL_ARN,
           invoke,
           onInvocation: ({ ok, error, records }) => {
-            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${(error as Error)?.message ?? String(error)}`);
+            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
           },
           onSkipped: (gap) => {
             const total = recordSkippedRecords({ function: fn.key, ...gap });
@@ -119,7 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           eventSourceArn: LOCAL_MQ_ARN,
           invoke,
           onInvocation: ({ ok, error, records }) => {
-            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, the broker redelivers it: ${(error as Error)?.message ?? String(error)}`);
+            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, the broker redelivers it: ${error instanceof Error ? error.message : String(error)}`);
           },
         }),
       );
@@ -141,7 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let url: string;
   try {
     ({ server, url } = await startHttpApiServer(httpRoutes, options.port ?? Number(process.env.PORT ?? 3000), (name, error) =>
-      log(`[runtime] ${name} failed: ${(error as Error)?.stack ?? String(error)}`),
+      log(`[runtime] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
     (req, res) => {
       if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
       return opsAuthorized(req, res, keyDigests) ? ops.handle(req, res) : true;

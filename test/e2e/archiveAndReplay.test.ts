@@ -67,7 +67,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await runtime?.stop();
+  await (runtime as LocalRuntime | undefined)?.stop();
   for (const projection of PROJECTIONS) {
     const generation = await currentGeneration(redis, namespace, projection);
     const keys = await redis.keys(`${generationNamespace(namespace, projection, generation)}:*`);
@@ -117,7 +117,7 @@ describe('audit archive', () => {
       // The command says so too, and exits non-zero.
       const cli = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', '..', 'operations', 'archive', 'archiveCommand.ts'), 'verify', '--group-suffix', groupSuffix], { env: process.env }).then(
         () => ({ code: 0, stdout: '' }),
-        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+        (error: unknown) => ({ code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout }),
       );
       expect(cli.code).toBe(1);
       expect(cli.stdout).toMatch(/GAPS FOUND/);
@@ -188,16 +188,16 @@ describe('replay', () => {
     expect(Object.keys(othersBefore).length).toBeGreaterThan(5);
     let reads = 0;
     let wrong = 0;
-    let replaying = true;
+    const replay = { running: true };
     const reader = (async () => {
-      while (replaying) {
+      while (replay.running) {
         const { body } = await getJson(`/leaderboards/${board}?limit=100`);
         reads++;
         if (JSON.stringify(body.entries) !== JSON.stringify(expected)) wrong++;
       }
     })();
     await replayProjections({ projections: ['leaderboards'], brokers: brokers(), redis, namespace, log: () => undefined, graceMs: 200 });
-    replaying = false;
+    replay.running = false;
     await reader;
     expect(reads).toBeGreaterThan(10);
     expect(wrong).toBe(0);

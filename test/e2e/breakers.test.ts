@@ -62,8 +62,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   redisServer?.thaw();
-  await runtime?.stop();
-  await redis?.quit();
+  await (runtime as LocalRuntime | undefined)?.stop();
+  await (redis as Redis | undefined)?.quit();
   await redisServer?.kill();
 });
 

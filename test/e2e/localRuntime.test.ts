@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await runtime?.stop();
+  await (runtime as LocalRuntime | undefined)?.stop();
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>

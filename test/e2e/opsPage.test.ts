@@ -26,8 +26,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await runtime?.stop();
+  await (browser as Browser | undefined)?.close();
+  await (runtime as LocalRuntime | undefined)?.stop();
 });
 
 interface Status {

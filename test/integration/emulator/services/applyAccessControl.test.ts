@@ -1,7 +1,7 @@
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { redisUserOf } from '../../../../shared/routes/derivedNames';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+
 import { connect } from 'amqplib';
 import { Redis } from 'ioredis';
 import { localPassword } from '../../../../emulator/services/applyAccessControl';

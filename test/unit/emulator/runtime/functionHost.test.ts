@@ -1,5 +1,4 @@
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
-import { join } from 'node:path';
 import { FunctionHost } from '../../../../emulator/runtime/functionHost';
 import type { FunctionRoute } from '../../../../shared/routes/functionCatalog';
 
