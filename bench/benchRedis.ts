@@ -8,8 +8,7 @@ import { localConfig } from '../emulator/config/localConfig';
  * client (auto-pipelining on): a baseline with other client settings would measure the settings, not
  * triplane's code.
  */
-export const benchRedis = (db = 0): Redis =>
-  new Redis(localConfig().REDIS_URL, { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
+export const benchRedis = (db = 0): Redis => new Redis(localConfig().REDIS_URL, { db, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 
 /**
  * A connection logged in as a function's own Redis user, as that function

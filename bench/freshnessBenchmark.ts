@@ -46,11 +46,13 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
   const eventsOf = (index: number) => Array.from({ length: EVENTS_PER_REQUEST }, (_, i) => `f${index * EVENTS_PER_REQUEST + i}`);
 
   // --- triplane, over HTTP
-  const bodies = Array.from({ length: totalRequests }, (_, index) =>
-    JSON.stringify({ events: eventsOf(index).map((userId) => ({ type: 'score.recorded', data: { board, userId, points: 1 } })) }),
-  );
+  const bodies = Array.from({ length: totalRequests }, (_, index) => JSON.stringify({ events: eventsOf(index).map((userId) => ({ type: 'score.recorded', data: { board, userId, points: 1 } })) }));
   // One request first: the producer's connection is made on the first publish, which is not freshness.
-  await fetch(`${rt.runtime.url}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...BENCH_HEADERS }, body: JSON.stringify({ type: 'score.recorded', data: { board, userId: 'warmup', points: 1 } }) });
+  await fetch(`${rt.runtime.url}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...BENCH_HEADERS },
+    body: JSON.stringify({ type: 'score.recorded', data: { board, userId: 'warmup', points: 1 } }),
+  });
   const ours = new VisibilityWatcher(redis, keys.leaderboard(board));
   ours.start();
   const load = await runLoad(
@@ -152,6 +154,12 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
       `${totalRequests} POSTs of ${EVENTS_PER_REQUEST} events at ${REQUESTS_PER_SECOND} req/s (autocannon overallRate, ${CONNECTIONS} connections: each second's events leave in a burst), ${posted} accepted; ${ours.latenciesMs.length} events seen (${oursLost} never), baseline ${base.latenciesMs.length} (${baseLost} never); watcher polls every ${ours.pollMs} ms (${ours.polls} polls).`,
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
-    details: { eventsPerSecond: EVENTS_PER_SECOND, eventsPerRequest: EVENTS_PER_REQUEST, seconds: SECONDS, triplane: { ...oursSummary, lost: oursLost, posted }, baseline: { ...baseSummary, lost: baseLost } },
+    details: {
+      eventsPerSecond: EVENTS_PER_SECOND,
+      eventsPerRequest: EVENTS_PER_REQUEST,
+      seconds: SECONDS,
+      triplane: { ...oursSummary, lost: oursLost, posted },
+      baseline: { ...baseSummary, lost: baseLost },
+    },
   };
 }

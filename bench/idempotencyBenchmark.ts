@@ -88,8 +88,13 @@ export async function idempotencyBenchmark(): Promise<BenchmarkResult> {
 
   const ours = async (events: Array<Envelope<ScoreRecorded>>) => {
     const marked = events.map((e) => ({ event: e, digest: contentDigest(e) }));
-    const { marks: applied } = await store.findApplied(scope, marked.map(({ event, digest }) => ({ eventId: event.id, digest })));
-    const entries = marked.filter(({ event }) => !applied.has(event.id)).map(({ event, digest }) => ({ eventId: event.id, digest, ops: [command('ZINCRBY', board, event.data.points, event.data.userId)] }));
+    const { marks: applied } = await store.findApplied(
+      scope,
+      marked.map(({ event, digest }) => ({ eventId: event.id, digest })),
+    );
+    const entries = marked
+      .filter(({ event }) => !applied.has(event.id))
+      .map(({ event, digest }) => ({ eventId: event.id, digest, ops: [command('ZINCRBY', board, event.data.points, event.data.userId)] }));
     const result = await store.commit(scope, entries);
     if (result.applied.length !== BATCH) throw new Error(`triplane applied ${result.applied.length} of ${BATCH}`);
   };

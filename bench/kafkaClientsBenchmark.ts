@@ -313,7 +313,10 @@ async function main(): Promise<void> {
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = CONFIG.KAFKA_BENCH_RESULTS;
-  writeFileSync(join(RESULTS_DIR, `${file}.json`), `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`);
+  writeFileSync(
+    join(RESULTS_DIR, `${file}.json`),
+    `${JSON.stringify({ ranAt: new Date().toISOString(), candidates: CANDIDATES.map((c) => ({ name: c.name, version: c.version })), rows, notes, details }, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2)}\n`,
+  );
   const table = markdown();
   writeFileSync(join(RESULTS_DIR, `${file}.md`), table);
   process.stdout.write(`${table}\n`);

@@ -30,7 +30,11 @@ export async function renderLatencyChart(series: readonly LatencySeries[], title
           field: 'tail',
           type: 'quantitative',
           scale: { type: 'log', domain: [1, 1000] },
-          axis: { title: 'percentile', values: [1.0101, 2, 10, 100, 1000], labelExpr: "datum.value < 1.5 ? 'p1' : datum.value < 3 ? 'p50' : datum.value < 30 ? 'p90' : datum.value < 300 ? 'p99' : 'p99.9'" },
+          axis: {
+            title: 'percentile',
+            values: [1.0101, 2, 10, 100, 1000],
+            labelExpr: "datum.value < 1.5 ? 'p1' : datum.value < 3 ? 'p50' : datum.value < 30 ? 'p90' : datum.value < 300 ? 'p99' : 'p99.9'",
+          },
         },
         y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, axis: { title: 'latency (ms, log)' } },
         color: { field: 'series', type: 'nominal', legend: { title: null, orient: 'bottom', columns: 1, labelLimit: 600 } },

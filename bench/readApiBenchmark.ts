@@ -173,6 +173,15 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
       ...(oursSummary.errors + oursSummary.non2xx > 0 ? [`triplane: ${oursSummary.errors} errors/timeouts, ${oursSummary.non2xx} non-2xx (statuses ${JSON.stringify(ours.statusCounts)})`] : []),
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
-    details: { rate: RATE, seconds: SECONDS, connections: CONNECTIONS, triplane: oursSummary, bareHttp: baselineSummary, rawRedis: rawSummary, runtimeStartSeconds: rt.startSeconds, runtimeCatchUpSeconds: rt.catchUpSeconds },
+    details: {
+      rate: RATE,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      triplane: oursSummary,
+      bareHttp: baselineSummary,
+      rawRedis: rawSummary,
+      runtimeStartSeconds: rt.startSeconds,
+      runtimeCatchUpSeconds: rt.catchUpSeconds,
+    },
   };
 }

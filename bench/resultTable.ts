@@ -35,7 +35,10 @@ export function textTable(results: readonly BenchmarkResult[]): string {
 
 /** The Markdown table the README quotes, then what each baseline is and the notes of each benchmark. */
 export function markdownReport(results: readonly BenchmarkResult[], heading: string): string {
-  const lines = markdownTable(HEADER, results.flatMap((result) => result.rows.map((row) => cells(result, row))));
+  const lines = markdownTable(
+    HEADER,
+    results.flatMap((result) => result.rows.map((row) => cells(result, row))),
+  );
   const notes = results.flatMap((result) => result.notes.map((note) => `- **${result.name}** (${result.measuredAt.slice(0, 19).replace('T', ' ')} UTC): ${note}`));
   return [heading, '', ...lines, '', ...(notes.length > 0 ? ['Notes:', '', ...notes, ''] : [])].join('\n');
 }

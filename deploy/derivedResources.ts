@@ -22,36 +22,36 @@ export function derivedResources(functions: readonly FunctionRoute[]): { Resourc
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
   const resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } = {
-      Resources: {
-        WorkflowTopology: {
-          Type: 'Custom::WorkflowTopology',
-          Properties: {
-            ServiceToken: { 'Fn::GetAtt': [logicalIdOf(hook.name), 'Arn'] },
-            TopologyVersion: topologyVersion(),
-            // Each step's and publisher's own user, made by the hook on the broker (shared/security/rabbitMqUsers).
-            Users: mqUsersProperty(functions),
-          },
-        },
-        ...monitoringResources(functions),
-        // One role per function, naming only its own resources (least privilege): see renderFunctionRoles.
-        ...functionRoles(functions),
-        // One ElastiCache user per function, with only its key families and commands: see renderRedisUsers.
-        ...redisUserResources(functions),
-        ...mqSecretResources(functions),
-        // The HTTP API's keys, generated at deploy time and read only by the HTTP functions: see renderApiKeySecret.
-        ...apiKeySecretResources(),
-      },
-      Outputs: {
-        RedisUserGroupId: {
-          Description: 'Attach once to the cache: aws elasticache modify-replication-group --replication-group-id ID --user-group-ids-to-add <this>',
-          Value: { Ref: REDIS_USER_GROUP },
-        },
-        ApiKeysSecretArn: {
-          Description: 'The HTTP API keys: aws secretsmanager get-secret-value --secret-id <this> (rotate with put-secret-value, no redeploy)',
-          Value: { Ref: API_KEYS_SECRET },
+    Resources: {
+      WorkflowTopology: {
+        Type: 'Custom::WorkflowTopology',
+        Properties: {
+          ServiceToken: { 'Fn::GetAtt': [logicalIdOf(hook.name), 'Arn'] },
+          TopologyVersion: topologyVersion(),
+          // Each step's and publisher's own user, made by the hook on the broker (shared/security/rabbitMqUsers).
+          Users: mqUsersProperty(functions),
         },
       },
-    };
+      ...monitoringResources(functions),
+      // One role per function, naming only its own resources (least privilege): see renderFunctionRoles.
+      ...functionRoles(functions),
+      // One ElastiCache user per function, with only its key families and commands: see renderRedisUsers.
+      ...redisUserResources(functions),
+      ...mqSecretResources(functions),
+      // The HTTP API's keys, generated at deploy time and read only by the HTTP functions: see renderApiKeySecret.
+      ...apiKeySecretResources(),
+    },
+    Outputs: {
+      RedisUserGroupId: {
+        Description: 'Attach once to the cache: aws elasticache modify-replication-group --replication-group-id ID --user-group-ids-to-add <this>',
+        Value: { Ref: REDIS_USER_GROUP },
+      },
+      ApiKeysSecretArn: {
+        Description: 'The HTTP API keys: aws secretsmanager get-secret-value --secret-id <this> (rotate with put-secret-value, no redeploy)',
+        Value: { Ref: API_KEYS_SECRET },
+      },
+    },
+  };
   for (const fn of functions) {
     // The step's event source logs in with the step's own user: serverless.yml names its secret.
     if (fn.trigger.kind === 'rabbitmq' && JSON.stringify(fn.trigger.basicAuthArn) !== JSON.stringify(mqSecretOf(fn))) {
@@ -73,4 +73,3 @@ function environmentOf(fn: FunctionRoute): Record<string, unknown> | undefined {
   if (readsApiKeys(fn)) environment.TRIPLANE_API_KEYS_SECRET_ARN = { Ref: API_KEYS_SECRET };
   return Object.keys(environment).length > 0 ? environment : undefined;
 }
-

@@ -4,7 +4,6 @@ import { hasMqUser } from './renderMqUsers';
 import { usesRedis } from '../shared/security/redisAcl';
 import { API_KEYS_SECRET, readsApiKeys } from './renderApiKeySecret';
 
-
 // MSK resource ARNs are built from the cluster's: arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID.
 const clusterPart = { 'Fn::Select': [1, { 'Fn::Split': ['cluster/', '${param:mskClusterArn}'] }] };
 const mskArn = (kind: 'topic' | 'group', name: string) => ({

@@ -32,9 +32,24 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
   });
   const body = {
     widgets: [
-      widget('MSK consumer lag (OffsetLag)', mskFunctionsOf(functions).map((fn) => ['AWS/Lambda', 'OffsetLag', 'FunctionName', ref(fn.name)]), 0, 0),
-      widget('Workflow queue depth', WORKFLOW_STEPS.map((s) => queueMetric(s.queue)), 0, 12),
-      widget('Parking lots (should be 0)', WORKFLOW_STEPS.map((s) => queueMetric(parkingLotOf(s.queue))), 6, 0),
+      widget(
+        'MSK consumer lag (OffsetLag)',
+        mskFunctionsOf(functions).map((fn) => ['AWS/Lambda', 'OffsetLag', 'FunctionName', ref(fn.name)]),
+        0,
+        0,
+      ),
+      widget(
+        'Workflow queue depth',
+        WORKFLOW_STEPS.map((s) => queueMetric(s.queue)),
+        0,
+        12,
+      ),
+      widget(
+        'Parking lots (should be 0)',
+        WORKFLOW_STEPS.map((s) => queueMetric(parkingLotOf(s.queue))),
+        6,
+        0,
+      ),
       widget(
         'ElastiCache memory % and evictions',
         [
@@ -44,10 +59,18 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
         6,
         12,
       ),
-      widget('Function errors', functions.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', ref(fn.name)]), 12, 0, 'Sum'),
+      widget(
+        'Function errors',
+        functions.map((fn) => ['AWS/Lambda', 'Errors', 'FunctionName', ref(fn.name)]),
+        12,
+        0,
+        'Sum',
+      ),
       widget(
         'Duplicates skipped, hop-limit refusals, dead letters',
-        ['DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered'].map((metric) => [{ expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() }]),
+        ['DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered'].map((metric) => [
+          { expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() },
+        ]),
         12,
         12,
         'Sum',
@@ -55,7 +78,9 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
       widget(
         'Defects (should be 0): records skipped, ids reused, permission denied',
         [
-          ...['SkippedRecords', 'IdReusedRefusals'].map((metric) => [{ expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() }]),
+          ...['SkippedRecords', 'IdReusedRefusals'].map((metric) => [
+            { expression: `SUM(SEARCH('{triplane,function,service} MetricName="${metric}"', 'Sum', 60))`, label: metric, id: metric.toLowerCase() },
+          ]),
           [{ expression: `SUM(SEARCH('{triplane,downstream,service} MetricName="PermissionDenied"', 'Sum', 60))`, label: 'PermissionDenied', id: 'permissiondenied' }],
         ],
         18,
@@ -126,7 +151,11 @@ export function monitoringResources(functions: readonly FunctionRoute[]): Record
     ),
   };
   for (const fn of mskFunctionsOf(functions)) {
-    resources[`${pascal(fn.name)}OffsetLagAlarm`] = alarm(`${fn.name} is ${BACKLOG_ALARM}+ records behind on its topic`, { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: fnDimension(fn), Statistic: 'Maximum' }, BACKLOG_ALARM);
+    resources[`${pascal(fn.name)}OffsetLagAlarm`] = alarm(
+      `${fn.name} is ${BACKLOG_ALARM}+ records behind on its topic`,
+      { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: fnDimension(fn), Statistic: 'Maximum' },
+      BACKLOG_ALARM,
+    );
   }
   for (const fn of functions) {
     resources[`${pascal(fn.name)}ErrorsAlarm`] = alarm(`${fn.name} invocations fail`, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fnDimension(fn), Statistic: 'Sum' }, 0);
@@ -160,7 +189,11 @@ export function monitoringResources(functions: readonly FunctionRoute[]): Record
     );
   }
   for (const step of WORKFLOW_STEPS) {
-    resources[`${pascal(step.queue)}DepthAlarm`] = alarm(`${step.queue} holds ${BACKLOG_ALARM}+ messages`, { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(step.queue), Statistic: 'Maximum' }, BACKLOG_ALARM);
+    resources[`${pascal(step.queue)}DepthAlarm`] = alarm(
+      `${step.queue} holds ${BACKLOG_ALARM}+ messages`,
+      { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(step.queue), Statistic: 'Maximum' },
+      BACKLOG_ALARM,
+    );
     resources[`${pascal(step.queue)}ParkingLotAlarm`] = alarm(
       `a message was parked in ${parkingLotOf(step.queue)}: read its x-triplane-reason, fix, move it back`,
       { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(parkingLotOf(step.queue)), Statistic: 'Maximum' },

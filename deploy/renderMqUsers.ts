@@ -5,7 +5,6 @@ import { ownRabbitMqUserOf, rabbitMqPermissions } from '../shared/security/rabbi
 /** The functions that get a RabbitMQ user (and secret) of their own on Amazon MQ: every step and publisher. */
 export const hasMqUser = (fn: FunctionRoute): boolean => ownRabbitMqUserOf(fn) !== undefined;
 
-
 /** The secret a function logs in to RabbitMQ with: its own, or the admin one for the deploy hook. */
 export const mqSecretOf = (fn: FunctionRoute): unknown => (hasMqUser(fn) ? { Ref: mqSecretIdOf(fn.name) } : '${param:mqSecretArn}');
 

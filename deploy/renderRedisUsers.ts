@@ -6,7 +6,6 @@ import { DEFAULT_NAMESPACE } from '../shared/state/redisKeys';
 /** Deployed functions use the default namespace (no TRIPLANE_REDIS_NAMESPACE on Lambda). */
 const NAMESPACE = DEFAULT_NAMESPACE;
 
-
 /** `get-flag` -> `GetFlagRedisSecret`: the secret holding the function's Redis user name and password. */
 export const REDIS_USER_GROUP = 'RedisUserGroup';
 
@@ -14,7 +13,10 @@ export const REDIS_USER_GROUP = 'RedisUserGroup';
  * An ElastiCache RBAC access string: the same rules as the local ACL user (shared/security/redisAcl),
  * without `reset`, which only clears a local user that existed before.
  */
-export const accessStringOf = (fn: FunctionFacts, functions: readonly FunctionFacts[]): string => redisAclRules(fn, NAMESPACE, functions).filter((rule) => rule !== 'reset').join(' ');
+export const accessStringOf = (fn: FunctionFacts, functions: readonly FunctionFacts[]): string =>
+  redisAclRules(fn, NAMESPACE, functions)
+    .filter((rule) => rule !== 'reset')
+    .join(' ');
 
 /**
  * One ElastiCache RBAC user per function that touches Redis, with a generated password in a secret of

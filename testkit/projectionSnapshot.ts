@@ -15,8 +15,7 @@ export async function projectionSnapshot(redis: Redis, namespace: string): Promi
       const name = key.replace(new RegExp(`^${namespace}:g\\d+-[a-z]+:`), '');
       if (name.startsWith('idem:')) continue;
       const type = await redis.type(key);
-      const value =
-        type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES') : type === 'string' ? await redis.get(key) : `(${type})`;
+      const value = type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES') : type === 'string' ? await redis.get(key) : `(${type})`;
       snapshot[name] = { type, value, expiresAt: await redis.call('EXPIRETIME', key) };
     }
   } while (cursor !== '0');

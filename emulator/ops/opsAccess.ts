@@ -10,6 +10,8 @@ export const isOpsPath = (path: string): boolean => path === '/ops' || path.star
 export function opsAuthorized(req: IncomingMessage, res: ServerResponse, keyDigests: readonly Buffer[]): boolean {
   const given = req.headers['x-api-key'];
   if (typeof given === 'string' && given !== '' && matchesAnyKey(given, keyDigests)) return true;
-  res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'ApiKey header="x-api-key"', 'cache-control': 'no-store' }).end(JSON.stringify({ error: 'a valid x-api-key header is required' }));
+  res
+    .writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'ApiKey header="x-api-key"', 'cache-control': 'no-store' })
+    .end(JSON.stringify({ error: 'a valid x-api-key header is required' }));
   return false;
 }

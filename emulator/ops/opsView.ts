@@ -41,7 +41,15 @@ export function summarizeSample(status: OpsStatus): OpsSample {
  * page (uPlot chart + tables, updated live) and the same data as JSON. One place to look, instead of
  * a Kafka lag dashboard, a RabbitMQ one and a Redis one.
  */
-export async function startOpsView(options: { brokers: string[]; redisUrl: string; rabbitMqUrl: string; namespace: string; groupSuffix: string; functionFigures: OpsSources['functionFigures']; intervalMs?: number }): Promise<OpsView> {
+export async function startOpsView(options: {
+  brokers: string[];
+  redisUrl: string;
+  rabbitMqUrl: string;
+  namespace: string;
+  groupSuffix: string;
+  functionFigures: OpsSources['functionFigures'];
+  intervalMs?: number;
+}): Promise<OpsView> {
   const admin = localKafkaClient(options.brokers, 'triplane-ops').admin();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
   redis.on('error', () => undefined);

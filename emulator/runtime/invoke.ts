@@ -24,7 +24,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   applyLocalApiKeys();
-  const key = (process.env.TRIPLANE_API_KEYS ?? '').split(',').map((k) => k.trim()).find((k) => k !== '') ?? '';
+  const key =
+    (process.env.TRIPLANE_API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .find((k) => k !== '') ?? '';
   const event = withLocalApiKey(JSON.parse(readFileSync(resolve(eventFile), 'utf8')) as unknown, key);
   applyLocalEnvironment(wiring, await localKafka());
   const invoke = loadFunction(PROJECT_ROOT, fn, `${wiring.service}-local-${fn.key}`);

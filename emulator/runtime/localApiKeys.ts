@@ -25,8 +25,5 @@ export function applyLocalApiKeys(env: NodeJS.ProcessEnv = process.env): string[
   const { key, created } = devApiKey();
   env.TRIPLANE_API_KEYS = key;
   const file = relative(PROJECT_ROOT, DEV_API_KEY_FILE);
-  return [
-    `API key (development, ${created ? 'generated now' : 'generated on first start'}, in ${file}): ${key}`,
-    `every route, /ops included, needs it: curl -H "x-api-key: $(cat ${file})" ...`,
-  ];
+  return [`API key (development, ${created ? 'generated now' : 'generated on first start'}, in ${file}): ${key}`, `every route, /ops included, needs it: curl -H "x-api-key: $(cat ${file})" ...`];
 }

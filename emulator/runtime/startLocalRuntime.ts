@@ -140,12 +140,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let server: Server;
   let url: string;
   try {
-    ({ server, url } = await startHttpApiServer(httpRoutes, options.port ?? Number(process.env.PORT ?? 3000), (name, error) =>
-      log(`[runtime] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
-    (req, res) => {
-      if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
-      return opsAuthorized(req, res, keyDigests) ? ops.handle(req, res) : true;
-    },
+    ({ server, url } = await startHttpApiServer(
+      httpRoutes,
+      options.port ?? Number(process.env.PORT ?? 3000),
+      (name, error) => log(`[runtime] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      (req, res) => {
+        if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;
+        return opsAuthorized(req, res, keyDigests) ? ops.handle(req, res) : true;
+      },
     ));
   } catch (error) {
     await ops.stop();

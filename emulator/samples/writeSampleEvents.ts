@@ -49,7 +49,12 @@ function rabbitMqEvent(command: Envelope) {
  */
 const dated = <T extends Envelope<Record<string, unknown>>>(e: T): T => ({ ...e, time: time.toISOString() });
 const placedOrder = (n: number) =>
-  sampleEnvelope({ id: `01KSAMPLE000000000000000${n === 1 ? '8' : 'H'}`, type: 'order.placed', key: `order-sample-${n}`, data: { orderId: `order-sample-${n}`, userId: 'user-sample-1', amount: 4_999, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 1 }] } });
+  sampleEnvelope({
+    id: `01KSAMPLE000000000000000${n === 1 ? '8' : 'H'}`,
+    type: 'order.placed',
+    key: `order-sample-${n}`,
+    data: { orderId: `order-sample-${n}`, userId: 'user-sample-1', amount: 4_999, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'book-1', qty: 1 }] },
+  });
 function sampleSaga(n: number, reserved: boolean) {
   const placed = placedOrder(n);
   const authorize = dated(startOrder(placed, 'sample'));
@@ -79,13 +84,19 @@ function sampleRequestId(routeKey: string): string {
 }
 
 const samples: Record<string, unknown> = {
-  'ingest-events.json': httpEvent('POST', '/events', 'POST /events', {}, {
-    events: [
-      { type: 'session.started', data: { sessionId: 'sess-live-1', userId: 'user-live-1', ttlSeconds: 3600 } },
-      { type: 'score.recorded', data: { board: 'weekly', userId: 'user-live-1', points: 42 } },
-      { type: 'page.viewed', data: { userId: 'user-live-1', path: '/pricing' } },
-    ],
-  }),
+  'ingest-events.json': httpEvent(
+    'POST',
+    '/events',
+    'POST /events',
+    {},
+    {
+      events: [
+        { type: 'session.started', data: { sessionId: 'sess-live-1', userId: 'user-live-1', ttlSeconds: 3600 } },
+        { type: 'score.recorded', data: { board: 'weekly', userId: 'user-live-1', points: 42 } },
+        { type: 'page.viewed', data: { userId: 'user-live-1', path: '/pricing' } },
+      ],
+    },
+  ),
   'project-sessions.json': kafkaEvent('sessions', [
     { id: '01KSAMPLE0000000000000001', type: 'session.started', key: 'sess-sample-1', data: { sessionId: 'sess-sample-1', userId: 'user-sample-1', ttlSeconds: 3600 } },
     { id: '01KSAMPLE0000000000000002', type: 'session.touched', key: 'sess-sample-1', data: { sessionId: 'sess-sample-1' } },
@@ -98,9 +109,7 @@ const samples: Record<string, unknown> = {
     { id: '01KSAMPLE0000000000000005', type: 'score.recorded', key: 'user-sample-1', data: { board: 'weekly', userId: 'user-sample-1', points: 42 } },
     { id: '01KSAMPLE0000000000000006', type: 'score.recorded', key: 'user-sample-2', data: { board: 'weekly', userId: 'user-sample-2', points: 17 } },
   ]),
-  'project-activity.json': kafkaEvent('activity', [
-    { id: '01KSAMPLE0000000000000007', type: 'page.viewed', key: 'user-sample-1', data: { userId: 'user-sample-1', path: '/pricing' } },
-  ]),
+  'project-activity.json': kafkaEvent('activity', [{ id: '01KSAMPLE0000000000000007', type: 'page.viewed', key: 'user-sample-1', data: { userId: 'user-sample-1', path: '/pricing' } }]),
   'project-orders.json': kafkaEvent('orders', [paidOrder.placed, ...paidOrder.paid, outOfStockOrder.placed, ...outOfStockOrder.paid, ...outOfStockOrder.stock]),
   // The same record of the orders topic as project-orders' first: both functions read that topic.
   'start-order-workflow.json': kafkaEvent('orders', [paidOrder.placed]),

@@ -51,6 +51,10 @@ export async function applyRedisUsers(redisUrl: string, namespace: string): Prom
 export async function applyRabbitMqUsers(vhost: string): Promise<number> {
   const rabbitUsers = FUNCTIONS.map((fn) => rabbitMqPermissions(fn)).filter((p) => p !== undefined);
   // The same provisioning as the deploy-time hook (shared/security/rabbitMqUsers), on the local management API.
-  await provisionRabbitMqUsers(managementApiInUse(), vhost, rabbitUsers.map((permissions) => ({ permissions, password: localPassword(permissions.user) })));
+  await provisionRabbitMqUsers(
+    managementApiInUse(),
+    vhost,
+    rabbitUsers.map((permissions) => ({ permissions, password: localPassword(permissions.user) })),
+  );
   return rabbitUsers.length;
 }

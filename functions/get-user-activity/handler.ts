@@ -20,9 +20,7 @@ export const handler = httpHandler(async (event) => {
   const keys = await projectionKeys(redisClient(), namespace, facts.projection);
   const userId = pathId(event, 'userId');
   const days = lastDays(new Date(), DAYS_SHOWN);
-  const [summary, daily] = await guardedRedis((redis) =>
-    Promise.all([redis.hgetall(keys.activity(userId)), redis.mget(days.map((day) => keys.activityDay(userId, day)))]),
-  );
+  const [summary, daily] = await guardedRedis((redis) => Promise.all([redis.hgetall(keys.activity(userId)), redis.mget(days.map((day) => keys.activityDay(userId, day)))]));
   if (summary.pageViews === undefined) throw new HttpError(404, 'no activity recorded for this user', { details: { userId } });
   return jsonResponse(200, {
     userId,

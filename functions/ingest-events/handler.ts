@@ -27,11 +27,17 @@ export const handler = httpHandler(async (event) => {
     // the same ids can be sent again safely, because every consumer is idempotent per id.
     const refused = isRefused(cause);
     if (!refused) logger.error('publish to kafka failed', { error: cause as Error, events: ids.length });
-    throw new HttpError(503, refused ? 'Kafka is unavailable (circuit open): nothing was accepted; retry later with the same ids' : 'Kafka did not confirm the events; retry with the same ids (safe: consumers are idempotent per id)', {
-      details: refused ? { retryable: true, accepted: [], ids } : { retryable: true, ids },
-      headers: { 'retry-after': String(downstream('kafka').retryAfterSeconds) },
-      cause,
-    });
+    throw new HttpError(
+      503,
+      refused
+        ? 'Kafka is unavailable (circuit open): nothing was accepted; retry later with the same ids'
+        : 'Kafka did not confirm the events; retry with the same ids (safe: consumers are idempotent per id)',
+      {
+        details: refused ? { retryable: true, accepted: [], ids } : { retryable: true, ids },
+        headers: { 'retry-after': String(downstream('kafka').retryAfterSeconds) },
+        cause,
+      },
+    );
   }
   return jsonResponse(202, {
     accepted: envelopes.map((envelope, index) => ({ index, id: envelope.id, type: envelope.type, correlationId: envelope.correlationId })),

@@ -20,10 +20,7 @@ export function projectSessions(keys: RedisKeys, defaultTtlSeconds: number = DEF
         const data = event.data as SessionStarted;
         const key = keys.session(data.sessionId);
         const ttl = data.ttlSeconds ?? defaultTtlSeconds;
-        return [
-          command('HSET', key, 'sessionId', data.sessionId, 'userId', data.userId, 'startedAt', event.time, 'lastSeenAt', event.time, 'ttlSeconds', ttl),
-          command('EXPIREAT', key, at + ttl),
-        ];
+        return [command('HSET', key, 'sessionId', data.sessionId, 'userId', data.userId, 'startedAt', event.time, 'lastSeenAt', event.time, 'ttlSeconds', ttl), command('EXPIREAT', key, at + ttl)];
       }
       case 'session.touched': {
         const data = event.data as SessionRef;

@@ -22,8 +22,8 @@ export function checkQueueDepths(queues: readonly BrokerQueue[], parkingLots: re
     return pass(QUEUE_DEPTH_CHECK, `${queues.length} queues, deepest holds ${count(deepest)} (< ${count(threshold)}), parking lots empty`);
   }
   const fixes = [
-    ...(deep.length > 0 ? ['check the deep queue\'s step function runs and its provider answers (breaker open?)'] : []),
-    ...(parked.length > 0 ? ['read the parked messages\' x-triplane-reason (or x-death) headers, fix the cause, then move them back to the step queue (shovel) or drop them'] : []),
+    ...(deep.length > 0 ? ["check the deep queue's step function runs and its provider answers (breaker open?)"] : []),
+    ...(parked.length > 0 ? ["read the parked messages' x-triplane-reason (or x-death) headers, fix the cause, then move them back to the step queue (shovel) or drop them"] : []),
   ];
   return warn(QUEUE_DEPTH_CHECK, findings.join('; '), fixes.join('; '));
 }

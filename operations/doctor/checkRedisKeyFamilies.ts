@@ -57,7 +57,11 @@ export function checkRedisKeyFamilies(input: RedisKeysInput): CheckResult {
     );
   }
   if (foreign.length > 0) {
-    return warn(REDIS_KEYS_CHECK, `${scope} ${foreign.length} keys of no triplane family: ${listSome(foreign)}`, `move other users of this Redis off the ${input.namespace}: prefix (or triplane: TRIPLANE_REDIS_NAMESPACE), or delete the keys`);
+    return warn(
+      REDIS_KEYS_CHECK,
+      `${scope} ${foreign.length} keys of no triplane family: ${listSome(foreign)}`,
+      `move other users of this Redis off the ${input.namespace}: prefix (or triplane: TRIPLANE_REDIS_NAMESPACE), or delete the keys`,
+    );
   }
   return pass(REDIS_KEYS_CHECK, `${scope} all of declared families, ttl families all expiring`);
 }

@@ -27,7 +27,11 @@ export function checkRouteCycles(functions: readonly FunctionRoute[], bindings: 
     else guarded.push(`${show(example)} (${fns.length} functions in the loop, all guarded)`);
   }
   if (unguarded.length > 0) {
-    return fail(ROUTE_CYCLES_CHECK, `${unguarded.length} of ${components.length} cycles unguarded: ${unguarded.join('; ')}`, 'build the handler with kafkaBatchHandler / rabbitMqBatchHandler (shared/middleware/batch), which carry the hop guard and idempotency, or break the loop in the manifest');
+    return fail(
+      ROUTE_CYCLES_CHECK,
+      `${unguarded.length} of ${components.length} cycles unguarded: ${unguarded.join('; ')}`,
+      'build the handler with kafkaBatchHandler / rabbitMqBatchHandler (shared/middleware/batch), which carry the hop guard and idempotency, or break the loop in the manifest',
+    );
   }
   if (components.length === 0) return pass(ROUTE_CYCLES_CHECK, 'no cycle in the route graph');
   return pass(ROUTE_CYCLES_CHECK, `${components.length} cycle${components.length > 1 ? 's' : ''}, hop-guarded: ${guarded.join('; ')}`);

@@ -19,6 +19,6 @@ export function checkSkippedRecords(lags: readonly GroupLag[], counted: readonly
   return fail(
     SKIPPED_RECORDS_CHECK,
     listSome([...deleted, ...skipped]),
-    'records were lost to retention before their consumer read them: replay what the archive holds for those offsets (npm run archive -- lookup), then raise the topic\'s retention or fix the consumer that fell behind',
+    "records were lost to retention before their consumer read them: replay what the archive holds for those offsets (npm run archive -- lookup), then raise the topic's retention or fix the consumer that fell behind",
   );
 }

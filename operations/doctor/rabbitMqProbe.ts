@@ -8,7 +8,13 @@ const run = promisify(execFile);
 const RABBITMQCTL_TIMEOUT_SECONDS = 15;
 
 /** The first sentence of rabbitmqctl's long diagnostics (the rest is advice about Erlang cookies and epmd). */
-const firstLine = (text: string) => (text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '').replace(/\. Please see .*$/, '.');
+const firstLine = (text: string) =>
+  (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '') ?? ''
+  ).replace(/\. Please see .*$/, '.');
 
 /**
  * Every queue of the vhost with its durability, arguments and depth. rabbitmqctl rather than AMQP:

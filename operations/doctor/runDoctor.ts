@@ -90,7 +90,11 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
       withKafkaAdmin(async (admin) => {
         const partitions = checkKafkaPartitions(await clusterTopicPartitions(admin), Object.keys(TOPICS), MIN_PARTITIONS);
-        const { lags, unmeasured } = await functionLags(admin, FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk'), options.groupSuffix);
+        const { lags, unmeasured } = await functionLags(
+          admin,
+          FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk'),
+          options.groupSuffix,
+        );
         return [partitions, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
       }),
     ),
@@ -102,7 +106,10 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
 
   return [
     memoryPolicy,
-    checkManifestPartitions(Object.entries(TOPICS).map(([name, spec]) => ({ name, partitions: spec.partitions })), MIN_PARTITIONS),
+    checkManifestPartitions(
+      Object.entries(TOPICS).map(([name, spec]) => ({ name, partitions: spec.partitions })),
+      MIN_PARTITIONS,
+    ),
     kafkaPartitions,
     checkProjectionWrites({
       namespace: SAMPLE_NAMESPACE,

@@ -31,7 +31,13 @@ async function discoverKafka(): Promise<KafkaConnection> {
   const config = functionConfig();
   const listed = config.KAFKA_BROKERS?.trim();
   if (listed) {
-    return { brokers: listed.split(',').map((b) => b.trim()).filter(Boolean), ssl: config.KAFKA_SSL };
+    return {
+      brokers: listed
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+      ssl: config.KAFKA_SSL,
+    };
   }
   const clusterArn = config.MSK_CLUSTER_ARN;
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');

@@ -24,7 +24,10 @@ const share = z
 const url = z.url('must be a URL');
 // arn:PARTITION:SERVICE:...; the tests' local Secrets Manager names its secrets arn:secret:NAME.
 const arn = z.string().regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)');
-const flag = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+const flag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
 const text = z.string().min(1, 'must not be empty');
 
 const SCHEMA = z.object({
@@ -34,7 +37,10 @@ const SCHEMA = z.object({
   /** The sandbox providers' ledger (the outside world's books): the same Redis unless given. */
   REDIS_SANDBOX_URL: url.optional(),
   // A key prefix and part of every ACL pattern: no ':' (it would pose as another key) nor glob characters.
-  TRIPLANE_REDIS_NAMESPACE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').optional(),
+  TRIPLANE_REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+    .optional(),
   TRIPLANE_PROFILE: z.enum(['dev', 'test']).optional(),
   // Kafka: an explicit broker list (local, or any Kafka), else MSK's bootstrap brokers from the cluster ARN (IAM auth).
   KAFKA_BROKERS: text.optional(),
@@ -60,7 +66,10 @@ const SCHEMA = z.object({
   TRIPLANE_METRICS_NAMESPACE: text.optional().transform((v) => v ?? 'triplane'),
   // The audit archive: S3 deployed, a folder locally.
   ARCHIVE_BUCKET: text.optional(),
-  ARCHIVE_PREFIX: z.string().optional().transform((v) => v ?? ''),
+  ARCHIVE_PREFIX: z
+    .string()
+    .optional()
+    .transform((v) => v ?? ''),
   TRIPLANE_ARCHIVE_DIR: text.optional(),
   // Sandbox providers only (local runs, the fault suite): added latency and a share of random failures.
   TRIPLANE_SANDBOX_LATENCY_MS: wholeNumber(0, 0),

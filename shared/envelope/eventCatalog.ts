@@ -22,12 +22,14 @@ export interface EventTypeSpec {
   acceptedOverHttp: boolean;
 }
 
-const spec = (
-  topic: TopicName | null,
-  keyField: string,
-  v1: z.ZodType<Record<string, unknown>>,
-  acceptedOverHttp = true,
-): EventTypeSpec => ({ topic, keyField, schemas: { 1: v1 }, upcasters: {}, currentVersion: 1, acceptedOverHttp });
+const spec = (topic: TopicName | null, keyField: string, v1: z.ZodType<Record<string, unknown>>, acceptedOverHttp = true): EventTypeSpec => ({
+  topic,
+  keyField,
+  schemas: { 1: v1 },
+  upcasters: {},
+  currentVersion: 1,
+  acceptedOverHttp,
+});
 
 const outcome = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ orderId: safeId, ...shape });
 
@@ -44,7 +46,10 @@ export const orderPlacedV1 = z.strictObject({
   amount: minorUnits,
   currency,
   paymentToken: safeId,
-  items: z.array(z.strictObject({ sku: safeId, qty: count })).min(1).max(100),
+  items: z
+    .array(z.strictObject({ sku: safeId, qty: count }))
+    .min(1)
+    .max(100),
 });
 
 /**

@@ -26,8 +26,7 @@ export const envelopeShape = z.object({
 });
 
 const isSafeId = (value: unknown): value is string => typeof value === 'string' && SAFE_ID_PATTERN.test(value);
-const isPlainRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+const isPlainRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 
 /**
  * The envelope when `parsed` certainly passes envelopeShape, else undefined, and envelopeShape itself

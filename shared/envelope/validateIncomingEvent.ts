@@ -19,9 +19,7 @@ const incomingEventShape = z.strictObject({
 
 const hasOwnProto = (value: unknown): boolean => value !== null && typeof value === 'object' && Object.prototype.hasOwnProperty.call(value, '__proto__');
 
-export type IncomingEventResult =
-  | { ok: true; envelope: Envelope<Record<string, unknown>> }
-  | { ok: false; errors: FieldError[] };
+export type IncomingEventResult = { ok: true; envelope: Envelope<Record<string, unknown>> } | { ok: false; errors: FieldError[] };
 
 /**
  * Checks one event as a client sent it and builds its envelope. `base` is where the event sits in the

@@ -3,11 +3,7 @@ import type { KafkaAdminPort } from './KafkaPort';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Records the group has not committed yet, per partition and in total (what MSK reports as OffsetLag). */
-export async function consumerLag(
-  admin: KafkaAdminPort,
-  groupId: string,
-  topic: string,
-): Promise<{ total: number; partitions: Array<{ partition: number; lag: number }>; deletedUnread: number }> {
+export async function consumerLag(admin: KafkaAdminPort, groupId: string, topic: string): Promise<{ total: number; partitions: Array<{ partition: number; lag: number }>; deletedUnread: number }> {
   const [watermarks, committed] = await Promise.all([admin.topicOffsets(topic), admin.groupOffsets(groupId, topic)]);
   let deletedUnread = 0;
   const partitions = watermarks.map(({ partition, high, low }) => {

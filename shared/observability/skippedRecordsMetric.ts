@@ -12,15 +12,18 @@ import { logger } from './logger';
 const metrics = new Metrics({ namespace: functionConfig().TRIPLANE_METRICS_NAMESPACE, serviceName: 'triplane' });
 
 export function reportSkippedRecords(functionName: string, consumer: string, gap: OffsetGap): void {
-  logger.error('records skipped: the consumer was handed a batch past the offset it expected, so Kafka no longer held the records between (retention, out of range, a moved log start) or the mapping discarded them', {
-    function: functionName,
-    consumer,
-    topic: gap.topic,
-    partition: gap.partition,
-    expectedOffset: gap.expected.toString(),
-    firstOffset: gap.first.toString(),
-    skippedRecords: gap.records.toString(),
-  });
+  logger.error(
+    'records skipped: the consumer was handed a batch past the offset it expected, so Kafka no longer held the records between (retention, out of range, a moved log start) or the mapping discarded them',
+    {
+      function: functionName,
+      consumer,
+      topic: gap.topic,
+      partition: gap.partition,
+      expectedOffset: gap.expected.toString(),
+      firstOffset: gap.first.toString(),
+      skippedRecords: gap.records.toString(),
+    },
+  );
   metrics.addDimension('function', functionName);
   metrics.addMetric('SkippedRecords', MetricUnit.Count, Number(gap.records));
   metrics.publishStoredMetrics();

@@ -88,7 +88,10 @@ export class Downstream {
     this.settings = settings;
     // A permission error proves the server answered: it is passed through without counting towards
     // the breaker, which every caller of this downstream in the process shares.
-    this.breaker = circuitBreaker(handleWhen((error) => !isPermissionError(error)), { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
+    this.breaker = circuitBreaker(
+      handleWhen((error) => !isPermissionError(error)),
+      { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) },
+    );
     this.bulkhead = bulkhead(settings.maxConcurrent, settings.maxQueued);
     this.breaker.onStateChange(() => {
       this.changedAt = new Date();

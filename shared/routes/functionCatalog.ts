@@ -124,7 +124,8 @@ export function functionCatalog(functions: Raw, factsOf: (name: string) => Funct
     if (functionKey(name) !== key) throw new Error(`serverless.yml: function ${key} runs functions/${name}: its key must be ${functionKey(name)}`);
     const facts = factsOf(name);
     if (facts.name !== name) throw new Error(`functions/${name}/function.ts names itself ${facts.name}`);
-    if (fn.role !== undefined && fn.role !== roleIdOf(name)) throw new Error(`serverless.yml: function ${key}: role must be ${roleIdOf(name)}, the role deploy/ makes from functions/${name}/function.ts`);
+    if (fn.role !== undefined && fn.role !== roleIdOf(name))
+      throw new Error(`serverless.yml: function ${key}: role must be ${roleIdOf(name)}, the role deploy/ makes from functions/${name}/function.ts`);
     const events = Array.isArray(fn.events) ? (fn.events as unknown[]).map(record) : [];
     return {
       ...facts,

@@ -13,7 +13,10 @@ export class ApiKeyConfigError extends Error {
  * came from, for the error; the keys themselves never appear in it.
  */
 export function parseApiKeyList(raw: string, source: string): string[] {
-  const keys = raw.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  const keys = raw
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
   if (keys.length === 0) throw new ApiKeyConfigError(`${source} is set but holds no API key (a comma-separated list of keys is expected)`);
   return [...new Set(keys)];
 }

@@ -8,10 +8,13 @@ class TransientManagementError extends Error {}
  * About 30 s of tries: a broker that was just restarted (a failover, `start_app`) serves AMQP before
  * its management plugin answers again, and a runtime restarted then must wait rather than exit.
  */
-const managementRetry = retry(handleWhen((error) => error instanceof TransientManagementError), {
-  maxAttempts: 10,
-  backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 5_000 }),
-});
+const managementRetry = retry(
+  handleWhen((error) => error instanceof TransientManagementError),
+  {
+    maxAttempts: 10,
+    backoff: new ExponentialBackoff({ initialDelay: 250, maxDelay: 5_000 }),
+  },
+);
 
 export interface ManagementApi {
   /** The broker's management HTTP API: https://<broker>.mq.<region>.amazonaws.com on Amazon MQ, http://127.0.0.1:15672 locally. */

@@ -33,8 +33,7 @@ export interface StepOutcome {
  */
 export function nextAfter(command: Envelope<OrderCommand>, result: StepResult, source: string): StepOutcome {
   const order = command.data;
-  const follow = (type: string, data: Record<string, unknown>) =>
-    deriveEnvelope(command, { type, version: 1, key: order.orderId, data, source, id: followUpId(command.id, type) });
+  const follow = (type: string, data: Record<string, unknown>) => deriveEnvelope(command, { type, version: 1, key: order.orderId, data, source, id: followUpId(command.id, type) });
   const nextCommand = (type: string, extra: Partial<OrderCommand>) => follow(type, { ...order, ...extra });
 
   switch (result.kind) {
@@ -63,10 +62,7 @@ export function nextAfter(command: Envelope<OrderCommand>, result: StepResult, s
       };
     case 'scheduled':
       return {
-        events: [
-          follow('shipment.scheduled', { orderId: order.orderId, shipmentId: result.shipmentId }),
-          follow('order.completed', { orderId: order.orderId }),
-        ],
+        events: [follow('shipment.scheduled', { orderId: order.orderId, shipmentId: result.shipmentId }), follow('order.completed', { orderId: order.orderId })],
         commands: [],
       };
     case 'refunded':

@@ -107,7 +107,10 @@ describe('audit archive', () => {
     const [victim] = await store.list('orders/');
     expect(victim).toBeDefined();
     const body = (await store.get(victim ?? '')) ?? '';
-    const offsets = body.trim().split('\n').map((line) => (JSON.parse(line) as { offset: number }).offset);
+    const offsets = body
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { offset: number }).offset);
     await store.delete(victim ?? '');
     try {
       const broken = await verifyArchive({ brokers: brokers(), store, groupSuffix });
@@ -115,7 +118,9 @@ describe('audit archive', () => {
       const partition = Number(victim?.split('/')[1]);
       expect(broken.partitions.find((p) => p.topic === 'orders' && p.partition === partition)?.gaps).toContainEqual({ from: Math.min(...offsets), to: Math.max(...offsets) });
       // The command says so too, and exits non-zero.
-      const cli = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', '..', 'operations', 'archive', 'archiveCommand.ts'), 'verify', '--group-suffix', groupSuffix], { env: process.env }).then(
+      const cli = await promisify(execFile)('npx', ['tsx', join(__dirname, '..', '..', 'operations', 'archive', 'archiveCommand.ts'), 'verify', '--group-suffix', groupSuffix], {
+        env: process.env,
+      }).then(
         () => ({ code: 0, stdout: '' }),
         (error: unknown) => ({ code: (error as { code: number }).code, stdout: (error as { stdout: string }).stdout }),
       );

@@ -28,8 +28,7 @@ let runtime: LocalRuntime;
 let redis: Redis;
 const board = `board-${run}`;
 
-const post = (events: unknown[]) =>
-  fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
+const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
   const started = performance.now();
@@ -52,7 +51,8 @@ const leaderboardRedis = () => guardOf('getLeaderboard', 'redis');
 const ingestKafka = () => guardOf('ingestEvents', 'kafka');
 const shipping = () => guardOf('scheduleShipment', 'shipping');
 
-const boardTotal = async () => (await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(board), '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
+const boardTotal = async () =>
+  (await redis.zrange(redisKeys(generationNamespace(namespace, 'leaderboards', 0)).leaderboard(board), '0', '-1', 'WITHSCORES')).reduce((sum, v, i) => (i % 2 === 1 ? sum + Number(v) : sum), 0);
 
 beforeAll(async () => {
   redisServer = await startRedisServer(REDIS_PORT, ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru']);
@@ -165,13 +165,19 @@ describe('when a provider keeps failing', () => {
   it('should open its breaker and park commands in the delay queue instead of calling it, then finish every order once', async () => {
     const ids = Array.from({ length: 8 }, (_, i) => `brk-${run}-${i}`);
     for (const id of ids) await injectFailures('shipping', id, 2);
-    const response = await post(ids.map((orderId) => ({ type: 'order.placed', data: { orderId, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } })));
+    const response = await post(
+      ids.map((orderId) => ({ type: 'order.placed', data: { orderId, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } })),
+    );
     expect(response.status).toBe(202);
     await until('shipping breaker to open', async () => (await shipping()).state !== 'closed', 30_000);
-    await until('every order completed', async () => {
-      const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() }).then((r) => r.json() as Promise<{ status?: string }>)));
-      return views.every((v) => v.status === 'completed');
-    }, 90_000);
+    await until(
+      'every order completed',
+      async () => {
+        const views = await Promise.all(ids.map((id) => fetch(`${runtime.url}/orders/${id}`, { headers: withTestKey() }).then((r) => r.json() as Promise<{ status?: string }>)));
+        return views.every((v) => v.status === 'completed');
+      },
+      90_000,
+    );
     for (const id of ids) {
       expect(await actionCount('shipping', 'shipments', id)).toBe(1);
       expect(await actionCount('payment', 'charges', id)).toBe(1);

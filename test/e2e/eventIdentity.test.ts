@@ -25,7 +25,9 @@ const run = `${Date.now().toString(36)}-${process.pid}`;
 const post = (events: unknown[]) => fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey({ 'content-type': 'application/json' }), body: JSON.stringify({ events }) });
 
 const deadLetterOf = (query: { eventId?: string; key?: string }, by: string) =>
-  waitFor(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () => (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by));
+  waitFor(`a dead letter by ${by} for ${JSON.stringify(query)}`, async () =>
+    (await lookupArchive(configuredArchive(), query)).find((e: ArchivedEvent) => e.topic === 'dead-letters' && e.deadLetteredBy === by),
+  );
 
 const functionCounters = async (suffix: string) => {
   const status = (await (await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).json()) as { functions: Array<{ function: string; idReused: number }> };
@@ -94,7 +96,11 @@ describe('event identity', () => {
 
   it('should list a history that holds records which are not envelopes', async () => {
     const key = `raw-${run}`;
-    await produceRecords('activity', [{ key, value: '42' }, { key, value: 'not json' }, { key, value: '{"id":1}' }]);
+    await produceRecords('activity', [
+      { key, value: '42' },
+      { key, value: 'not json' },
+      { key, value: '{"id":1}' },
+    ]);
     const history = await waitFor('the raw records archived', async () => {
       const found = await lookupArchive(configuredArchive(), { key });
       return found.filter((e) => e.topic === 'activity').length === 3 ? found : undefined;

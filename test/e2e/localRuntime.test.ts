@@ -91,7 +91,11 @@ describe('local runtime, end to end', () => {
     expect(flags.body.flags).toContainEqual({ name: `flag-${run}`, enabled: true, rollout: 30, updatedAt: expect.any(String) });
     // Served and projected by the functions' own users, not the default one.
     const admin = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const users = new Set(String(await admin.call('CLIENT', 'LIST')).match(/ user=\S+/g)?.map((u) => u.slice(6)));
+    const users = new Set(
+      String(await admin.call('CLIENT', 'LIST'))
+        .match(/ user=\S+/g)
+        ?.map((u) => u.slice(6)),
+    );
     await admin.quit();
     for (const fn of ['project-leaderboards', 'project-activity', 'project-flags', 'get-leaderboard', 'get-user-activity', 'list-flags']) expect(users).toContain(`tptest.${fn}`);
   });
@@ -122,15 +126,36 @@ describe('local runtime, end to end', () => {
   });
 
   it('should require the key on every route and on /ops, its status and its assets, in the header only', async () => {
-    const paths = ['/events', '/flags', '/flags/x', '/sessions/s', '/leaderboards/b', '/users/u/activity', '/orders/o', '/ops', '/ops/', '/ops/status', '/ops/assets/uPlot.min.css', '/ops/assets/uPlot.iife.min.js'];
+    const paths = [
+      '/events',
+      '/flags',
+      '/flags/x',
+      '/sessions/s',
+      '/leaderboards/b',
+      '/users/u/activity',
+      '/orders/o',
+      '/ops',
+      '/ops/',
+      '/ops/status',
+      '/ops/assets/uPlot.min.css',
+      '/ops/assets/uPlot.iife.min.js',
+    ];
     for (const path of paths) {
       const variants: Array<Record<string, string>> = [{}, { 'x-api-key': '' }, { 'x-api-key': 'wrong' }, { 'x-api-key': 'constructor' }];
       for (const headers of variants) {
-        const response = await fetch(`${runtime.url}${path}`, { method: path === '/events' ? 'POST' : 'GET', headers: { 'content-type': 'application/json', ...headers }, body: path === '/events' ? '{}' : undefined });
+        const response = await fetch(`${runtime.url}${path}`, {
+          method: path === '/events' ? 'POST' : 'GET',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: path === '/events' ? '{}' : undefined,
+        });
         expect({ path, headers, status: response.status }).toEqual({ path, headers, status: 401 });
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
       }
-      const inQuery = await fetch(`${runtime.url}${path}?x-api-key=${encodeURIComponent(TEST_API_KEY)}`, { method: path === '/events' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/events' ? '{}' : undefined });
+      const inQuery = await fetch(`${runtime.url}${path}?x-api-key=${encodeURIComponent(TEST_API_KEY)}`, {
+        method: path === '/events' ? 'POST' : 'GET',
+        headers: { 'content-type': 'application/json' },
+        body: path === '/events' ? '{}' : undefined,
+      });
       expect({ path, status: inQuery.status }).toEqual({ path, status: 401 });
     }
     expect((await fetch(`${runtime.url}/ops/status`, { headers: withTestKey() })).status).toBe(200);
@@ -151,7 +176,11 @@ describe('local runtime, end to end', () => {
       [undefined, event],
     ];
     for (const [contentType, body] of refused) {
-      const response = await fetch(`${runtime.url}/events`, { method: 'POST', headers: withTestKey(contentType === undefined ? {} : { 'content-type': contentType }), body: contentType === undefined ? Buffer.from(body) : body });
+      const response = await fetch(`${runtime.url}/events`, {
+        method: 'POST',
+        headers: withTestKey(contentType === undefined ? {} : { 'content-type': contentType }),
+        body: contentType === undefined ? Buffer.from(body) : body,
+      });
       expect({ contentType, status: response.status }).toEqual({ contentType, status: 415 });
       expect(((await response.json()) as { error: string }).error).toMatch(/content-type|charset/);
       expect(response.headers.get('access-control-allow-origin')).toBeNull();

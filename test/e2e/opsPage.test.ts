@@ -48,7 +48,10 @@ describe('ops page', () => {
     // No row yet when nothing called the function since the runtime started.
     const before = (await page.locator(`#functions tr[data-function="${ingest}"]`).count()) === 0 ? 0 : Number(await cellOf(ingest, 1));
 
-    const orders = Array.from({ length: 20 }, (_, i) => ({ type: 'order.placed', data: { orderId: `ops-${run}-${i}`, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] } }));
+    const orders = Array.from({ length: 20 }, (_, i) => ({
+      type: 'order.placed',
+      data: { orderId: `ops-${run}-${i}`, userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok_visa', items: [{ sku: 'a', qty: 1 }] },
+    }));
     for (let i = 0; i < 10; i++) {
       const views = Array.from({ length: 50 }, (_, j) => ({ type: 'page.viewed', data: { userId: `ops-${run}-${j % 5}`, path: `/p${i}` } }));
       const events = i < 2 ? [...views, ...orders.slice(i * 10, i * 10 + 10)] : views;

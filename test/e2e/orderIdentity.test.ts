@@ -220,7 +220,7 @@ describe('order identity: a step carries out only its own, expected command', ()
 });
 
 describe('order identity: follow-up ids and crash paths', () => {
-  it('should refuse a caller who claims an order\'s future follow-up id, and then run that order as usual', async () => {
+  it("should refuse a caller who claims an order's future follow-up id, and then run that order as usual", async () => {
     const id = orderId('claimed');
     const placedId = `placed-${id}`;
     const authorizedId = followUpId(followUpId(placedId, 'payment.authorize'), 'payment.authorized');

@@ -77,7 +77,11 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
     expect(await actionCount('payment', 'charges', id)).toBe(1);
     expect(await actionCount('shipping', 'shipments', id)).toBe(1);
     // The starter and the steps that sent a next command published as their own RabbitMQ users.
-    const users = new Set(execFileSync('rabbitmqctl', ['list_connections', 'user', '-q'], { encoding: 'utf8' }).split('\n').map((line) => line.trim()));
+    const users = new Set(
+      execFileSync('rabbitmqctl', ['list_connections', 'user', '-q'], { encoding: 'utf8' })
+        .split('\n')
+        .map((line) => line.trim()),
+    );
     for (const fn of ['start-order-workflow', 'authorize-payment', 'reserve-inventory']) expect(users).toContain(`triplane-${fn}`);
   });
 
@@ -92,7 +96,14 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
 
   it('should refund then cancel an order that is out of stock', async () => {
     const id = orderId('oos');
-    await place(order(id, { items: [{ sku: 'book-1', qty: 1 }, { sku: 'oos-lamp', qty: 1 }] }));
+    await place(
+      order(id, {
+        items: [
+          { sku: 'book-1', qty: 1 },
+          { sku: 'oos-lamp', qty: 1 },
+        ],
+      }),
+    );
     const view = await finalOrder(id);
     expect(view.status).toBe('cancelled');
     expect(stepTypes(view)).toEqual(['order.placed', 'payment.authorized', 'inventory.unavailable', 'payment.refunded', 'order.cancelled']);
@@ -159,9 +170,7 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
 
   it('should bring 500 concurrent orders to a final state, none lost and none charged twice', async () => {
     const ids = Array.from({ length: 500 }, (_, i) => orderId(i % 10 === 0 ? 'bulk-decline' : i % 10 === 1 ? 'bulk-oos' : 'bulk'));
-    const orders = ids.map((id) =>
-      order(id, id.startsWith('bulk-decline') ? { paymentToken: 'tok_decline' } : id.startsWith('bulk-oos') ? { items: [{ sku: 'oos-1', qty: 1 }] } : {}),
-    );
+    const orders = ids.map((id) => order(id, id.startsWith('bulk-decline') ? { paymentToken: 'tok_decline' } : id.startsWith('bulk-oos') ? { items: [{ sku: 'oos-1', qty: 1 }] } : {}));
     await Promise.all(Array.from({ length: 5 }, (_, i) => place(...orders.slice(i * 100, i * 100 + 100))));
     const views = await Promise.all(ids.map((id) => finalOrder(id, 90_000)));
     const charges = await Promise.all(ids.map((id) => actionCount('payment', 'charges', id)));

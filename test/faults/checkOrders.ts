@@ -82,7 +82,8 @@ export async function checkOrders(url: string, orders: PlannedOrder[], load: Loa
       actionCount('shipping', 'shipments', order.orderId),
     ]);
     const wanted = WANTED[order.kind];
-    const note = (problem: string) => result.problems.push(`${order.orderId} (${order.kind}${order.failures === undefined ? '' : `, ${order.failures.count} ${order.failures.service} failures`}): ${problem}`);
+    const note = (problem: string) =>
+      result.problems.push(`${order.orderId} (${order.kind}${order.failures === undefined ? '' : `, ${order.failures.count} ${order.failures.service} failures`}): ${problem}`);
     if (state?.final === true) result.final++;
     else {
       result.lost++;

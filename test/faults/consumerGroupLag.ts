@@ -10,7 +10,9 @@ export async function laggingMappings(brokers: string[], groupSuffix: string): P
   const admin = localKafkaClient(brokers, 'triplane-faults-lag').admin();
   try {
     const pairs = FUNCTIONS.flatMap((fn) => subscriptionsOf(fn).map((subscription) => ({ fn, ...subscription })));
-    const lags = await Promise.all(pairs.map(async ({ fn, topic, consumerGroupId }) => ({ name: `${fn.name}/${topic}`, total: (await consumerLag(admin, `${consumerGroupId}${groupSuffix}`, topic)).total })));
+    const lags = await Promise.all(
+      pairs.map(async ({ fn, topic, consumerGroupId }) => ({ name: `${fn.name}/${topic}`, total: (await consumerLag(admin, `${consumerGroupId}${groupSuffix}`, topic)).total })),
+    );
     return lags.filter((l) => l.total > 0).map((l) => `${l.name} ${l.total}`);
   } finally {
     await admin.close();

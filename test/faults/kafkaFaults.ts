@@ -72,7 +72,12 @@ export async function killAndRestartBroker(kafka: FaultableKafka, node: number, 
   const restarting = Date.now();
   await kafka.restart(node);
   const restartMs = Date.now() - restarting;
-  await waitFor(`broker ${node} back in every in-sync replica set`, async () => ((await describePartitions(kafka)).every((p) => p.isr.length === p.replicas.length) ? true : undefined), HEAL_TIMEOUT_MS, 500);
+  await waitFor(
+    `broker ${node} back in every in-sync replica set`,
+    async () => ((await describePartitions(kafka)).every((p) => p.isr.length === p.replicas.length) ? true : undefined),
+    HEAL_TIMEOUT_MS,
+    500,
+  );
   const inSyncMs = Date.now() - restarting;
   const before = await describePartitions(kafka);
   await runKafkaTool(LEADER_ELECTION_COMMAND, kafka.directBootstrap, ['--election-type', 'PREFERRED', '--all-topic-partitions']);

@@ -34,11 +34,20 @@ const COLUMNS: Array<[string, (r: ScenarioResult) => string]> = [
 /** The table for a terminal: fixed-width columns, then how each fault was injected and what it measured. */
 export function formatTable(report: SuiteReport): string {
   const rows = report.results.map((r) => COLUMNS.map(([, cell]) => cell(r)));
-  const out = [...paddedTable(COLUMNS.map(([title]) => title), rows, { gap: ' | ', ruleGap: '-+-' }), ''];
+  const out = [
+    ...paddedTable(
+      COLUMNS.map(([title]) => title),
+      rows,
+      { gap: ' | ', ruleGap: '-+-' },
+    ),
+    '',
+  ];
   for (const r of report.results) {
     out.push(`${r.pass ? 'PASS' : 'FAIL'} ${r.fault}: ${r.injectedHow}`);
     for (const note of r.notes) out.push(`     ${note}`);
-    out.push(`     refusals ${JSON.stringify(r.refusals)}, given up ${r.givenUp}, wrong outcome ${r.wrongOutcome}, uncounted charges ${r.uncountedCharges}, archive duplicate offsets ${r.archiveDuplicates}, parked ${r.parked}`);
+    out.push(
+      `     refusals ${JSON.stringify(r.refusals)}, given up ${r.givenUp}, wrong outcome ${r.wrongOutcome}, uncounted charges ${r.uncountedCharges}, archive duplicate offsets ${r.archiveDuplicates}, parked ${r.parked}`,
+    );
     for (const problem of r.problems) out.push(`     ! ${problem}`);
   }
   out.push('', `${report.pass ? 'PASS' : 'FAIL'}: ${report.results.filter((r) => r.pass).length}/${report.results.length} scenarios passed (size ${report.size}, ${seconds(report.durationMs)})`);
@@ -50,13 +59,7 @@ const escapeCell = (text: string) => text.replace(/\|/g, '\\|');
 export function formatMarkdown(report: SuiteReport): string {
   const header = ['fault', 'injected how', ...COLUMNS.slice(1).map(([title]) => title)];
   const rows = report.results.map((r) => [r.fault, [r.injectedHow, ...r.notes].join('; '), ...COLUMNS.slice(1).map(([, cell]) => cell(r))]);
-  const out = [
-    `# Fault suite: ${report.pass ? 'PASS' : 'FAIL'}`,
-    '',
-    `Size ${report.size}, started ${report.startedAt}, ${seconds(report.durationMs)}.`,
-    '',
-    ...markdownTable(header, rows),
-  ];
+  const out = [`# Fault suite: ${report.pass ? 'PASS' : 'FAIL'}`, '', `Size ${report.size}, started ${report.startedAt}, ${seconds(report.durationMs)}.`, '', ...markdownTable(header, rows)];
   const failing = report.results.filter((r) => r.problems.length > 0);
   if (failing.length > 0) {
     out.push('', '## Problems', '');

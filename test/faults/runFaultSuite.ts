@@ -91,7 +91,9 @@ async function main(): Promise<number> {
         (error: unknown): ScenarioResult => harnessFailure(scenario.name, scenario.injectedHow, error),
       );
       results.push(result);
-      log(`${result.pass ? 'PASS' : 'FAIL'} ${scenario.name} in ${(result.durationMs / 1000).toFixed(1)} s: final ${result.finalOrders}/${result.acceptedOrders}, stuck ${result.stuck}, lost ${result.lost}, doubled ${result.doubled}, charged twice ${result.chargedTwice}, archive gaps ${result.archiveGaps}`);
+      log(
+        `${result.pass ? 'PASS' : 'FAIL'} ${scenario.name} in ${(result.durationMs / 1000).toFixed(1)} s: final ${result.finalOrders}/${result.acceptedOrders}, stuck ${result.stuck}, lost ${result.lost}, doubled ${result.doubled}, charged twice ${result.chargedTwice}, archive gaps ${result.archiveGaps}`,
+      );
       if (!runtime.running) {
         log('the runtime is down after the scenario: restarting it for the next one');
         await runtime.start().catch((error: unknown) => log(`restart failed: ${(error as Error).message}`));

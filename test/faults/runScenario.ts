@@ -56,7 +56,14 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   // A failed injection (a runtime that did not come back) fails the row: the load stops at once
   // instead of retrying every remaining batch against it for retryForMs each.
   let injectionFailed = false;
-  const options = { url: context.runtime.url, apiKey: faultSuiteApiKey, durationMs: size.durationMs, concurrency: context.size.concurrency, retryForMs: context.size.retryForMs, shouldStop: () => injectionFailed || load.harnessErrors.length > 0 };
+  const options = {
+    url: context.runtime.url,
+    apiKey: faultSuiteApiKey,
+    durationMs: size.durationMs,
+    concurrency: context.size.concurrency,
+    retryForMs: context.size.retryForMs,
+    shouldStop: () => injectionFailed || load.harnessErrors.length > 0,
+  };
   const [, injection] = await Promise.all([
     postBatches(plan.batches, options, load),
     withTimeout(scenario.inject(full), INJECTION_TIMEOUT_MS, `the ${scenario.name} injection`).then(
@@ -71,7 +78,9 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
   await heal(full, problems);
   // Session ends only after every start was answered: per key, a client orders its own events.
   await postBatches(plan.closingBatches, { ...options, durationMs: 0 }, load);
-  context.log(`[${scenario.name}] load done in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s: ${load.accepted.size} accepted, ${load.retriedRequests} retried requests, refusals ${JSON.stringify(load.refusals)}`);
+  context.log(
+    `[${scenario.name}] load done in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s: ${load.accepted.size} accepted, ${load.retriedRequests} retried requests, refusals ${JSON.stringify(load.refusals)}`,
+  );
   problems.push(...load.harnessErrors.map((e) => `harness: ${e}`));
   if (load.givenUp.size > 0) problems.push(`${load.givenUp.size} events given up by the client after ${context.size.retryForMs / 1000} s of retries`);
 

@@ -121,7 +121,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'RabbitMQ restart',
-    injectedHow: 'rabbitmqctl stop_app of the suite\'s own RabbitMQ node at 30% of the load, start_app after the outage',
+    injectedHow: "rabbitmqctl stop_app of the suite's own RabbitMQ node at 30% of the load, start_app after the outage",
     async inject(context) {
       await context.at(0.3);
       await bounceRabbitMq(context);

@@ -127,12 +127,18 @@ export function planLoad(tag: string, size: LoadSize, options: PlanOptions = {})
     if (order !== undefined) mixed.push(orderPlaced(order, users[next % USERS]?.userId ?? 'fu'));
   }
   const ends = sessions.flatMap((s) => (s.endEventId === undefined ? [] : [{ id: s.endEventId, type: 'session.ended', data: { sessionId: s.sessionId } }]));
-    const batchSize = Math.max(1, Math.min(MAX_BATCH_SIZE, options.batchSize ?? MAX_BATCH_SIZE));
+  const batchSize = Math.max(1, Math.min(MAX_BATCH_SIZE, options.batchSize ?? MAX_BATCH_SIZE));
   return { board, users, sessions, orders, scores, views, batches: chunk(mixed, batchSize), closingBatches: chunk(ends, batchSize) };
 }
 
 function orderPlaced(order: PlannedOrder, userId: string): PlannedEvent {
-  const items = order.kind === 'oos' ? [{ sku: 'book-1', qty: 1 }, { sku: 'oos-lamp', qty: 1 }] : [{ sku: 'book-1', qty: 2 }];
+  const items =
+    order.kind === 'oos'
+      ? [
+          { sku: 'book-1', qty: 1 },
+          { sku: 'oos-lamp', qty: 1 },
+        ]
+      : [{ sku: 'book-1', qty: 2 }];
   return {
     id: order.eventId,
     type: 'order.placed',

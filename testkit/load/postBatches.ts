@@ -73,7 +73,13 @@ async function postUntilAccepted(batch: PlannedEvent[], options: LoadOptions, ou
     if (answer.status === 202) {
       const ids = new Set(answer.acceptedIds);
       const missing = batch.filter((event) => !ids.has(event.id));
-      if (missing.length > 0) outcome.harnessErrors.push(`202 without ids ${missing.slice(0, 3).map((e) => e.id).join(', ')}...`);
+      if (missing.length > 0)
+        outcome.harnessErrors.push(
+          `202 without ids ${missing
+            .slice(0, 3)
+            .map((e) => e.id)
+            .join(', ')}...`,
+        );
       for (const event of batch) if (ids.has(event.id)) outcome.accepted.add(event.id);
       return;
     }

@@ -31,7 +31,12 @@ export async function ensureKafkaTopics(brokers: readonly string[], options: Ens
     const missing = Object.entries(TOPICS).filter(([name]) => !present.has(name));
     if (missing.length > 0) {
       await admin.createTopics(missing.map(([name, spec]) => ({ name, partitions: spec.partitions })));
-      await waitForLeaders(admin, missing.map(([name]) => name), options.inSyncReplicas ?? 0, options.timeoutMs);
+      await waitForLeaders(
+        admin,
+        missing.map(([name]) => name),
+        options.inSyncReplicas ?? 0,
+        options.timeoutMs,
+      );
     }
     const existing = Object.keys(TOPICS).filter((name) => present.has(name));
     if (existing.length > 0) {

@@ -21,7 +21,6 @@ export const kafkaJarsDir = (): string => {
   return join(localConfig().TRIPLANE_CACHE_DIR, `kafka-${kafkaVersion()}`, 'libs');
 };
 
-
 /** Java 17 (Kafka 4 needs 17 or later for the broker) and Maven, from Debian when missing. */
 export function ensureJavaAndMaven(log: (message: string) => void): void {
   installMissingDebianPackages(

@@ -34,7 +34,11 @@ export async function runKafkaTool(className: string, bootstrap: string, args: r
     const java = ['-Xmx128m', '-XX:TieredStopAtLevel=1', '-cp', join(kafkaJarsDir(), '*'), className, '--bootstrap-server', bootstrap, ...resolved];
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile('java', java, { timeout: TOOL_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 }, (error, out, err) => {
-        const text = `${out}${err}`.split('\n').filter((line) => !line.startsWith('SLF4J')).join('\n').trim();
+        const text = `${out}${err}`
+          .split('\n')
+          .filter((line) => !line.startsWith('SLF4J'))
+          .join('\n')
+          .trim();
         if (error) reject(new Error(`${className.split('.').pop() ?? className} ${resolved.join(' ')} failed: ${text.slice(0, 800) || error.message}`));
         else resolve(text);
       });

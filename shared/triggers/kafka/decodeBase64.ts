@@ -19,12 +19,7 @@ function isStrictBase64Of(text: string, decoded: Buffer): boolean {
   const length = text.length;
   if (length % 4 !== 0) return false;
   const padding = length === 0 || text.charCodeAt(length - 1) !== EQUALS ? 0 : text.charCodeAt(length - 2) !== EQUALS ? 1 : 2;
-  return (
-    decoded.length === (length / 4) * 3 - padding &&
-    Buffer.byteLength(text, 'utf8') === length &&
-    text.indexOf('-') === -1 &&
-    text.indexOf('_') === -1
-  );
+  return decoded.length === (length / 4) * 3 - padding && Buffer.byteLength(text, 'utf8') === length && text.indexOf('-') === -1 && text.indexOf('_') === -1;
 }
 
 export function decodeBase64(field: string, text: string | null | undefined): Buffer | null {

@@ -5,16 +5,22 @@
  * is what makes a redelivered step safe.
  */
 export interface PaymentProvider {
-  authorize(request: { orderId: string; amount: number; currency: string; paymentToken: string; idempotencyKey: string }): Promise<
-    { status: 'authorized'; authorizationId: string } | { status: 'declined'; reason: string }
-  >;
+  authorize(request: {
+    orderId: string;
+    amount: number;
+    currency: string;
+    paymentToken: string;
+    idempotencyKey: string;
+  }): Promise<{ status: 'authorized'; authorizationId: string } | { status: 'declined'; reason: string }>;
   refund(request: { orderId: string; authorizationId: string; amount: number; currency: string; idempotencyKey: string }): Promise<{ refundId: string }>;
 }
 
 export interface InventoryService {
-  reserve(request: { orderId: string; items: Array<{ sku: string; qty: number }>; idempotencyKey: string }): Promise<
-    { status: 'reserved'; reservationId: string } | { status: 'unavailable'; skus: string[] }
-  >;
+  reserve(request: {
+    orderId: string;
+    items: Array<{ sku: string; qty: number }>;
+    idempotencyKey: string;
+  }): Promise<{ status: 'reserved'; reservationId: string } | { status: 'unavailable'; skus: string[] }>;
 }
 
 export interface ShippingService {

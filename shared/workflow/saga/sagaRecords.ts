@@ -88,7 +88,13 @@ export async function recordSagaProgress(progress: SagaProgress[], view: RedisKe
   if (progress.length === 0) return [];
   const keys = redisKeys(redisNamespace());
   const args = progress.flatMap((p) => (p.kind === 'placed' ? ['placed', p.placedId, p.digest, p.expect, p.expectId, view.order(p.orderId)] : ['step', p.took, p.commandId, p.expect, p.expectId, '']));
-  const replies = (await downstream('redis').call(() => progressScript(redisClient(), progress.map((p) => keys.saga(p.orderId)), [String(sagaTtlSeconds()), ...args]))) as string[];
+  const replies = (await downstream('redis').call(() =>
+    progressScript(
+      redisClient(),
+      progress.map((p) => keys.saga(p.orderId)),
+      [String(sagaTtlSeconds()), ...args],
+    ),
+  )) as string[];
   if (replies.length !== progress.length) throw new Error(`the progress script answered ${replies.length} of ${progress.length} events`);
   return replies.map((reply) => (reply === '0' || reply === '1' ? undefined : reply));
 }

@@ -84,7 +84,20 @@ describe('serverless package (osls, offline)', () => {
   it('should define one dashboard and alarms for lag, queue depth, parking lots, cache memory and evictions, and function errors', () => {
     const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
-    for (const metric of ['OffsetLag', 'MessageCount', 'Evictions', 'DatabaseMemoryUsagePercentage', 'Errors', 'DuplicatesSkipped', 'HopLimitRefusals', 'DeadLettered', 'SkippedRecords', 'IdReusedRefusals', 'PermissionDenied']) expect(body).toContain(metric);
+    for (const metric of [
+      'OffsetLag',
+      'MessageCount',
+      'Evictions',
+      'DatabaseMemoryUsagePercentage',
+      'Errors',
+      'DuplicatesSkipped',
+      'HopLimitRefusals',
+      'DeadLettered',
+      'SkippedRecords',
+      'IdReusedRefusals',
+      'PermissionDenied',
+    ])
+      expect(body).toContain(metric);
     const alarms = ofType('AWS::CloudWatch::Alarm').map((a) => a.Properties);
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => mskTriggerOf(f)).length);
@@ -107,11 +120,18 @@ describe('serverless package (osls, offline)', () => {
       return found;
     };
     const defects = [
-      ...perFunction('SkippedRecords', guarded.filter((f) => f.trigger.kind === 'msk')),
+      ...perFunction(
+        'SkippedRecords',
+        guarded.filter((f) => f.trigger.kind === 'msk'),
+      ),
       ...perFunction('IdReusedRefusals', guarded),
       ...named('PermissionDenied'),
     ];
-    expect(named('PermissionDenied').map((a) => (a.Dimensions as Array<{ Name: string; Value: unknown }>).find((d) => d.Name === 'downstream')?.Value).sort()).toEqual(['rabbitmq', 'redis']);
+    expect(
+      named('PermissionDenied')
+        .map((a) => (a.Dimensions as Array<{ Name: string; Value: unknown }>).find((d) => d.Name === 'downstream')?.Value)
+        .sort(),
+    ).toEqual(['rabbitmq', 'redis']);
     for (const a of defects) {
       // Powertools' EMF: the namespace, `service` beside the dimension the code adds, one datapoint enough.
       expect(a).toMatchObject({ Namespace: 'triplane', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 });
@@ -158,7 +178,11 @@ describe('serverless package (osls, offline)', () => {
     expect(access('get-leaderboard')).toContain('%R~tp:g[0-9]-leaderboards:leaderboard:*');
     // Its only writable keys are its rate-limit counters, with the rate-limit script's commands only;
     // every projection key is read-only (%R~).
-    expect(access('get-leaderboard').split(' ').filter((rule) => rule.startsWith('~'))).toEqual(['~tp:ratelimit:*']);
+    expect(
+      access('get-leaderboard')
+        .split(' ')
+        .filter((rule) => rule.startsWith('~')),
+    ).toEqual(['~tp:ratelimit:*']);
     expect(access('get-leaderboard')).not.toContain('+@write');
     expect(access('project-leaderboards')).toMatch(/(^| )~tp:g\[0-9\]-leaderboards:leaderboard:\*/);
     // No pattern with a bare `*` before the family: `*` also matches ':' and would reach other families.

@@ -19,7 +19,10 @@ describe('projectSessions', () => {
       { kind: 'command', args: ['HSET', 'ns:session:s', 'sessionId', 's', 'userId', 'u', 'startedAt', time.toISOString(), 'lastSeenAt', time.toISOString(), 'ttlSeconds', '60'] },
       { kind: 'command', args: ['EXPIREAT', 'ns:session:s', String(at + 60)] },
     ]);
-    expect(project(event('session.started', { sessionId: 's', userId: 'u' }))[1]?.kind === 'command' && project(event('session.started', { sessionId: 's', userId: 'u' }))[1]).toEqual({ kind: 'command', args: ['EXPIREAT', 'ns:session:s', String(at + 1800)] });
+    expect(project(event('session.started', { sessionId: 's', userId: 'u' }))[1]?.kind === 'command' && project(event('session.started', { sessionId: 's', userId: 'u' }))[1]).toEqual({
+      kind: 'command',
+      args: ['EXPIREAT', 'ns:session:s', String(at + 1800)],
+    });
   });
 
   it('should touch only through the exists-guarded touch op, and delete on end', () => {

@@ -57,7 +57,7 @@ describe('forbidden keys and reserved ids', () => {
     expect(forbiddenKeyPath({ path: '/constructor', list: ['prototype'] }, 'data')).toBeUndefined();
   });
 
-  it('should refuse a caller-given id of the workflow\'s own form over HTTP', () => {
+  it("should refuse a caller-given id of the workflow's own form over HTTP", () => {
     const result = validateIncomingEvent({ type: 'page.viewed', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV.wf', data: { userId: 'u', path: '/' } }, '', 'test');
     expect(result).toEqual({ ok: false, errors: [{ field: 'id', reason: 'ids ending in .wf are reserved for events the workflow makes' }] });
   });

@@ -63,15 +63,20 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
     const tries: number[][] = [];
     const committedDuringFailures: Array<bigint | undefined> = [];
     let failuresLeft = 2;
-    const mapping = await mappingOn(brokers, topic, async (event) => {
-      tries.push(offsetsOf(event));
-      if (failuresLeft > 0) {
-        failuresLeft--;
-        committedDuringFailures.push((await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0));
-        throw new Error('the function failed');
-      }
-      return undefined;
-    }, { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } });
+    const mapping = await mappingOn(
+      brokers,
+      topic,
+      async (event) => {
+        tries.push(offsetsOf(event));
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          committedDuringFailures.push((await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0));
+          throw new Error('the function failed');
+        }
+        return undefined;
+      },
+      { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } },
+    );
     try {
       await waitUntil('every record delivered', async () => (await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0) === 30n);
     } finally {
@@ -111,10 +116,15 @@ describe('the MSK event source mapping when its broker dies', () => {
   const recordingMapping = async (topic: string) => {
     const seen: number[] = [];
     const crashes: string[] = [];
-    const mapping = await mappingOn(cluster.brokers, topic, (event) => {
-      seen.push(...offsetsOf(event));
-      return Promise.resolve(undefined);
-    }, { onCrash: ({ error }) => crashes.push(error.message) });
+    const mapping = await mappingOn(
+      cluster.brokers,
+      topic,
+      (event) => {
+        seen.push(...offsetsOf(event));
+        return Promise.resolve(undefined);
+      },
+      { onCrash: ({ error }) => crashes.push(error.message) },
+    );
     return { seen, crashes, mapping };
   };
 

@@ -26,8 +26,7 @@ const waitUntil = async (what: string, done: () => boolean, timeoutMs = 30_000) 
   }
 };
 
-const produce = (from: number, count: number) =>
-  producer.send([{ topic, records: Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ n: from + i }), headers: {} })) }]);
+const produce = (from: number, count: number) => producer.send([{ topic, records: Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ n: from + i }), headers: {} })) }]);
 
 function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint }>): Promise<MskMapping> {
   return startMskEventSourceMapping({

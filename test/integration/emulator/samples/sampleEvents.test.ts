@@ -33,11 +33,14 @@ describe('sample events', () => {
     expect(await callHandler('archive-events', sample('archive-events'), lambdaContextOf('archive-events'))).toEqual({ objects: 1, records: 2 });
   });
 
-  it.each(FUNCTIONS.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.name !== 'archive-events').map((fn) => fn.name))('should run %s with its sample event, dead-lettering nothing', async (name) => {
-    const summary = await callHandler(name, sample(name), lambdaContextOf(name));
-    expect(summary).toMatchObject({ deadLettered: 0 });
-    expect(summary.received).toBeGreaterThan(0);
-  });
+  it.each(FUNCTIONS.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.name !== 'archive-events').map((fn) => fn.name))(
+    'should run %s with its sample event, dead-lettering nothing',
+    async (name) => {
+      const summary = await callHandler(name, sample(name), lambdaContextOf(name));
+      expect(summary).toMatchObject({ deadLettered: 0 });
+      expect(summary.received).toBeGreaterThan(0);
+    },
+  );
 
   it('should accept the sample ingest request', async () => {
     const response = await callHandler('ingest-events', sample('ingest-events'), lambdaContextOf('ingest-events'));
@@ -47,7 +50,11 @@ describe('sample events', () => {
 
   // What each read answers once the sample projections above ran (events/ from deploy/writeSampleEvents.ts).
   it.each([
-    ['list-flags', 200, { flags: expect.arrayContaining([expect.objectContaining({ name: 'new-checkout', enabled: true }), expect.objectContaining({ name: 'dark-mode', enabled: true, rollout: 25 })]) }],
+    [
+      'list-flags',
+      200,
+      { flags: expect.arrayContaining([expect.objectContaining({ name: 'new-checkout', enabled: true }), expect.objectContaining({ name: 'dark-mode', enabled: true, rollout: 25 })]) },
+    ],
     ['get-flag', 200, { name: 'new-checkout', enabled: true }],
     ['get-leaderboard', 200, { board: 'weekly', entries: expect.arrayContaining([expect.objectContaining({ userId: 'user-sample-1' }), expect.objectContaining({ userId: 'user-sample-2' })]) }],
     ['get-user-activity', 200, { lastPath: '/pricing', pageViews: expect.any(Number) }],
@@ -82,7 +89,11 @@ describe('sample events', () => {
   });
 
   it('should print a function result through `npm run invoke`', () => {
-    const out = execFileSync('npm', ['run', '--silent', 'invoke', '--', 'getLeaderboard', 'events/get-leaderboard.json'], { cwd: root, encoding: 'utf8', env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+    const out = execFileSync('npm', ['run', '--silent', 'invoke', '--', 'getLeaderboard', 'events/get-leaderboard.json'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    });
     expect(JSON.parse(out)).toMatchObject({ statusCode: 200 });
   });
 });

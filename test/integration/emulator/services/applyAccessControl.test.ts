@@ -12,7 +12,8 @@ import { redisKeys } from '../../../../shared/state/redisKeys';
  * Least privilege, checked on the real servers: the per-function Redis ACL users and RabbitMQ users
  * that `npm test`'s setup created from the manifest (namespace tptest, vhost triplane-test).
  */
-const asRedisUser = (fn: string) => new Redis({ host: '127.0.0.1', port: 6379, username: redisUserOf({ name: fn }, 'tptest'), password: localPassword(redisUserOf({ name: fn }, 'tptest')), maxRetriesPerRequest: 0 });
+const asRedisUser = (fn: string) =>
+  new Redis({ host: '127.0.0.1', port: 6379, username: redisUserOf({ name: fn }, 'tptest'), password: localPassword(redisUserOf({ name: fn }, 'tptest')), maxRetriesPerRequest: 0 });
 const asRabbitUser = (fn: string) => connect(`amqp://triplane-${fn}:${localPassword(`triplane-${fn}`)}@127.0.0.1:5672/triplane-test`);
 
 describe('Redis ACL users per function', () => {

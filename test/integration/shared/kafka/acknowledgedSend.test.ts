@@ -75,7 +75,12 @@ async function endOffset(partition: number): Promise<number> {
 /** Two messages on partitions led by different brokers, the producer's metadata warmed up, then the second partition's leader moved onto the first's broker. */
 async function stageLeaderMove(run: string): Promise<{ messages: Message[]; moved: number }> {
   const led = await leaders();
-  const partitionOf = (message: Message) => Partitioners.DefaultPartitioner()({ topic, partitionMetadata: [...led.keys()].map((partitionId) => ({ partitionId, leader: led.get(partitionId) ?? 0, replicas: [], isr: [], partitionErrorCode: 0 })), message });
+  const partitionOf = (message: Message) =>
+    Partitioners.DefaultPartitioner()({
+      topic,
+      partitionMetadata: [...led.keys()].map((partitionId) => ({ partitionId, leader: led.get(partitionId) ?? 0, replicas: [], isr: [], partitionErrorCode: 0 })),
+      message,
+    });
   const candidates = Array.from({ length: 200 }, (_, i) => ({ key: `${run}-${i}`, value: `${run}-${i}` }));
   const first = candidates[0] as Message;
   const firstLeader = led.get(partitionOf(first));

@@ -22,7 +22,12 @@ const javaPartitionOf = (() => {
 })();
 
 /** Runs a consumer until `enough` says so, handing each batch to `onBatch` (which commits or not). */
-async function consumeUntil(groupId: string, topic: string, onBatch: (batch: PartitionBatch, seen: ConsumedRecord[]) => Promise<void>, enough: (seen: ConsumedRecord[]) => boolean): Promise<ConsumedRecord[]> {
+async function consumeUntil(
+  groupId: string,
+  topic: string,
+  onBatch: (batch: PartitionBatch, seen: ConsumedRecord[]) => Promise<void>,
+  enough: (seen: ConsumedRecord[]) => boolean,
+): Promise<ConsumedRecord[]> {
   const consumer = await port.consumer({ groupId, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
   const seen: ConsumedRecord[] = [];
   const finished = new Promise<void>((resolve, reject) => {
@@ -66,7 +71,10 @@ describe('KafkaPort on @platformatic/kafka', () => {
     await admin.createTopics([a, b].map((name) => ({ name, partitions: 12, replicationFactor: 1 })));
     const producer = await port.producer();
     try {
-      const sent = [{ topic: a, records: records(120, 'a') }, { topic: b, records: records(30, 'b') }];
+      const sent = [
+        { topic: a, records: records(120, 'a') },
+        { topic: b, records: records(30, 'b') },
+      ];
       const acknowledgements = await producer.send(sent);
       for (const { topic, records: list } of sent) {
         const expected = new Set(list.map((r) => javaPartitionOf(topic, r.key)));
@@ -76,10 +84,15 @@ describe('KafkaPort on @platformatic/kafka', () => {
       expect(offsets.reduce((n, p) => n + Number(p.high - p.low), 0)).toBe(120);
       // Each record is read from the partition Java's murmur2 gives its key.
       const misplaced: string[] = [];
-      const seen = await consumeUntil(`g-${a}`, a, async (batch) => {
-        for (const record of batch.records) if (javaPartitionOf(a, record.key?.toString() ?? '') !== batch.partition) misplaced.push(record.key?.toString() ?? '');
-        await commitAll(batch);
-      }, (s) => s.length >= 120);
+      const seen = await consumeUntil(
+        `g-${a}`,
+        a,
+        async (batch) => {
+          for (const record of batch.records) if (javaPartitionOf(a, record.key?.toString() ?? '') !== batch.partition) misplaced.push(record.key?.toString() ?? '');
+          await commitAll(batch);
+        },
+        (s) => s.length >= 120,
+      );
       expect(misplaced).toEqual([]);
       expect(new Set(seen.map((r) => (JSON.parse(r.value?.toString() ?? '{}') as { id?: unknown }).id)).size).toBe(120);
       expect(seen.find((r) => r.headers.some(([name, value]) => name === 'type' && value.toString() === 'page.viewed'))).toBeDefined();
@@ -96,10 +109,15 @@ describe('KafkaPort on @platformatic/kafka', () => {
     await producer.close();
     const groupId = `g-${topic}`;
     // The handler commits through the 10th record only, then nothing.
-    await consumeUntil(groupId, topic, async (batch, seen) => {
-      const tenth = seen[9];
-      if (tenth !== undefined && batch.stillAssigned()) await batch.commit(tenth.offset + 1n);
-    }, (s) => s.length >= 20);
+    await consumeUntil(
+      groupId,
+      topic,
+      async (batch, seen) => {
+        const tenth = seen[9];
+        if (tenth !== undefined && batch.stillAssigned()) await batch.commit(tenth.offset + 1n);
+      },
+      (s) => s.length >= 20,
+    );
     expect((await admin.groupOffsets(groupId, topic)).get(0)).toBe(10n);
     const resumed = await consumeUntil(groupId, topic, commitAll, (s) => s.length >= 10);
     expect(resumed[0]?.offset).toBe(10n);
@@ -144,9 +162,15 @@ describe('KafkaPort on @platformatic/kafka', () => {
 
   it('describes topics, reads and alters topic configs, and deletes topics', async () => {
     const [a, b] = [topicOf('describe-a'), topicOf('describe-b')];
-    await admin.createTopics([{ name: a, partitions: 3, replicationFactor: 1 }, { name: b, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]);
+    await admin.createTopics([
+      { name: a, partitions: 3, replicationFactor: 1 },
+      { name: b, partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '3600000' } },
+    ]);
     const described = await admin.describeTopics([a, b]);
-    expect(described.map((t) => [t.name, t.partitions.map((p) => p.partition)])).toEqual([[a, [0, 1, 2]], [b, [0]]]);
+    expect(described.map((t) => [t.name, t.partitions.map((p) => p.partition)])).toEqual([
+      [a, [0, 1, 2]],
+      [b, [0]],
+    ]);
     for (const partition of described.flatMap((t) => t.partitions)) {
       expect(partition.leader).toBeGreaterThanOrEqual(0);
       expect(partition.replicas).toEqual([partition.leader]);
@@ -167,7 +191,7 @@ describe('KafkaPort on @platformatic/kafka', () => {
     await admin.deleteTopics([]);
   });
 
-  it('stops only after the batch in flight returned, and that batch\'s commit is kept', async () => {
+  it("stops only after the batch in flight returned, and that batch's commit is kept", async () => {
     const topic = topicOf('stop');
     await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
     const producer = await port.producer();

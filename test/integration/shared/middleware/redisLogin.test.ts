@@ -44,7 +44,10 @@ async function coldStart(fn: string, secretArn: string): Promise<{ handler: Hand
   return loaded;
 }
 
-const clientsOf = async (user: string) => String(await admin.call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes(` user=${user} `)).length;
+const clientsOf = async (user: string) =>
+  String(await admin.call('CLIENT', 'LIST'))
+    .split('\n')
+    .filter((line) => line.includes(` user=${user} `)).length;
 
 const leaderboardRequest = (board: string) => ({
   version: '2.0',
@@ -84,7 +87,9 @@ describe('a function logging in to Redis as its own user', () => {
   it('should apply a batch when the projection logs in as its own user', async () => {
     const { handler, close } = await coldStart('project-leaderboards', 'arn:secret:project-leaderboards');
     try {
-      const event = kafkaEventOf([kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: `login-${Date.now()}`, userId: 'u1', points: 1 }, source: 'test' }))]);
+      const event = kafkaEventOf([
+        kafkaRecordOf('scores', createEnvelope({ type: 'score.recorded', version: 1, key: 'u1', data: { board: `login-${Date.now()}`, userId: 'u1', points: 1 }, source: 'test' })),
+      ]);
       expect(await handler(event, lambdaContextOf('project-leaderboards'))).toMatchObject({ processed: 1, deadLettered: 0 });
       expect(await clientsOf(userOf('project-leaderboards'))).toBeGreaterThanOrEqual(1);
     } finally {

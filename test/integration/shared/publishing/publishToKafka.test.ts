@@ -31,7 +31,10 @@ describe('a call past what one partition batch holds', () => {
     await expect(producer.send([{ topic, records }])).rejects.toThrow();
     expect(await stored()).toBe(0);
 
-    const pieces = piecesWithin(records.map((record) => ({ topic, record, bytes: outgoingBytes(record) })), KAFKA_REQUEST_LIMITS);
+    const pieces = piecesWithin(
+      records.map((record) => ({ topic, record, bytes: outgoingBytes(record) })),
+      KAFKA_REQUEST_LIMITS,
+    );
     expect(pieces.length).toBeGreaterThan(1);
     const partitions = new Set<number>();
     for (const piece of pieces) for (const ack of await producer.send([{ topic, records: piece.map((p) => p.record) }])) partitions.add(ack.partition);

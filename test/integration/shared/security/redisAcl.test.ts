@@ -100,10 +100,33 @@ function probeKeys(namespace: string): string[] {
 
 /** Commands nobody may run (they list every key, change the server, or leave the data plane). */
 const FORBIDDEN: string[][] = [
-  ['FLUSHALL'], ['FLUSHDB'], ['KEYS', '*'], ['SCAN', '0'], ['RANDOMKEY'], ['CONFIG', 'GET', 'maxmemory'], ['CONFIG', 'SET', 'maxmemory', '1'],
-  ['CLIENT', 'LIST'], ['CLIENT', 'KILL', 'ID', '1'], ['DEBUG', 'SLEEP', '0'], ['SHUTDOWN'], ['MONITOR'], ['ACL', 'LIST'], ['ACL', 'SETUSER', 'x'],
-  ['MULTI'], ['PUBLISH', 'ch', 'x'], ['SUBSCRIBE', 'ch'], ['SCRIPT', 'FLUSH'], ['FUNCTION', 'FLUSH'], ['SWAPDB', '0', '1'], ['BGSAVE'], ['SAVE'],
-  ['REPLICAOF', 'NO', 'ONE'], ['MODULE', 'LIST'], ['MIGRATE', '127.0.0.1', '1', 'k', '0', '1'], ['SLOWLOG', 'GET'], ['LATENCY', 'DOCTOR'],
+  ['FLUSHALL'],
+  ['FLUSHDB'],
+  ['KEYS', '*'],
+  ['SCAN', '0'],
+  ['RANDOMKEY'],
+  ['CONFIG', 'GET', 'maxmemory'],
+  ['CONFIG', 'SET', 'maxmemory', '1'],
+  ['CLIENT', 'LIST'],
+  ['CLIENT', 'KILL', 'ID', '1'],
+  ['DEBUG', 'SLEEP', '0'],
+  ['SHUTDOWN'],
+  ['MONITOR'],
+  ['ACL', 'LIST'],
+  ['ACL', 'SETUSER', 'x'],
+  ['MULTI'],
+  ['PUBLISH', 'ch', 'x'],
+  ['SUBSCRIBE', 'ch'],
+  ['SCRIPT', 'FLUSH'],
+  ['FUNCTION', 'FLUSH'],
+  ['SWAPDB', '0', '1'],
+  ['BGSAVE'],
+  ['SAVE'],
+  ['REPLICAOF', 'NO', 'ONE'],
+  ['MODULE', 'LIST'],
+  ['MIGRATE', '127.0.0.1', '1', 'k', '0', '1'],
+  ['SLOWLOG', 'GET'],
+  ['LATENCY', 'DOCTOR'],
 ];
 
 const allowed = async (user: string, command: string[]) => String(await admin.call('ACL', 'DRYRUN', user, ...command)) === 'OK';

@@ -117,9 +117,18 @@ describe('the deploy hook provisioning RabbitMQ users', () => {
 
   it('should fail the deploy, saying why, for a malformed Users property or a secret for someone else', async () => {
     // The old shape (user -> secret ARN, rights left to the hook) and a user without its rights are refused, not guessed.
-    expect(await deploy({ 'triplane-reserve-inventory': 'arn:secret:triplane-reserve-inventory' })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('each user needs SecretArn, Configure, Write and Read') });
-    expect(await deploy({ 'guest': userEntry('triplane-reserve-inventory') })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('a function user is named triplane-<function>') });
-    expect(await deploy({ 'triplane-reserve-inventory': { ...userEntry('triplane-reserve-inventory'), Tags: 'administrator' } })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('Users') });
-    expect(await deploy({ 'triplane-reserve-inventory': userEntry('triplane-reserve-inventory', 'arn:secret:mismatch') })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('is for someone-else') });
+    expect(await deploy({ 'triplane-reserve-inventory': 'arn:secret:triplane-reserve-inventory' })).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('each user needs SecretArn, Configure, Write and Read'),
+    });
+    expect(await deploy({ guest: userEntry('triplane-reserve-inventory') })).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('a function user is named triplane-<function>') });
+    expect(await deploy({ 'triplane-reserve-inventory': { ...userEntry('triplane-reserve-inventory'), Tags: 'administrator' } })).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('Users'),
+    });
+    expect(await deploy({ 'triplane-reserve-inventory': userEntry('triplane-reserve-inventory', 'arn:secret:mismatch') })).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringContaining('is for someone-else'),
+    });
   });
 });

@@ -17,8 +17,22 @@ describe('local tools configuration', () => {
   });
 
   it('should read what is set, typed', () => {
-    const config = localConfig({ TRIPLANE_PROFILE: 'test', KAFKA_BROKERS: ' 127.0.0.1:9092 , 127.0.0.1:9093', TRIPLANE_FRESH_KAFKA: '1', FAULTS_SIZE: 'small', FAULTS_ONLY: 'Kafka, redis', TPBENCH_READ_CONNECTIONS: '4' });
-    expect(config).toMatchObject({ TRIPLANE_PROFILE: 'test', KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9093'], TRIPLANE_FRESH_KAFKA: true, FAULTS_SIZE: 'small', FAULTS_ONLY: ['kafka', 'redis'], TPBENCH_READ_CONNECTIONS: 4 });
+    const config = localConfig({
+      TRIPLANE_PROFILE: 'test',
+      KAFKA_BROKERS: ' 127.0.0.1:9092 , 127.0.0.1:9093',
+      TRIPLANE_FRESH_KAFKA: '1',
+      FAULTS_SIZE: 'small',
+      FAULTS_ONLY: 'Kafka, redis',
+      TPBENCH_READ_CONNECTIONS: '4',
+    });
+    expect(config).toMatchObject({
+      TRIPLANE_PROFILE: 'test',
+      KAFKA_BROKERS: ['127.0.0.1:9092', '127.0.0.1:9093'],
+      TRIPLANE_FRESH_KAFKA: true,
+      FAULTS_SIZE: 'small',
+      FAULTS_ONLY: ['kafka', 'redis'],
+      TPBENCH_READ_CONNECTIONS: 4,
+    });
   });
 
   it('should name every wrong variable at once, with the value it got', () => {

@@ -30,9 +30,15 @@ describe('toHttpApiEvent', () => {
       {},
     );
     expect(event).toMatchObject({
-      version: '2.0', routeKey: 'POST /events', rawPath: '/events', rawQueryString: 'a=1&a=2&b=x',
-      cookies: ['c1=1', 'c2=2'], headers: { 'content-type': 'application/json', 'x-many': 'p,q' },
-      queryStringParameters: { a: '1,2', b: 'x' }, body: '{"x":1}', isBase64Encoded: false,
+      version: '2.0',
+      routeKey: 'POST /events',
+      rawPath: '/events',
+      rawQueryString: 'a=1&a=2&b=x',
+      cookies: ['c1=1', 'c2=2'],
+      headers: { 'content-type': 'application/json', 'x-many': 'p,q' },
+      queryStringParameters: { a: '1,2', b: 'x' },
+      body: '{"x":1}',
+      isBase64Encoded: false,
       requestContext: { http: { method: 'POST', path: '/events', sourceIp: '10.0.0.1' }, stage: '$default' },
     });
   });

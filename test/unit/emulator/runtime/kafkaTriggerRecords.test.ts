@@ -3,7 +3,11 @@ import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../.
 import { decodeKafkaRecord } from '../../../../shared/triggers/kafka/decodeKafkaRecord';
 
 const message = (offset: number, value: string | null, headers: ConsumedRecord['headers'] = [['name', Buffer.from('café')]]): ConsumedRecord => ({
-  key: Buffer.from('k'), value: value === null ? null : Buffer.from(value), headers, timestamp: 1700000000000n, offset: BigInt(offset),
+  key: Buffer.from('k'),
+  value: value === null ? null : Buffer.from(value),
+  headers,
+  timestamp: 1700000000000n,
+  offset: BigInt(offset),
 });
 
 describe('toKafkaTriggerRecord / toKafkaTriggerEvent', () => {
@@ -15,8 +19,16 @@ describe('toKafkaTriggerRecord / toKafkaTriggerEvent', () => {
     expect(toKafkaTriggerEvent('arn', 'b:1', [record]).records).toEqual({ 'orders-3': [record] });
   });
 
-  it('should deliver a repeated header name once per value, in the record\'s order', () => {
-    const record = toKafkaTriggerRecord('t', 0, message(2, 'v', [['a', Buffer.from([1])], ['b', Buffer.from([2])], ['a', Buffer.from([255])]]));
+  it("should deliver a repeated header name once per value, in the record's order", () => {
+    const record = toKafkaTriggerRecord(
+      't',
+      0,
+      message(2, 'v', [
+        ['a', Buffer.from([1])],
+        ['b', Buffer.from([2])],
+        ['a', Buffer.from([255])],
+      ]),
+    );
     expect(record.headers).toEqual([{ a: [1] }, { b: [2] }, { a: [-1] }]);
   });
 

@@ -7,9 +7,20 @@ import { splitQueueKey } from '../../../../shared/middleware/batch/rabbitMqRecor
 import { attemptOf, decodeRabbitMqHeaders } from '../../../../shared/triggers/rabbitmq/decodeRabbitMqHeaders';
 
 const NO_PROPERTIES: MessageProperties = {
-  contentType: undefined, contentEncoding: undefined, headers: undefined, deliveryMode: undefined, priority: undefined,
-  correlationId: undefined, replyTo: undefined, expiration: undefined, messageId: undefined, timestamp: undefined,
-  type: undefined, userId: undefined, appId: undefined, clusterId: undefined,
+  contentType: undefined,
+  contentEncoding: undefined,
+  headers: undefined,
+  deliveryMode: undefined,
+  priority: undefined,
+  correlationId: undefined,
+  replyTo: undefined,
+  expiration: undefined,
+  messageId: undefined,
+  timestamp: undefined,
+  type: undefined,
+  userId: undefined,
+  appId: undefined,
+  clusterId: undefined,
 };
 
 /** A delivery as amqplib hands it to a consumer. */
@@ -171,8 +182,21 @@ describe('toRabbitMqTriggerMessage', () => {
 
     // assess
     expect(built.basicProperties).toEqual({
-      contentType: null, contentEncoding: null, headers: {}, deliveryMode: null, priority: null, correlationId: null, replyTo: null,
-      expiration: null, messageId: null, timestamp: null, type: null, userId: null, appId: null, clusterId: null, bodySize: 2,
+      contentType: null,
+      contentEncoding: null,
+      headers: {},
+      deliveryMode: null,
+      priority: null,
+      correlationId: null,
+      replyTo: null,
+      expiration: null,
+      messageId: null,
+      timestamp: null,
+      type: null,
+      userId: null,
+      appId: null,
+      clusterId: null,
+      bodySize: 2,
     });
   });
 
@@ -242,7 +266,12 @@ describe('toRabbitMqTriggerEvent', () => {
 
 describe('aws:rmq round trip', () => {
   const placed = createEnvelope<Record<string, unknown>>({
-    type: 'order.placed', version: 1, key: 'o-1', source: 'triplane/ingest-events', id: '01ARZ3NDEKTSV4RRFFQ69G5FAV', time: new Date('2026-01-15T10:00:00.250Z'),
+    type: 'order.placed',
+    version: 1,
+    key: 'o-1',
+    source: 'triplane/ingest-events',
+    id: '01ARZ3NDEKTSV4RRFFQ69G5FAV',
+    time: new Date('2026-01-15T10:00:00.250Z'),
     data: { orderId: 'o-1', userId: 'u-1', amount: 1999, currency: 'EUR', paymentToken: 'tok_ok', items: [{ sku: 'sku-1', qty: 1 }] },
   });
   const command = deriveEnvelope(placed, { type: 'payment.authorize', version: 1, key: 'o-1', data: placed.data, source: 'triplane/start-order-workflow', id: '01ARZ3NDEKTSV4RRFFQ69G5FB0' });

@@ -14,10 +14,12 @@ const check = (...samples: ProjectionWriteSample[]) => checkProjectionWrites({ n
 describe('checkProjectionWrites', () => {
   it('should pass a ttl-family write followed by its EXPIREAT, and a rebuildable write without one', () => {
     // act
-    const result = check(
-      sampleOf([command('HSET', 'doctor:g0:session:s-1', 'userId', 'u-1'), command('EXPIREAT', 'doctor:g0:session:s-1', 1_768_474_800)]),
-      { fn: 'project-flags', declaredWrites: ['flags', 'idem'], records: [{ label: 'flags-0@0 flag.set', ops: [command('HSET', 'doctor:flags', 'dark-mode', '{}')] }], problems: [] },
-    );
+    const result = check(sampleOf([command('HSET', 'doctor:g0:session:s-1', 'userId', 'u-1'), command('EXPIREAT', 'doctor:g0:session:s-1', 1_768_474_800)]), {
+      fn: 'project-flags',
+      declaredWrites: ['flags', 'idem'],
+      records: [{ label: 'flags-0@0 flag.set', ops: [command('HSET', 'doctor:flags', 'dark-mode', '{}')] }],
+      problems: [],
+    });
 
     // assess
     expect(result.status).toBe('pass');

@@ -9,7 +9,7 @@ describe('checkRedisMemoryPolicy', () => {
     expect(result.status).toBe('pass');
   });
 
-  it('should fail noeviction, which refuses the projections\' writes when memory is full', () => {
+  it("should fail noeviction, which refuses the projections' writes when memory is full", () => {
     // act
     const result = checkRedisMemoryPolicy({ maxmemoryPolicy: 'noeviction', maxmemory: 1_073_741_824 });
 

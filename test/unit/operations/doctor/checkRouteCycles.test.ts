@@ -9,7 +9,7 @@ const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: [...BATCH_GUARDS] }]));
 
 describe('checkRouteCycles', () => {
-  it('should find today\'s saga loop (orders -> start-order-workflow -> payment.authorize -> authorize-payment -> orders)', () => {
+  it("should find today's saga loop (orders -> start-order-workflow -> payment.authorize -> authorize-payment -> orders)", () => {
     // act
     const components = cyclicComponents(buildRouteGraph(FUNCTIONS, bindings));
 

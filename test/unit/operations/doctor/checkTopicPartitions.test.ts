@@ -39,7 +39,11 @@ describe('checkKafkaPartitions', () => {
 
   it('should fail a manifest topic missing from the cluster', () => {
     // act
-    const result = checkKafkaPartitions(manifestTopics.filter((t) => t.name !== 'orders'), names, MIN_PARTITIONS);
+    const result = checkKafkaPartitions(
+      manifestTopics.filter((t) => t.name !== 'orders'),
+      names,
+      MIN_PARTITIONS,
+    );
 
     // assess
     expect(result).toMatchObject({ status: 'fail', detail: expect.stringContaining('missing from the cluster: orders') });

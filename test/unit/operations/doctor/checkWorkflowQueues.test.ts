@@ -46,14 +46,20 @@ describe('checkWorkflowQueues', () => {
 });
 
 describe('parseRabbitmqctlQueues', () => {
-  it('should read rabbitmqctl\'s JSON, arguments given as [name, type, value] triples', () => {
+  it("should read rabbitmqctl's JSON, arguments given as [name, type, value] triples", () => {
     // prepare
-    const json = '[\n{"name":"payment.refund.retry.2","durable":true,"arguments":[["x-queue-type","longstr","quorum"],["x-message-ttl","short",2000],["x-dead-letter-exchange","longstr","triplane.workflow"]],"messages":3}\n]';
+    const json =
+      '[\n{"name":"payment.refund.retry.2","durable":true,"arguments":[["x-queue-type","longstr","quorum"],["x-message-ttl","short",2000],["x-dead-letter-exchange","longstr","triplane.workflow"]],"messages":3}\n]';
 
     // act
     const [queue] = parseRabbitmqctlQueues(json);
 
     // assess
-    expect(queue).toEqual({ name: 'payment.refund.retry.2', durable: true, arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 2000, 'x-dead-letter-exchange': 'triplane.workflow' }, messages: 3 });
+    expect(queue).toEqual({
+      name: 'payment.refund.retry.2',
+      durable: true,
+      arguments: { 'x-queue-type': 'quorum', 'x-message-ttl': 2000, 'x-dead-letter-exchange': 'triplane.workflow' },
+      messages: 3,
+    });
   });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
 const projectionFunctions = FUNCTIONS.filter((fn) => fn.projection !== undefined && fn.trigger.kind === 'msk');
 const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
-describe('the code\'s own wiring', () => {
+describe("the code's own wiring", () => {
   it('should find the batch guards on every event-source handler module', () => {
     // assess
     expect(checkHandlerGuards(FUNCTIONS, guards)).toMatchObject({ status: 'pass' });
@@ -52,7 +52,9 @@ describe('the code\'s own wiring', () => {
   it('should fail a projection whose build writes a session without expiry on the same sample events', () => {
     // prepare: project-sessions as it would be with its EXPIREAT forgotten
     const fn = projectionFunctions.find((f) => f.name === 'project-sessions') as FunctionRoute;
-    const forgetful = (keys: RedisKeys): Projection => (event) => [command('HSET', keys.session(String(event.data.sessionId)), 'userId', String(event.data.userId))];
+    const forgetful =
+      (keys: RedisKeys): Projection =>
+      (event) => [command('HSET', keys.session(String(event.data.sessionId)), 'userId', String(event.data.userId))];
     const broken = { consumer: 'project-sessions', projection: 'sessions', build: forgetful };
 
     // act

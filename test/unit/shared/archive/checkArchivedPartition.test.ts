@@ -9,7 +9,10 @@ describe('checkArchivedPartition', () => {
   });
 
   it('should report a missing object as a gap, and missing tails and heads', () => {
-    expect(checkArchivedPartition(0, 15, [object('a', 0, 4), object('c', 10, 11)]).gaps).toEqual([{ from: 5, to: 9 }, { from: 12, to: 14 }]);
+    expect(checkArchivedPartition(0, 15, [object('a', 0, 4), object('c', 10, 11)]).gaps).toEqual([
+      { from: 5, to: 9 },
+      { from: 12, to: 14 },
+    ]);
     expect(checkArchivedPartition(0, 10, [object('b', 5, 9)]).gaps).toEqual([{ from: 0, to: 4 }]);
   });
 
@@ -21,7 +24,10 @@ describe('checkArchivedPartition', () => {
   it('should report offsets archived twice without calling them gaps', () => {
     const check = checkArchivedPartition(0, 6, [object('a', 0, 3), object('b', 2, 5)]);
     expect(check.gaps).toEqual([]);
-    expect(check.duplicates).toEqual([{ offset: 2, objects: ['a', 'b'] }, { offset: 3, objects: ['a', 'b'] }]);
+    expect(check.duplicates).toEqual([
+      { offset: 2, objects: ['a', 'b'] },
+      { offset: 3, objects: ['a', 'b'] },
+    ]);
   });
 
   it('should expect nothing of a partition the sink never committed', () => {

@@ -28,7 +28,13 @@ describe('function configuration', () => {
   });
 
   it('should read what is set, typed', () => {
-    const config = functionConfig({ TRIPLANE_HOP_LIMIT: '0', KAFKA_SSL: 'true', TRIPLANE_SANDBOX_FAILURE_RATE: '0.02', RABBITMQ_URL: 'amqp://u:p@127.0.0.1:5672/triplane-test', MSK_CLUSTER_ARN: 'arn:aws:kafka:eu-west-1:123456789012:cluster/t/1' });
+    const config = functionConfig({
+      TRIPLANE_HOP_LIMIT: '0',
+      KAFKA_SSL: 'true',
+      TRIPLANE_SANDBOX_FAILURE_RATE: '0.02',
+      RABBITMQ_URL: 'amqp://u:p@127.0.0.1:5672/triplane-test',
+      MSK_CLUSTER_ARN: 'arn:aws:kafka:eu-west-1:123456789012:cluster/t/1',
+    });
     expect(config).toMatchObject({ TRIPLANE_HOP_LIMIT: 0, KAFKA_SSL: true, TRIPLANE_SANDBOX_FAILURE_RATE: 0.02, RABBITMQ_URL: 'amqp://u:p@127.0.0.1:5672/triplane-test' });
   });
 

@@ -42,7 +42,10 @@ describe('ids used in Redis keys (properties)', () => {
       fc.property(clientEventArb, fc.nat(), unsafeIdArb, fc.boolean(), (event, n, bad, batch) => {
         const location = pick(idLocations(event), n);
         const injected = withValueAt(event, location, bad);
-        const error = expectHttpError(thrownBy(() => parseIngestRequest(batch ? { events: [injected] } : injected)), [400]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest(batch ? { events: [injected] } : injected)),
+          [400],
+        );
         expect(error.details.accepted).toEqual([]);
         expect(fieldErrorsOf(error).map((e) => e.field)).toContain(batch ? `events[0].${location}` : location);
       }),
@@ -57,7 +60,10 @@ describe('ids used in Redis keys (properties)', () => {
         const target = pick(events, index);
         const location = pick(idLocations(target), n);
         const list = events.map((event, i) => (i === index ? withValueAt(event, location, bad) : { ...event, id: undefined }));
-        const error = expectHttpError(thrownBy(() => parseIngestRequest({ events: list })), [400]);
+        const error = expectHttpError(
+          thrownBy(() => parseIngestRequest({ events: list })),
+          [400],
+        );
         expect(fieldErrorsOf(error).map((f) => f.field)).toContain(`events[${index}].${location}`);
       }),
       { numRuns: 120 },

@@ -10,11 +10,7 @@ describe('validateIncomingEvent', () => {
   });
 
   it('should keep a client id, key and correlation id', () => {
-    const result = validateIncomingEvent(
-      { type: 'page.viewed', id: 'evt-1', key: 'k-1', correlationId: 'c-1', data: { userId: 'u', path: '/' } },
-      '',
-      'test',
-    );
+    const result = validateIncomingEvent({ type: 'page.viewed', id: 'evt-1', key: 'k-1', correlationId: 'c-1', data: { userId: 'u', path: '/' } }, '', 'test');
     expect(result.ok && result.envelope).toMatchObject({ id: 'evt-1', key: 'k-1', correlationId: 'c-1' });
   });
 

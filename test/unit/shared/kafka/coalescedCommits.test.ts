@@ -5,8 +5,7 @@ const at = (partition: number, offset: bigint): PartitionCommit => ({ topic: 't'
 /** A send whose requests the test answers by hand, in order. */
 function manualSend() {
   const requests: Array<{ offsets: PartitionCommit[]; answer: (error?: Error) => void }> = [];
-  const send = (offsets: PartitionCommit[]) =>
-    new Promise<void>((resolve, reject) => requests.push({ offsets, answer: (error) => (error ? reject(error) : resolve()) }));
+  const send = (offsets: PartitionCommit[]) => new Promise<void>((resolve, reject) => requests.push({ offsets, answer: (error) => (error ? reject(error) : resolve()) }));
   return { send, requests };
 }
 

@@ -27,8 +27,18 @@ describe('reportSkippedRecords', () => {
       out.mockRestore();
       err.mockRestore();
     }
-    const docs = lines.flatMap((line) => line.split('\n')).filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(docs.find((doc) => doc.level === 'ERROR')).toMatchObject({ consumer: 'project-leaderboards', topic: 'scores', partition: 4, expectedOffset: '100', firstOffset: '130', skippedRecords: '30' });
+    const docs = lines
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(docs.find((doc) => doc.level === 'ERROR')).toMatchObject({
+      consumer: 'project-leaderboards',
+      topic: 'scores',
+      partition: 4,
+      expectedOffset: '100',
+      firstOffset: '130',
+      skippedRecords: '30',
+    });
     const emf = docs.find((doc) => '_aws' in doc);
     expect(emf).toMatchObject({ service: 'triplane', function: 'triplane-dev-projectLeaderboards', SkippedRecords: 30 });
     const directive = (emf?._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }).CloudWatchMetrics[0];

@@ -17,7 +17,10 @@ describe('connection errors are outages (503), not defects (500)', () => {
   it('should take the error ioredis gives a request while it cannot reach the server for an outage', async () => {
     const redis = new Redis(await closedPort(), '127.0.0.1', { maxRetriesPerRequest: 1, retryStrategy: () => 20, lazyConnect: false });
     redis.on('error', () => undefined);
-    const error = await redis.get('k').then(() => undefined, (e: unknown) => e);
+    const error = await redis.get('k').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     redis.disconnect();
     expect(error).toBeInstanceOf(Error);
     expect(isConnectionError(error)).toBe(true);

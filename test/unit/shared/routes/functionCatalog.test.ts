@@ -23,7 +23,15 @@ const step = (fn: Record<string, unknown>) => functionCatalog({ authorizePayment
 describe('the function catalog: serverless.yml joined with each function.ts', () => {
   it('reads each trigger as the one kind it is, with serverless.yml values and Lambda defaults where it is silent', () => {
     const [fn] = sessions({ timeout: 60, events: [msk('sessions')] });
-    expect(fn).toMatchObject({ key: 'projectSessions', name: 'project-sessions', projection: 'sessions', timeoutSeconds: 60, memoryMb: 1024, modulePath: 'functions/project-sessions/handler', exportName: 'handler' });
+    expect(fn).toMatchObject({
+      key: 'projectSessions',
+      name: 'project-sessions',
+      projection: 'sessions',
+      timeoutSeconds: 60,
+      memoryMb: 1024,
+      modulePath: 'functions/project-sessions/handler',
+      exportName: 'handler',
+    });
     expect(fn?.trigger).toEqual({ kind: 'msk', subscriptions: [{ topic: 'sessions', batchSize: 7, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'g-sessions' }] });
     const [mq] = step({ events: [{ rabbitmq: { arn: 'a', queue: 'payment.authorize', basicAuthArn: { Ref: 'X' } } }] });
     expect(mq?.trigger).toEqual({ kind: 'rabbitmq', queue: 'payment.authorize', batchSize: 100, maximumBatchingWindow: 0.5, basicAuthArn: { Ref: 'X' } });
@@ -38,17 +46,25 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
     ['an unknown topic', () => sessions({ events: [msk('nope')] }), /msk topic nope is not one of/],
     ['an msk event without its consumer group', () => sessions({ events: [msk('sessions', { consumerGroupId: undefined })] }), /needs a consumerGroupId/],
     ['a starting position Lambda does not have', () => sessions({ events: [msk('sessions', { startingPosition: 'AT_TIMESTAMP' })] }), /startingPosition AT_TIMESTAMP/],
-    ['a step wired to another step\'s queue', () => step({ events: [{ rabbitmq: { queue: 'inventory.reserve' } }] }), /reads queue inventory.reserve, but functions\/authorize-payment\/function.ts carries out payment.authorize/],
+    [
+      "a step wired to another step's queue",
+      () => step({ events: [{ rabbitmq: { queue: 'inventory.reserve' } }] }),
+      /reads queue inventory.reserve, but functions\/authorize-payment\/function.ts carries out payment.authorize/,
+    ],
     ['no event and no deploy hook', () => sessions({ events: [] }), /no events/],
     ['an sqs event', () => sessions({ events: [{ sqs: { arn: 'x' } }] }), /sqs events are not a trigger/],
     ['a handler outside functions/', () => functionCatalog({ projectSessions: { handler: 'src/x.handler' } }, factsOf), /is not functions\/<name>\/handler/],
-    ['a key that is not the folder\'s', () => functionCatalog({ sessions: { handler: 'functions/project-sessions/handler.handler', events: [msk('sessions')] } }, factsOf), /its key must be projectSessions/],
-    ['another function\'s role', () => sessions({ role: 'GetOrderRole', events: [msk('sessions')] }), /role must be ProjectSessionsRole/],
+    [
+      "a key that is not the folder's",
+      () => functionCatalog({ sessions: { handler: 'functions/project-sessions/handler.handler', events: [msk('sessions')] } }, factsOf),
+      /its key must be projectSessions/,
+    ],
+    ["another function's role", () => sessions({ role: 'GetOrderRole', events: [msk('sessions')] }), /role must be ProjectSessionsRole/],
   ])('refuses %s, saying what to fix', (_case, build, message) => {
     expect(build).toThrow(message);
   });
 
-  it('refuses, at package time, a step whose event source logs in with a secret other than its own user\'s', () => {
+  it("refuses, at package time, a step whose event source logs in with a secret other than its own user's", () => {
     const fns: FunctionRoute[] = step({ role: 'AuthorizePaymentRole', events: [{ rabbitmq: { queue: 'payment.authorize', basicAuthArn: { Ref: 'ReserveInventoryMqSecret' } } }] });
     const hook = FUNCTIONS.filter((fn) => fn.deployHook !== undefined);
     expect(() => derivedResources([...fns, ...hook])).toThrow(/basicAuthArn must be \{"Ref":"AuthorizePaymentMqSecret"\}/);

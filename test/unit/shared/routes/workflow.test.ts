@@ -5,7 +5,9 @@ const declared = (queue: string): QueueDeclaration | undefined => declarations.f
 
 /** The queues a message published to `exchange` with `routingKey` reaches, by the declared bindings. */
 const routedTo = (exchange: string, routingKey: string): string[] =>
-  exchange === '' ? declarations.filter((d) => d.queue === routingKey).map((d) => d.queue) : declarations.filter((d) => d.bindTo?.exchange === exchange && d.bindTo.routingKey === routingKey).map((d) => d.queue);
+  exchange === ''
+    ? declarations.filter((d) => d.queue === routingKey).map((d) => d.queue)
+    : declarations.filter((d) => d.bindTo?.exchange === exchange && d.bindTo.routingKey === routingKey).map((d) => d.queue);
 
 describe('workflowQueues', () => {
   it('should declare, per step, a main queue, one retry queue per delay and a parking lot, each once', () => {

@@ -23,10 +23,22 @@ const statusOf = (run: () => void): number | undefined => {
 
 describe('requireJsonContentType', () => {
   it('should accept application/json, with a utf-8 charset or none, in any case', () => {
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON;charset="UTF-8"', 'application/json ; charset=utf8']) expect(statusOf(() => requireJsonContentType(withContentType(type)))).toBeUndefined();
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON;charset="UTF-8"', 'application/json ; charset=utf8'])
+      expect(statusOf(() => requireJsonContentType(withContentType(type)))).toBeUndefined();
   });
   it('should refuse with 415 anything a browser sends without a preflight, and other charsets', () => {
-    for (const type of [undefined, '', 'text/plain', 'text/plain; charset=utf-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', 'application/json-seq', 'text/json', 'application/jsonp'])
+    for (const type of [
+      undefined,
+      '',
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=utf-16',
+      'application/json-seq',
+      'text/json',
+      'application/jsonp',
+    ])
       expect({ type, status: statusOf(() => requireJsonContentType(withContentType(type))) }).toEqual({ type, status: 415 });
   });
 });
@@ -71,13 +83,19 @@ describe('permission errors', () => {
       'NOPERM this user has no permissions to access one of the keys used as arguments',
       "ERR The user executing the script can't run this command or subcommand script: 87, on @user_script:1.",
       'WRONGPASS invalid username-password pair or user is disabled.',
-      'Operation failed: BasicPublish; 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - write access to exchange \'triplane.workflow\' in vhost \'x\' refused for user \'triplane-refund-payment\'"',
+      "Operation failed: BasicPublish; 403 (ACCESS-REFUSED) with message \"ACCESS_REFUSED - write access to exchange 'triplane.workflow' in vhost 'x' refused for user 'triplane-refund-payment'\"",
       'Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN."',
       "Connection closed: 530 (NOT-ALLOWED) with message \"NOT_ALLOWED - access to vhost 'tp-x' refused for user 'triplane-authorize-payment'\"",
     ])
       expect({ message, permission: isPermissionError(errorWith(message)) }).toEqual({ message, permission: true });
     expect(isPermissionError(errorWith('channel closed', 403))).toBe(true);
-    for (const message of ['connect ECONNREFUSED 127.0.0.1:6379', 'Connection is closed.', 'READONLY You can\'t write against a read only replica.', 'NOSCRIPT No matching script', 'Socket closed abruptly'])
+    for (const message of [
+      'connect ECONNREFUSED 127.0.0.1:6379',
+      'Connection is closed.',
+      "READONLY You can't write against a read only replica.",
+      'NOSCRIPT No matching script',
+      'Socket closed abruptly',
+    ])
       expect({ message, permission: isPermissionError(errorWith(message)) }).toEqual({ message, permission: false });
     expect(isPermissionError('NOPERM')).toBe(false);
   });

@@ -13,11 +13,23 @@ const ORDER: OrderPlaced = {
   amount: 1999,
   currency: 'EUR',
   paymentToken: 'tok_ok',
-  items: [{ sku: 'sku-1', qty: 2 }, { sku: 'sku-2', qty: 1 }],
+  items: [
+    { sku: 'sku-1', qty: 2 },
+    { sku: 'sku-2', qty: 1 },
+  ],
 };
 
 const placedEvent = (id = PLACED_ID, data: OrderPlaced = ORDER): Envelope<Record<string, unknown>> =>
-  createEnvelope<Record<string, unknown>>({ type: 'order.placed', version: 1, key: data.orderId, data: { ...data }, source: 'triplane/ingest-events', id, correlationId: 'corr-1', time: new Date('2026-01-15T10:00:00.000Z') });
+  createEnvelope<Record<string, unknown>>({
+    type: 'order.placed',
+    version: 1,
+    key: data.orderId,
+    data: { ...data },
+    source: 'triplane/ingest-events',
+    id,
+    correlationId: 'corr-1',
+    time: new Date('2026-01-15T10:00:00.000Z'),
+  });
 
 /** A command as a step receives it: two hops into the chain, caused by an earlier event. */
 const commandOf = (type: string, extra: Partial<OrderCommand> = {}, id = '01ARZ3NDEKTSV4RRFFQ69G5FB0'): Envelope<OrderCommand> => ({
@@ -41,9 +53,24 @@ const TRANSITIONS: ReadonlyArray<{ result: StepResult; command: Envelope<OrderCo
   { result: { kind: 'authorized', authorizationId: 'auth-1' }, command: commandOf('payment.authorize'), events: ['payment.authorized'], commands: ['inventory.reserve'] },
   { result: { kind: 'declined', reason: 'card declined' }, command: commandOf('payment.authorize'), events: ['payment.declined', 'order.cancelled'], commands: [] },
   { result: { kind: 'reserved', reservationId: 'res-1' }, command: commandOf('inventory.reserve', { authorizationId: 'auth-1' }), events: ['inventory.reserved'], commands: ['shipment.schedule'] },
-  { result: { kind: 'unavailable', skus: ['sku-1', 'sku-2'] }, command: commandOf('inventory.reserve', { authorizationId: 'auth-1' }), events: ['inventory.unavailable'], commands: ['payment.refund'] },
-  { result: { kind: 'scheduled', shipmentId: 'ship-1' }, command: commandOf('shipment.schedule', { authorizationId: 'auth-1', reservationId: 'res-1' }), events: ['shipment.scheduled', 'order.completed'], commands: [] },
-  { result: { kind: 'refunded', refundId: 'ref-1' }, command: commandOf('payment.refund', { authorizationId: 'auth-1', reason: 'out of stock: sku-1' }), events: ['payment.refunded', 'order.cancelled'], commands: [] },
+  {
+    result: { kind: 'unavailable', skus: ['sku-1', 'sku-2'] },
+    command: commandOf('inventory.reserve', { authorizationId: 'auth-1' }),
+    events: ['inventory.unavailable'],
+    commands: ['payment.refund'],
+  },
+  {
+    result: { kind: 'scheduled', shipmentId: 'ship-1' },
+    command: commandOf('shipment.schedule', { authorizationId: 'auth-1', reservationId: 'res-1' }),
+    events: ['shipment.scheduled', 'order.completed'],
+    commands: [],
+  },
+  {
+    result: { kind: 'refunded', refundId: 'ref-1' },
+    command: commandOf('payment.refund', { authorizationId: 'auth-1', reason: 'out of stock: sku-1' }),
+    events: ['payment.refunded', 'order.cancelled'],
+    commands: [],
+  },
 ];
 
 describe('nextAfter', () => {

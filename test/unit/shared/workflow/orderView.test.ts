@@ -4,8 +4,7 @@ const stepField = (at: string, eventId: string, details: Record<string, unknown>
 const at = (second: number): string => `2026-01-15T10:00:${String(second).padStart(2, '0')}.000Z`;
 
 /** The hash of an order that went through `types` in order, one second apart. */
-const hashOf = (types: readonly string[]): Record<string, string> =>
-  Object.fromEntries(types.map((type, i) => [`step:${type}`, stepField(at(i), `evt-${i}`, { n: i })]));
+const hashOf = (types: readonly string[]): Record<string, string> => Object.fromEntries(types.map((type, i) => [`step:${type}`, stepField(at(i), `evt-${i}`, { n: i })]));
 
 const HAPPY = ['order.placed', 'payment.authorized', 'inventory.reserved', 'shipment.scheduled', 'order.completed'];
 const DECLINED = ['order.placed', 'payment.declined', 'order.cancelled'];
@@ -79,10 +78,12 @@ describe('orderView', () => {
   it('should sort steps by their place in the saga whatever order the fields come in', () => {
     // prepare
     const fields = hashOf(COMPENSATED);
-    const scrambled = Object.fromEntries([4, 2, 0, 3, 1].map((i) => {
-      const type = COMPENSATED[i] ?? '';
-      return [`step:${type}`, fields[`step:${type}`] ?? ''];
-    }));
+    const scrambled = Object.fromEntries(
+      [4, 2, 0, 3, 1].map((i) => {
+        const type = COMPENSATED[i] ?? '';
+        return [`step:${type}`, fields[`step:${type}`] ?? ''];
+      }),
+    );
 
     // act
     const view = orderView('o-1', scrambled);

@@ -83,7 +83,11 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
     );
     expect(summary).toMatchObject({ processed: 1, deadLettered: 1, hopRefused: 1 });
     expect(await redis.zscore(keys.leaderboards.leaderboard(board), 'ann')).toBeNull();
-    const [letter] = await readTopic('dead-letters', (r) => r.headers.id === looping.id, (kept) => kept.length >= 1);
+    const [letter] = await readTopic(
+      'dead-letters',
+      (r) => r.headers.id === looping.id,
+      (kept) => kept.length >= 1,
+    );
     expect(letter?.headers).toMatchObject({ 'dlt-stage': 'hop-limit', hops: '11' });
     expect(letter?.headers['dlt-reason']).toContain('hop limit exceeded');
   });

@@ -156,8 +156,8 @@ const EXPECTED_STATUS: Record<string, number> = {
   'get-order': 404,
 };
 
-describe('rate limiting under each HTTP function\'s own Redis user', () => {
-  it('should count every authenticated request of every HTTP function, as that function\'s user, in one window counter per key', async () => {
+describe("rate limiting under each HTTP function's own Redis user", () => {
+  it("should count every authenticated request of every HTTP function, as that function's user, in one window counter per key", async () => {
     const key = `per-fn-${Date.now()}`;
     const before = new Map<string, number>();
     const http = FUNCTIONS.filter((fn) => fn.trigger.kind === 'http');
@@ -172,7 +172,14 @@ describe('rate limiting under each HTTP function\'s own Redis user', () => {
       const response = await asUser(fn.name, () =>
         callHandler(
           fn.name,
-          eventOf({ method: route.method as 'GET' | 'POST', path, routeKey: `${route.method} ${route.path}`, pathParameters, headers: { 'x-api-key': fnKey(fn.name), 'content-type': 'text/plain' }, body: route.method === 'POST' ? '{}' : undefined }),
+          eventOf({
+            method: route.method as 'GET' | 'POST',
+            path,
+            routeKey: `${route.method} ${route.path}`,
+            pathParameters,
+            headers: { 'x-api-key': fnKey(fn.name), 'content-type': 'text/plain' },
+            body: route.method === 'POST' ? '{}' : undefined,
+          }),
           lambdaContextOf(fn.name),
         ),
       );

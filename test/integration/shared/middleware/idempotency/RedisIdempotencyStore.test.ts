@@ -107,7 +107,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     await redis.script('FLUSH');
     expect((await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f2', digest: 'd', ops: [] }])).applied).toEqual(['f2']);
   });
-  it('should keep each partition\'s next offset, only ever forward, with the marks\' TTL, in the same round trips', async () => {
+  it("should keep each partition's next offset, only ever forward, with the marks' TTL, in the same round trips", async () => {
     const scope = keys.idempotency('offsets', '');
     await store.commit(scope, [{ eventId: 'o1', digest: 'd', ops: [] }], [{ partition: 'scores:3', next: 120n }]);
     expect((await store.findApplied(scope, [{ eventId: 'o1', digest: 'd' }], ['scores:3', 'scores:4'])).expected).toEqual(new Map([['scores:3', 120n]]));

@@ -59,7 +59,14 @@ describe('skipped records, seen by the handler (real Redis and Kafka)', () => {
       expect(await invoke([at(5, score('cid', 3)), at(6, score('ann', 4))])).toMatchObject({ processed: 2, skipped: 3 });
       const reports = errors.mock.calls.filter(([message]) => typeof message === 'string' && message.startsWith('records skipped'));
       expect(reports).toHaveLength(1);
-      expect(reports[0]?.[1]).toMatchObject({ consumer: 'project-leaderboards', topic: TOPIC, partition: PARTITION, expectedOffset: String(base + 2), firstOffset: String(base + 5), skippedRecords: '3' });
+      expect(reports[0]?.[1]).toMatchObject({
+        consumer: 'project-leaderboards',
+        topic: TOPIC,
+        partition: PARTITION,
+        expectedOffset: String(base + 2),
+        firstOffset: String(base + 5),
+        skippedRecords: '3',
+      });
 
       // A redelivery of an older batch is no gap, and does not move the expectation back.
       expect(await invoke(first)).toMatchObject({ processed: 0, duplicates: 2, skipped: 0 });

@@ -9,7 +9,10 @@ let invocations = 0;
 
 export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' }): Promise<{ invocations: number; functionName: string | undefined }> {
   invocations++;
-  if (event.action === 'fail') await downstream('redis').call(() => Promise.reject(new Error('redis is down'))).catch(() => undefined);
+  if (event.action === 'fail')
+    await downstream('redis')
+      .call(() => Promise.reject(new Error('redis is down')))
+      .catch(() => undefined);
   if (event.action === 'throw') throw new TypeError('bad input');
   if (event.action === 'sleep') await new Promise((resolve) => setTimeout(resolve, 5_000));
   if (event.action === 'crash') {

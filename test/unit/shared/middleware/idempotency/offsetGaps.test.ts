@@ -2,7 +2,16 @@ import { partitionSpans } from '../../../../../shared/middleware/batch/partition
 import { nextOffsetsOf, offsetGaps } from '../../../../../shared/middleware/idempotency/offsetGaps';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
-const record = (topic: string, partition: number, offset: number): KafkaTriggerRecord => ({ topic, partition, offset, timestamp: 0, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] });
+const record = (topic: string, partition: number, offset: number): KafkaTriggerRecord => ({
+  topic,
+  partition,
+  offset,
+  timestamp: 0,
+  timestampType: 'CREATE_TIME',
+  key: null,
+  value: null,
+  headers: [],
+});
 const eventOf = (records: Record<string, unknown>): KafkaTriggerEvent => ({ eventSource: 'aws:kafka', records: records as KafkaTriggerEvent['records'] });
 
 describe('partitionSpans', () => {
@@ -30,7 +39,10 @@ describe('offsetGaps', () => {
   });
 
   it('should see no gap where the batch starts at or before the expected offset, or nothing is expected yet', () => {
-    const expected = new Map([['scores:0', 10n], ['scores:1', 30n]]);
+    const expected = new Map([
+      ['scores:0', 10n],
+      ['scores:1', 30n],
+    ]);
     expect(offsetGaps([span(10n, 12n, 0), span(4n, 40n, 1), span(99n, 100n, 2)], expected)).toEqual([]);
   });
 

@@ -4,7 +4,15 @@ import { InvalidRecordError } from '../../../../../shared/triggers/kafka/Invalid
 import type { KafkaTriggerRecord } from '../../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
 const record = (over: Partial<KafkaTriggerRecord>): KafkaTriggerRecord => ({
-  topic: 't', partition: 1, offset: 7, timestamp: 1, timestampType: 'CREATE_TIME', key: 'aw==', value: 'eyJhIjoxfQ==', headers: [], ...over,
+  topic: 't',
+  partition: 1,
+  offset: 7,
+  timestamp: 1,
+  timestampType: 'CREATE_TIME',
+  key: 'aw==',
+  value: 'eyJhIjoxfQ==',
+  headers: [],
+  ...over,
 });
 
 describe('decodeKafkaHeaders', () => {

@@ -18,7 +18,11 @@ const headerValueArb: fc.Arbitrary<DecodedHeaderValue> = fc.letrec<{ value: Deco
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 3 }),
     // A table whose only key is `bytes` holding a list would read as text: AWS's format cannot tell them apart.
-    fc.dictionary(fc.string({ maxLength: 8 }).filter((k) => k !== 'bytes'), tie('value'), { maxKeys: 3, noNullPrototype: true }),
+    fc.dictionary(
+      fc.string({ maxLength: 8 }).filter((k) => k !== 'bytes'),
+      tie('value'),
+      { maxKeys: 3, noNullPrototype: true },
+    ),
   ),
 })).value;
 

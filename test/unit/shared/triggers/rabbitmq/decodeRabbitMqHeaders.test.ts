@@ -14,11 +14,7 @@ describe('decodeRabbitMqHeaderValue', () => {
 
   it('should read signed bytes as Java sends them for non-ASCII text', () => {
     // act
-    const values = [
-      decodeRabbitMqHeaderValue({ bytes: [-61, -87] }),
-      decodeRabbitMqHeaderValue({ bytes: [99, 97, 102, -61, -87] }),
-      decodeRabbitMqHeaderValue({ bytes: [-16, -97, -104, -128] }),
-    ];
+    const values = [decodeRabbitMqHeaderValue({ bytes: [-61, -87] }), decodeRabbitMqHeaderValue({ bytes: [99, 97, 102, -61, -87] }), decodeRabbitMqHeaderValue({ bytes: [-16, -97, -104, -128] })];
 
     // assess
     expect(values).toEqual(['é', 'café', '😀']);

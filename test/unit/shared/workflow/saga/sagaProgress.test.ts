@@ -39,7 +39,7 @@ describe('saga progress from the orders topic', () => {
     expect(Object.keys(OUTCOME_STEPS).sort()).toEqual([...new Set(published)].filter((t) => t !== 'order.completed' && t !== 'order.cancelled').sort());
   });
 
-  it('should move no saga with an outcome that is not a follow-up of its causation (not the workflow\'s own)', () => {
+  it("should move no saga with an outcome that is not a follow-up of its causation (not the workflow's own)", () => {
     const [authorized] = nextAfter(authorize, { kind: 'authorized', authorizationId: 'a' }, 'test').events;
     if (authorized === undefined) throw new Error('no outcome');
     expect(sagaProgressOf({ ...authorized, id: 'forged-1' })).toEqual({ refused: expect.stringMatching(/not a follow-up of its causation/) });
