@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { connect } from 'amqplib';
 import { parkingLotOf, WORKFLOW_STEPS } from '../shared/routes/workflow';
-import { declareWorkflowTopology } from '../shared/workflow/declareWorkflowTopology';
 import { childEnvironment } from '../emulator/config/localConfig';
 import { RabbitMqNode } from '../tools/rabbitmq/rabbitMqNode';
 import { trackChild, untrackChild } from './childProcesses';
+import { declareTopologyAt } from './privateVhost';
 
 /**
  * A RabbitMQ node of a run's own (tools/rabbitmq's lifecycle) with the workflow topology declared on its
@@ -34,13 +34,7 @@ export class PrivateRabbitMq {
 
   async start(): Promise<void> {
     await this.node.start((pid) => trackChild(pid, true));
-    const connection = await connect(this.url);
-    connection.on('error', () => undefined);
-    try {
-      await declareWorkflowTopology(await connection.createChannel());
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
+    await declareTopologyAt(this.url);
   }
 
   /** rabbitmqctl against this node only. */

@@ -9,6 +9,17 @@ import { addMachineVhost, machineRabbitMqctl, machineRabbitMqctlSync } from '../
  * benchmark's saga commands (and the benchmark some of the test's). Deleting the vhost removes every
  * queue declared in it; an exit handler deletes it if the run dies before its cleanup.
  */
+/** Declares the workflow topology on the broker and vhost of `url`, on a connection of its own. */
+export async function declareTopologyAt(url: string): Promise<void> {
+  const connection = await connect(url);
+  connection.on('error', () => undefined);
+  try {
+    await declareWorkflowTopology(await connection.createChannel());
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
 export class PrivateVhost {
   private created = false;
   private readonly deleteAtExit = () => this.deleteSync();
@@ -24,13 +35,7 @@ export class PrivateVhost {
     this.created = true;
     process.once('exit', this.deleteAtExit);
     await addMachineVhost(this.vhost);
-    const connection = await connect(this.url);
-    connection.on('error', () => undefined);
-    try {
-      await declareWorkflowTopology(await connection.createChannel());
-    } finally {
-      await connection.close().catch(() => undefined);
-    }
+    await declareTopologyAt(this.url);
   }
 
   async delete(): Promise<void> {
