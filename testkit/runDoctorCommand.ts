@@ -1,3 +1,4 @@
+import { childEnvironment } from '../emulator/config/localConfig';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ export interface DoctorRun {
 /** Runs `tsx operations/doctor/doctorCommand.ts` as `npm run doctor` would, with the test environment plus `env`. */
 export function runDoctorCommand(env: NodeJS.ProcessEnv = {}, args: string[] = []): Promise<DoctorRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'operations', 'doctor', 'doctorCommand.ts'), ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'operations', 'doctor', 'doctorCommand.ts'), ...args], { cwd: root, env: childEnvironment(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

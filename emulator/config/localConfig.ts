@@ -11,7 +11,6 @@ import { z } from 'zod';
  *
  * Writes go through here too (setEnvironment, setEnvironmentDefaults, childEnvironment): the tools set
  * what the functions they load or spawn will read, and the cache below must see those writes.
- * emulator/runtime and emulator/ops still read process.env themselves (being rewritten meanwhile).
  */
 const wholeNumber = (min: number, fallback: number) =>
   z
@@ -59,6 +58,10 @@ const SCHEMA = z.object({
     .transform((v) => v === '1'),
   REDIS_URL: url.optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
   RABBITMQ_URL: url.optional(),
+  /** The local runtime's HTTP port. */
+  PORT: wholeNumber(1, 3000).refine((n) => n <= 65_535, 'must be a port number (1 to 65535)'),
+  /** The HTTP API keys `npm start` and `npm run invoke` use (emulator/runtime/localApiKeys checks them). */
+  TRIPLANE_API_KEYS: z.string().optional(),
   RABBITMQ_MANAGEMENT_URL: url.optional(),
   TRIPLANE_ARCHIVE_DIR: text.optional(),
   /** Added to every consumer group name the doctor checks (the runtime's own suffix). */

@@ -1,3 +1,4 @@
+import { childEnvironment } from '../config/localConfig';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProcessFigures } from '../ops/processFigures';
@@ -53,7 +54,7 @@ export class FunctionHost {
   private generation = 0;
   private stopping = false;
 
-  constructor(root: string, fn: FunctionRoute, functionName: string, runtimeEnv: NodeJS.ProcessEnv = process.env) {
+  constructor(root: string, fn: FunctionRoute, functionName: string, runtimeEnv: NodeJS.ProcessEnv = childEnvironment()) {
     this.functionName = functionName;
     this.data = { root, fn, functionName };
     this.env = functionEnvironment(fn, functionName, runtimeEnv);

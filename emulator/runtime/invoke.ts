@@ -1,3 +1,4 @@
+import { localConfig } from '../config/localConfig';
 import { functionKey } from '../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   }
   applyLocalApiKeys();
   const key =
-    (process.env.TRIPLANE_API_KEYS ?? '')
+    (localConfig().TRIPLANE_API_KEYS ?? '')
       .split(',')
       .map((k) => k.trim())
       .find((k) => k !== '') ?? '';

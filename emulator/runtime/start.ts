@@ -1,3 +1,4 @@
+import { localConfig } from '../config/localConfig';
 import { startLocalRuntime } from './startLocalRuntime';
 
 /** `npm start`: runs the whole system until Ctrl-C, then stops cleanly (batches in flight finish). */
@@ -6,7 +7,7 @@ async function main(): Promise<void> {
   // the start (a fault run, a demo) without the offsets of earlier runs.
   // Functions always log in to Redis and RabbitMQ as their own users, as deployed: `npm run services`
   // (or the fault suite, on its private Redis) makes them for the namespace and vhost in use.
-  const runtime = await startLocalRuntime({ groupIdSuffix: process.env.TRIPLANE_GROUP_SUFFIX });
+  const runtime = await startLocalRuntime({ groupIdSuffix: localConfig().TRIPLANE_GROUP_SUFFIX });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

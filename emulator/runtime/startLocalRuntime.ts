@@ -1,3 +1,4 @@
+import { localConfig } from '../config/localConfig';
 import type { Server } from 'node:http';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { startHttpApiServer } from './httpApiServer';
@@ -57,7 +58,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const httpRoutes: Array<{ method: string; path: string; target: { functionName: string; invoke: Invoke } }> = [];
   const mappings: Array<() => Promise<MskMapping>> = [];
   const queueMappings: Array<() => Promise<RunningMapping>> = [];
-  const rabbitMqUrl = process.env.RABBITMQ_URL ?? '';
+  const config = localConfig();
+  const rabbitMqUrl = config.RABBITMQ_URL ?? '';
   const vhost = vhostOf(rabbitMqUrl);
   const lines: string[] = [];
   // The users of the namespace and vhost this runtime really uses, made (idempotently) before any
@@ -65,7 +67,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // or the namespace (a benchmark, the fault suite's private Redis), the functions are never locked out.
   // Each function talks to Redis and RabbitMQ as its own user, as on ElastiCache and Amazon MQ: a read
   // route cannot write even by mistake. There is no way to turn this off.
-  const access = await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+  const access = await applyAccessControl({ namespace: redisNamespace(), vhost, redisUrl: config.REDIS_URL });
   // A function's worker starts on its first invocation, as a Lambda cold start: about 50 MB and a second of
   // CPU each, which 19 functions started at once would spend before the first request. Workers copy
   // this environment when they start, so it is complete (keys, services, users) from here on.
@@ -131,7 +133,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
   const ops: OpsView = await startOpsView({
     brokers: kafka.brokers,
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: config.REDIS_URL,
     rabbitMqUrl,
     namespace: redisNamespace(),
     groupSuffix: options.groupIdSuffix ?? '',
@@ -142,7 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   try {
     ({ server, url } = await startHttpApiServer(
       httpRoutes,
-      options.port ?? Number(process.env.PORT ?? 3000),
+      options.port ?? config.PORT,
       (name, error) => log(`[runtime] ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
       (req, res) => {
         if (!isOpsPath(new URL(req.url ?? '/', 'http://localhost').pathname)) return false;

@@ -37,7 +37,7 @@ async function coldStart(fn: string, secretArn: string): Promise<{ handler: Hand
   process.env.REDIS_SECRET_ARN = secretArn;
   let loaded!: { handler: Handler; close: () => Promise<void> };
   await jest.isolateModulesAsync(async () => {
-    const { handler } = (await import(`../../functions/${fn}/handler`)) as { handler: Handler };
+    const { handler } = (await import(`../../../../functions/${fn}/handler`)) as { handler: Handler };
     const { closeRedisClient } = await import('../../../../shared/clients/redisClient');
     loaded = { handler, close: closeRedisClient };
   });

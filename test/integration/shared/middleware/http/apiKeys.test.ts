@@ -35,7 +35,7 @@ process.env.TRIPLANE_RATE_LIMIT_WINDOW_SECONDS = '60';
 type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyStructuredResultV2>;
 /** A function's handler, loaded when first called: a static import would load it before the variables above are set. */
 const callHandler = async (name: string, event: unknown, context: unknown): Promise<APIGatewayProxyStructuredResultV2> => {
-  const { handler } = (await import(`../../functions/${name}/handler`)) as { handler: Handler };
+  const { handler } = (await import(`../../../../../functions/${name}/handler`)) as { handler: Handler };
   return handler(event, context);
 };
 const asUser = <T>(fn: string, run: () => Promise<T>): Promise<T> => {
