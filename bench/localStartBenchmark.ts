@@ -45,7 +45,7 @@ function timeCommand(command: string, args: string[], cwd: string, env: NodeJS.P
 function makeCheckoutCopy(): string {
   const root = mkdtempSync(join(tmpdir(), 'tpbench-start-'));
   for (const folder of ['emulator', 'tools', 'deploy', 'operations', 'shared', 'functions']) cpSync(join(PROJECT_ROOT, folder), join(root, folder), { recursive: true, preserveTimestamps: true });
-  for (const file of ['package.json', 'tsconfig.json']) copyFileSync(join(PROJECT_ROOT, file), join(root, file));
+  for (const file of ['package.json', 'tsconfig.json', 'serverless.yml']) copyFileSync(join(PROJECT_ROOT, file), join(root, file));
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   mkdirSync(join(root, '.triplane'));
   for (const marker of readdirSync(STATE_DIR).filter((name) => name.startsWith('rabbitmq-users-'))) copyFileSync(join(STATE_DIR, marker), join(root, '.triplane', marker));

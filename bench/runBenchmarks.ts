@@ -21,7 +21,7 @@ import { projectionBenchmark } from './projectionBenchmark';
 import { readApiBenchmark } from './readApiBenchmark';
 import { markdownReport, textTable } from './resultTable';
 import { workflowBenchmark } from './workflowBenchmark';
-import { localConfig, setEnvironment } from '../emulator/config/localConfig';
+import { childEnvironment, localConfig, setEnvironment } from '../emulator/config/localConfig';
 import { PrivateKafka } from '../testkit/privateKafka';
 import { PrivateVhost } from '../testkit/privateVhost';
 import { withTimeout } from '../testkit/withTimeout';
@@ -129,6 +129,9 @@ async function main(): Promise<void> {
     }
     for (const benchmark of toRun) {
       progress(`${benchmark.name}: running`);
+      // A benchmark that plays a function in this process takes on its environment (its own users):
+      // the next one starts from the run's own again, and with the shared clients made afresh.
+      const environment = childEnvironment();
       try {
         const result = await withTimeout(benchmark.run(), BENCHMARK_TIMEOUT_MS, () => benchmark.name);
         results.push(result);
@@ -138,6 +141,10 @@ async function main(): Promise<void> {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         failures.push({ name: benchmark.name, error: message, at: new Date().toISOString() });
         progress(`${benchmark.name}: FAILED: ${message}`);
+      } finally {
+        const now = childEnvironment();
+        setEnvironment(Object.fromEntries([...new Set([...Object.keys(now), ...Object.keys(environment)])].map((name) => [name, environment[name]])));
+        await closeRedisClient().catch(() => undefined);
       }
     }
   } finally {
