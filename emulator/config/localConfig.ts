@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { environmentReader } from '../../shared/config/environmentReader';
 
 /**
  * Everything the local tools read from their environment (the services setup, the operations commands,
@@ -114,7 +115,7 @@ export class LocalConfigError extends Error {
   }
 }
 
-let cached: { fingerprint: string; config: LocalConfig } | undefined;
+const read = environmentReader(SCHEMA, { error: (message) => new LocalConfigError(message) });
 
 /**
  * The local tools' configuration from `env` (process.env by default); throws a LocalConfigError naming
@@ -122,16 +123,7 @@ let cached: { fingerprint: string; config: LocalConfig } | undefined;
  * variables are unchanged: the test kit and the benchmarks set some before the tools read them.
  */
 export function localConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
-  const values = LOCAL_CONFIG_VARIABLES.map((name) => [name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined] as const);
-  const fingerprint = values.map(([, value]) => value ?? '\u0000').join('\u0001');
-  if (env === process.env && cached?.fingerprint === fingerprint) return cached.config;
-  const given = Object.fromEntries(values.filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = SCHEMA.safeParse(given);
-  if (!parsed.success) {
-    throw new LocalConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(given[String(issue.path[0])])}: ${issue.message}`).join('; ')}`);
-  }
-  if (env === process.env) cached = { fingerprint, config: parsed.data };
-  return parsed.data;
+  return read(env, env === process.env);
 }
 
 /** Sets (or, for undefined, removes) variables of this process: what the functions it loads, and its children, read. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { environmentReader } from './environmentReader';
 
 /**
  * Everything a function reads from its environment, in one place, typed and checked: Lambda sets
@@ -90,20 +91,13 @@ export class ConfigError extends Error {
 
 const KEEP_EMPTY: ReadonlySet<string> = new Set(['TRIPLANE_API_KEYS', 'ARCHIVE_PREFIX']);
 
-let cached: { fingerprint: string; config: FunctionConfig } | undefined;
+const read = environmentReader(SCHEMA, { keepEmpty: KEEP_EMPTY, error: (message) => new ConfigError(message) });
 
-/** The function's configuration from `env` (process.env by default); throws a ConfigError naming every wrong variable. */
+/**
+ * The function's configuration from `env` (process.env by default); throws a ConfigError naming every
+ * wrong variable. An empty value counts as unset, except a key list, where "set but empty" must fail
+ * closed as a list without keys (shared/middleware/http/apiKeySource).
+ */
 export function functionConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
-  const values = CONFIG_VARIABLES.map((name) => [name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined] as const);
-  const fingerprint = values.map(([, value]) => value ?? '\u0000').join('\u0001');
-  if (env === process.env && cached?.fingerprint === fingerprint) return cached.config;
-  // An empty value counts as unset, as shells and templates often leave one; except a key list, where
-  // "set but empty" must fail closed as a list without keys (shared/middleware/http/apiKeySource).
-  const given = Object.fromEntries(values.filter(([name, value]) => value !== undefined && (value !== '' || KEEP_EMPTY.has(name))));
-  const parsed = SCHEMA.safeParse(given);
-  if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(given[String(issue.path[0])])}: ${issue.message}`).join('; ')}`);
-  }
-  if (env === process.env) cached = { fingerprint, config: parsed.data };
-  return parsed.data;
+  return read(env, env === process.env);
 }

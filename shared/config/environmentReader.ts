@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+
+/**
+ * Reads the variables a schema names from an environment, validated once: the functions' and the local
+ * tools' configuration both read this way (shared/config/functionConfig, emulator/config/localConfig).
+ * An empty value counts as unset, as shells and templates often leave one, except for the names in
+ * `keepEmpty`. Every wrong variable is named in one error, with the value it had. A reader caches the
+ * last configuration while the variables are unchanged, for its caller's own environment only.
+ */
+export function environmentReader<T extends z.ZodObject>(schema: T, options: { keepEmpty?: ReadonlySet<string>; error: (message: string) => Error }) {
+  const names = Object.keys(schema.shape);
+  let cached: { fingerprint: string; config: z.output<T> } | undefined;
+  return (env: NodeJS.ProcessEnv, cache: boolean): z.output<T> => {
+    const values = names.map((name) => [name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined] as const);
+    const fingerprint = values.map(([, value]) => value ?? '\u0000').join('\u0001');
+    if (cache && cached?.fingerprint === fingerprint) return cached.config;
+    const given = Object.fromEntries(values.filter(([name, value]) => value !== undefined && (value !== '' || options.keepEmpty?.has(name) === true)));
+    const parsed = schema.safeParse(given);
+    if (!parsed.success) {
+      throw options.error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(given[String(issue.path[0])])}: ${issue.message}`).join('; ')}`);
+    }
+    if (cache) cached = { fingerprint, config: parsed.data };
+    return parsed.data;
+  };
+}
