@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { environmentReader } from '../../shared/config/environmentReader';
+import { ConfigError, environmentReader, text, url, wholeNumber } from '../../shared/config/environmentReader';
 
 /**
  * Everything the local tools read from their environment (the services setup, the operations commands,
@@ -13,16 +13,6 @@ import { environmentReader } from '../../shared/config/environmentReader';
  * Writes go through here too (setEnvironment, setEnvironmentDefaults, childEnvironment): the tools set
  * what the functions they load or spawn will read, and the cache below must see those writes.
  */
-const wholeNumber = (min: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number >= ${min}`)
-    .transform(Number)
-    .refine((n) => n >= min, `must be a whole number >= ${min}`)
-    .optional()
-    .transform((n) => n ?? fallback);
-const url = z.url('must be a URL');
-const text = z.string().min(1, 'must not be empty');
 const hostPort = /^[A-Za-z0-9_.-]+:\d{1,5}$/;
 /** Comma-separated host:port; blanks around commas are allowed, as shells and CI files leave them. */
 const brokerList = z
@@ -105,13 +95,9 @@ const SCHEMA = z.object({
 
 export type LocalConfig = z.output<typeof SCHEMA>;
 
-/** The variables this module reads. */
-export const LOCAL_CONFIG_VARIABLES = Object.keys(SCHEMA.shape) as Array<keyof typeof SCHEMA.shape>;
-
-export class LocalConfigError extends Error {
+export class LocalConfigError extends ConfigError {
   constructor(message: string) {
-    super(message);
-    this.name = 'LocalConfigError';
+    super(message, 'LocalConfigError');
   }
 }
 

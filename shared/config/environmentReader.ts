@@ -1,4 +1,24 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** The field types both configurations are written in: each error says what the value must be. */
+export const wholeNumber = (min: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number >= ${min}`)
+    .transform(Number)
+    .refine((n) => n >= min, `must be a whole number >= ${min}`)
+    .optional()
+    .transform((n) => n ?? fallback);
+export const url = z.url('must be a URL');
+export const text = z.string().min(1, 'must not be empty');
+
+/** A variable that is set but wrong; `name` says whose configuration (ConfigError, LocalConfigError). */
+export class ConfigError extends Error {
+  constructor(message: string, name = 'ConfigError') {
+    super(message);
+    this.name = name;
+  }
+}
 
 /**
  * Reads the variables a schema names from an environment, validated once: the functions' and the local

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { environmentReader } from './environmentReader';
+import { ConfigError, environmentReader, text, url, wholeNumber } from './environmentReader';
 
 /**
  * Everything a function reads from its environment, in one place, typed and checked: Lambda sets
@@ -8,28 +8,18 @@ import { environmentReader } from './environmentReader';
  * silent default. Read at call time (cached while the environment is unchanged), because the local
  * runtime and the tests set variables after the handler modules have loaded, as Lambda never does.
  */
-const wholeNumber = (min: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number >= ${min}`)
-    .transform(Number)
-    .refine((n) => n >= min, `must be a whole number >= ${min}`)
-    .optional()
-    .transform((n) => n ?? fallback);
 const share = z
   .string()
   .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1')
   .transform(Number)
   .optional()
   .transform((n) => n ?? 0);
-const url = z.url('must be a URL');
 // arn:PARTITION:SERVICE:...; the tests' local Secrets Manager names its secrets arn:secret:NAME.
 const arn = z.string().regex(/^arn:[a-z0-9-]+:./, 'must be an ARN (arn:partition:service:...)');
 const flag = z
   .enum(['true', 'false'])
   .optional()
   .transform((v) => v === 'true');
-const text = z.string().min(1, 'must not be empty');
 
 const SCHEMA = z.object({
   // Redis (ElastiCache deployed): the URL, and the secret holding this function's own user.
@@ -79,15 +69,7 @@ const SCHEMA = z.object({
 
 export type FunctionConfig = z.output<typeof SCHEMA>;
 
-/** The variables this module reads: nothing else in shared/ or functions/ reads the environment. */
-export const CONFIG_VARIABLES = Object.keys(SCHEMA.shape) as Array<keyof typeof SCHEMA.shape>;
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 const KEEP_EMPTY: ReadonlySet<string> = new Set(['TRIPLANE_API_KEYS', 'ARCHIVE_PREFIX']);
 
