@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { factsFromFolder, functionCatalog, type FunctionRoute } from '../../shared/routes/functionCatalog';
+import { factsFromFolder, functionCatalog, readServerlessFile, type FunctionRoute } from '../../shared/routes/functionCatalog';
 
 export interface ServerlessWiring {
   service: string;
@@ -20,7 +17,7 @@ const asRecord = (value: unknown): Yaml => (value !== null && typeof value === '
  * one both see.
  */
 export function readServerlessWiring(projectRoot: string): ServerlessWiring {
-  const config = asRecord(parse(readFileSync(join(projectRoot, 'serverless.yml'), 'utf8')));
+  const config = readServerlessFile(projectRoot);
   const provider = asRecord(config.provider);
   const environment = Object.fromEntries(Object.entries(asRecord(provider.environment)).map(([name, value]) => [name, String(value)]));
   return { service: typeof config.service === 'string' ? config.service : 'service', environment, functions: functionCatalog(asRecord(config.functions), factsFromFolder(projectRoot)) };

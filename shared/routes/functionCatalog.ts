@@ -150,16 +150,14 @@ export function factsFromFolder(projectRoot: string): (name: string) => Function
   };
 }
 
-/** The project's functions, from its serverless.yml and function.ts files. */
-export function loadFunctionCatalog(projectRoot: string): FunctionRoute[] {
-  const config = record(parse(readFileSync(join(projectRoot, 'serverless.yml'), 'utf8')));
-  return functionCatalog(record(config.functions), factsFromFolder(projectRoot));
-}
+/** A project's serverless.yml as written (variables unresolved): the local runtime, the catalog and the tools read it here. */
+export const readServerlessFile = (projectRoot: string): Raw => record(parse(readFileSync(join(projectRoot, 'serverless.yml'), 'utf8')));
 
-export const PROJECT_ROOT = join(__dirname, '..', '..');
+/** A project's functions, from its serverless.yml and function.ts files. */
+export const loadFunctionCatalog = (projectRoot: string): FunctionRoute[] => functionCatalog(record(readServerlessFile(projectRoot).functions), factsFromFolder(projectRoot));
 
 /** Every function of this project, loaded once. */
-export const FUNCTIONS: readonly FunctionRoute[] = loadFunctionCatalog(PROJECT_ROOT);
+export const FUNCTIONS: readonly FunctionRoute[] = loadFunctionCatalog(join(__dirname, '..', '..'));
 
 export const httpTriggerOf = (fn: FunctionRoute): HttpTrigger | undefined => (fn.trigger.kind === 'http' ? fn.trigger : undefined);
 export const mskTriggerOf = (fn: FunctionRoute): MskTrigger | undefined => (fn.trigger.kind === 'msk' ? fn.trigger : undefined);
