@@ -7,6 +7,7 @@ import { applyAccessControl } from './applyAccessControl';
 import { commandExists, installMissingDebianPackages } from './debianPackages';
 import { ensureKafka } from './ensureKafka';
 import { ensureToxiproxy } from '../../tools/toxiproxy/toxiproxyServer';
+import { ensurePythonTools } from '../../tools/python/pythonTools';
 import { ensureMachineRedis } from '../../tools/redis/redisServer';
 import { addMachineVhost, ensureMachineRabbitMq } from '../../tools/rabbitmq/rabbitMqNode';
 import { localConfig } from '../config/localConfig';
@@ -65,6 +66,8 @@ export async function ensureServices(): Promise<void> {
   await Promise.all([ensureMachineRedis(log), ensureRabbitMq(), ensureKafka(log)]);
   // The tests' TCP proxy (test/integration/toxiproxy, the fault suite): built once per machine here, so no test waits on a Go build.
   if (profileFromEnv() === 'test') ensureToxiproxy(log);
+  // The template linters and the HTTP contract tester the tests run (tools/python).
+  if (profileFromEnv() === 'test') ensurePythonTools(log);
   // The namespace and vhost the runtime will use, whatever set them (profile, TRIPLANE_REDIS_NAMESPACE,
   // RABBITMQ_URL): users made anywhere else would leave the functions locked out.
   const namespace = redisNamespace();
