@@ -8,6 +8,9 @@ import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './ren
 import { usesRedis } from '../shared/security/redisAcl';
 import { REDIS_USER_GROUP, redisUserResources } from './renderRedisUsers';
 import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
+import { vpcEndpointConditions, vpcEndpointParameters, vpcEndpointResources } from './renderVpcEndpoints';
+import { customResourceServiceTimeout } from './customResourceTimeout';
+import { httpApiStageResources } from './renderHttpApiStage';
 
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
@@ -18,15 +21,21 @@ export const topologyVersion = (): string => createHash('sha256').update(JSON.st
  * API keys' secret, the archive bucket) are merged into the function the framework makes: osls merges
  * `Resources` deeply into the compiled template, so the provider's variables stay.
  */
-export function derivedResources(functions: readonly FunctionRoute[]): { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } {
+type Template = { Parameters: Record<string, unknown>; Conditions: Record<string, unknown>; Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
+
+export function derivedResources(functions: readonly FunctionRoute[]): Template {
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
-  const resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } = {
+  const resources: Template = {
+    // The VPC endpoints, unless the stage declares a NAT: see renderVpcEndpoints.
+    Parameters: vpcEndpointParameters(),
+    Conditions: vpcEndpointConditions(),
     Resources: {
       WorkflowTopology: {
         Type: 'Custom::WorkflowTopology',
         Properties: {
           ServiceToken: { 'Fn::GetAtt': [logicalIdOf(hook.name), 'Arn'] },
+          ServiceTimeout: customResourceServiceTimeout(hook.timeoutSeconds),
           TopologyVersion: topologyVersion(),
           // Each step's and publisher's own user, made by the hook on the broker (shared/security/rabbitMqUsers).
           Users: mqUsersProperty(functions),
@@ -40,6 +49,8 @@ export function derivedResources(functions: readonly FunctionRoute[]): { Resourc
       ...mqSecretResources(functions),
       // The HTTP API's keys, generated at deploy time and read only by the HTTP functions: see renderApiKeySecret.
       ...apiKeySecretResources(),
+      ...vpcEndpointResources(),
+      ...httpApiStageResources(),
     },
     Outputs: {
       RedisUserGroupId: {

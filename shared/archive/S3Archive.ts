@@ -1,4 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { awsClientConfig } from '../clients/awsClientConfig';
 import type { ArchiveStore } from './ArchiveStore';
 
 /** The archive in an S3 bucket, under an optional prefix. One client per process. */
@@ -8,7 +9,7 @@ export class S3Archive implements ArchiveStore {
   private readonly bucket: string;
   private readonly prefix: string;
 
-  constructor(bucket: string, prefix = '', client = new S3Client({})) {
+  constructor(bucket: string, prefix = '', client = new S3Client(awsClientConfig())) {
     this.bucket = bucket;
     this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
     this.client = client;

@@ -1,6 +1,7 @@
 import { functionConfig } from '../config/functionConfig';
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import { awsClientConfig } from './awsClientConfig';
 import { connectOnce } from './connectOnce';
 
 export interface KafkaConnection {
@@ -22,7 +23,13 @@ export function kafkaConnection(): Promise<KafkaConnection> {
   return discovered.get();
 }
 
-/** A fresh MSK IAM token (valid 15 minutes) on every call, signed by the function's own role. */
+/**
+ * A fresh MSK IAM token (valid 15 minutes) on every call, signed by the function's own role. No network
+ * call, so no timeout to set: the token is a SigV4 presigned URL signed locally, and on Lambda the default
+ * credential chain finds the role's keys in the environment (AWS_ACCESS_KEY_ID...). The signer calls STS
+ * only with `awsDebugCreds` or a role to assume, neither used here; the STS endpoint the stack creates is
+ * for the event source mappings (deploy/renderVpcEndpoints.ts).
+ */
 export function mskIamToken(region: string): () => Promise<string> {
   return async () => (await generateAuthToken({ region })).token;
 }
@@ -42,7 +49,7 @@ async function discoverKafka(): Promise<KafkaConnection> {
   const clusterArn = config.MSK_CLUSTER_ARN;
   if (!clusterArn) throw new Error('Kafka is not configured: set KAFKA_BROKERS or MSK_CLUSTER_ARN');
   const region = clusterArn.split(':')[3] ?? config.AWS_REGION ?? 'us-east-1';
-  const reply = await new KafkaClient({ region }).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
+  const reply = await new KafkaClient(awsClientConfig({ region })).send(new GetBootstrapBrokersCommand({ ClusterArn: clusterArn }));
   if (reply.BootstrapBrokerStringSaslIam) return { brokers: reply.BootstrapBrokerStringSaslIam.split(','), ssl: true, oauthBearerToken: mskIamToken(region) };
   if (reply.BootstrapBrokerStringTls) return { brokers: reply.BootstrapBrokerStringTls.split(','), ssl: true };
   throw new Error(`MSK cluster ${clusterArn} has neither an IAM nor a TLS listener: triplane does not use plaintext`);

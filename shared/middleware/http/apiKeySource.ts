@@ -1,6 +1,7 @@
 import { functionConfig } from '../../config/functionConfig';
 import { createHash } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { awsClientConfig } from '../../clients/awsClientConfig';
 import { logger } from '../../observability/logger';
 import { ApiKeyConfigError, parseApiKeyList } from '../../security/apiKeyList';
 
@@ -20,7 +21,7 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
  * remove the old one, each with `aws secretsmanager put-secret-value`).
  */
 async function readKeySecret(secretArn: string): Promise<string[]> {
-  const secret = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const secret = await new SecretsManagerClient(awsClientConfig()).send(new GetSecretValueCommand({ SecretId: secretArn }));
   let parsed: unknown;
   try {
     parsed = JSON.parse(secret.SecretString ?? '');
