@@ -7,6 +7,7 @@ import { API_KEYS_SECRET } from '../../../deploy/renderApiKeySecret';
 import { hasMqUser } from '../../../deploy/renderMqUsers';
 import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../../shared/security/rabbitMqPermissions';
+import { packagedTemplatePath } from '../../../testkit/packagedTemplate';
 import { usesRedis } from '../../../shared/security/redisAcl';
 
 /**
@@ -18,9 +19,9 @@ const root = PROJECT_ROOT;
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
-beforeAll(() => {
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
-  const template = JSON.parse(readFileSync(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+beforeAll(async () => {
+  // Packaged once at a time across jest workers (templateLinters.test.ts reads the same template).
+  const template = JSON.parse(readFileSync(await packagedTemplatePath(), 'utf8')) as { Resources: Record<string, Resource> };
   resources = template.Resources;
 }, 120_000);
 
