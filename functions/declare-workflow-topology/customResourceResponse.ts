@@ -34,7 +34,7 @@ export async function sendCustomResourceResponse(url: string, response: CloudFor
   const body = JSON.stringify(response);
   const reply = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) }, signal: AbortSignal.timeout(timeoutMs) }).catch(
     (error: unknown) => {
-      throw new Error(`CloudFormation response URL got no answer within ${timeoutMs} ms (is S3 reachable from the VPC?): ${(error as Error).message}`, { cause: error });
+      throw new Error(`CloudFormation response URL: PUT failed or got no answer within ${timeoutMs} ms (is S3 reachable from the VPC?): ${(error as Error).message}`, { cause: error });
     },
   );
   if (!reply.ok) throw new Error(`CloudFormation response URL answered ${reply.status}`);
