@@ -11,6 +11,7 @@ import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderAp
 import { vpcEndpointConditions, vpcEndpointParameters, vpcEndpointResources } from './renderVpcEndpoints';
 import { customResourceServiceTimeout } from './customResourceTimeout';
 import { httpApiStageResources } from './renderHttpApiStage';
+import { mskFailureDestinationOutputs, mskFailureDestinationResources } from './renderMskFailureDestinations';
 
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
@@ -23,7 +24,8 @@ export const topologyVersion = (): string => createHash('sha256').update(JSON.st
  */
 type Template = { Parameters: Record<string, unknown>; Conditions: Record<string, unknown>; Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
 
-export function derivedResources(functions: readonly FunctionRoute[]): Template {
+/** `mskClusterArn` (resolved, from serverless.yml's params) names the MSK mappings, to give each its on-failure destination. */
+export function derivedResources(functions: readonly FunctionRoute[], deployParams: { mskClusterArn?: string } = {}): Template {
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
   const resources: Template = {
@@ -51,6 +53,8 @@ export function derivedResources(functions: readonly FunctionRoute[]): Template 
       ...apiKeySecretResources(),
       ...vpcEndpointResources(),
       ...httpApiStageResources(),
+      // Where the MSK mappings put a batch they give up on: see renderMskFailureDestinations.
+      ...(deployParams.mskClusterArn !== undefined ? mskFailureDestinationResources(functions, deployParams.mskClusterArn) : {}),
     },
     Outputs: {
       RedisUserGroupId: {
@@ -61,6 +65,7 @@ export function derivedResources(functions: readonly FunctionRoute[]): Template 
         Description: 'The HTTP API keys: aws secretsmanager get-secret-value --secret-id <this> (rotate with put-secret-value, no redeploy)',
         Value: { Ref: API_KEYS_SECRET },
       },
+      ...(deployParams.mskClusterArn !== undefined ? mskFailureDestinationOutputs() : {}),
     },
   };
   for (const fn of functions) {

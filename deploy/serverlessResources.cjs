@@ -5,7 +5,8 @@ require('tsx/cjs');
 const { derivedResources } = require('./derivedResources.ts');
 const { functionCatalog, factsFromFolder } = require('../shared/routes/functionCatalog.ts');
 
-module.exports.resources = async ({ resolveConfigurationProperty }) => {
+module.exports.resources = async ({ resolveConfigurationProperty, resolveVariable }) => {
   const functions = await resolveConfigurationProperty(['functions']);
-  return derivedResources(functionCatalog(functions, factsFromFolder(require('node:path').join(__dirname, '..'))));
+  const mskClusterArn = await resolveVariable('param:mskClusterArn');
+  return derivedResources(functionCatalog(functions, factsFromFolder(require('node:path').join(__dirname, '..'))), { mskClusterArn });
 };
