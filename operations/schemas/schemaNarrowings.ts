@@ -279,8 +279,9 @@ function compare(olderRaw: Schema, newerRaw: Schema, path: string, ctx: Context)
 
 function counts(older: Record<string, unknown>, newer: Record<string, unknown>, minKey: string, maxKey: string, what: string, narrowed: (reason: string) => void): void {
   const bound = (schema: Record<string, unknown>, key: string): Bound | undefined => (typeof schema[key] === 'number' ? { value: schema[key], exclusive: false } : undefined);
-  if (!lowerWidened(bound(older, minKey), bound(newer, minKey))) narrowed(`${what} narrowed: ${minKey} ${show(older[minKey])} -> ${show(newer[minKey])}`);
-  if (!upperWidened(bound(older, maxKey), bound(newer, maxKey))) narrowed(`${what} narrowed: ${maxKey} ${show(older[maxKey])} -> ${show(newer[maxKey])}`);
+  const value = (schema: Record<string, unknown>, key: string) => (schema[key] === undefined ? 'none' : show(schema[key]));
+  if (!lowerWidened(bound(older, minKey), bound(newer, minKey))) narrowed(`${what} narrowed: ${minKey} ${value(older, minKey)} -> ${value(newer, minKey)}`);
+  if (!upperWidened(bound(older, maxKey), bound(newer, maxKey))) narrowed(`${what} narrowed: ${maxKey} ${value(older, maxKey)} -> ${value(newer, maxKey)}`);
 }
 
 function valuesOf(schema: Record<string, unknown>): unknown[] | undefined {
