@@ -1,11 +1,14 @@
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
-import { MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
+import { DEAD_LETTER_TOPIC, MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
 import { parkingLotOf, WORKFLOW_EXCHANGE, WORKFLOW_STEPS, workflowQueues } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, redisNamespace } from '../../shared/state/redisKeys';
 import { PROJECT_ROOT, rabbitMqVhost } from '../../emulator/services/localPaths';
 import { checkConsumerLag, checkQueueDepths, CONSUMER_LAG_CHECK, QUEUE_DEPTH_CHECK } from './checkBacklogs';
 import { checkSkippedRecords, SKIPPED_RECORDS_CHECK } from './checkSkippedRecords';
 import { checkHandlerGuards } from './checkHandlerGuards';
+import { checkEventVersions, consumerEventVersions } from './checkEventVersions';
+import { EVENT_CATALOG } from '../../shared/envelope/eventCatalog';
+import { readCommittedSchemas } from '../schemas/committedSchemas';
 import { checkProjectionWrites } from './checkProjectionWrites';
 import { checkRedisKeyFamilies, REDIS_KEYS_CHECK } from './checkRedisKeyFamilies';
 import { checkRedisMemoryPolicy, REDIS_MEMORY_CHECK } from './checkRedisMemoryPolicy';
@@ -31,7 +34,7 @@ export interface DoctorOptions {
   namespace: string;
   /** RabbitMQ virtual host of the workflow topology. */
   vhost: string;
-  /** Where functions/ and events/ are. */
+  /** Where functions/ and events/ (samples, released schemas) are. */
   root: string;
   /** How many keys check 4 samples. */
   keySampleLimit: number;
@@ -123,5 +126,6 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     skippedRecords,
     checkRouteCycles(FUNCTIONS, bindings, guards),
     checkHandlerGuards(FUNCTIONS, guards),
+    checkEventVersions(consumerEventVersions(FUNCTIONS, EVENT_CATALOG, readCommittedSchemas(options.root), DEAD_LETTER_TOPIC)),
   ];
 }
