@@ -15,7 +15,7 @@ export function formatContractFindings(findings: readonly ContractFinding[], ver
   const pending = findings.some((f) => f.kind === 'widened' || f.kind === 'new-version' || f.kind === 'retired');
   const summary =
     breaking > 0
-      ? `${breaking} breaking change${breaking > 1 ? 's' : ''} against the released schemas (events/schemas/): add a version with an upcaster instead (README, "Evolving an event schema")`
+      ? `${breaking} breaking change${breaking > 1 ? 's' : ''} against the released schemas (events/schemas/): see README, "Evolving an event schema"`
       : `${versions} event versions compatible with the released schemas${pending ? '; run `npm run schemas -- write` to release the changes above' : ''}`;
   return { lines, summary, exitCode: breaking > 0 ? 1 : 0 };
 }
