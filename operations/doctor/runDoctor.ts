@@ -17,7 +17,8 @@ import { checkRouteCycles } from './checkRouteCycles';
 import { checkKafkaPartitions, checkManifestPartitions, KAFKA_PARTITIONS_CHECK } from './checkTopicPartitions';
 import { checkWorkflowQueues, WORKFLOW_QUEUES_CHECK } from './checkWorkflowQueues';
 import { loadFunctionModules } from './functionModules';
-import { clusterTopicPartitions, functionLags, withKafkaAdmin } from './kafkaProbe';
+import { clusterTopicPartitions, functionLags, topicRetentions, withKafkaAdmin } from './kafkaProbe';
+import { checkTopicRetention, TOPIC_RETENTION_CHECK } from './checkTopicRetention';
 import { sampleProjectionWrites, SAMPLE_NAMESPACE } from './projectionSamples';
 import { listBrokerQueues } from './rabbitMqProbe';
 import { readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
@@ -79,7 +80,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
-  const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
+  const [[memoryPolicy, keyFamilies], [kafkaPartitions, topicRetention, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
     probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
       withRedis(options.redisUrl, async (client) => {
         const memory = await readMemoryConfig(client).then(checkRedisMemoryPolicy, (error: unknown) =>
@@ -90,15 +91,16 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
         return [memory, checkRedisKeyFamilies({ namespace: options.namespace, keys: sample.keys, truncated: sample.truncated, declaredFamilies, keyFamilies: KEY_FAMILIES })];
       }),
     ),
-    probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
+    probe([KAFKA_PARTITIONS_CHECK, TOPIC_RETENTION_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
       withKafkaAdmin(async (admin) => {
         const partitions = checkKafkaPartitions(await clusterTopicPartitions(admin), Object.keys(TOPICS), MIN_PARTITIONS);
+        const retention = checkTopicRetention(await topicRetentions(admin, Object.keys(TOPICS)), Object.fromEntries(Object.entries(TOPICS).map(([name, topic]) => [name, topic.retentionMs])));
         const { lags, unmeasured } = await functionLags(
           admin,
           FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk'),
           options.groupSuffix,
         );
-        return [partitions, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
+        return [partitions, retention, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
       }),
     ),
     probe([WORKFLOW_QUEUES_CHECK, QUEUE_DEPTH_CHECK], `RabbitMQ (vhost ${options.vhost})`, options.serviceTimeoutMs, async () => {
@@ -114,6 +116,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
       MIN_PARTITIONS,
     ),
     kafkaPartitions,
+    topicRetention,
     checkProjectionWrites({
       namespace: SAMPLE_NAMESPACE,
       keyFamilies: KEY_FAMILIES,

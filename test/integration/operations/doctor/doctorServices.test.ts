@@ -157,7 +157,7 @@ describe('the doctor command', () => {
     // assess
     expect(run.stdout).toMatch(/^\d+ pass, \d+ warn, 0 fail$/m);
     expect(run.stdout).not.toMatch(/^FAIL/m);
-    expect(run.stdout.trim().split('\n')).toHaveLength(13);
+    expect(run.stdout.trim().split('\n')).toHaveLength(14);
     expect(run.code).toBe(0);
   }, 60_000);
 });
