@@ -83,12 +83,15 @@ function resolve(schema: Schema, doc: Document, seen: Set<string> = new Set()): 
 
 const TYPES = ['null', 'boolean', 'object', 'array', 'number', 'integer', 'string'] as const;
 
-/** The JSON types a schema admits: every type when it names none. */
+const jsonTypeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value);
+
+/** The JSON types a schema admits: those its values have when it lists values, else every type when it names none. */
 function typesOf(schema: Record<string, unknown>): Set<string> {
   const declared = schema.type;
   if (typeof declared === 'string') return new Set([declared]);
   if (Array.isArray(declared)) return new Set(declared.filter((t): t is string => typeof t === 'string'));
-  return new Set(TYPES);
+  const values = valuesOf(schema);
+  return values === undefined ? new Set(TYPES) : new Set(values.map(jsonTypeOf));
 }
 
 const admitsType = (types: Set<string>, type: string): boolean => types.has(type) || (type === 'integer' && types.has('number'));
@@ -188,7 +191,8 @@ function compare(olderRaw: Schema, newerRaw: Schema, path: string, ctx: Context)
   const olderTypes = typesOf(olderObject);
   const newerTypes = typesOf(newer);
   const lostTypes = [...olderTypes].filter((t) => !admitsType(newerTypes, t));
-  if (lostTypes.length > 0) narrowed(`type narrowed: ${olderObject.type === undefined ? 'any' : show(olderObject.type)} -> ${show(newer.type)}`);
+  if (lostTypes.length > 0)
+    narrowed(`type narrowed: ${olderObject.type !== undefined ? show(olderObject.type) : olderTypes.size < TYPES.length ? show([...olderTypes]) : 'any'} -> ${show(newer.type)}`);
 
   // Values.
   const olderValues = valuesOf(olderObject);

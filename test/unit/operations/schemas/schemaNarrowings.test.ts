@@ -32,6 +32,14 @@ describe('schemaNarrowings', () => {
     expect(schemaNarrowings(not, { type: 'string' })).toEqual([]);
   });
 
+  it('should take the types of listed values for a schema that names no type', () => {
+    expect(schemaNarrowings({ enum: ['a', 1] }, { type: ['string', 'integer'], enum: ['a', 1, 'b'] })).toEqual([]);
+    expect(schemaNarrowings({ enum: ['a', 1] }, { type: 'string', enum: ['a'] })).toEqual([
+      { field: '', reason: 'type narrowed: ["string","integer"] -> "string"' },
+      { field: '', reason: 'enum value removed: 1' },
+    ]);
+  });
+
   it('should ignore annotations', () => {
     expect(schemaNarrowings({ type: 'string', title: 'a', description: 'b' }, { type: 'string', title: 'c', examples: ['d'], $id: 'e' })).toEqual([]);
   });
