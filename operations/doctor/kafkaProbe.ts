@@ -6,6 +6,7 @@ import { consumerLag } from '../../shared/kafka/consumerLag';
 import { localKafka } from '../../emulator/runtime/localKafka';
 import type { GroupLag, UnmeasuredLag } from './checkBacklogs';
 import type { TopicPartitions } from './checkTopicPartitions';
+import type { TopicRetention } from './checkTopicRetention';
 import { localConfig } from '../../emulator/config/localConfig';
 
 const CLIENT_ID = 'triplane-doctor';
@@ -53,4 +54,17 @@ export async function functionLags(admin: KafkaAdminPort, functions: readonly Fu
     lags: measured.flatMap((m) => ('lag' in m ? [m.lag] : [])),
     unmeasured: measured.flatMap((m) => ('unmeasured' in m ? [m.unmeasured] : [])),
   };
+}
+
+/** Each topic's retention as the broker applies it (its own setting or the broker default). */
+export async function topicRetentions(admin: KafkaAdminPort, topics: readonly string[]): Promise<TopicRetention[]> {
+  const present = new Set(await admin.listTopics());
+  return Promise.all(
+    topics
+      .filter((name) => present.has(name))
+      .map(async (name) => {
+        const config = await admin.topicConfigs(name, ['retention.ms', 'retention.bytes']);
+        return { name, retentionMs: Number(config['retention.ms'] ?? -1), retentionBytes: Number(config['retention.bytes'] ?? -1) };
+      }),
+  );
 }

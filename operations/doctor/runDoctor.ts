@@ -1,11 +1,14 @@
 import { FUNCTIONS, type FunctionRoute } from '../../shared/routes/functionCatalog';
-import { MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
+import { DEAD_LETTER_TOPIC, MIN_PARTITIONS, TOPICS } from '../../shared/routes/topics';
 import { parkingLotOf, WORKFLOW_EXCHANGE, WORKFLOW_STEPS, workflowQueues } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, redisNamespace } from '../../shared/state/redisKeys';
 import { PROJECT_ROOT, rabbitMqVhost } from '../../emulator/services/localPaths';
 import { checkConsumerLag, checkQueueDepths, CONSUMER_LAG_CHECK, QUEUE_DEPTH_CHECK } from './checkBacklogs';
 import { checkSkippedRecords, SKIPPED_RECORDS_CHECK } from './checkSkippedRecords';
 import { checkHandlerGuards } from './checkHandlerGuards';
+import { checkEventVersions, consumerEventVersions } from './checkEventVersions';
+import { EVENT_CATALOG } from '../../shared/envelope/eventCatalog';
+import { readCommittedSchemas } from '../schemas/committedSchemas';
 import { checkProjectionWrites } from './checkProjectionWrites';
 import { checkRedisKeyFamilies, REDIS_KEYS_CHECK } from './checkRedisKeyFamilies';
 import { checkRedisMemoryPolicy, REDIS_MEMORY_CHECK } from './checkRedisMemoryPolicy';
@@ -14,7 +17,8 @@ import { checkRouteCycles } from './checkRouteCycles';
 import { checkKafkaPartitions, checkManifestPartitions, KAFKA_PARTITIONS_CHECK } from './checkTopicPartitions';
 import { checkWorkflowQueues, WORKFLOW_QUEUES_CHECK } from './checkWorkflowQueues';
 import { loadFunctionModules } from './functionModules';
-import { clusterTopicPartitions, functionLags, withKafkaAdmin } from './kafkaProbe';
+import { clusterTopicPartitions, functionLags, topicRetentions, withKafkaAdmin } from './kafkaProbe';
+import { checkTopicRetention, TOPIC_RETENTION_CHECK } from './checkTopicRetention';
 import { sampleProjectionWrites, SAMPLE_NAMESPACE } from './projectionSamples';
 import { listBrokerQueues } from './rabbitMqProbe';
 import { readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
@@ -31,7 +35,7 @@ export interface DoctorOptions {
   namespace: string;
   /** RabbitMQ virtual host of the workflow topology. */
   vhost: string;
-  /** Where functions/ and events/ are. */
+  /** Where functions/ and events/ (samples, released schemas) are. */
   root: string;
   /** How many keys check 4 samples. */
   keySampleLimit: number;
@@ -76,7 +80,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
-  const [[memoryPolicy, keyFamilies], [kafkaPartitions, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
+  const [[memoryPolicy, keyFamilies], [kafkaPartitions, topicRetention, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
     probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
       withRedis(options.redisUrl, async (client) => {
         const memory = await readMemoryConfig(client).then(checkRedisMemoryPolicy, (error: unknown) =>
@@ -87,15 +91,16 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
         return [memory, checkRedisKeyFamilies({ namespace: options.namespace, keys: sample.keys, truncated: sample.truncated, declaredFamilies, keyFamilies: KEY_FAMILIES })];
       }),
     ),
-    probe([KAFKA_PARTITIONS_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
+    probe([KAFKA_PARTITIONS_CHECK, TOPIC_RETENTION_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
       withKafkaAdmin(async (admin) => {
         const partitions = checkKafkaPartitions(await clusterTopicPartitions(admin), Object.keys(TOPICS), MIN_PARTITIONS);
+        const retention = checkTopicRetention(await topicRetentions(admin, Object.keys(TOPICS)), Object.fromEntries(Object.entries(TOPICS).map(([name, topic]) => [name, topic.retentionMs])));
         const { lags, unmeasured } = await functionLags(
           admin,
           FUNCTIONS.filter((fn) => fn.trigger.kind === 'msk'),
           options.groupSuffix,
         );
-        return [partitions, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
+        return [partitions, retention, checkConsumerLag(lags, unmeasured), checkSkippedRecords(lags)];
       }),
     ),
     probe([WORKFLOW_QUEUES_CHECK, QUEUE_DEPTH_CHECK], `RabbitMQ (vhost ${options.vhost})`, options.serviceTimeoutMs, async () => {
@@ -111,6 +116,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
       MIN_PARTITIONS,
     ),
     kafkaPartitions,
+    topicRetention,
     checkProjectionWrites({
       namespace: SAMPLE_NAMESPACE,
       keyFamilies: KEY_FAMILIES,
@@ -123,5 +129,6 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
     skippedRecords,
     checkRouteCycles(FUNCTIONS, bindings, guards),
     checkHandlerGuards(FUNCTIONS, guards),
+    checkEventVersions(consumerEventVersions(FUNCTIONS, EVENT_CATALOG, readCommittedSchemas(options.root), DEAD_LETTER_TOPIC)),
   ];
 }

@@ -6,7 +6,8 @@ import { checkRedisKeyFamilies } from '../../../../operations/doctor/checkRedisK
 import { checkRedisMemoryPolicy } from '../../../../operations/doctor/checkRedisMemoryPolicy';
 import { checkKafkaPartitions } from '../../../../operations/doctor/checkTopicPartitions';
 import { checkWorkflowQueues } from '../../../../operations/doctor/checkWorkflowQueues';
-import { clusterTopicPartitions, functionLags, withKafkaAdmin } from '../../../../operations/doctor/kafkaProbe';
+import { checkTopicRetention } from '../../../../operations/doctor/checkTopicRetention';
+import { clusterTopicPartitions, functionLags, topicRetentions, withKafkaAdmin } from '../../../../operations/doctor/kafkaProbe';
 import { listBrokerQueues } from '../../../../operations/doctor/rabbitMqProbe';
 import { readMemoryConfig, sampleNamespaceKeys, withRedis } from '../../../../operations/doctor/redisProbe';
 import { FUNCTIONS } from '../../../../shared/routes/functionCatalog';
@@ -86,6 +87,25 @@ describe('doctor against the real Kafka', () => {
     expect(topics.find((t) => t.name === 'orders')?.partitions).toBe(12);
   });
 
+  it("should read each topic's retention as the broker applies it, and fail one that drops records the manifest keeps", async () => {
+    // prepare: a topic of its own with a one-hour retention, beside the manifest's (kept for ever locally); 12 partitions, so the
+    // whole-doctor run below passes even if Kafka has not finished deleting it
+    const name = `doctor-retention-${unique}`;
+    await withKafkaAdmin((admin) => admin.createTopics([{ name, partitions: MIN_PARTITIONS, replicationFactor: 1, configs: { 'retention.ms': '3600000' } }]));
+    try {
+      // act
+      const retentions = await withKafkaAdmin((admin) => topicRetentions(admin, [...Object.keys(TOPICS), name]));
+
+      // assess
+      const declared = Object.fromEntries(Object.entries(TOPICS).map(([topic, spec]) => [topic, spec.retentionMs]));
+      expect(checkTopicRetention(retentions, declared).status).toBe('pass');
+      expect(retentions.find((t) => t.name === name)).toEqual({ name, retentionMs: 3_600_000, retentionBytes: -1 });
+      expect(checkTopicRetention(retentions, { ...declared, [name]: -1 })).toMatchObject({ status: 'fail', detail: `${name} keeps records 1 h, the manifest says for ever` });
+    } finally {
+      await withKafkaAdmin((admin) => admin.deleteTopics([name]));
+    }
+  });
+
   it('should count the whole topic as lag for a group that never committed', async () => {
     // prepare: what the topics hold, read directly
     const held = await withKafkaAdmin((admin) => admin.topicOffsets('flags'));
@@ -157,7 +177,7 @@ describe('the doctor command', () => {
     // assess
     expect(run.stdout).toMatch(/^\d+ pass, \d+ warn, 0 fail$/m);
     expect(run.stdout).not.toMatch(/^FAIL/m);
-    expect(run.stdout.trim().split('\n')).toHaveLength(12);
+    expect(run.stdout.trim().split('\n')).toHaveLength(14);
     expect(run.code).toBe(0);
   }, 60_000);
 });
