@@ -30,7 +30,7 @@ function templateIsFresh(): boolean {
  * .serverless and .esbuild. A lock folder (mkdir is atomic) serializes them, and a template newer than
  * every input is reused instead of packaging again.
  */
-export async function packagedTemplatePath(): Promise<string> {
+export async function packagedTemplatePath(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const deadline = Date.now() + 2 * STALE_LOCK_MS;
   mkdirSync(STATE_DIR, { recursive: true });
   for (;;) {
@@ -46,7 +46,7 @@ export async function packagedTemplatePath(): Promise<string> {
   }
   try {
     if (!templateIsFresh()) {
-      await promisify(execFile)('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+      await promisify(execFile)('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
     }
     return TEMPLATE;
   } finally {
