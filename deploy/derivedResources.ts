@@ -8,9 +8,18 @@ import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './ren
 import { usesRedis } from '../shared/security/redisAcl';
 import { REDIS_USER_GROUP, redisUserResources } from './renderRedisUsers';
 import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
+import { alarmTargetConditions } from './renderAlarmTargets';
+import { eventSourceMappingExtensions, type ResourceExtension } from './eventSourceMappingExtensions';
 
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
+
+export interface DerivedResources {
+  Conditions: Record<string, unknown>;
+  Resources: Record<string, unknown>;
+  Outputs: Record<string, unknown>;
+  extensions: Record<string, ResourceExtension>;
+}
 
 /**
  * serverless.yml's `resources` (through deploy/serverlessResources.cjs): everything that follows from
@@ -18,10 +27,11 @@ export const topologyVersion = (): string => createHash('sha256').update(JSON.st
  * API keys' secret, the archive bucket) are merged into the function the framework makes: osls merges
  * `Resources` deeply into the compiled template, so the provider's variables stay.
  */
-export function derivedResources(functions: readonly FunctionRoute[]): { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } {
+export function derivedResources(functions: readonly FunctionRoute[]): DerivedResources {
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
-  const resources: { Resources: Record<string, unknown>; Outputs: Record<string, unknown> } = {
+  const resources: DerivedResources = {
+    Conditions: alarmTargetConditions(),
     Resources: {
       WorkflowTopology: {
         Type: 'Custom::WorkflowTopology',
@@ -51,6 +61,8 @@ export function derivedResources(functions: readonly FunctionRoute[]): { Resourc
         Value: { Ref: API_KEYS_SECRET },
       },
     },
+    // Additions to the event source mappings osls compiles (batching window 0, RabbitMQ after the topology): see eventSourceMappingExtensions.
+    extensions: eventSourceMappingExtensions(functions, 'WorkflowTopology'),
   };
   for (const fn of functions) {
     // The step's event source logs in with the step's own user: serverless.yml names its secret.
