@@ -8,13 +8,14 @@ import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './ren
 import { usesRedis } from '../shared/security/redisAcl';
 import { REDIS_USER_GROUP, redisUserResources } from './renderRedisUsers';
 import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
-import { alarmTargetConditions } from './renderAlarmTargets';
+import { alarmTargetConditions, alarmTargetParameters } from './renderAlarmTargets';
 import { eventSourceMappingExtensions, type ResourceExtension } from './eventSourceMappingExtensions';
 
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
 
 export interface DerivedResources {
+  Parameters: Record<string, unknown>;
   Conditions: Record<string, unknown>;
   Resources: Record<string, unknown>;
   Outputs: Record<string, unknown>;
@@ -31,6 +32,8 @@ export function derivedResources(functions: readonly FunctionRoute[]): DerivedRe
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
   const resources: DerivedResources = {
+    // Where alarms go besides the stack's topic (stage params alarmEmail, alarmTopicArn): see renderAlarmTargets.
+    Parameters: alarmTargetParameters(),
     Conditions: alarmTargetConditions(),
     Resources: {
       WorkflowTopology: {

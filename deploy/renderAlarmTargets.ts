@@ -8,21 +8,33 @@
  * drops the second action.
  */
 export const ALARM_TOPIC = 'OpsAlarmTopic';
+const EMAIL = 'AlarmEmail';
+const TOPIC = 'AlarmTopicArn';
 const HAS_EMAIL = 'HasAlarmEmail';
 const HAS_TOPIC = 'HasAlarmTopic';
 
-const isSet = (param: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [`\${param:${param}}`, ''] }] });
+/**
+ * The stage params reach the template as CloudFormation parameters (their defaults), not as literals:
+ * an empty literal in Endpoint or AlarmActions is an error to cfn-lint (E3033) even where a false
+ * Condition keeps it out of the stack.
+ */
+export const alarmTargetParameters = (): Record<string, unknown> => ({
+  [EMAIL]: { Type: 'String', Default: '${param:alarmEmail}', Description: 'An address to subscribe to the alarms topic (serverless.yml param alarmEmail; empty: none)' },
+  [TOPIC]: { Type: 'String', Default: '${param:alarmTopicArn}', Description: 'A topic every alarm also notifies (serverless.yml param alarmTopicArn; empty: none)' },
+});
 
-export const alarmTargetConditions = (): Record<string, unknown> => ({ [HAS_EMAIL]: isSet('alarmEmail'), [HAS_TOPIC]: isSet('alarmTopicArn') });
+const isSet = (parameter: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: parameter }, ''] }] });
+
+export const alarmTargetConditions = (): Record<string, unknown> => ({ [HAS_EMAIL]: isSet(EMAIL), [HAS_TOPIC]: isSet(TOPIC) });
 
 export const alarmTargetResources = (): Record<string, unknown> => ({
   [ALARM_TOPIC]: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'triplane ${sls:stage} alarms' } },
   OpsAlarmEmailSubscription: {
     Type: 'AWS::SNS::Subscription',
     Condition: HAS_EMAIL,
-    Properties: { TopicArn: { Ref: ALARM_TOPIC }, Protocol: 'email', Endpoint: '${param:alarmEmail}' },
+    Properties: { TopicArn: { Ref: ALARM_TOPIC }, Protocol: 'email', Endpoint: { Ref: EMAIL } },
   },
 });
 
 /** An alarm's AlarmActions and OKActions: the stack's topic, and the stage's own topic when one is given. */
-export const alarmActions = (): unknown[] => [{ Ref: ALARM_TOPIC }, { 'Fn::If': [HAS_TOPIC, '${param:alarmTopicArn}', { Ref: 'AWS::NoValue' }] }];
+export const alarmActions = (): unknown[] => [{ Ref: ALARM_TOPIC }, { 'Fn::If': [HAS_TOPIC, { Ref: TOPIC }, { Ref: 'AWS::NoValue' }] }];
