@@ -24,11 +24,7 @@ export interface Statement {
 /** The secrets a function reads itself: its Redis and RabbitMQ users', the API keys for HTTP routes; the deploy hook, the admin's and every user's (it provisions them). */
 function secretsReadBy(fn: FunctionRoute, functions: readonly FunctionRoute[]): unknown[] {
   if (fn.deployHook === 'workflow-topology') return [ADMIN_SECRET, ...functions.filter(hasMqUser).map((f) => ({ Ref: mqSecretIdOf(f.name) }))];
-  return [
-    ...(hasMqUser(fn) ? [{ Ref: mqSecretIdOf(fn.name) }] : []),
-    ...(usesRedis(fn) ? [{ Ref: redisSecretIdOf(fn.name) }] : []),
-    ...(readsApiKeys(fn) ? [{ Ref: API_KEYS_SECRET }] : []),
-  ];
+  return [...(hasMqUser(fn) ? [{ Ref: mqSecretIdOf(fn.name) }] : []), ...(usesRedis(fn) ? [{ Ref: redisSecretIdOf(fn.name) }] : []), ...(readsApiKeys(fn) ? [{ Ref: API_KEYS_SECRET }] : [])];
 }
 
 /**

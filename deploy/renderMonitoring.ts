@@ -52,12 +52,7 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
         0,
         0,
       ),
-      widget(
-        'Workflow broker messages (ready, unacknowledged)',
-        ['MessageCount', 'MessageReadyCount', 'MessageUnacknowledgedCount'].map(brokerMetric),
-        0,
-        12,
-      ),
+      widget('Workflow broker messages (ready, unacknowledged)', ['MessageCount', 'MessageReadyCount', 'MessageUnacknowledgedCount'].map(brokerMetric), 0, 12),
       widget(
         'Messages parked per step (should be 0)',
         stepsOf(functions).map(({ step, fn }) => [METRICS_NAMESPACE, 'DeadLettered', 'service', 'triplane', 'function', ref(fn.name), { label: parkingLotOf(step.queue) }]),

@@ -27,9 +27,9 @@ function resourceName(resource: unknown): string {
   if (resource === '${param:mqBrokerArn}') return 'broker';
   if (resource === '${param:mqSecretArn}') return 'secret:admin';
   const arn = /:(topic|group)\/\$\{ClusterPart\}\/([\w.-]+)"/.exec(text);
-  if (arn !== null) return `${arn[1]}:${arn[2]}`;
+  if (arn !== null) return `${arn[1] ?? ''}:${arn[2] ?? ''}`;
   if (/^\{"Ref":"\w+"\}$/.test(text)) return `secret:${(resource as { Ref: string }).Ref}`;
-  if (/^\{"Fn::GetAtt":\["\w+LogGroup","Arn"\]\}$/.test(text)) return `log-group:${(resource as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]}`;
+  if (/^\{"Fn::GetAtt":\["\w+LogGroup","Arn"\]\}$/.test(text)) return `log-group:${(resource as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? ''}`;
   if (text === JSON.stringify({ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${param:archiveBucket}/*' })) return 'archive-objects';
   return `unrecognised:${text}`;
 }
