@@ -23,10 +23,9 @@ const METRICS_NAMESPACE = 'triplane';
 const brokerMetric = (metric: string) => ['AWS/AmazonMQ', metric, 'Broker', '${MqBrokerName}'];
 /** The workflow steps, each with the function that reads its queue: a parked message is counted by that function. */
 const stepsOf = (functions: readonly FunctionRoute[]) =>
-  WORKFLOW_STEPS.map((step) => {
+  WORKFLOW_STEPS.flatMap((step) => {
     const fn = functions.find((f) => f.trigger.kind === 'rabbitmq' && f.trigger.queue === step.queue);
-    if (fn === undefined) throw new Error(`serverless.yml has no function reading workflow queue ${step.queue}`);
-    return { step, fn };
+    return fn === undefined ? [] : [{ step, fn }];
   });
 
 /**
