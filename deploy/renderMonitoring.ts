@@ -115,7 +115,6 @@ interface AlarmSpec {
   metric: Record<string, unknown>;
   threshold: number;
   missingData: MissingData;
-  comparison?: string;
   /**
    * `sustained` (3 of 5 minutes) for levels that may blip (lag, depth, memory); `once` (any one minute)
    * for counts of defects, where a single occurrence is already one too many and would never fill 3 of
@@ -124,7 +123,7 @@ interface AlarmSpec {
   when?: 'sustained' | 'once';
 }
 
-const alarm = ({ description, metric, threshold, missingData, comparison = 'GreaterThanThreshold', when = 'sustained' }: AlarmSpec) => ({
+const alarm = ({ description, metric, threshold, missingData, when = 'sustained' }: AlarmSpec) => ({
   Type: 'AWS::CloudWatch::Alarm',
   Properties: {
     AlarmDescription: missingData === 'breaching' ? `${description} (or the metric stopped arriving)` : description,
@@ -133,7 +132,7 @@ const alarm = ({ description, metric, threshold, missingData, comparison = 'Grea
     EvaluationPeriods: when === 'once' ? 1 : 5,
     DatapointsToAlarm: when === 'once' ? 1 : 3,
     Threshold: threshold,
-    ComparisonOperator: comparison,
+    ComparisonOperator: 'GreaterThanThreshold',
     TreatMissingData: missingData,
     AlarmActions: alarmActions(),
     OKActions: alarmActions(),
@@ -177,8 +176,9 @@ export function monitoringResources(functions: readonly FunctionRoute[]): Record
       threshold: 80,
       missingData: 'breaching',
     }),
-    // The broker's own totals, every minute while it runs (rabbitmq-logging-monitoring): the whole
-    // workflow's backlog, parking lots included, now that RabbitMQ 4 has no per-queue metrics.
+    // The broker's own totals, published while it runs
+    // (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-logging-monitoring.html): the
+    // whole workflow's backlog, parking lots included, now that RabbitMQ 4 has no per-queue metrics.
     WorkflowBacklogAlarm: alarm({
       description: `the workflow broker holds ${BACKLOG_ALARM}+ messages (ready and unacknowledged, every queue): steps are not keeping up or a parking lot is filling; the ops page and the management API show which queue`,
       metric: { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: [{ Name: 'Broker', Value: '${param:mqBrokerName}' }], Statistic: 'Maximum' },
