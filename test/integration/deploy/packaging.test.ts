@@ -22,11 +22,23 @@ type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?:
 let template: { Resources: Record<string, Resource>; Parameters?: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
+/** The template packaged with the alarm params given on the command line (packaged first: every package empties .serverless). */
+let withAlarmParams: typeof template;
+
 beforeAll(() => {
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+  const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
+  const out = mkdtempSync(join(tmpdir(), 'triplane-package-'));
+  try {
+    const params = ['--param=alarmEmail=oncall@example.com', '--param=alarmTopicArn=arn:aws:sns:us-east-1:123456789012:pager'];
+    execFileSync('npx', ['serverless', 'package', '--stage', 'dev', '--region', 'us-east-1', '--package', out, ...params], { cwd: root, stdio: 'pipe', env });
+    withAlarmParams = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as typeof template;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'pipe', env });
   template = JSON.parse(readFileSync(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as typeof template;
   resources = template.Resources;
-}, 120_000);
+}, 240_000);
 
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
@@ -119,20 +131,8 @@ describe('serverless package (osls, offline)', () => {
   });
 
   it('should take alarmEmail and alarmTopicArn from --param over the empty defaults', () => {
-    const out = mkdtempSync(join(tmpdir(), 'triplane-package-'));
-    try {
-      const params = ['--param=alarmEmail=oncall@example.com', '--param=alarmTopicArn=arn:aws:sns:us-east-1:123456789012:pager'];
-      execFileSync('npx', ['serverless', 'package', '--stage', 'dev', '--region', 'us-east-1', '--package', out, ...params], {
-        cwd: root,
-        stdio: 'pipe',
-        env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-      });
-      const withParams = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as typeof template;
-      expect(withParams.Parameters).toMatchObject({ AlarmEmail: { Default: 'oncall@example.com' }, AlarmTopicArn: { Default: 'arn:aws:sns:us-east-1:123456789012:pager' } });
-    } finally {
-      rmSync(out, { recursive: true, force: true });
-    }
-  }, 180_000);
+    expect(withAlarmParams.Parameters).toMatchObject({ AlarmEmail: { Default: 'oncall@example.com' }, AlarmTopicArn: { Default: 'arn:aws:sns:us-east-1:123456789012:pager' } });
+  });
 
   it('should give every mapping the batching window serverless.yml gives, 0 included, and start RabbitMQ mappings after the topology', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
