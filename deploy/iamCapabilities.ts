@@ -1,7 +1,7 @@
 /**
  * What each capability of a function needs from IAM, according to AWS documentation: one row per
  * action, with the resource kind it is granted on and the page that says so. The roles are rendered
- * from this table (renderFunctionRoles) and test/unit/deploy/functionRoles.test.ts holds every role to it
+ * from this table (renderFunctionRoles) and test/unit/deploy/renderFunctionRoles.test.ts holds every role to it
  * in both directions, so an action no row asks for cannot slip into a role, and none a row asks for
  * can go missing.
  *
@@ -91,7 +91,8 @@ export const CAPABILITY_NEEDS = {
   /**
    * Producing with enable.idempotence (shared/kafka/platformaticKafka.ts) over IAM auth. MSK grants
    * idempotent writes only with WriteDataIdempotently on the cluster unless WriteData is given on all
-   * topics, which least privilege never does (create-iam-access-control-policies, KIP-679 note).
+   * topics, which least privilege never does (the KIP-679 note of
+   * https://docs.aws.amazon.com/msk/latest/developerguide/create-iam-access-control-policies.html).
    */
   'produce-idempotently': [
     { action: 'kafka-cluster:Connect', on: 'cluster', doc: DOCS.mskUseCases },
