@@ -47,12 +47,12 @@ export const rabbitMqMappingIdOf = (fn: Pick<FunctionRoute, 'name'>, queue: stri
  */
 export function eventSourceMappingExtensions(functions: readonly FunctionRoute[], topologyId: string): Record<string, ResourceExtension> {
   const extensions: Record<string, ResourceExtension> = {};
-  const noWindow = (window: number) => (window === 0 ? { Properties: { MaximumBatchingWindowInSeconds: 0 } } : {});
+  const zeroWindow = { Properties: { MaximumBatchingWindowInSeconds: 0 } };
   for (const fn of functions) {
     if (fn.trigger.kind === 'msk') {
-      for (const s of fn.trigger.subscriptions) if (s.maximumBatchingWindow === 0) extensions[mskMappingIdOf(fn, s.clusterArn, s.topic)] = noWindow(0);
+      for (const s of fn.trigger.subscriptions) if (s.maximumBatchingWindow === 0) extensions[mskMappingIdOf(fn, s.clusterArn, s.topic)] = zeroWindow;
     }
-    if (fn.trigger.kind === 'rabbitmq') extensions[rabbitMqMappingIdOf(fn, fn.trigger.queue)] = { DependsOn: [topologyId], ...noWindow(fn.trigger.maximumBatchingWindow) };
+    if (fn.trigger.kind === 'rabbitmq') extensions[rabbitMqMappingIdOf(fn, fn.trigger.queue)] = { DependsOn: [topologyId], ...(fn.trigger.maximumBatchingWindow === 0 ? zeroWindow : {}) };
   }
   return extensions;
 }
