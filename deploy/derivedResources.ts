@@ -8,6 +8,8 @@ import { hasMqUser, mqSecretOf, mqSecretResources, mqUsersProperty } from './ren
 import { usesRedis } from '../shared/security/redisAcl';
 import { REDIS_USER_GROUP, redisUserResources } from './renderRedisUsers';
 import { API_KEYS_SECRET, apiKeySecretResources, readsApiKeys } from './renderApiKeySecret';
+import { alarmTargetConditions, alarmTargetParameters } from './renderAlarmTargets';
+import { eventSourceMappingExtensions, type ResourceExtension } from './eventSourceMappingExtensions';
 import { vpcEndpointConditions, vpcEndpointParameters, vpcEndpointResources } from './renderVpcEndpoints';
 import { customResourceServiceTimeout } from './customResourceTimeout';
 import { httpApiStageResources } from './renderHttpApiStage';
@@ -16,22 +18,28 @@ import { mskFailureDestinationOutputs, mskFailureDestinationResources } from './
 /** Changes whenever the declared topology changes, so CloudFormation runs the custom resource again. */
 export const topologyVersion = (): string => createHash('sha256').update(JSON.stringify(workflowQueues())).digest('hex').slice(0, 16);
 
+export interface DerivedResources {
+  Parameters: Record<string, unknown>;
+  Conditions: Record<string, unknown>;
+  Resources: Record<string, unknown>;
+  Outputs: Record<string, unknown>;
+  extensions: Record<string, ResourceExtension>;
+}
+
 /**
  * serverless.yml's `resources` (through deploy/serverlessResources.cjs): everything that follows from
  * its functions and their function.ts facts. Each function's own variables (its users' secrets, the
  * API keys' secret, the archive bucket) are merged into the function the framework makes: osls merges
  * `Resources` deeply into the compiled template, so the provider's variables stay.
  */
-type Template = { Parameters: Record<string, unknown>; Conditions: Record<string, unknown>; Resources: Record<string, unknown>; Outputs: Record<string, unknown> };
-
-/** `mskClusterArn` (resolved, from serverless.yml's params) names the MSK mappings, to give each its on-failure destination. */
-export function derivedResources(functions: readonly FunctionRoute[], deployParams: { mskClusterArn?: string } = {}): Template {
+export function derivedResources(functions: readonly FunctionRoute[]): DerivedResources {
   const hook = functions.find((fn) => fn.deployHook === 'workflow-topology');
   if (hook === undefined) throw new Error('serverless.yml has no function whose function.ts declares the workflow-topology deploy hook');
-  const resources: Template = {
+  const resources: DerivedResources = {
+    // Where alarms go besides the stack's topic (stage params alarmEmail, alarmTopicArn): see renderAlarmTargets.
     // The VPC endpoints, unless the stage declares a NAT: see renderVpcEndpoints.
-    Parameters: vpcEndpointParameters(),
-    Conditions: vpcEndpointConditions(),
+    Parameters: { ...alarmTargetParameters(), ...vpcEndpointParameters() },
+    Conditions: { ...alarmTargetConditions(), ...vpcEndpointConditions() },
     Resources: {
       WorkflowTopology: {
         Type: 'Custom::WorkflowTopology',
@@ -54,7 +62,7 @@ export function derivedResources(functions: readonly FunctionRoute[], deployPara
       ...vpcEndpointResources(),
       ...httpApiStageResources(),
       // Where the MSK mappings put a batch they give up on: see renderMskFailureDestinations.
-      ...(deployParams.mskClusterArn !== undefined ? mskFailureDestinationResources(functions, deployParams.mskClusterArn) : {}),
+      ...mskFailureDestinationResources(functions),
     },
     Outputs: {
       RedisUserGroupId: {
@@ -65,8 +73,10 @@ export function derivedResources(functions: readonly FunctionRoute[], deployPara
         Description: 'The HTTP API keys: aws secretsmanager get-secret-value --secret-id <this> (rotate with put-secret-value, no redeploy)',
         Value: { Ref: API_KEYS_SECRET },
       },
-      ...(deployParams.mskClusterArn !== undefined ? mskFailureDestinationOutputs() : {}),
+      ...mskFailureDestinationOutputs(functions),
     },
+    // Additions to the event source mappings osls compiles (batching window 0, on-failure destination, RabbitMQ after the topology): see eventSourceMappingExtensions.
+    extensions: eventSourceMappingExtensions(functions, 'WorkflowTopology'),
   };
   for (const fn of functions) {
     // The step's event source logs in with the step's own user: serverless.yml names its secret.

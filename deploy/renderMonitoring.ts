@@ -1,6 +1,7 @@
 import { logicalIdOf } from '../shared/routes/derivedNames';
 import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../shared/routes/workflow';
+import { alarmActions, alarmTargetResources } from './renderAlarmTargets';
 
 /** Lag or depth past this warns: the same threshold the doctor uses. */
 export const BACKLOG_ALARM = 500_000;
@@ -13,11 +14,23 @@ const guardedFunctionsOf = (functions: readonly FunctionRoute[]) => functions.fi
 const PERMISSION_DOWNSTREAMS = ['redis', 'rabbitmq'] as const;
 /** triplane's embedded metrics (shared/observability): Powertools adds `service` to the dimensions it is given. */
 const METRICS_NAMESPACE = 'triplane';
-const queueMetric = (queue: string) => ['AWS/AmazonMQ', 'MessageCount', 'Broker', '${MqBrokerName}', 'VirtualHost', '/', 'Queue', queue];
+/**
+ * Amazon MQ for RabbitMQ 4 publishes broker-level metrics only: no MessageCount per Queue and
+ * VirtualHost any more (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-4.html,
+ * "Per queue metrics"). The broker's totals show the workflow's backlog; a parking lot is seen where a
+ * message is parked instead (stepsOf, DeadLettered).
+ */
+const brokerMetric = (metric: string) => ['AWS/AmazonMQ', metric, 'Broker', '${MqBrokerName}'];
+/** The workflow steps, each with the function that reads its queue: a parked message is counted by that function. */
+const stepsOf = (functions: readonly FunctionRoute[]) =>
+  WORKFLOW_STEPS.flatMap((step) => {
+    const fn = functions.find((f) => f.trigger.kind === 'rabbitmq' && f.trigger.queue === step.queue);
+    return fn === undefined ? [] : [{ step, fn }];
+  });
 
 /**
  * One CloudWatch dashboard for the three planes: MSK consumer lag (OffsetLag of each event source
- * mapping), Amazon MQ queue and parking-lot depth, ElastiCache memory and evictions, function errors,
+ * mapping), the broker's message totals and the messages each step parked, ElastiCache memory and evictions, function errors,
  * and triplane's own counters (embedded metrics: duplicates skipped, hop-limit refusals, dead letters;
  * and the defects: records skipped, ids reused, permission denied).
  */
@@ -38,17 +51,13 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
         0,
         0,
       ),
+      widget('Workflow broker messages (ready, unacknowledged)', ['MessageCount', 'MessageReadyCount', 'MessageUnacknowledgedCount'].map(brokerMetric), 0, 12),
       widget(
-        'Workflow queue depth',
-        WORKFLOW_STEPS.map((s) => queueMetric(s.queue)),
-        0,
-        12,
-      ),
-      widget(
-        'Parking lots (should be 0)',
-        WORKFLOW_STEPS.map((s) => queueMetric(parkingLotOf(s.queue))),
+        'Messages parked per step (should be 0)',
+        stepsOf(functions).map(({ step, fn }) => [METRICS_NAMESPACE, 'DeadLettered', 'service', 'triplane', 'function', ref(fn.name), { label: parkingLotOf(step.queue) }]),
         6,
         0,
+        'Sum',
       ),
       widget(
         'ElastiCache memory % and evictions',
@@ -93,23 +102,40 @@ export function dashboardBody(functions: readonly FunctionRoute[]): string {
 }
 
 /**
- * A CloudWatch alarm. `sustained` (3 of 5 minutes) for levels that may blip (lag, depth, errors);
- * `once` (any one minute) for counts of defects, where a single occurrence is already one too many
- * and would never fill 3 of 5 periods.
+ * What a missing datapoint means for an alarm (TreatMissingData). `breaching` where the metric is
+ * expected every period while things work, so silence is itself a failure (a cache or broker whose
+ * metrics stop, a mapping that stopped polling); `notBreaching` for counts that exist only when
+ * something happened (Lambda sends Errors only for invocations, the embedded defect counters only
+ * from an invocation), where silence means nothing happened.
  */
-const alarm = (description: string, metric: Record<string, unknown>, threshold: number, comparison = 'GreaterThanThreshold', when: 'sustained' | 'once' = 'sustained') => ({
+type MissingData = 'breaching' | 'notBreaching';
+
+interface AlarmSpec {
+  description: string;
+  metric: Record<string, unknown>;
+  threshold: number;
+  missingData: MissingData;
+  /**
+   * `sustained` (3 of 5 minutes) for levels that may blip (lag, depth, memory); `once` (any one minute)
+   * for counts of defects, where a single occurrence is already one too many and would never fill 3 of
+   * 5 periods.
+   */
+  when?: 'sustained' | 'once';
+}
+
+const alarm = ({ description, metric, threshold, missingData, when = 'sustained' }: AlarmSpec) => ({
   Type: 'AWS::CloudWatch::Alarm',
   Properties: {
-    AlarmDescription: description,
+    AlarmDescription: missingData === 'breaching' ? `${description} (or the metric stopped arriving)` : description,
     ...metric,
     Period: 60,
     EvaluationPeriods: when === 'once' ? 1 : 5,
     DatapointsToAlarm: when === 'once' ? 1 : 3,
     Threshold: threshold,
-    ComparisonOperator: comparison,
-    TreatMissingData: 'notBreaching',
-    AlarmActions: [{ Ref: 'OpsAlarmTopic' }],
-    OKActions: [{ Ref: 'OpsAlarmTopic' }],
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: missingData,
+    AlarmActions: alarmActions(),
+    OKActions: alarmActions(),
   },
 });
 
@@ -121,17 +147,14 @@ const triplaneMetric = (metricName: string, dimension: { Name: string; Value: un
   Dimensions: [{ Name: 'service', Value: 'triplane' }, dimension],
   Statistic: 'Sum',
 });
-const mqDimensions = (queue: string) => [
-  { Name: 'Broker', Value: '${param:mqBrokerName}' },
-  { Name: 'VirtualHost', Value: '/' },
-  { Name: 'Queue', Value: queue },
-];
 
-/** The dashboard, an SNS topic for the person on call, and an alarm per signal the dashboard shows. */
+/** The dashboard, the alarms' SNS topic and its subscribers, and an alarm per signal the dashboard shows. */
 export function monitoringResources(functions: readonly FunctionRoute[]): Record<string, unknown> {
   const guardedFunctions = guardedFunctionsOf(functions);
+  const fnMetric = (metricName: string, fn: FunctionRoute) => triplaneMetric(metricName, { Name: 'function', Value: { Ref: logicalIdOf(fn.name) } });
+  const cacheDimensions = [{ Name: 'CacheClusterId', Value: '${param:cacheClusterId}' }];
   const resources: Record<string, unknown> = {
-    OpsAlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'triplane ${sls:stage} alarms' } },
+    ...alarmTargetResources(),
     OpsDashboard: {
       Type: 'AWS::CloudWatch::Dashboard',
       Properties: {
@@ -139,66 +162,92 @@ export function monitoringResources(functions: readonly FunctionRoute[]): Record
         DashboardBody: { 'Fn::Sub': [dashboardBody(functions), { MqBrokerName: '${param:mqBrokerName}', CacheClusterId: '${param:cacheClusterId}' }] },
       },
     },
-    CacheEvictionsAlarm: alarm(
-      'ElastiCache evicts keys: derived state is being dropped (rebuildable, but reads miss); add memory or cut TTLs',
-      { Namespace: 'AWS/ElastiCache', MetricName: 'Evictions', Dimensions: [{ Name: 'CacheClusterId', Value: '${param:cacheClusterId}' }], Statistic: 'Sum' },
-      0,
-    ),
-    CacheMemoryAlarm: alarm(
-      'ElastiCache memory above 80%',
-      { Namespace: 'AWS/ElastiCache', MetricName: 'DatabaseMemoryUsagePercentage', Dimensions: [{ Name: 'CacheClusterId', Value: '${param:cacheClusterId}' }], Statistic: 'Maximum' },
-      80,
-    ),
+    // ElastiCache sends its host and engine metrics every 60 seconds while the node runs
+    // (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheMetrics.html): silence means the node or its id is gone.
+    CacheEvictionsAlarm: alarm({
+      description: 'ElastiCache evicts keys: derived state is being dropped (rebuildable, but reads miss); add memory or cut TTLs',
+      metric: { Namespace: 'AWS/ElastiCache', MetricName: 'Evictions', Dimensions: cacheDimensions, Statistic: 'Sum' },
+      threshold: 0,
+      missingData: 'breaching',
+    }),
+    CacheMemoryAlarm: alarm({
+      description: 'ElastiCache memory above 80%',
+      metric: { Namespace: 'AWS/ElastiCache', MetricName: 'DatabaseMemoryUsagePercentage', Dimensions: cacheDimensions, Statistic: 'Maximum' },
+      threshold: 80,
+      missingData: 'breaching',
+    }),
+    // The broker's own totals, published while it runs
+    // (https://docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-logging-monitoring.html): the
+    // whole workflow's backlog, parking lots included, now that RabbitMQ 4 has no per-queue metrics.
+    WorkflowBacklogAlarm: alarm({
+      description: `the workflow broker holds ${BACKLOG_ALARM}+ messages (ready and unacknowledged, every queue): steps are not keeping up or a parking lot is filling; the ops page and the management API show which queue`,
+      metric: { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: [{ Name: 'Broker', Value: '${param:mqBrokerName}' }], Statistic: 'Maximum' },
+      threshold: BACKLOG_ALARM,
+      missingData: 'breaching',
+    }),
   };
   for (const fn of mskFunctionsOf(functions)) {
-    resources[`${pascal(fn.name)}OffsetLagAlarm`] = alarm(
-      `${fn.name} is ${BACKLOG_ALARM}+ records behind on its topic`,
-      { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: fnDimension(fn), Statistic: 'Maximum' },
-      BACKLOG_ALARM,
-    );
+    // OffsetLag comes from the mapping's pollers, which read the consumer group's offsets
+    // (https://aws.amazon.com/blogs/compute/offset-lag-metric-for-amazon-msk-as-an-event-source-for-lambda/):
+    // silence is taken to mean the mapping is not polling (disabled, or failing to connect: its
+    // StateTransitionReason says why). No AWS page found says whether an idle mapping keeps sending it;
+    // if a quiet topic turns out to go silent, this one becomes notBreaching.
+    resources[`${pascal(fn.name)}OffsetLagAlarm`] = alarm({
+      description: `${fn.name} is ${BACKLOG_ALARM}+ records behind on its topic`,
+      metric: { Namespace: 'AWS/Lambda', MetricName: 'OffsetLag', Dimensions: fnDimension(fn), Statistic: 'Maximum' },
+      threshold: BACKLOG_ALARM,
+      missingData: 'breaching',
+    });
   }
   for (const fn of functions) {
-    resources[`${pascal(fn.name)}ErrorsAlarm`] = alarm(`${fn.name} invocations fail`, { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fnDimension(fn), Statistic: 'Sum' }, 0);
+    // Lambda sends Errors only for invocations (monitoring-metrics-types): a function nobody called did not fail.
+    resources[`${pascal(fn.name)}ErrorsAlarm`] = alarm({
+      description: `${fn.name} invocations fail`,
+      metric: { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: fnDimension(fn), Statistic: 'Sum' },
+      threshold: 0,
+      missingData: 'notBreaching',
+    });
   }
+  // The defect counters below are embedded metrics, written only by an invocation: no datapoint, no defect.
   for (const fn of guardedFunctions.filter((f) => f.trigger.kind === 'msk')) {
     // The deployed half of "a consumer never skips records silently": the handler's offset check (offsetGaps.ts).
-    resources[`${pascal(fn.name)}SkippedRecordsAlarm`] = alarm(
-      `${fn.name} was handed records past the offset it expected: the records between were never processed (retention, out of range, or discarded by the mapping); its log names the topic, partition and range ("records skipped"); replay the projection or re-drive the range`,
-      triplaneMetric('SkippedRecords', { Name: 'function', Value: { Ref: logicalIdOf(fn.name) } }),
-      0,
-      'GreaterThanThreshold',
-      'once',
-    );
+    resources[`${pascal(fn.name)}SkippedRecordsAlarm`] = alarm({
+      description: `${fn.name} was handed records past the offset it expected: the records between were never processed (retention, out of range, or discarded by the mapping); its log names the topic, partition and range ("records skipped"); replay the projection or re-drive the range`,
+      metric: fnMetric('SkippedRecords', fn),
+      threshold: 0,
+      missingData: 'notBreaching',
+      when: 'once',
+    });
   }
   for (const fn of guardedFunctions) {
-    resources[`${pascal(fn.name)}IdReusedAlarm`] = alarm(
-      `${fn.name} refused a record whose event id was already used for other content (dead-lettered as "id reused with different content"): a client reusing ids, or someone trying to shadow another caller's event; look it up with archive lookup --event-id`,
-      triplaneMetric('IdReusedRefusals', { Name: 'function', Value: { Ref: logicalIdOf(fn.name) } }),
-      0,
-      'GreaterThanThreshold',
-      'once',
-    );
+    resources[`${pascal(fn.name)}IdReusedAlarm`] = alarm({
+      description: `${fn.name} refused a record whose event id was already used for other content (dead-lettered as "id reused with different content"): a client reusing ids, or someone trying to shadow another caller's event; look it up with archive lookup --event-id`,
+      metric: fnMetric('IdReusedRefusals', fn),
+      threshold: 0,
+      missingData: 'notBreaching',
+      when: 'once',
+    });
   }
   for (const name of PERMISSION_DOWNSTREAMS) {
-    resources[`PermissionDenied${pascal(name)}Alarm`] = alarm(
-      `a function was refused by ${name} for lack of permission: an access rule or credential does not match the code (a defect, never an outage); the function's error log names the command and key family, and its batches are retried until the rule is fixed`,
-      triplaneMetric('PermissionDenied', { Name: 'downstream', Value: name }),
-      0,
-      'GreaterThanThreshold',
-      'once',
-    );
+    resources[`PermissionDenied${pascal(name)}Alarm`] = alarm({
+      description: `a function was refused by ${name} for lack of permission: an access rule or credential does not match the code (a defect, never an outage); the function's error log names the command and key family, and its batches are retried until the rule is fixed`,
+      metric: triplaneMetric('PermissionDenied', { Name: 'downstream', Value: name }),
+      threshold: 0,
+      missingData: 'notBreaching',
+      when: 'once',
+    });
   }
-  for (const step of WORKFLOW_STEPS) {
-    resources[`${pascal(step.queue)}DepthAlarm`] = alarm(
-      `${step.queue} holds ${BACKLOG_ALARM}+ messages`,
-      { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(step.queue), Statistic: 'Maximum' },
-      BACKLOG_ALARM,
-    );
-    resources[`${pascal(step.queue)}ParkingLotAlarm`] = alarm(
-      `a message was parked in ${parkingLotOf(step.queue)}: read its x-triplane-reason, fix, move it back`,
-      { Namespace: 'AWS/AmazonMQ', MetricName: 'MessageCount', Dimensions: mqDimensions(parkingLotOf(step.queue)), Statistic: 'Maximum' },
-      0,
-    );
+  for (const { step, fn } of stepsOf(functions)) {
+    // A step parks a command it gives up on (shared/deadLetters/rabbitMqParkingLot.ts) and counts it in
+    // its DeadLettered metric. The broker's own dead-lettering (x-delivery-limit) happens only to a
+    // message whose invocations keep failing, which the step's Errors alarm has already reported.
+    resources[`${pascal(step.queue)}ParkingLotAlarm`] = alarm({
+      description: `${fn.name} parked a message in ${parkingLotOf(step.queue)}: read its x-triplane-reason, fix, move it back`,
+      metric: fnMetric('DeadLettered', fn),
+      threshold: 0,
+      missingData: 'notBreaching',
+      when: 'once',
+    });
   }
   return resources;
 }

@@ -1,4 +1,4 @@
-import { pascalNameOf, roleIdOf } from '../shared/routes/derivedNames';
+import { roleIdOf } from '../shared/routes/derivedNames';
 import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 
 /**
@@ -9,22 +9,22 @@ import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatal
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html). S3, not SQS or SNS: the
  * mapping reaches it through the S3 gateway endpoint the stack already makes (the page asks for an
  * endpoint of the destination's service in the cluster's VPC), and a batch of 1,000 records fits.
- * The framework has no setting for it: the destination is merged into the mappings it compiles.
+ * The framework has no setting for it: eventSourceMappingExtensions adds it to the mappings it compiles.
  */
 export const FAILED_BATCHES_BUCKET = 'FailedBatchesBucket';
 export const FAILED_BATCHES_POLICY = 'FailedBatchesWritePolicy';
 
-/** The mapping's logical id as osls names it (lib/plugins/aws/lib/naming.js, getMSKEventLogicalId). */
-export function mskMappingIdOf(fn: FunctionRoute, clusterArn: string, topic: string): string {
-  const alphanumeric = (name: string) => {
-    const kept = name.replace(/[^0-9A-Za-z]/g, '');
-    return `${kept.charAt(0).toUpperCase()}${kept.slice(1)}`.slice(0, 79);
-  };
-  return `${pascalNameOf(fn.name)}EventSourceMappingMSK${alphanumeric(clusterArn.split('/')[1] ?? '')}${alphanumeric(topic)}`;
-}
+const mskConsumersOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => mskTriggerOf(fn) !== undefined);
 
-export function mskFailureDestinationResources(functions: readonly FunctionRoute[], clusterArn: string): Record<string, unknown> {
-  const consumers = functions.filter((fn) => mskTriggerOf(fn) !== undefined);
+/** What a mapping of an MSK consumer gets: the bucket as its destination, created once its role can write there. */
+export const mskFailureDestinationOf = (fn: FunctionRoute): { DependsOn: string[]; Properties: Record<string, unknown> } => ({
+  // Lambda checks the role can write to the destination when it creates the mapping.
+  DependsOn: [roleIdOf(fn.name), FAILED_BATCHES_POLICY],
+  Properties: { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [FAILED_BATCHES_BUCKET, 'Arn'] } } } },
+});
+
+export function mskFailureDestinationResources(functions: readonly FunctionRoute[]): Record<string, unknown> {
+  const consumers = mskConsumersOf(functions);
   if (consumers.length === 0) return {};
   const bucketArn = { 'Fn::GetAtt': [FAILED_BATCHES_BUCKET, 'Arn'] };
   const resources: Record<string, unknown> = {
@@ -77,22 +77,15 @@ export function mskFailureDestinationResources(functions: readonly FunctionRoute
       },
     },
   };
-  for (const fn of consumers) {
-    for (const { topic } of mskTriggerOf(fn)?.subscriptions ?? []) {
-      resources[mskMappingIdOf(fn, clusterArn, topic)] = {
-        Type: 'AWS::Lambda::EventSourceMapping',
-        // Lambda checks the role can write to the destination when it creates the mapping.
-        DependsOn: [roleIdOf(fn.name), FAILED_BATCHES_POLICY],
-        Properties: { DestinationConfig: { OnFailure: { Destination: bucketArn } } },
-      };
-    }
-  }
   return resources;
 }
 
-export const mskFailureDestinationOutputs = (): Record<string, unknown> => ({
-  FailedBatchesBucketName: {
-    Description: 'Batches the MSK mappings gave up on, whole (records and metadata): replay them from here (aws s3 ls s3://<this>/)',
-    Value: { Ref: FAILED_BATCHES_BUCKET },
-  },
-});
+export const mskFailureDestinationOutputs = (functions: readonly FunctionRoute[]): Record<string, unknown> =>
+  mskConsumersOf(functions).length === 0
+    ? {}
+    : {
+        FailedBatchesBucketName: {
+          Description: 'Batches the MSK mappings gave up on, whole (records and metadata): replay them from here (aws s3 ls s3://<this>/)',
+          Value: { Ref: FAILED_BATCHES_BUCKET },
+        },
+      };

@@ -5,8 +5,7 @@ require('tsx/cjs');
 const { derivedResources } = require('./derivedResources.ts');
 const { functionCatalog, factsFromFolder } = require('../shared/routes/functionCatalog.ts');
 
-module.exports.resources = async ({ resolveConfigurationProperty, resolveVariable }) => {
+module.exports.resources = async ({ resolveConfigurationProperty }) => {
   const functions = await resolveConfigurationProperty(['functions']);
-  const mskClusterArn = await resolveVariable('param:mskClusterArn');
-  return derivedResources(functionCatalog(functions, factsFromFolder(require('node:path').join(__dirname, '..'))), { mskClusterArn });
+  return derivedResources(functionCatalog(functions, factsFromFolder(require('node:path').join(__dirname, '..'))));
 };

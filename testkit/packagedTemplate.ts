@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, STATE_DIR } from '../emulator/services/localPaths';
@@ -25,12 +26,10 @@ function templateIsFresh(): boolean {
 }
 
 /**
- * The CloudFormation template `npm run package` makes (osls, offline), packaged at most once at a time:
- * jest runs test files in parallel workers, and two packagings in one folder overwrite each other's
- * .serverless and .esbuild. A lock folder (mkdir is atomic) serializes them, and a template newer than
- * every input is reused instead of packaging again.
+ * Runs one packaging at a time: jest runs test files in parallel workers, and two packagings in one
+ * folder overwrite each other's .serverless and .esbuild. A lock folder (mkdir is atomic) serializes them.
  */
-export async function packagedTemplatePath(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+async function withPackagingLock<T>(packaging: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 2 * STALE_LOCK_MS;
   mkdirSync(STATE_DIR, { recursive: true });
   for (;;) {
@@ -45,11 +44,30 @@ export async function packagedTemplatePath(env: NodeJS.ProcessEnv = process.env)
     }
   }
   try {
-    if (!templateIsFresh()) {
-      await promisify(execFile)('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
-    }
-    return TEMPLATE;
+    return await packaging();
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+const packageService = (args: string[], env: NodeJS.ProcessEnv) =>
+  promisify(execFile)('npm', ['run', '--silent', 'package', '--', ...args], { cwd: PROJECT_ROOT, env: { ...env, SLS_TELEMETRY_DISABLED: '1' }, maxBuffer: 16 * 1024 * 1024 });
+
+/** The CloudFormation template `npm run package` makes (osls, offline); one newer than every input is reused instead of packaging again. */
+export async function packagedTemplatePath(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return withPackagingLock(async () => {
+    if (!templateIsFresh()) await packageService([], env);
+    return TEMPLATE;
+  });
+}
+
+/** The template packaged with `--param` values given on the command line (`name=value`), in a folder of its own. */
+export async function packagedTemplateWithParams(params: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+  const out = mkdtempSync(join(tmpdir(), 'triplane-package-'));
+  try {
+    await withPackagingLock(() => packageService(['--package', out, ...params.map((p) => `--param=${p}`)], env));
+    return JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as unknown;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 }

@@ -22,6 +22,8 @@ export const roleIdOf = (name: string): string => `${pascalNameOf(name)}Role`;
 export const redisSecretIdOf = (name: string): string => `${pascalNameOf(name)}RedisSecret`;
 export const redisUserIdOf = (name: string): string => `${pascalNameOf(name)}RedisUser`;
 export const mqSecretIdOf = (name: string): string => `${pascalNameOf(name)}MqSecret`;
+/** The log group the framework makes for a function: `get-order` -> `GetOrderLogGroup`. */
+export const logGroupIdOf = (name: string): string => `${pascalNameOf(name)}LogGroup`;
 
 /** A function's own RabbitMQ user, on Amazon MQ as locally. */
 export const rabbitMqUserOf = (fn: Pick<FunctionFacts, 'name'>): string => `triplane-${fn.name}`;

@@ -29,6 +29,8 @@ export interface MskSubscription {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   /** The same name locally and on MSK, so offsets read the same way. */
   consumerGroupId: string;
+  /** The cluster, as serverless.yml gives it (an ARN once resolved): the framework names the mapping after it. */
+  clusterArn: unknown;
 }
 
 /** One event source mapping per topic (MSK mappings take one topic each). */
@@ -98,7 +100,14 @@ function triggerOf(key: string, events: Raw[], facts: FunctionFacts): Trigger {
       if (consumerGroupId === '') fail(`the msk event on ${topic} needs a consumerGroupId (the local runtime uses the same group)`);
       const startingPosition = text(msk.startingPosition, 'TRIM_HORIZON');
       if (startingPosition !== 'TRIM_HORIZON' && startingPosition !== 'LATEST') return fail(`startingPosition ${startingPosition} is not TRIM_HORIZON or LATEST`);
-      return { topic: topic as TopicName, batchSize: count(msk.batchSize, DEFAULTS.mskBatch), maximumBatchingWindow: count(msk.maximumBatchingWindow, 0), startingPosition, consumerGroupId };
+      return {
+        topic: topic as TopicName,
+        batchSize: count(msk.batchSize, DEFAULTS.mskBatch),
+        maximumBatchingWindow: count(msk.maximumBatchingWindow, 0),
+        startingPosition,
+        consumerGroupId,
+        clusterArn: msk.arn,
+      };
     });
     return { kind: 'msk', subscriptions };
   }

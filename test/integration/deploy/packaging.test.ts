@@ -4,10 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEYS_SECRET } from '../../../deploy/renderApiKeySecret';
+import { functionRoles } from '../../../deploy/renderFunctionRoles';
+import { deployedFunctionCatalog, resolveParams } from '../../../testkit/deployedFunctionCatalog';
 import { hasMqUser } from '../../../deploy/renderMqUsers';
 import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../../shared/security/rabbitMqPermissions';
-import { packagedTemplatePath } from '../../../testkit/packagedTemplate';
+import { packagedTemplatePath, packagedTemplateWithParams } from '../../../testkit/packagedTemplate';
 import { usesRedis } from '../../../shared/security/redisAcl';
 
 /**
@@ -16,14 +18,19 @@ import { usesRedis } from '../../../shared/security/redisAcl';
  * its topic, batch size and starting position, and an HTTP API route per HTTP function.
  */
 const root = PROJECT_ROOT;
-type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+let template: { Resources: Record<string, Resource>; Parameters?: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
+/** The template packaged with the alarm params given on the command line. */
+let withAlarmParams: typeof template;
+
 beforeAll(async () => {
+  withAlarmParams = (await packagedTemplateWithParams(['alarmEmail=oncall@example.com', 'alarmTopicArn=arn:aws:sns:us-east-1:123456789012:pager'])) as typeof template;
   // Packaged once at a time across jest workers (templateLinters.test.ts reads the same template).
-  const template = JSON.parse(readFileSync(await packagedTemplatePath(), 'utf8')) as { Resources: Record<string, Resource> };
+  template = JSON.parse(readFileSync(await packagedTemplatePath(), 'utf8')) as typeof template;
   resources = template.Resources;
-}, 120_000);
+}, 240_000);
 
 const ofType = (type: string) => Object.values(resources).filter((r) => r.Type === type);
 
@@ -103,9 +110,47 @@ describe('serverless package (osls, offline)', () => {
     const named = (metric: string) => alarms.filter((a) => a.MetricName === metric);
     expect(named('OffsetLag')).toHaveLength(FUNCTIONS.filter((f) => mskTriggerOf(f)).length);
     expect(named('Errors')).toHaveLength(FUNCTIONS.length);
-    expect(named('MessageCount').filter((a) => JSON.stringify(a.Dimensions).includes('parking-lot'))).toHaveLength(4);
+    // RabbitMQ 4 brokers publish no queue metrics: the broker's total, and what each step parks.
+    expect(named('MessageCount').map((a) => a.Dimensions)).toEqual([[{ Name: 'Broker', Value: 'triplane' }]]);
+    expect(named('DeadLettered')).toHaveLength(FUNCTIONS.filter((f) => rabbitMqTriggerOf(f) !== undefined).length);
     expect(named('Evictions')).toHaveLength(1);
-    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }]);
+    for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: 'OpsAlarmTopic' }, { 'Fn::If': ['HasAlarmTopic', { Ref: 'AlarmTopicArn' }, { Ref: 'AWS::NoValue' }] }]);
+  });
+
+  it('should subscribe nobody and notify no other topic when the stage leaves alarmEmail and alarmTopicArn empty', () => {
+    expect(template.Parameters).toMatchObject({ AlarmEmail: { Default: '' }, AlarmTopicArn: { Default: '' } });
+    expect(resources.OpsAlarmEmailSubscription).toMatchObject({ Condition: 'HasAlarmEmail', Properties: { Endpoint: { Ref: 'AlarmEmail' } } });
+  });
+
+  it('should take alarmEmail and alarmTopicArn from --param over the empty defaults', () => {
+    expect(withAlarmParams.Parameters).toMatchObject({ AlarmEmail: { Default: 'oncall@example.com' }, AlarmTopicArn: { Default: 'arn:aws:sns:us-east-1:123456789012:pager' } });
+  });
+
+  it('should give every mapping the batching window serverless.yml gives, 0 included, and start RabbitMQ mappings after the topology', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    for (const fn of FUNCTIONS) {
+      for (const s of subscriptionsOf(fn)) {
+        const mapping = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(fn.name)) && JSON.stringify(m.Properties.Topics) === JSON.stringify([s.topic]));
+        expect({ fn: fn.name, topic: s.topic, window: mapping?.Properties.MaximumBatchingWindowInSeconds }).toEqual({ fn: fn.name, topic: s.topic, window: s.maximumBatchingWindow });
+      }
+      const mq = rabbitMqTriggerOf(fn);
+      if (mq !== undefined) {
+        const mapping = mappingOf(fn.name);
+        expect(mapping?.Properties.MaximumBatchingWindowInSeconds).toBe(mq.maximumBatchingWindow);
+        expect(mapping?.DependsOn).toContain('WorkflowTopology');
+      }
+    }
+  });
+
+  it('should hold in the template exactly the roles deploy/ renders from the capability table', () => {
+    const rendered = resolveParams(functionRoles(deployedFunctionCatalog()));
+    for (const fn of FUNCTIONS) expect(resources[roleIdOf(fn.name)]).toEqual(rendered[roleIdOf(fn.name)]);
+    // The framework's shared role would hold the actions of every function at once.
+    expect(
+      Object.keys(resources)
+        .filter((id) => resources[id]?.Type === 'AWS::IAM::Role')
+        .sort(),
+    ).toEqual(FUNCTIONS.map((fn) => roleIdOf(fn.name)).sort());
   });
 
   it('should alarm at the first skipped record, reused id or permission refusal, on the dimensions the embedded metrics carry', () => {
@@ -156,11 +201,11 @@ describe('serverless package (osls, offline)', () => {
     expect(topicsFor('project-sessions', 'kafka-cluster:WriteData')).toEqual(['dead-letters']);
     expect(topicsFor('authorize-payment', 'kafka-cluster:ReadData')).toEqual([]);
     expect(topicsFor('authorize-payment', 'kafka-cluster:WriteData')).toEqual(['orders']);
-    // A read route may read its own Redis user's secret and the API keys, and nothing else.
-    expect(statementsOf('get-session')).toEqual([
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf('get-session') }] },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: API_KEYS_SECRET }] },
+    // A read route may read its own Redis user's secret and the API keys; beside them only its logs and its network interfaces.
+    expect(statementsOf('get-session').filter((s) => s.Action.some((a) => a.startsWith('secretsmanager:')))).toEqual([
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: [{ Ref: redisSecretIdOf('get-session') }, { Ref: API_KEYS_SECRET }] },
     ]);
+    expect(new Set(statementsOf('get-session').flatMap((s) => s.Action.map((a) => a.split(':')[0])))).toEqual(new Set(['logs', 'ec2', 'secretsmanager']));
     expect(statementsOf('refund-payment').some((s) => s.Action.includes('secretsmanager:GetSecretValue'))).toBe(true);
     expect(JSON.stringify(statementsOf('archive-events'))).toContain('s3:PutObject');
     expect(JSON.stringify(statementsOf('ingest-events'))).not.toContain('s3:');

@@ -1,3 +1,4 @@
+import { deployedFunctionCatalog } from '../../../testkit/deployedFunctionCatalog';
 import { customResourceServiceTimeout } from '../../../deploy/customResourceTimeout';
 import { derivedResources } from '../../../deploy/derivedResources';
 import { CREATE_VPC_ENDPOINTS, ENDPOINT_SECURITY_GROUP, NAT_GATEWAY_PARAMETER, ROUTE_TABLE_IDS_PARAMETER, S3_GATEWAY_ENDPOINT, VPC_ID_PARAMETER } from '../../../deploy/renderVpcEndpoints';
@@ -7,7 +8,7 @@ import { FUNCTIONS } from '../../../shared/routes/functionCatalog';
 type Resource = { Type: string; Condition?: string; Properties: Record<string, unknown> };
 
 describe('the VPC endpoints the stack makes (deploy/renderVpcEndpoints)', () => {
-  const template = derivedResources(FUNCTIONS);
+  const template = derivedResources(deployedFunctionCatalog());
   const resources = template.Resources as Record<string, Resource>;
   const endpoints = Object.values(resources).filter((r) => r.Type === 'AWS::EC2::VPCEndpoint');
   const serviceOf = (r: Resource) => JSON.stringify(r.Properties.ServiceName).replace(/.*\}\.([a-z0-9-]+)".*/, '$1');
@@ -53,7 +54,7 @@ describe('the VPC endpoints the stack makes (deploy/renderVpcEndpoints)', () => 
 
 describe('the workflow topology custom resource', () => {
   const hook = FUNCTIONS.find((fn) => fn.deployHook === 'workflow-topology');
-  const topology = (derivedResources(FUNCTIONS).Resources as Record<string, Resource>).WorkflowTopology;
+  const topology = (derivedResources(deployedFunctionCatalog()).Resources as Record<string, Resource>).WorkflowTopology;
 
   it("should set a ServiceTimeout covering the hook's run and its two answers, far under CloudFormation's hour", () => {
     const timeout = topology?.Properties.ServiceTimeout;

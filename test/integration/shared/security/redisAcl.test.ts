@@ -5,6 +5,7 @@ import { localPassword } from '../../../../emulator/services/applyAccessControl'
 import { FUNCTIONS, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
 import { usesRedis } from '../../../../shared/security/redisAcl';
 import { PROJECTIONS } from '../../../../shared/state/projectionKeys';
+import { deployedFunctionCatalog } from '../../../../testkit/deployedFunctionCatalog';
 
 /**
  * Negative tests of every function's Redis rights, on the real Redis's ACL engine: each function is
@@ -216,7 +217,7 @@ describe('Redis ACL users (local, namespace tptest)', () => {
 });
 
 describe('ElastiCache access strings (deployed, as packaged, on a scratch local user)', () => {
-  const template = { resources: derivedResources(FUNCTIONS) as { Resources: Record<string, { Properties: { AccessString?: string } }> } };
+  const template = { resources: derivedResources(deployedFunctionCatalog()) as { Resources: Record<string, { Properties: { AccessString?: string } }> } };
   const scratch = (fn: FunctionRoute) => `acl-scratch.${fn.name}`;
   afterAll(async () => {
     for (const fn of users) await admin.call('ACL', 'DELUSER', scratch(fn));

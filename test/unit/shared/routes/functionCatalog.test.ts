@@ -32,7 +32,10 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
       modulePath: 'functions/project-sessions/handler',
       exportName: 'handler',
     });
-    expect(fn?.trigger).toEqual({ kind: 'msk', subscriptions: [{ topic: 'sessions', batchSize: 7, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'g-sessions' }] });
+    expect(fn?.trigger).toEqual({
+      kind: 'msk',
+      subscriptions: [{ topic: 'sessions', batchSize: 7, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'g-sessions', clusterArn: 'arn' }],
+    });
     const [mq] = step({ events: [{ rabbitmq: { arn: 'a', queue: 'payment.authorize', basicAuthArn: { Ref: 'X' } } }] });
     expect(mq?.trigger).toEqual({ kind: 'rabbitmq', queue: 'payment.authorize', batchSize: 100, maximumBatchingWindow: 0.5, basicAuthArn: { Ref: 'X' } });
     const [http] = sessions({ events: [{ httpApi: { method: 'get', path: '/x' } }] });
