@@ -22,7 +22,8 @@ export interface OpsView {
 
 const HISTORY = 300;
 const PAGE = join(__dirname, 'opsPage.html');
-const ASSETS: Record<string, { file: string; type: string }> = {
+/** The page's own scripts and styles, served under /ops/assets/ (and described in the HTTP contract, opsRoutes.ts). */
+export const OPS_ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   'uPlot.iife.min.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript' },
   'uPlot.min.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css' },
 };
@@ -100,7 +101,7 @@ export async function startOpsView(options: {
       }
       const name = path.startsWith('/ops/assets/') ? path.slice('/ops/assets/'.length) : undefined;
       // Own names only: `constructor` or `__proto__` must not resolve to what every object inherits.
-      const asset = name !== undefined && Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+      const asset = name !== undefined && Object.hasOwn(OPS_ASSETS, name) ? OPS_ASSETS[name] : undefined;
       if (asset !== undefined) {
         res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
         return true;

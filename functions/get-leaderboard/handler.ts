@@ -1,4 +1,5 @@
 import { facts } from './function';
+import { DEFAULT_LIMIT, MAX_LIMIT, type LeaderboardBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -8,8 +9,7 @@ import { projectionKeys } from '../../shared/state/projectionKeys';
 import { redisNamespace } from '../../shared/state/redisKeys';
 
 const namespace = redisNamespace();
-export const MAX_LIMIT = 100;
-const DEFAULT_LIMIT = 10;
+export { MAX_LIMIT };
 
 export function parseLimit(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_LIMIT;
@@ -26,7 +26,7 @@ export const handler = httpHandler(async (event) => {
   const board = pathId(event, 'board');
   const limit = parseLimit(event.queryStringParameters?.limit);
   const flat = await guardedRedis((redis) => redis.zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES'));
-  const entries = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i], points: Number(flat[i + 1]) });
-  return jsonResponse(200, { board, entries });
+  const entries: LeaderboardBody['entries'] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i] ?? '', points: Number(flat[i + 1]) });
+  return jsonResponse(200, { board, entries } satisfies LeaderboardBody);
 });

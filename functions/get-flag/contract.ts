@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { notFoundBody } from '../../shared/http/openApi/errorBodies';
+import { defineRouteContract } from '../../shared/http/openApi/routeContract';
+import type { Flag } from '../../shared/state/readFlag';
+
+export const flagBody = z.strictObject({ name: z.string(), enabled: z.boolean(), rollout: z.number(), updatedAt: z.string().nullable() });
+// The body is what readFlag returns: this fails to compile when the two part.
+const sameShape: [Flag, z.infer<typeof flagBody>] extends [z.infer<typeof flagBody>, Flag] ? true : never = true;
+void sameShape;
+
+export const contract = defineRouteContract({
+  summary: 'One feature flag',
+  description: 'A flag: whether it is on, and for what share of users (rollout 0-100).',
+  responses: {
+    200: { description: 'The flag', body: flagBody },
+    404: { description: 'Never set', body: notFoundBody('name') },
+  },
+});
