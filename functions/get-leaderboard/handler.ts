@@ -11,8 +11,9 @@ import { redisNamespace } from '../../shared/state/redisKeys';
 const namespace = redisNamespace();
 export { MAX_LIMIT };
 
+/** The `limit` query parameter: absent means the default; anything else (`?limit=` too) is a whole number from 1 to MAX_LIMIT, else 400. */
 export function parseLimit(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return DEFAULT_LIMIT;
+  if (raw === undefined) return DEFAULT_LIMIT;
   const limit = Number(raw);
   if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) {
     throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`, { details: { field: 'limit' } });
