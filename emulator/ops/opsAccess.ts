@@ -13,8 +13,6 @@ export function opsAuthorized(req: IncomingMessage, res: ServerResponse, keyDige
   const queryNames = new URL(req.url ?? '/', 'http://localhost').searchParams.keys();
   const refusal = apiKeyRefusal(typeof given === 'string' ? given : undefined, queryNames, keyDigests);
   if (refusal === undefined) return true;
-  res
-    .writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': API_KEY_CHALLENGE, 'cache-control': 'no-store' })
-    .end(JSON.stringify({ error: refusal }));
+  res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': API_KEY_CHALLENGE, 'cache-control': 'no-store' }).end(JSON.stringify({ error: refusal }));
   return false;
 }

@@ -44,7 +44,10 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
               redis: { type: 'object' },
               breakers: list,
               retries: list,
-              history: { type: 'array', items: { type: 'object', properties: { t: { type: 'number' }, lag: { type: 'number' }, queueDepth: { type: 'number' }, redisLatencyMs: { type: ['number', 'null'] } } } },
+              history: {
+                type: 'array',
+                items: { type: 'object', properties: { t: { type: 'number' }, lag: { type: 'number' }, queueDepth: { type: 'number' }, redisLatencyMs: { type: ['number', 'null'] } } },
+              },
             },
             required: ['time', 'functions', 'lag', 'skipped', 'queues', 'redis', 'breakers', 'retries', 'history'],
             additionalProperties: false,
@@ -53,13 +56,15 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
       },
     },
   },
-  ...Object.entries(OPS_ASSETS).map(
-    ([name, asset]): DocumentedRoute => ({
-      method: 'GET',
-      path: `/ops/assets/${name}`,
-      operationId: `opsAsset_${name.replace(/[^A-Za-z0-9]/g, '_')}`,
-      servedBy: 'local-runtime',
-      contract: { summary: `${name}, for the ops page (local runtime only)`, description: 'uPlot, the chart library of the ops page.', responses: { 200: { description: name, mediaType: asset.type, body: text } } },
-    }),
-  ),
+  ...Object.entries(OPS_ASSETS).map(([name, asset]): DocumentedRoute => ({
+    method: 'GET',
+    path: `/ops/assets/${name}`,
+    operationId: `opsAsset_${name.replace(/[^A-Za-z0-9]/g, '_')}`,
+    servedBy: 'local-runtime',
+    contract: {
+      summary: `${name}, for the ops page (local runtime only)`,
+      description: 'uPlot, the chart library of the ops page.',
+      responses: { 200: { description: name, mediaType: asset.type, body: text } },
+    },
+  })),
 ];

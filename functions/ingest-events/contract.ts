@@ -25,7 +25,11 @@ function incomingEvent(): JsonSchema {
         type: { const: type },
         // Version 1 when left out: the documented contract version, which never breaks.
         version: { type: 'integer', const: version },
-        id: { ...safeId, not: { pattern: `${escaped}$` }, description: `time-sortable ids (ULIDs) are best; made for the client when left out. Ids ending in ${FOLLOW_UP_ID_SUFFIX} are the workflow's.` },
+        id: {
+          ...safeId,
+          not: { pattern: `${escaped}$` },
+          description: `time-sortable ids (ULIDs) are best; made for the client when left out. Ids ending in ${FOLLOW_UP_ID_SUFFIX} are the workflow's.`,
+        },
         key: { ...safeId, description: 'the partition key; the natural key of the type when left out' },
         correlationId: { ...safeId, description: 'the event id when left out' },
         data: eventDataRef(type, version),

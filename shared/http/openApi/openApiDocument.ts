@@ -64,7 +64,8 @@ const PATH_RESPONSES: Readonly<Record<number, ResponseContract>> = {
 
 const pathParameterNames = (path: string): string[] => [...path.matchAll(/\{([A-Za-z0-9_]+)\+?\}/g)].map((match) => match[1] ?? '');
 
-const bodiesOf = (response: ResponseContract): ReadonlyArray<z.ZodType | JsonSchema> => (Array.isArray(response.body) ? response.body : [response.body as z.ZodType | JsonSchema]);
+const bodiesOf = (response: ResponseContract): ReadonlyArray<z.ZodType | JsonSchema> =>
+  Array.isArray(response.body) ? (response.body as ReadonlyArray<z.ZodType | JsonSchema>) : [response.body as z.ZodType | JsonSchema];
 
 /** Two answers for one status become one: both bodies (anyOf), both header sets, the route's description first. */
 function merged(own: ResponseContract | undefined, shared: ResponseContract | undefined): ResponseContract | undefined {

@@ -107,7 +107,12 @@ describe('parseLimit (properties)', () => {
       { numRuns: 500 },
     );
     expect(parseLimit(undefined)).toBe(10);
-    expect(expectHttpError(thrownBy(() => parseLimit('')), [400]).details).toEqual({ field: 'limit' });
+    expect(
+      expectHttpError(
+        thrownBy(() => parseLimit('')),
+        [400],
+      ).details,
+    ).toEqual({ field: 'limit' });
   });
 
   it('should accept every whole number from 1 to 100 and refuse every other integer', () => {

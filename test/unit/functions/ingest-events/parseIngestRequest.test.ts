@@ -37,7 +37,13 @@ describe('parseIngestRequest', () => {
   it('should refuse a batch with anything beside its events, naming each field', () => {
     const error = refusal({ events: [view('a')], type: 'page.viewed', 'x y': 1 });
     expect(error.statusCode).toBe(400);
-    expect(error.details).toEqual({ errors: [{ field: 'type', reason: 'unknown field' }, { field: '["x y"]', reason: 'unknown field' }], accepted: [] });
+    expect(error.details).toEqual({
+      errors: [
+        { field: 'type', reason: 'unknown field' },
+        { field: '["x y"]', reason: 'unknown field' },
+      ],
+      accepted: [],
+    });
   });
 
   it('should answer 413 past the event count or an event size limit', () => {
