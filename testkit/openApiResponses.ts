@@ -8,7 +8,8 @@ export interface ObservedResponse {
   path: string;
   status: number;
   contentType: string;
-  headers: Headers;
+  /** As fetch gives them, or as a handler returns them (APIGatewayProxyStructuredResultV2.headers). */
+  headers: Headers | Readonly<Record<string, string | number | boolean>>;
   body: string;
 }
 
@@ -31,9 +32,10 @@ export function openApiResponseChecker(document: Json): (response: ObservedRespo
     const responses = operation.responses as Record<string, Json>;
     const documented = responses[String(response.status)];
     if (documented === undefined) return [`${where}: status not documented (documented: ${Object.keys(responses).join(', ')})`];
+    const headers = response.headers instanceof Headers ? response.headers : new Headers(Object.entries(response.headers).map(([name, value]): [string, string] => [name, String(value)]));
     const problems: string[] = [];
     for (const [name, header] of Object.entries((documented.headers ?? {}) as Record<string, Json>)) {
-      if (header.required === true && !response.headers.has(name)) problems.push(`${where}: header ${name} missing`);
+      if (header.required === true && !headers.has(name)) problems.push(`${where}: header ${name} missing`);
     }
     const mediaType = response.contentType.split(';')[0]?.trim() ?? '';
     const content = documented.content as Record<string, Json>;
