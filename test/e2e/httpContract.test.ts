@@ -115,7 +115,16 @@ describe('the HTTP contract of the local runtime', () => {
     expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/never in the URL/) });
   });
 
-  it('should pass schemathesis with all its checks', async () => {
+  it('should answer a method other than GET on the local runtime own pages with 405 and the methods allowed', async () => {
+    const response = await fetch(`${runtime.url}/ops/status`, { method: 'DELETE', headers: withTestKey() });
+    expect({ status: response.status, allow: response.headers.get('allow'), body: await response.json() }).toEqual({
+      status: 405,
+      allow: 'GET, HEAD',
+      body: { error: expect.stringMatching(/DELETE is not allowed/) },
+    });
+  });
+
+  it('should pass schemathesis with all its checks but unsupported_method (API Gateway answers 404 there)', async () => {
     const { command, args } = pythonToolCommand('schemathesis');
     // Its working folder holds what it writes (reports, its .schemathesis cache of failures), out of the checkout.
     const reports = mkdtempSync(join(tmpdir(), 'schemathesis-'));
@@ -128,8 +137,8 @@ describe('the HTTP contract of the local runtime', () => {
       '--checks',
       'all',
       // API Gateway HTTP APIs answer a method no route declares with 404 {"message":"Not Found"}, not 405:
-      // the local runtime answers as they do (emulator/runtime/httpApiServer.ts), so that check would only
-      // measure API Gateway. Every other check runs.
+      // the local runtime answers the functions' paths as they do (emulator/runtime/httpApiServer.ts), so
+      // that check would only measure API Gateway (its own pages, /ops, do answer 405). Every other check runs.
       '--exclude-checks',
       'unsupported_method',
       '--header',
