@@ -22,7 +22,8 @@ export interface OpsView {
 
 const HISTORY = 300;
 const PAGE = join(__dirname, 'opsPage.html');
-const ASSETS: Record<string, { file: string; type: string }> = {
+/** The page's own scripts and styles, served under /ops/assets/ (and described in the HTTP contract, opsRoutes.ts). */
+export const OPS_ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   'uPlot.iife.min.js': { file: require.resolve('uplot/dist/uPlot.iife.min.js'), type: 'text/javascript' },
   'uPlot.min.css': { file: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css' },
 };
@@ -90,22 +91,28 @@ export async function startOpsView(options: {
     latest: () => latest,
     handle(req, res) {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (path === '/ops' || path === '/ops/') {
+      const name = path.startsWith('/ops/assets/') ? path.slice('/ops/assets/'.length) : undefined;
+      // Own names only: `constructor` or `__proto__` must not resolve to what every object inherits.
+      const asset = name !== undefined && Object.hasOwn(OPS_ASSETS, name) ? OPS_ASSETS[name] : undefined;
+      const page = path === '/ops' || path === '/ops/';
+      if (!page && path !== '/ops/status' && asset === undefined) return false;
+      // Pages to read: any other method is answered 405 with the ones allowed (RFC 9110 section 15.5.6).
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res
+          .writeHead(405, { 'content-type': 'application/json; charset=utf-8', allow: 'GET, HEAD', 'cache-control': 'no-store' })
+          .end(JSON.stringify({ error: `${String(req.method)} is not allowed here; use GET` }));
+        return true;
+      }
+      if (page) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(readFileSync(PAGE));
         return true;
       }
-      if (path === '/ops/status') {
+      if (asset === undefined) {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
         return true;
       }
-      const name = path.startsWith('/ops/assets/') ? path.slice('/ops/assets/'.length) : undefined;
-      // Own names only: `constructor` or `__proto__` must not resolve to what every object inherits.
-      const asset = name !== undefined && Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
-      if (asset !== undefined) {
-        res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
-        return true;
-      }
-      return false;
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));
+      return true;
     },
     async stop() {
       clearInterval(timer);

@@ -138,6 +138,7 @@ const samples: Record<string, unknown> = {
   'get-flag.json': httpEvent('GET', '/flags/new-checkout', 'GET /flags/{name}', { name: 'new-checkout' }),
   'get-leaderboard.json': httpEvent('GET', '/leaderboards/weekly?limit=5', 'GET /leaderboards/{board}', { board: 'weekly' }),
   'get-user-activity.json': httpEvent('GET', '/users/user-sample-1/activity', 'GET /users/{userId}/activity', { userId: 'user-sample-1' }),
+  'get-openapi.json': httpEvent('GET', '/openapi.json', 'GET /openapi.json', {}),
 };
 
 const dir = join(PROJECT_ROOT, 'events');

@@ -1,4 +1,5 @@
 import { facts } from './function';
+import type { FlagBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -16,5 +17,5 @@ export const handler = httpHandler(async (event) => {
   const name = pathId(event, 'name');
   const stored = await guardedRedis((redis) => redis.hget(keys.flags(), name));
   if (stored === null) throw new HttpError(404, 'flag not found', { details: { name } });
-  return jsonResponse(200, readFlag(name, stored));
+  return jsonResponse(200, readFlag(name, stored) satisfies FlagBody);
 });

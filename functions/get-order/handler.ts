@@ -1,4 +1,5 @@
 import { facts } from './function';
+import type { OrderBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -16,5 +17,5 @@ export const handler = httpHandler(async (event) => {
   const orderId = pathId(event, 'orderId');
   const view = orderView(orderId, await guardedRedis((redis) => redis.hgetall(keys.order(orderId))));
   if (view === undefined) throw new HttpError(404, 'order not found', { details: { orderId } });
-  return jsonResponse(200, view);
+  return jsonResponse(200, view satisfies OrderBody);
 });

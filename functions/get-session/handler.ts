@@ -1,4 +1,5 @@
 import { facts } from './function';
+import type { SessionBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -19,9 +20,10 @@ export const handler = httpHandler(async (event) => {
   return jsonResponse(200, {
     sessionId,
     userId: session.userId,
-    startedAt: session.startedAt,
-    lastSeenAt: session.lastSeenAt,
+    // The projection writes these with userId, in one HSET (functions/project-sessions).
+    startedAt: session.startedAt ?? '',
+    lastSeenAt: session.lastSeenAt ?? '',
     ttlSeconds: Number(session.ttlSeconds),
     expiresInSeconds: ttl,
-  });
+  } satisfies SessionBody);
 });

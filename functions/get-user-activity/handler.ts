@@ -1,4 +1,5 @@
 import { facts } from './function';
+import { DAYS_SHOWN, type ActivityBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
@@ -8,7 +9,6 @@ import { projectionKeys } from '../../shared/state/projectionKeys';
 import { redisNamespace } from '../../shared/state/redisKeys';
 
 const namespace = redisNamespace();
-const DAYS_SHOWN = 7;
 
 /** The last `count` UTC days, newest first, as YYYY-MM-DD. */
 export function lastDays(now: Date, count: number): string[] {
@@ -28,5 +28,5 @@ export const handler = httpHandler(async (event) => {
     lastPath: summary.lastPath ?? null,
     lastSeenAt: summary.lastSeenAt ?? null,
     daily: days.map((date, i) => ({ date, views: Number(daily[i] ?? 0) })),
-  });
+  } satisfies ActivityBody);
 });

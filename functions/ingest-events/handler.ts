@@ -6,6 +6,7 @@ import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { logger } from '../../shared/observability/logger';
 import { publishToKafka } from '../../shared/publishing/publishToKafka';
 import { downstream, isRefused } from '../../shared/resilience/downstream';
+import type { AcceptedBody } from './contract';
 import { parseIngestRequest } from './parseIngestRequest';
 
 /** 500 events of up to a few KB each fit; API Gateway's own hard limit is 10 MB. */
@@ -42,5 +43,5 @@ export const handler = httpHandler(async (event) => {
   return jsonResponse(202, {
     accepted: envelopes.map((envelope, index) => ({ index, id: envelope.id, type: envelope.type, correlationId: envelope.correlationId })),
     ...(envelopes.length === 1 ? { id: ids[0] } : {}),
-  });
+  } satisfies AcceptedBody);
 });

@@ -1,5 +1,5 @@
 import type { Envelope } from '../../shared/envelope/envelope';
-import type { FieldError } from '../../shared/envelope/fieldErrors';
+import { fieldPath, type FieldError } from '../../shared/envelope/fieldErrors';
 import { validateIncomingEvent } from '../../shared/envelope/validateIncomingEvent';
 import { HttpError } from '../../shared/http/HttpError';
 
@@ -20,6 +20,13 @@ export function parseIngestRequest(body: unknown): Array<Envelope<Record<string,
   const isBatch = Object.prototype.hasOwnProperty.call(body, 'events');
   const inputs: unknown[] = isBatch ? ((body as { events: unknown }).events as unknown[]) : [body];
   if (isBatch) {
+    // Anything beside `events` would be silently dropped: refused, as unknown fields of an event are.
+    const unknown = Object.keys(body).filter((name) => name !== 'events');
+    if (unknown.length > 0) {
+      throw new HttpError(400, 'a batch holds events and nothing else: nothing was accepted', {
+        details: { errors: unknown.map((name) => ({ field: fieldPath('', [name]), reason: 'unknown field' })), accepted: [] },
+      });
+    }
     if (!Array.isArray(inputs)) throw new HttpError(400, 'events must be a list', { details: { errors: [{ field: 'events', reason: 'must be a list' }] } });
     if (inputs.length === 0) throw new HttpError(400, 'events is empty', { details: { errors: [{ field: 'events', reason: 'at least one event' }] } });
     if (inputs.length > MAX_EVENTS_PER_REQUEST) {

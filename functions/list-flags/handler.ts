@@ -1,4 +1,5 @@
 import { facts } from './function';
+import type { FlagsBody } from './contract';
 import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
@@ -15,5 +16,5 @@ export const handler = httpHandler(async () => {
   const flags = Object.keys(stored)
     .sort()
     .map((name) => readFlag(name, stored[name] ?? '{}'));
-  return jsonResponse(200, { flags });
+  return jsonResponse(200, { flags } satisfies FlagsBody);
 });

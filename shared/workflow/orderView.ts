@@ -28,6 +28,9 @@ const STATUS_OF: Readonly<Record<string, string>> = {
   'order.cancelled': 'cancelled',
 };
 
+/** Every status GET /orders/{orderId} can answer (its contract lists them). */
+export const ORDER_STATUSES: readonly string[] = [...new Set(Object.values(STATUS_OF))];
+
 export interface OrderStep {
   type: string;
   at: string;

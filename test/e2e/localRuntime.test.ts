@@ -134,6 +134,7 @@ describe('local runtime, end to end', () => {
       '/leaderboards/b',
       '/users/u/activity',
       '/orders/o',
+      '/openapi.json',
       '/ops',
       '/ops/',
       '/ops/status',

@@ -15,7 +15,22 @@ export function matchesAnyKey(candidate: string, keyDigests: readonly Buffer[]):
 /** Query parameters a client might put a key in: refused with a reason, since URLs end up in logs and histories. */
 const KEY_QUERY_PARAMETERS = ['x-api-key', 'api_key', 'apikey', 'api-key', 'key'];
 
-const unauthorized = (reason: string) => new HttpError(401, reason, { headers: { 'www-authenticate': 'ApiKey header="x-api-key"' } });
+/** The header every 401 carries (RFC 9110 section 11.6.1): which scheme, and where the key goes. */
+export const API_KEY_CHALLENGE = 'ApiKey header="x-api-key"';
+
+/**
+ * Why a request's key is refused, or undefined when it holds one of the keys. The one decision behind
+ * every route's 401, the functions' (apiKeys) and the local runtime's own pages (emulator/ops) alike.
+ */
+export function apiKeyRefusal(given: string | undefined, queryNames: Iterable<string>, keyDigests: readonly Buffer[]): string | undefined {
+  if (given === undefined || given === '') {
+    for (const name of queryNames) if (KEY_QUERY_PARAMETERS.includes(name)) return 'an API key goes in the x-api-key header, never in the URL; a valid x-api-key header is required';
+    return 'a valid x-api-key header is required';
+  }
+  return matchesAnyKey(given, keyDigests) ? undefined : 'a valid x-api-key header is required';
+}
+
+const unauthorized = (reason: string) => new HttpError(401, reason, { headers: { 'www-authenticate': API_KEY_CHALLENGE } });
 
 /**
  * Every request needs one of the configured keys in the `x-api-key` header, and only there: 401
@@ -27,13 +42,8 @@ export function apiKeys(opts: { source?: ApiKeySource } = {}): MiddlewareObj<API
   const apiKeysBefore = async (request: { event: APIGatewayProxyEventV2 }) => {
     const digests = await source.digests();
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a hand-written event (npm run invoke) may have no headers at all
-    const given = request.event.headers?.['x-api-key'];
-    if (given === undefined || given === '') {
-      const query = request.event.queryStringParameters ?? {};
-      if (KEY_QUERY_PARAMETERS.some((name) => Object.hasOwn(query, name))) throw unauthorized('an API key goes in the x-api-key header, never in the URL; a valid x-api-key header is required');
-      throw unauthorized('a valid x-api-key header is required');
-    }
-    if (!matchesAnyKey(given, digests)) throw unauthorized('a valid x-api-key header is required');
+    const refusal = apiKeyRefusal(request.event.headers?.['x-api-key'], Object.keys(request.event.queryStringParameters ?? {}), digests);
+    if (refusal !== undefined) throw unauthorized(refusal);
   };
   return { before: apiKeysBefore };
 }

@@ -100,10 +100,6 @@ describe('parseLimit (properties)', () => {
           return;
         }
         const limit = parseLimit(raw);
-        if (raw === '') {
-          expect(limit).toBe(10);
-          return;
-        }
         expect(raw).toMatch(/^[0-9]+$/);
         expect(Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT).toBe(true);
         expect(limit).toBe(Number(raw));
@@ -111,6 +107,12 @@ describe('parseLimit (properties)', () => {
       { numRuns: 500 },
     );
     expect(parseLimit(undefined)).toBe(10);
+    expect(
+      expectHttpError(
+        thrownBy(() => parseLimit('')),
+        [400],
+      ).details,
+    ).toEqual({ field: 'limit' });
   });
 
   it('should accept every whole number from 1 to 100 and refuse every other integer', () => {

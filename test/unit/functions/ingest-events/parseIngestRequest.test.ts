@@ -34,6 +34,18 @@ describe('parseIngestRequest', () => {
     expect(error.details.errors).toEqual([{ field: 'events[1].id', reason: 'duplicate id same in this request' }]);
   });
 
+  it('should refuse a batch with anything beside its events, naming each field', () => {
+    const error = refusal({ events: [view('a')], type: 'page.viewed', 'x y': 1 });
+    expect(error.statusCode).toBe(400);
+    expect(error.details).toEqual({
+      errors: [
+        { field: 'type', reason: 'unknown field' },
+        { field: '["x y"]', reason: 'unknown field' },
+      ],
+      accepted: [],
+    });
+  });
+
   it('should answer 413 past the event count or an event size limit', () => {
     expect(refusal({ events: Array.from({ length: MAX_EVENTS_PER_REQUEST + 1 }, () => view('a')) }).statusCode).toBe(413);
     expect(refusal({ type: 'page.viewed', data: { userId: 'u', path: `/${'x'.repeat(2048)}` } }).statusCode).toBe(400);

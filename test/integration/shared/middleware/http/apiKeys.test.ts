@@ -16,6 +16,11 @@ import { lambdaContextOf } from '../../../../../testkit/lambdaContextOf';
 import { capturedLogs } from '../../../../../testkit/capturedLogs';
 import { asRedisUser } from '../../../../../testkit/asRedisUser';
 import { LocalSecretsManager } from '../../../../../testkit/localSecretsManager';
+import { openApiResponseChecker } from '../../../../../testkit/openApiResponses';
+import { OPENAPI_FILE } from '../../../../../shared/http/openApi/projectOpenApiDocument';
+import { PROJECT_ROOT } from '../../../../../emulator/services/localPaths';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * API keys and per-key rate limiting through the real handlers, each running as its own Redis ACL
@@ -71,6 +76,12 @@ const eventOf = (options: RequestOptions): APIGatewayProxyEventV2 => {
 const listFlags = (options: RequestOptions) => asUser('list-flags', () => callHandler('list-flags', eventOf(options), lambdaContextOf('list-flags')));
 
 let admin: Redis;
+const checkAnswer = openApiResponseChecker(JSON.parse(readFileSync(join(PROJECT_ROOT, OPENAPI_FILE), 'utf8')) as Record<string, unknown>);
+/** What is wrong with a GET answer of `path` by the OpenAPI document (nothing when it is as documented). */
+const documented = (path: string, response: APIGatewayProxyStructuredResultV2 | undefined): string[] =>
+  response === undefined
+    ? ['no response']
+    : checkAnswer({ method: 'GET', path, status: response.statusCode ?? 0, contentType: String(response.headers?.['content-type']), headers: response.headers ?? {}, body: String(response.body) });
 const windowNow = () => Math.floor(Date.now() / 1000 / 60);
 const counterOf = async (key: string) => Number((await admin.get(redisKeys('tptest').rateLimit(keyId(key), windowNow()))) ?? 0);
 
@@ -154,6 +165,7 @@ const EXPECTED_STATUS: Record<string, number> = {
   'get-session': 404,
   'get-user-activity': 404,
   'get-order': 404,
+  'get-openapi': 200,
 };
 
 describe("rate limiting under each HTTP function's own Redis user", () => {
@@ -161,7 +173,7 @@ describe("rate limiting under each HTTP function's own Redis user", () => {
     const key = `per-fn-${Date.now()}`;
     const before = new Map<string, number>();
     const http = FUNCTIONS.filter((fn) => fn.trigger.kind === 'http');
-    expect(http.length).toBe(7);
+    expect(http.length).toBe(8);
     for (const fn of http) {
       before.set(fn.name, await counterOf(fnKey(fn.name)));
       const route = httpTriggerOf(fn);
@@ -204,6 +216,7 @@ describe("rate limiting under each HTTP function's own Redis user", () => {
     expect(statuses.filter((s) => s === 200).length).toBe(Math.max(0, 5 - used));
     expect(statuses.slice(-2)).toEqual([429, 429]);
     expect(Number(limited?.headers?.['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(documented('/flags', limited)).toEqual([]);
     // The counter expires with its window: it never outlives it by more than a second.
     expect(await admin.ttl(redisKeys('tptest').rateLimit(keyId(KEY), windowNow()))).toBeGreaterThan(0);
     expect(await admin.ttl(redisKeys('tptest').rateLimit(keyId(KEY), windowNow()))).toBeLessThanOrEqual(61);
@@ -232,6 +245,7 @@ describe('a permission error (NOPERM)', () => {
         const response = await asScratch(() => callHandler('list-flags', eventOf({ headers: { 'x-api-key': NOPERM_KEY } }), lambdaContextOf('list-flags')));
         expect(response.statusCode).toBe(500);
         expect(JSON.parse(String(response.body))).toMatchObject({ error: 'internal error' });
+        expect(documented('/flags', response)).toEqual([]);
       }
       for (let i = 0; i < 8; i++) await expect(asScratch(() => guardedRedis((redis) => redis.set('tptest:g0-flags:flags', 'x')))).rejects.toThrow(/NOPERM/);
     });

@@ -5,7 +5,12 @@ import { jsonResponse } from '../../../../../shared/http/jsonResponse';
 import { readJsonBody } from '../../../../../shared/http/readJsonBody';
 import { requireJsonContentType } from '../../../../../shared/http/requireJsonContentType';
 import { httpHandler, type HttpWork } from '../../../../../shared/middleware/http/httpHandler';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../../../../emulator/services/localPaths';
+import { OPENAPI_FILE } from '../../../../../shared/http/openApi/projectOpenApiDocument';
 import { capturedLogs } from '../../../../../testkit/capturedLogs';
+import { openApiResponseChecker } from '../../../../../testkit/openApiResponses';
 import { lambdaContextOf } from '../../../../../testkit/lambdaContextOf';
 
 /**
@@ -146,5 +151,27 @@ describe('httpHandler', () => {
       expect(response.headers?.['retry-after']).toBe('2');
       expect(body).toEqual({ error: 'temporarily unavailable, retry later', retryable: true });
     }
+  });
+
+  it("should give each of its own answers (401, 500, 503) as the OpenAPI document lists it for every function's route", async () => {
+    const document = JSON.parse(readFileSync(join(PROJECT_ROOT, OPENAPI_FILE), 'utf8')) as { paths: Record<string, Record<string, { operationId: string; 'x-triplane-served-by'?: string }>> };
+    const check = openApiResponseChecker(document);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    const answers = [
+      await call(throwing(new Error('a defect'))),
+      await call(throwing(new BrokenCircuitError())),
+      await call(throwing(refused)),
+      await call(echoHandler, eventOf({ headers: { 'x-api-key': '' } })),
+      await call(echoHandler, eventOf({ headers: { 'x-api-key': 'not-a-configured-key' } })),
+    ];
+    expect(answers.map(({ response }) => response.statusCode)).toEqual([500, 503, 503, 401, 401]);
+    const routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).flatMap(([method, op]) => (op['x-triplane-served-by'] === undefined ? [{ path, method }] : [])));
+    expect(routes.length).toBeGreaterThan(0);
+    const problems = routes.flatMap((route) =>
+      answers.flatMap(({ response }) =>
+        check({ ...route, status: response.statusCode ?? 0, contentType: String(response.headers?.['content-type']), headers: response.headers ?? {}, body: String(response.body) }),
+      ),
+    );
+    expect(problems).toEqual([]);
   });
 });
