@@ -3,6 +3,7 @@ import type { KafkaProducerPort } from '../kafka/KafkaPort';
 import { kafkaClient } from '../kafka/kafkaClient';
 import { connectOnce } from './connectOnce';
 import { kafkaSettings } from './kafkaSettings';
+import { closeOnShutdown } from './sharedClients';
 
 const producer = connectOnce(connectProducer);
 
@@ -26,3 +27,4 @@ export async function closeKafkaProducer(): Promise<void> {
   const current = producer.forget();
   if (current !== undefined) await (await current.catch(() => undefined))?.close();
 }
+closeOnShutdown(closeKafkaProducer);

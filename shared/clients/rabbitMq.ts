@@ -2,6 +2,7 @@ import { functionConfig } from '../config/functionConfig';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { connectOnce } from './connectOnce';
 import { rabbitMqUrl } from './rabbitMqUrl';
+import { closeOnShutdown } from './sharedClients';
 
 interface Connected {
   connection: ChannelModel;
@@ -36,3 +37,4 @@ export async function closeRabbitMq(): Promise<void> {
   const open = await previous.catch(() => undefined);
   await open?.connection.close().catch(() => undefined);
 }
+closeOnShutdown(closeRabbitMq);

@@ -2,6 +2,7 @@ import { functionConfig } from '../config/functionConfig';
 import { Redis } from 'ioredis';
 import { downstream } from '../resilience/downstream';
 import { redisCredentials } from './redisCredentials';
+import { closeOnShutdown } from './sharedClients';
 
 let client: Redis | undefined;
 
@@ -32,3 +33,4 @@ export async function closeRedisClient(): Promise<void> {
   client = undefined;
   await current?.quit().catch(() => current.disconnect());
 }
+closeOnShutdown(closeRedisClient);

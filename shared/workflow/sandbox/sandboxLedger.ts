@@ -2,6 +2,7 @@ import { functionConfig } from '../../config/functionConfig';
 import { Redis } from 'ioredis';
 import { redisKeys, redisNamespace } from '../../state/redisKeys';
 import { TransientProviderError } from '../providers/providers';
+import { closeOnShutdown } from '../../clients/sharedClients';
 
 /**
  * The sandbox providers' own books, standing in for a real provider's database: the outside world's
@@ -24,6 +25,7 @@ export async function closeSandboxRedis(): Promise<void> {
   client = undefined;
   await current?.quit().catch(() => current.disconnect());
 }
+closeOnShutdown(closeSandboxRedis);
 
 /** A provider keeps idempotency keys this long, as card processors do (Stripe: 24 hours; more is safer here). */
 const KEY_TTL_SECONDS = 7 * 86_400;

@@ -1,4 +1,3 @@
-import { PROJECT_ROOT } from '../../../emulator/services/localPaths';
 import { logicalIdOf, mqSecretIdOf, redisSecretIdOf, redisUserIdOf, roleIdOf } from '../../../shared/routes/derivedNames';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -8,19 +7,18 @@ import { hasMqUser } from '../../../deploy/renderMqUsers';
 import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../../shared/security/rabbitMqPermissions';
 import { usesRedis } from '../../../shared/security/redisAcl';
+import { PACKAGE_DIR, packagedService } from '../../../testkit/packagedService';
 
 /**
  * Packages the service offline with osls (no AWS account) exactly as `serverless deploy` would, and
  * checks the CloudFormation it would send: one event source mapping per MSK-triggered function, with
  * its topic, batch size and starting position, and an HTTP API route per HTTP function.
  */
-const root = PROJECT_ROOT;
 type Resource = { Type: string; Properties: Record<string, unknown> };
 let resources: Record<string, Resource>;
 
-beforeAll(() => {
-  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
-  const template = JSON.parse(readFileSync(join(root, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+beforeAll(async () => {
+  const template = JSON.parse(readFileSync(join(await packagedService(), 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
   resources = template.Resources;
 }, 120_000);
 
@@ -225,7 +223,7 @@ describe('serverless package (osls, offline)', () => {
   });
 
   it('should bundle each function into its own zip without lockfiles or sample events', () => {
-    const listing = execFileSync('unzip', ['-l', join(root, '.serverless', 'projectSessions.zip')], { encoding: 'utf8' });
+    const listing = execFileSync('unzip', ['-l', join(PACKAGE_DIR, 'projectSessions.zip')], { encoding: 'utf8' });
     expect(listing).toMatch(/functions\/project-sessions\/handler\.js/);
     expect(listing).not.toMatch(/package-lock|events\//);
   });
