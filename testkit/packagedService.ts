@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { childEnvironment } from '../emulator/config/localConfig';
 import { PROJECT_ROOT, STATE_DIR } from '../emulator/services/localPaths';
 
 /** What `npm run package` writes: the CloudFormation template and one zip per function. */
@@ -51,7 +52,7 @@ export async function packagedService(): Promise<string> {
   await withLock(() => {
     if (isFresh()) return;
     rmSync(DONE_MARKER, { force: true });
-    execFileSync('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, stdio: 'pipe', env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' } });
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: PROJECT_ROOT, stdio: 'pipe', env: childEnvironment({ SLS_TELEMETRY_DISABLED: '1' }) });
     writeFileSync(DONE_MARKER, `${new Date().toISOString()}\n`);
   });
   return PACKAGE_DIR;

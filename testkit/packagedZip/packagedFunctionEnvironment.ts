@@ -1,3 +1,4 @@
+import { childEnvironment } from '../../emulator/config/localConfig';
 import { functionEnvironment } from '../../emulator/runtime/functionEnvironment';
 import { applyLocalEnvironment } from '../../emulator/runtime/localEnvironment';
 import type { LocalKafka } from '../../emulator/runtime/localKafka';
@@ -13,7 +14,7 @@ import type { FunctionRoute } from '../../shared/routes/functionCatalog';
  */
 export function packagedFunctionEnvironment(fn: FunctionRoute, functionName: string, wiring: ServerlessWiring, kafka: LocalKafka): NodeJS.ProcessEnv {
   const read = new Set(FUNCTION_VARIABLES);
-  const runtimeEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => read.has(name) || name.startsWith('POWERTOOLS_')));
+  const runtimeEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(childEnvironment()).filter(([name]) => read.has(name) || name.startsWith('POWERTOOLS_')));
   applyLocalEnvironment(wiring, kafka, runtimeEnv);
   return functionEnvironment(fn, functionName, runtimeEnv);
 }
