@@ -20,6 +20,7 @@ export function kafkaProducer(): Promise<KafkaProducerPort> {
 }
 
 async function connectProducer(): Promise<KafkaProducerPort> {
+  closeOnShutdown(closeKafkaProducer);
   return kafkaClient(await kafkaSettings(functionConfig().AWS_LAMBDA_FUNCTION_NAME ?? 'triplane')).producer();
 }
 
@@ -27,4 +28,3 @@ export async function closeKafkaProducer(): Promise<void> {
   const current = producer.forget();
   if (current !== undefined) await (await current.catch(() => undefined))?.close();
 }
-closeOnShutdown(closeKafkaProducer);

@@ -21,6 +21,7 @@ export function rabbitMqChannel(): Promise<ConfirmChannel> {
 }
 
 async function open(): Promise<Connected> {
+  closeOnShutdown(closeRabbitMq);
   const connection = await connect(await rabbitMqUrl(), { clientProperties: { connection_name: functionConfig().AWS_LAMBDA_FUNCTION_NAME ?? 'triplane' } });
   const channel = await connection.createConfirmChannel();
   const forget = () => void connected.forget();
@@ -37,4 +38,3 @@ export async function closeRabbitMq(): Promise<void> {
   const open = await previous.catch(() => undefined);
   await open?.connection.close().catch(() => undefined);
 }
-closeOnShutdown(closeRabbitMq);

@@ -14,12 +14,15 @@ let client: Redis | undefined;
  * the user and password in REDIS_URL, which the local runtime gives each function's worker.
  */
 export function redisClient(): Redis {
-  client ??= new Redis(functionConfig().REDIS_URL, {
-    ...redisCredentials(),
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 2_000,
-  });
+  if (client === undefined) {
+    client = new Redis(functionConfig().REDIS_URL, {
+      ...redisCredentials(),
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 2_000,
+    });
+    closeOnShutdown(closeRedisClient);
+  }
   return client;
 }
 
@@ -33,4 +36,3 @@ export async function closeRedisClient(): Promise<void> {
   client = undefined;
   await current?.quit().catch(() => current.disconnect());
 }
-closeOnShutdown(closeRedisClient);

@@ -7,8 +7,8 @@ let closingOnSigterm = false;
 
 /**
  * Registers how to close one of the process's shared clients (Redis, the Kafka producer, RabbitMQ):
- * each client module registers its own when it loads, so no list of them is kept anywhere else and
- * `closeSharedClients` closes exactly what this process's code could have opened.
+ * each client module registers its own when it opens it, so no list of them is kept anywhere else and
+ * `closeSharedClients` closes exactly what this process opened. Registering twice is harmless.
  *
  * On Lambda, the runtime receives SIGTERM before an execution environment is shut down (when an
  * extension is registered), with a short grace before SIGKILL: the clients then close cleanly instead

@@ -14,7 +14,10 @@ import { closeOnShutdown } from '../../clients/sharedClients';
 let client: Redis | undefined;
 
 export function sandboxRedis(): Redis {
-  client ??= new Redis(functionConfig().REDIS_SANDBOX_URL ?? functionConfig().REDIS_URL, { maxRetriesPerRequest: 2 });
+  if (client === undefined) {
+    client = new Redis(functionConfig().REDIS_SANDBOX_URL ?? functionConfig().REDIS_URL, { maxRetriesPerRequest: 2 });
+    closeOnShutdown(closeSandboxRedis);
+  }
   return client;
 }
 
@@ -25,7 +28,6 @@ export async function closeSandboxRedis(): Promise<void> {
   client = undefined;
   await current?.quit().catch(() => current.disconnect());
 }
-closeOnShutdown(closeSandboxRedis);
 
 /** A provider keeps idempotency keys this long, as card processors do (Stripe: 24 hours; more is safer here). */
 const KEY_TTL_SECONDS = 7 * 86_400;
