@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATALOG, specOf } from '../shared/envelope/eventCatalog';
 import { SAFE_ID_PATTERN } from '../shared/envelope/eventId';
 import { HttpError } from '../shared/http/HttpError';

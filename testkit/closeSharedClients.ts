@@ -1,7 +1,4 @@
-import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
-import { closeRabbitMq } from '../shared/clients/rabbitMq';
-import { closeRedisClient } from '../shared/clients/redisClient';
-import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
+import { closeSharedClients } from '../shared/clients/sharedClients';
 
 /**
  * After each test file: closes the process-wide clients the handlers open at first use (on Lambda a
@@ -9,6 +6,4 @@ import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
  * whose API-key rate limiter connects to Redis, would otherwise leave its connection open, and jest's
  * worker, and so `npm test` and CI, would never exit. Closing twice is harmless.
  */
-afterAll(async () => {
-  await Promise.all([closeKafkaProducer(), closeRedisClient(), closeRabbitMq(), closeSandboxRedis()]);
-});
+afterAll(closeSharedClients);

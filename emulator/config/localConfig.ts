@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, environmentReader, text, url, wholeNumber } from '../../shared/config/environmentReader';
 
 /**

@@ -1,8 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
-import { closeRabbitMq } from '../../shared/clients/rabbitMq';
-import { closeRedisClient } from '../../shared/clients/redisClient';
-import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
+import { closeSharedClients } from '../../shared/clients/sharedClients';
 import { processFigures } from '../ops/processFigures';
 import { loadFunction, type Invoke } from './loadedFunction';
 import { serializeError, type FromWorker, type FunctionWorkerData, type ToWorker } from './workerMessages';
@@ -42,6 +39,6 @@ port.on('message', (message: ToWorker) => {
     send({ kind: 'figures', id: message.id, figures: processFigures() });
   } else {
     // The runtime asks only once no invocation is in flight: close what the handler opened, then end.
-    void Promise.all([closeKafkaProducer(), closeRedisClient(), closeRabbitMq(), closeSandboxRedis()]).finally(() => port.close());
+    void closeSharedClients().finally(() => port.close());
   }
 });

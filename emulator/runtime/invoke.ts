@@ -2,8 +2,7 @@ import { localConfig } from '../config/localConfig';
 import { functionKey } from '../../shared/routes/derivedNames';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
-import { closeRedisClient } from '../../shared/clients/redisClient';
+import { closeSharedClients } from '../../shared/clients/sharedClients';
 import { PROJECT_ROOT } from '../services/localPaths';
 import { loadFunction } from './loadedFunction';
 import { localKafka } from './localKafka';
@@ -35,9 +34,11 @@ async function main(): Promise<void> {
   const invoke = loadFunction(PROJECT_ROOT, fn, `${wiring.service}-local-${fn.key}`);
   try {
     const result = await invoke(event);
-    console.log(JSON.stringify(result, null, 2));
+    // As Lambda's Invoke answers: a handler that returns nothing gives the payload null.
+    console.log(JSON.stringify(result ?? null, null, 2));
   } finally {
-    await Promise.all([closeKafkaProducer(), closeRedisClient()]);
+    // Every client the function opened (Kafka producer, Redis, RabbitMQ, the sandbox's books): one left open keeps this command from ending.
+    await closeSharedClients();
   }
 }
 

@@ -8,6 +8,7 @@ import { commandExists, installMissingDebianPackages } from './debianPackages';
 import { ensureKafka } from './ensureKafka';
 import { ensureToxiproxy } from '../../tools/toxiproxy/toxiproxyServer';
 import { ensurePythonTools } from '../../tools/python/pythonTools';
+import { ensureNode22 } from '../../tools/node22/node22Runtime';
 import { ensureMachineRedis } from '../../tools/redis/redisServer';
 import { addMachineVhost, ensureMachineRabbitMq } from '../../tools/rabbitmq/rabbitMqNode';
 import { localConfig } from '../config/localConfig';
@@ -18,7 +19,7 @@ import { localRabbitMqUrl, profileFromEnv, STATE_DIR } from './localPaths';
  * starts Redis, RabbitMQ and this checkout's Apache Kafka if they are not running (fetching Kafka's jars
  * into ~/.cache/triplane the first time), and sets Redis to allkeys-lru with a memory cap. Each step
  * checks first, so a second run takes well under a second. Each server program's lifecycle is in
- * tools/ (kafka, redis, rabbitmq, toxiproxy); this file only says which the machine needs.
+ * tools/ (kafka, redis, rabbitmq, toxiproxy, python, node22); this file only says which the machine needs.
  */
 
 const log = (message: string) => console.log(`[services] ${message}`);
@@ -68,6 +69,8 @@ export async function ensureServices(): Promise<void> {
   if (profileFromEnv() === 'test') ensureToxiproxy(log);
   // The template linters and the HTTP contract tester the tests run (tools/python).
   if (profileFromEnv() === 'test') ensurePythonTools(log);
+  // The Node of Lambda's nodejs22.x, which the packaged-zip test loads each zip with (tools/node22).
+  if (profileFromEnv() === 'test') ensureNode22(log);
   // The namespace and vhost the runtime will use, whatever set them (profile, TRIPLANE_REDIS_NAMESPACE,
   // RABBITMQ_URL): users made anywhere else would leave the functions locked out.
   const namespace = redisNamespace();

@@ -2,6 +2,7 @@ import { functionConfig } from '../config/functionConfig';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { connectOnce } from './connectOnce';
 import { rabbitMqUrl } from './rabbitMqUrl';
+import { closeOnShutdown } from './sharedClients';
 
 interface Connected {
   connection: ChannelModel;
@@ -20,6 +21,7 @@ export function rabbitMqChannel(): Promise<ConfirmChannel> {
 }
 
 async function open(): Promise<Connected> {
+  closeOnShutdown(closeRabbitMq);
   const connection = await connect(await rabbitMqUrl(), { clientProperties: { connection_name: functionConfig().AWS_LAMBDA_FUNCTION_NAME ?? 'triplane' } });
   const channel = await connection.createConfirmChannel();
   const forget = () => void connected.forget();

@@ -2,6 +2,7 @@ import { functionConfig } from '../config/functionConfig';
 import { Redis } from 'ioredis';
 import { downstream } from '../resilience/downstream';
 import { redisCredentials } from './redisCredentials';
+import { closeOnShutdown } from './sharedClients';
 
 let client: Redis | undefined;
 
@@ -13,12 +14,15 @@ let client: Redis | undefined;
  * the user and password in REDIS_URL, which the local runtime gives each function's worker.
  */
 export function redisClient(): Redis {
-  client ??= new Redis(functionConfig().REDIS_URL, {
-    ...redisCredentials(),
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 2,
-    connectTimeout: 2_000,
-  });
+  if (client === undefined) {
+    client = new Redis(functionConfig().REDIS_URL, {
+      ...redisCredentials(),
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 2_000,
+    });
+    closeOnShutdown(closeRedisClient);
+  }
   return client;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The field types both configurations are written in: each error says what the value must be. */
 export const wholeNumber = (min: number, fallback: number) =>

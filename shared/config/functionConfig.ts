@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, environmentReader, text, url, wholeNumber } from './environmentReader';
 
 /**
@@ -39,6 +39,8 @@ const SCHEMA = z.object({
   MSK_CLUSTER_ARN: arn.optional(),
   AWS_REGION: text.optional(),
   AWS_LAMBDA_FUNCTION_NAME: text.optional(),
+  /** Where Lambda unpacked the function (set by Lambda only; the packaged-zip test sets it too): shared/clients/sharedClients. */
+  LAMBDA_TASK_ROOT: text.optional(),
   // RabbitMQ: a URL (local), or Amazon MQ's endpoint and the secret of this function's user; the management API for the deploy hook.
   RABBITMQ_URL: url.optional(),
   RABBITMQ_ENDPOINT: url.optional(),
@@ -68,6 +70,9 @@ const SCHEMA = z.object({
 });
 
 export type FunctionConfig = z.output<typeof SCHEMA>;
+
+/** The names of every variable a function reads itself (the Powertools libraries read their own POWERTOOLS_*). */
+export const FUNCTION_VARIABLES: readonly string[] = Object.keys(SCHEMA.shape);
 
 export { ConfigError };
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SAFE_ID_PATTERN } from './eventId';
 import type { TopicName } from '../routes/topics';
 

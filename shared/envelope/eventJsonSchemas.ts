@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_CATALOG, type EventTypeSpec } from './eventCatalog';
 
 /** One released data schema: what `data` holds for one event type at one version. */

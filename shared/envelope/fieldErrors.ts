@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One bad field, named by its path from the root of what the client sent (`events[2].data.userId`). */
 export interface FieldError {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEnvelope, type Envelope } from './envelope';
 import { specOf } from './eventCatalog';
 import { SAFE_ID_PATTERN } from './eventId';

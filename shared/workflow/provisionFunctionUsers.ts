@@ -1,6 +1,6 @@
 import { functionConfig } from '../config/functionConfig';
 import { readUserSecret } from '../clients/userSecret';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RabbitMqPermissions } from '../security/rabbitMqPermissions';
 import { managementUrlOf, provisionRabbitMqUsers, type ManagementApi } from '../security/rabbitMqUsers';
 

@@ -2,6 +2,7 @@ import { functionConfig } from '../../config/functionConfig';
 import { Redis } from 'ioredis';
 import { redisKeys, redisNamespace } from '../../state/redisKeys';
 import { TransientProviderError } from '../providers/providers';
+import { closeOnShutdown } from '../../clients/sharedClients';
 
 /**
  * The sandbox providers' own books, standing in for a real provider's database: the outside world's
@@ -13,7 +14,10 @@ import { TransientProviderError } from '../providers/providers';
 let client: Redis | undefined;
 
 export function sandboxRedis(): Redis {
-  client ??= new Redis(functionConfig().REDIS_SANDBOX_URL ?? functionConfig().REDIS_URL, { maxRetriesPerRequest: 2 });
+  if (client === undefined) {
+    client = new Redis(functionConfig().REDIS_SANDBOX_URL ?? functionConfig().REDIS_URL, { maxRetriesPerRequest: 2 });
+    closeOnShutdown(closeSandboxRedis);
+  }
   return client;
 }
 

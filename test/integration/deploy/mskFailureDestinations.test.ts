@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { FAILED_BATCHES_BUCKET } from '../../../deploy/renderMskFailureDestinations';
-import { packagedTemplatePath } from '../../../testkit/packagedTemplate';
+import { packagedTemplatePath } from '../../../testkit/packagedService';
 
 /**
  * The destination is merged into mappings the framework compiles, by their logical ids: the packaged

@@ -1,4 +1,3 @@
-import { PROJECT_ROOT } from '../../../emulator/services/localPaths';
 import { logicalIdOf, mqSecretIdOf, redisSecretIdOf, redisUserIdOf, roleIdOf } from '../../../shared/routes/derivedNames';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,15 +8,14 @@ import { deployedFunctionCatalog, resolveParams } from '../../../testkit/deploye
 import { hasMqUser } from '../../../deploy/renderMqUsers';
 import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../../shared/security/rabbitMqPermissions';
-import { packagedTemplatePath, packagedTemplateWithParams } from '../../../testkit/packagedTemplate';
 import { usesRedis } from '../../../shared/security/redisAcl';
+import { PACKAGE_DIR, packagedTemplatePath, packagedTemplateWithParams } from '../../../testkit/packagedService';
 
 /**
  * Packages the service offline with osls (no AWS account) exactly as `serverless deploy` would, and
  * checks the CloudFormation it would send: one event source mapping per MSK-triggered function, with
  * its topic, batch size and starting position, and an HTTP API route per HTTP function.
  */
-const root = PROJECT_ROOT;
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 let template: { Resources: Record<string, Resource>; Parameters?: Record<string, unknown> };
 let resources: Record<string, Resource>;
@@ -271,7 +269,7 @@ describe('serverless package (osls, offline)', () => {
   });
 
   it('should bundle each function into its own zip without lockfiles or sample events', () => {
-    const listing = execFileSync('unzip', ['-l', join(root, '.serverless', 'projectSessions.zip')], { encoding: 'utf8' });
+    const listing = execFileSync('unzip', ['-l', join(PACKAGE_DIR, 'projectSessions.zip')], { encoding: 'utf8' });
     expect(listing).toMatch(/functions\/project-sessions\/handler\.js/);
     expect(listing).not.toMatch(/package-lock|events\//);
   });

@@ -1,6 +1,6 @@
 import { formatFindings, judgeFindings, readLinterSkips, type Finding, type Verdict } from '../../../deploy/templateFindings';
 import { runCfnLint, runCheckov } from '../../../deploy/templateLinters';
-import { packagedTemplatePath } from '../../../testkit/packagedTemplate';
+import { packagedTemplatePath } from '../../../testkit/packagedService';
 
 /**
  * The packaged template through the linters AWS users run: cfn-lint with the cfn-lint-serverless rules,
