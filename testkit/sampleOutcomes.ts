@@ -29,7 +29,7 @@ export const SAMPLE_READ_ANSWERS: ReadonlyArray<[string, number, Record<string, 
   ['get-flag', 200, { name: 'new-checkout', enabled: true }],
   ['get-leaderboard', 200, { board: 'weekly', entries: expect.arrayContaining([expect.objectContaining({ userId: 'user-sample-1' }), expect.objectContaining({ userId: 'user-sample-2' })]) }],
   ['get-user-activity', 200, { lastPath: '/pricing', pageViews: expect.any(Number) }],
-  ['get-openapi', 200, { openapi: expect.stringMatching(/^3\.1\./), paths: expect.objectContaining({ '/openapi.json': expect.any(Object) }) }],
+  ['get-openapi', 200, { openapi: expect.stringMatching(/^3\.1\./), paths: expect.objectContaining({ '/openapi.json': expect.any(Object) as unknown }) }],
   ['get-order', 200, { orderId: 'order-sample-1', steps: expect.arrayContaining([expect.objectContaining({ type: 'order.placed' })]) }],
   // The sample session started on 2026-01-15 with a one-hour TTL: its absolute expiry has passed.
   ['get-session', 404, { error: expect.stringMatching(/not found/) }],
