@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import { startLocalRuntime, type LocalRuntime } from '../../emulator/runtime/startLocalRuntime';
 import { TEST_API_KEY, withTestKey } from '../../testkit/testApiKey';
+import { FUNCTIONS } from '../../shared/routes/functionCatalog';
+import { usesRedis } from '../../shared/security/redisAcl';
 
 /**
  * The whole log-to-state slice through the local runtime: HTTP POST to Kafka, the MSK mappings project
@@ -39,7 +41,7 @@ describe('local runtime, end to end', () => {
   it('should print what it runs', () => {
     expect(logs.join('\n')).toMatch(/msk +sessions +-> projectSessions/);
     // The setup says truthfully who the functions are and what protects the routes.
-    expect(logs.join('\n')).toContain('functions run as their own users: 17 Redis ACL users (namespace tptest), 6 RabbitMQ users (vhost triplane-test)');
+    expect(logs.join('\n')).toContain(`functions run as their own users: ${FUNCTIONS.filter(usesRedis).length} Redis ACL users (namespace tptest), 6 RabbitMQ users (vhost triplane-test)`);
     expect(logs.join('\n')).toContain('API keys: 1 from TRIPLANE_API_KEYS');
     expect(logs.join('\n')).not.toContain(TEST_API_KEY);
     expect(logs.join('\n')).toMatch(/http +GET +\/sessions\/\{sessionId\}/);
