@@ -80,58 +80,69 @@ for p = 1, npartitions do
   local key = KEYS[nentries + p]
   if denial == '' and refused('SET', key, ARGV[2 + p], 'EX', ttl) then denial = '0:SET:' .. key end
 end
+-- EVAL refuses the whole call unless this user may read and write every key in KEYS (Redis checks
+-- declared keys before the script runs), so whether a mark's SET is allowed depends on the command
+-- alone, the same for every mark: asked once.
+local markRefused = nentries > 0 and refused('SET', KEYS[1], 'x', 'NX', 'GET', 'EX', ttl)
 for e = 1, nentries do
   local digest = ARGV[pos]; local nops = tonumber(ARGV[pos + 1]); pos = pos + 2
   local start = pos
-  if denial ~= '' then
-    applied[e] = 4
-  elseif refused('SET', KEYS[e], digest, 'EX', ttl) then
-    denial = e .. ':SET:' .. KEYS[e]
-    applied[e] = 3
-  else
-    local mark = redis.call('GET', KEYS[e])
-    if mark then
-      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
-    else
-      applied[e] = 1
-    end
-  end
-  -- One pass finds where the next entry starts and, for an entry about to run, checks each op.
-  local run = applied[e] == 1
+  -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
+  local opDenial = ''
   for o = 1, nops do
     local nargs = tonumber(ARGV[pos + 1]); local first = pos + 2
-    if run and denial == '' then
+    if denial == '' and opDenial == '' then
       if ARGV[pos] == 'c' then
-        if opRefused(first, nargs) then denial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
+        if opRefused(first, nargs) then opDenial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
       elseif touchRefused(first) then
-        denial = e .. ':HSET:' .. ARGV[first]
+        opDenial = e .. ':HSET:' .. ARGV[first]
       end
     end
     pos = first + nargs
   end
-  if run and denial ~= '' then
+  if denial ~= '' then
+    applied[e] = 4
+  elseif markRefused then
+    denial = e .. ':SET:' .. KEYS[e]
     applied[e] = 3
-  elseif run then
-    local at = start
-    for o = 1, nops do
-      local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
-      at = first + nargs
-      local ok
-      if kind == 'c' then
-        ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
-      else
-        local key = ARGV[first]
-        if redis.call('EXISTS', key) == 1 then
-          ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
-          if not (type(ok) == 'table' and ok.err) then
-            local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
-            if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+  elseif opDenial ~= '' then
+    -- A refused write only matters for an entry about to run: a marked one is skipped as before.
+    local mark = redis.call('GET', KEYS[e])
+    if mark then
+      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
+    else
+      denial = opDenial
+      applied[e] = 3
+    end
+  else
+    -- Check and mark in one command (SET NX GET, Redis 7.0+): the old value, or nil when the mark
+    -- was absent and is now set. Set before the writes run, inside the same script, so no one sees
+    -- one without the other.
+    local mark = redis.call('SET', KEYS[e], digest, 'NX', 'GET', 'EX', ttl)
+    if mark then
+      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
+    else
+      applied[e] = 1
+      local at = start
+      for o = 1, nops do
+        local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
+        at = first + nargs
+        local ok
+        if kind == 'c' then
+          ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
+        else
+          local key = ARGV[first]
+          if redis.call('EXISTS', key) == 1 then
+            ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
+            if not (type(ok) == 'table' and ok.err) then
+              local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
+              if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+            end
           end
         end
+        if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
       end
-      if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
     end
-    redis.call('SET', KEYS[e], digest, 'EX', ttl)
   end
 end
 if denial == '' then
