@@ -53,6 +53,8 @@ export interface BatchHandlerOptions<TEvent, TSource> {
   keyspace?: () => Promise<RedisKeys>;
   /** The topic partitions and offsets the event covers, for the skipped-records check (Kafka triggers). */
   spans?: (event: TEvent) => PartitionSpan[];
+  /** `work` only collects Redis writes from each record's content (batchIdempotency's `pureWork`). */
+  pureWork?: boolean;
 }
 
 /**
@@ -78,7 +80,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
     // Before deadLetters, so its `after` runs after theirs: the batch's bad records are out before it fails.
     .use(failOnPermissionDefect<TSource>())
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
-    .use(batchIdempotency<TSource>({ store, consumer: options.consumer }))
+    .use(batchIdempotency<TSource>({ store, consumer: options.consumer, pureWork: options.pureWork }))
     .handler(async (_event, context) => {
       await options.work(context.batch, context);
       return summarizeBatch(context.batch);

@@ -157,13 +157,27 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     }
   });
 
-  it("should refuse the first entry when its user may not SET a mark at all, applying and marking nothing, and skip a marked duplicate whose write is refused", async () => {
+  it('should refuse the first entry when its user may not SET a mark at all, applying and marking nothing, and skip a marked duplicate whose write is refused', async () => {
     const scope = keys.idempotency('nomark', '');
     const ok = keys.leaderboard('ok-nomark');
     const walled = keys.leaderboard('walled-nomark');
     await store.commit(scope, [{ eventId: 'm0', digest: 'd', ops: [] }]);
     // The script asks SET of the marks once per batch (EVAL already checked every declared key): the command itself is what is refused here.
-    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '-set', '+evalsha', '+script|load');
+    await redis.call(
+      'ACL',
+      'SETUSER',
+      scratchUser,
+      'reset',
+      'on',
+      `>${scratchPassword}`,
+      `~${namespace}:idem:*`,
+      `~${namespace}:leaderboard:ok*`,
+      '+@read',
+      '+@write',
+      '-set',
+      '+evalsha',
+      '+script|load',
+    );
     const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
     const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
     try {
