@@ -74,6 +74,8 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
   const handler = middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
     .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
     .use(redisLogin<TEvent, BatchSummary, BatchContext<TSource>>())
+    // The answer is summed up again once every guard's `after` ran: the apply script can still find duplicates.
+    .use({ after: (request: { response: BatchSummary | undefined; context: BatchContext<TSource> }) => void (request.response = summarizeBatch(request.context.batch)) })
     .use(options.decode)
     .use(resolveKeyspace)
     .use(hopGuard<TSource>({ limit: functionConfig().TRIPLANE_HOP_LIMIT }))
