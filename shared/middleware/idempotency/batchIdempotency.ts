@@ -45,7 +45,8 @@ export class PermissionDefectError extends Error {
  * duplicate: it is never applied and never silently dropped, but dead-lettered with its reason. After
  * the handler: its Redis writes and the marks of every processed event are committed in one atomic
  * script, which re-checks each mark (and its digest), so a redelivered or concurrently delivered batch
- * changes nothing twice.
+ * changes nothing twice. With `pureWork` the marks of a fresh batch are not read first (marksFirst):
+ * the script alone tells duplicates and reused ids apart, as it always could.
  *
  * The same two round trips carry each Kafka partition's next expected offset (offsetGaps.ts): the
  * MGET reads it, and a batch starting past it is reported as skipped records (logged, counted in the
