@@ -14,6 +14,24 @@
  * permission (nothing applied, no mark), 4 not attempted because an earlier entry was refused (no
  * mark). The denial is "" or "entry:command:key" (entry 0: a partition's offset key).
  *
+ * Per entry, one command checks and marks: `SET mark digest NX GET EX ttl` (Redis 7.0+ allows NX with
+ * GET) answers the mark that was there, changing nothing, or nil after setting it; only then do the
+ * entry's writes run. So a record costs its writes plus one command (before: a GET, a SET and an ACL
+ * check of that SET). Why this stays exactly-once:
+ * - a crash between apply and mark: they are one script, which Redis runs, persists (AOF) and
+ *   replicates as a whole; mark-then-writes inside it is no window anyone can see;
+ * - two overlapping deliveries of one batch: scripts run one at a time, so the second finds every
+ *   mark the first set (flag 0, counted as duplicates);
+ * - the same event twice in the log (a client's retry after a 503, the idempotent producer under a
+ *   fault), at other offsets or on another partition: found by its mark, whatever the offsets say, so
+ *   marks stay per event id; the offsets only spare a fresh batch the read of its marks before the
+ *   handler (batchIdempotency's marksFirst), never decide what is applied;
+ * - a mark evicted under allkeys-lru: as before, that event would be applied again if it came again
+ *   (README, State guarantee); nothing here depends on more keys surviving than before;
+ * - a replay into a new generation: its marks and offsets live under the new generation's prefix, so
+ *   every event is applied once to the new keys;
+ * - RabbitMQ-triggered steps have no partitions: no offsets are passed, the marks alone decide.
+ *
  * Ops run with pcall: Redis scripts do not roll back, so one failing op (WRONGTYPE: a bad record) must
  * not abort the others of the batch; its error is reported so the record is dead-lettered, and it is
  * marked, since what it did apply must not be applied again.
@@ -24,17 +42,19 @@
  * verdict for this script's user on these arguments, without running them). A refused entry is not
  * touched and not marked, and neither is any entry after it: applying later records of the partition
  * before an earlier one would reorder them (a session ended, then started again). Entries before it
- * are applied and marked, so the retry of the failed batch skips them as duplicates. The check and the
- * run happen inside one script, so the rules cannot change between them. Redis 7 is needed anyway:
+ * are applied and marked, so the retry of the failed batch skips them as duplicates. An entry already
+ * marked is skipped as before, whatever its writes' verdict (its writes would not run). The check and
+ * the run happen inside one script, so the rules cannot change between them. Redis 7 is needed anyway:
  * the read-only key patterns of the function users (`%R~`) came with it.
  *
- * The checks cost Redis time per call, so they are kept few: the reads need none (the marks and
- * offsets were just read by the batch's MGET, as the same user; a GET refused here would abort the
- * script before the entry ran anything); a single-key write's verdict depends only on its command and
- * key (no subcommands, no key elsewhere), so it is asked once per command and key in the batch (500
- * ZINCRBY on 20 boards: 20 checks), and so is a touch's set of commands per key; each mark's SET is
- * asked once. Measured on 2026-12-02 (500 ZINCRBY as project-leaderboards' own user, the script of
- * before against this one, interleaved): 5-16% more Redis time per batch, 0.3-0.9 ms.
+ * The checks cost Redis time per call, so they are kept few: the reads need none (a GET refused here
+ * would abort the script before the entry ran anything); a single-key write's verdict depends only on
+ * its command and key (no subcommands, no key elsewhere), so it is asked once per command and key in
+ * the batch (500 ZINCRBY on 20 boards: 20 checks), and so is a touch's set of commands per key. The
+ * marks' SET is asked once per batch: EVAL itself refuses the whole call (NOPERM, nothing run) unless
+ * the user may read and write every key declared in KEYS, which the marks are (checked on Redis
+ * 7.0.15: a key with only `%R~` or only `%W~` is refused), so what remains to ask is the command,
+ * which is the same for every mark.
  *
  * Offsets are written only when nothing was refused (the batch fails and comes again), and only ever
  * forward, so an overlapping or older delivery cannot move a partition's expectation back.
@@ -80,58 +100,69 @@ for p = 1, npartitions do
   local key = KEYS[nentries + p]
   if denial == '' and refused('SET', key, ARGV[2 + p], 'EX', ttl) then denial = '0:SET:' .. key end
 end
+-- EVAL refuses the whole call unless this user may read and write every key in KEYS (Redis checks
+-- declared keys before the script runs), so whether a mark's SET is allowed depends on the command
+-- alone, the same for every mark: asked once.
+local markRefused = nentries > 0 and refused('SET', KEYS[1], 'x', 'NX', 'GET', 'EX', ttl)
 for e = 1, nentries do
   local digest = ARGV[pos]; local nops = tonumber(ARGV[pos + 1]); pos = pos + 2
   local start = pos
-  if denial ~= '' then
-    applied[e] = 4
-  elseif refused('SET', KEYS[e], digest, 'EX', ttl) then
-    denial = e .. ':SET:' .. KEYS[e]
-    applied[e] = 3
-  else
-    local mark = redis.call('GET', KEYS[e])
-    if mark then
-      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
-    else
-      applied[e] = 1
-    end
-  end
-  -- One pass finds where the next entry starts and, for an entry about to run, checks each op.
-  local run = applied[e] == 1
+  -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
+  local opDenial = ''
   for o = 1, nops do
     local nargs = tonumber(ARGV[pos + 1]); local first = pos + 2
-    if run and denial == '' then
+    if denial == '' and opDenial == '' then
       if ARGV[pos] == 'c' then
-        if opRefused(first, nargs) then denial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
+        if opRefused(first, nargs) then opDenial = e .. ':' .. ARGV[first] .. ':' .. (ARGV[first + 1] or '') end
       elseif touchRefused(first) then
-        denial = e .. ':HSET:' .. ARGV[first]
+        opDenial = e .. ':HSET:' .. ARGV[first]
       end
     end
     pos = first + nargs
   end
-  if run and denial ~= '' then
+  if denial ~= '' then
+    applied[e] = 4
+  elseif markRefused then
+    denial = e .. ':SET:' .. KEYS[e]
     applied[e] = 3
-  elseif run then
-    local at = start
-    for o = 1, nops do
-      local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
-      at = first + nargs
-      local ok
-      if kind == 'c' then
-        ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
-      else
-        local key = ARGV[first]
-        if redis.call('EXISTS', key) == 1 then
-          ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
-          if not (type(ok) == 'table' and ok.err) then
-            local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
-            if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+  elseif opDenial ~= '' then
+    -- A refused write only matters for an entry about to run: a marked one is skipped as before.
+    local mark = redis.call('GET', KEYS[e])
+    if mark then
+      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
+    else
+      denial = opDenial
+      applied[e] = 3
+    end
+  else
+    -- Check and mark in one command (SET NX GET, Redis 7.0+): the old value, or nil when the mark
+    -- was absent and is now set. Set before the writes run, inside the same script, so no one sees
+    -- one without the other.
+    local mark = redis.call('SET', KEYS[e], digest, 'NX', 'GET', 'EX', ttl)
+    if mark then
+      if mark == digest or mark == '1' then applied[e] = 0 else applied[e] = 2 end
+    else
+      applied[e] = 1
+      local at = start
+      for o = 1, nops do
+        local kind = ARGV[at]; local nargs = tonumber(ARGV[at + 1]); local first = at + 2
+        at = first + nargs
+        local ok
+        if kind == 'c' then
+          ok = redis.pcall(unpack(ARGV, first, first + nargs - 1))
+        else
+          local key = ARGV[first]
+          if redis.call('EXISTS', key) == 1 then
+            ok = redis.pcall('HSET', key, ARGV[first + 1], ARGV[first + 2])
+            if not (type(ok) == 'table' and ok.err) then
+              local stored = tonumber(redis.call('HGET', key, ARGV[first + 4]))
+              if stored then ok = redis.pcall('EXPIREAT', key, tonumber(ARGV[first + 3]) + stored) end
+            end
           end
         end
+        if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
       end
-      if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
     end
-    redis.call('SET', KEYS[e], digest, 'EX', ttl)
   end
 end
 if denial == '' then

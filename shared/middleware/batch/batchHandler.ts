@@ -53,6 +53,8 @@ export interface BatchHandlerOptions<TEvent, TSource> {
   keyspace?: () => Promise<RedisKeys>;
   /** The topic partitions and offsets the event covers, for the skipped-records check (Kafka triggers). */
   spans?: (event: TEvent) => PartitionSpan[];
+  /** `work` only collects Redis writes from each record's content (batchIdempotency's `pureWork`). */
+  pureWork?: boolean;
 }
 
 /**
@@ -72,13 +74,15 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
   const handler = middy<TEvent, BatchSummary, Error, BatchContext<TSource>>()
     .use(invocationLog<TEvent, BatchSummary, BatchContext<TSource>>({ summarize: (request) => ({ ...summarizeBatch(request.context.batch) }) }))
     .use(redisLogin<TEvent, BatchSummary, BatchContext<TSource>>())
+    // The answer is summed up again once every guard's `after` ran: the apply script can still find duplicates.
+    .use({ after: (request: { response: BatchSummary | undefined; context: BatchContext<TSource> }) => void (request.response = summarizeBatch(request.context.batch)) })
     .use(options.decode)
     .use(resolveKeyspace)
     .use(hopGuard<TSource>({ limit: functionConfig().TRIPLANE_HOP_LIMIT }))
     // Before deadLetters, so its `after` runs after theirs: the batch's bad records are out before it fails.
     .use(failOnPermissionDefect<TSource>())
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
-    .use(batchIdempotency<TSource>({ store, consumer: options.consumer }))
+    .use(batchIdempotency<TSource>({ store, consumer: options.consumer, pureWork: options.pureWork }))
     .handler(async (_event, context) => {
       await options.work(context.batch, context);
       return summarizeBatch(context.batch);

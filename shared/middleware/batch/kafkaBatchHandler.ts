@@ -12,6 +12,14 @@ import { partitionSpans } from './partitionSpans';
  * @example
  * export const handler = kafkaBatchHandler('start-order-workflow', async (batch) => { ... });
  */
-export function kafkaBatchHandler(consumer: string, work: BatchWork<KafkaTriggerRecord>, keyspace?: () => Promise<RedisKeys>) {
-  return batchHandler<KafkaTriggerEvent, KafkaTriggerRecord>({ consumer, decode: kafkaRecordBatch(), deadLetterPublisher: kafkaDeadLetterPublisher(consumer), work, keyspace, spans: partitionSpans });
+export function kafkaBatchHandler(consumer: string, work: BatchWork<KafkaTriggerRecord>, keyspace?: () => Promise<RedisKeys>, pureWork = false) {
+  return batchHandler<KafkaTriggerEvent, KafkaTriggerRecord>({
+    consumer,
+    decode: kafkaRecordBatch(),
+    deadLetterPublisher: kafkaDeadLetterPublisher(consumer),
+    work,
+    keyspace,
+    spans: partitionSpans,
+    pureWork,
+  });
 }

@@ -41,8 +41,9 @@ class ApplyRefusedError extends Error {
  * So do the partitions' next offsets (offsetGaps.ts): one key per partition in the same MGET and script.
  *
  * Powertools' Redis layer does a check-then-write per record (two round trips each, and a race between
- * them); here a batch of any size costs one MGET and one script call, and the script re-checks each mark
- * inside Redis, so two overlapping invocations cannot both apply the same event.
+ * them); here a batch of any size costs at most one MGET and one script call (a projection's fresh batch
+ * reads only its offsets), and the script checks and sets each mark in one command inside Redis, so two
+ * overlapping invocations cannot both apply the same event.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly connection: () => Redis;

@@ -48,6 +48,28 @@ describe('project-leaderboards (real Redis and Kafka)', () => {
     expect(await redis.zrevrange(keys.leaderboards.leaderboard(board), 0, -1, 'WITHSCORES')).toEqual(['ann', '15', 'bob', '4']);
   });
 
+  it('should apply a record the log holds twice once, and refuse its id reused later, though a fresh batch reads no marks first', async () => {
+    const board = id('twice-board');
+    // A topic of this run's own, so no other test has moved the partition's next offset.
+    const topic = id('scores');
+    const ann = event('score.recorded', { userId: 'ann', board, points: 10 });
+    const first = await projectLeaderboards(kafkaEventOf([kafkaRecordOf(topic, ann), kafkaRecordOf(topic, ann)]), lambdaContextOf('project-leaderboards'));
+    expect(first).toMatchObject({ received: 2, processed: 1, duplicates: 1, deadLettered: 0 });
+    const again = await projectLeaderboards(kafkaEventOf([kafkaRecordOf(topic, ann)]), lambdaContextOf('project-leaderboards'));
+    expect(again).toMatchObject({ received: 1, processed: 0, duplicates: 1, deadLettered: 0 });
+    const reused = await projectLeaderboards(kafkaEventOf([kafkaRecordOf(topic, { ...ann, data: { userId: 'ann', board, points: 1_000 } })]), lambdaContextOf('project-leaderboards'));
+    expect(reused).toMatchObject({ received: 1, processed: 0, duplicates: 0, deadLettered: 1, idReused: 1 });
+    expect(await redis.zscore(keys.leaderboards.leaderboard(board), 'ann')).toBe('10');
+    const [refused] = await readTopic(
+      'dead-letters',
+      (r) => r.headers.id === ann.id,
+      (kept) => kept.length >= 1,
+    );
+    expect(refused?.headers).toMatchObject({ 'dlt-stage': 'id-reused' });
+    expect(refused?.headers['dlt-reason']).toContain('id reused with different content: score.recorded');
+    expect(refused?.headers['dlt-reason']).toContain('already applied');
+  });
+
   it('should dead-letter a poison record with its reason while the rest of the batch lands', async () => {
     const board = id('poison-board');
     const poison = `{"not":"an envelope ${run}"}`;

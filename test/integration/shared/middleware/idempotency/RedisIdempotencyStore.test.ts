@@ -156,4 +156,49 @@ describe('RedisIdempotencyStore (real Redis)', () => {
       await scratch.quit();
     }
   });
+
+  it('should refuse the first entry when its user may not SET a mark at all, applying and marking nothing, and skip a marked duplicate whose write is refused', async () => {
+    const scope = keys.idempotency('nomark', '');
+    const ok = keys.leaderboard('ok-nomark');
+    const walled = keys.leaderboard('walled-nomark');
+    await store.commit(scope, [{ eventId: 'm0', digest: 'd', ops: [] }]);
+    // The script asks SET of the marks once per batch (EVAL already checked every declared key): the command itself is what is refused here.
+    await redis.call(
+      'ACL',
+      'SETUSER',
+      scratchUser,
+      'reset',
+      'on',
+      `>${scratchPassword}`,
+      `~${namespace}:idem:*`,
+      `~${namespace}:leaderboard:ok*`,
+      '+@read',
+      '+@write',
+      '-set',
+      '+evalsha',
+      '+script|load',
+    );
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    try {
+      const refused = await scratchStore.commit(scope, [
+        { eventId: 'm1', digest: 'd', ops: [command('ZINCRBY', ok, 1, 'u')] },
+        { eventId: 'm2', digest: 'd', ops: [command('ZINCRBY', ok, 1, 'u')] },
+      ]);
+      expect(refused).toMatchObject({ applied: [], unapplied: ['m1', 'm2'], denied: { eventId: 'm1', command: 'SET', key: scope + 'm1' } });
+      expect(await redis.exists(ok, scope + 'm1', scope + 'm2')).toBe(0);
+
+      await redis.call('ACL', 'SETUSER', scratchUser, '+set');
+      // m0 is marked: its refused write is never attempted, so it is a duplicate, not a defect; m3 after it runs.
+      const mixed = await scratchStore.commit(scope, [
+        { eventId: 'm0', digest: 'd', ops: [command('ZINCRBY', walled, 1, 'u')] },
+        { eventId: 'm3', digest: 'd', ops: [command('ZINCRBY', ok, 5, 'u')] },
+      ]);
+      expect(mixed).toMatchObject({ applied: ['m3'], skipped: ['m0'], unapplied: [], denied: undefined });
+      expect(await redis.zscore(ok, 'u')).toBe('5');
+      expect(await redis.exists(walled)).toBe(0);
+    } finally {
+      await scratch.quit();
+    }
+  });
 });

@@ -27,7 +27,11 @@ class MemoryIdempotencyStore implements IdempotencyStore {
   /** Marks written by another invocation between this one's read and its commit. */
   readonly writtenMeanwhile = new Map<string, string>();
 
+  /** The ids whose marks each findApplied call read. */
+  readonly reads: string[][] = [];
+
   findApplied(scope: string, events: MarkedEvent[], partitions: readonly PartitionName[] = []): Promise<AppliedState> {
+    this.reads.push(events.map((event) => event.eventId));
     const state: AppliedState = { marks: new Map(), expected: new Map() };
     for (const event of events) {
       const mark = this.marks.get(scope + event.eventId);
@@ -101,7 +105,7 @@ const project: Work = (batch) => {
 };
 
 /** One invocation: the records given (sources named after their ids) pass batch idempotency around `work`. */
-async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<string, unknown>>>, work: Work = project, spans: PartitionSpan[] = []): Promise<RecordBatch<string>> {
+async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<string, unknown>>>, work: Work = project, spans: PartitionSpan[] = [], pureWork = false): Promise<RecordBatch<string>> {
   const context = lambdaContextOf<string>('unit-batch-idempotency');
   const handler = middy<unknown, undefined, Error, BatchContext<string>>()
     .use({
@@ -113,7 +117,7 @@ async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<
         request.context.batch = batch;
       },
     })
-    .use(batchIdempotency<string>({ store, consumer: CONSUMER }))
+    .use(batchIdempotency<string>({ store, consumer: CONSUMER, pureWork }))
     .handler((_event: unknown, ctx: BatchContext<string>) => {
       work(ctx.batch);
       return Promise.resolve(undefined);
@@ -291,6 +295,64 @@ describe('batchIdempotency', () => {
     const batch = await invoke(store, [eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA1')], project, [{ topic: 'scores', partition: 3, first: 4n, last: 6n }]);
     expect(batch.skipped).toBe(0);
     expect([...store.offsets.values()]).toEqual([10n]);
+  });
+
+  describe('with a pure handler (a projection: it only collects writes)', () => {
+    const a = eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA1');
+    const b = eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA2', 20);
+    const span = (first: bigint, last: bigint): PartitionSpan[] => [{ topic: 'scores', partition: 0, first, last }];
+
+    it('should read no marks for a batch at or past the expected offset, and still apply each record once', async () => {
+      const store = new MemoryIdempotencyStore();
+      await invoke(store, [a], project, span(0n, 0n), true);
+      const batch = await invoke(store, [a, b], project, span(1n, 2n), true);
+      expect(store.reads).toEqual([[], []]);
+      // a is a duplicate the log itself holds (another offset): the script finds its mark.
+      expect(appliedIds(store)).toEqual([a.id, b.id]);
+      expect(batch.duplicates).toBe(1);
+      expect(batch.accepted.map((r) => r.envelope.id)).toEqual([b.id]);
+    });
+
+    it('should read the marks of a redelivered batch first and drop its duplicates before the handler', async () => {
+      const store = new MemoryIdempotencyStore();
+      await invoke(store, [a, b], project, span(0n, 1n), true);
+      const seen: string[] = [];
+      const batch = await invoke(
+        store,
+        [a, b],
+        (redelivered) => {
+          seen.push(...redelivered.accepted.map((r) => r.envelope.id));
+          project(redelivered);
+        },
+        span(0n, 1n),
+        true,
+      );
+      expect(store.reads).toEqual([[], [], [a.id, b.id]]);
+      expect(seen).toEqual([]);
+      expect(appliedIds(store)).toEqual([a.id, b.id]);
+      expect(batch.duplicates).toBe(2);
+    });
+
+    it('should dead-letter an id reused with other content as the read would have, and apply nothing of it', async () => {
+      const store = new MemoryIdempotencyStore();
+      await invoke(store, [a], project, span(0n, 0n), true);
+      const reused = eventOf(a.id, 99);
+      const batch = await invoke(store, [reused], project, span(1n, 1n), true);
+      expect(appliedIds(store)).toEqual([a.id]);
+      expect(store.markOf(a.id)).toBe(contentDigest(a));
+      expect(batch.rejected).toEqual([
+        { source: a.id, stage: 'id-reused', reason: `${ID_REUSED_REASON}: score.recorded ${a.id} differs from the event already applied under that id (${CONSUMER} applies an id once)` },
+      ]);
+    });
+
+    it('should read no marks without partitions (a first batch, or offsets evicted) and let the script decide', async () => {
+      const store = new MemoryIdempotencyStore();
+      await invoke(store, [a], project, [], true);
+      const batch = await invoke(store, [a], project, [], true);
+      expect(store.reads).toEqual([[], []]);
+      expect(appliedIds(store)).toEqual([a.id]);
+      expect(batch.duplicates).toBe(1);
+    });
   });
 
   it('should refuse to be made without a store or a consumer', () => {
