@@ -127,7 +127,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const functionFigures = async (): Promise<FunctionFigures[]> => {
     const figures = await Promise.all(hosts.map(async (host) => ({ function: host.functionName, figures: await host.figures().catch(() => undefined) })));
     const own = figures.flatMap(({ function: name, figures: found }) => (found === undefined ? [] : [{ function: name, ...found }]));
-    return [...own, ...(await pollers.functionFigures())].sort((a, b) => a.function.localeCompare(b.function));
+    const order = wiring.functions.map((fn) => `${wiring.service}-local-${fn.key}`);
+    return [...own, ...(await pollers.functionFigures())].sort((x, y) => order.indexOf(x.function) - order.indexOf(y.function));
   };
   const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
   const ops: OpsView = await startOpsView({
