@@ -31,8 +31,8 @@ export async function countedGenerationRead<R extends ReadonlyArray<GenerationRe
   const { head, tail } = generationPrefixParts(namespace, projection);
   const reply = await countedReadScript(
     redis,
-    [rateLimit.counter, generationPointerKey(namespace, projection)],
-    [String(rateLimit.ttlSeconds), String(rateLimit.limit), head, tail, ...encodeReads(reads)],
+    [rateLimit.counter],
+    [String(rateLimit.ttlSeconds), String(rateLimit.limit), generationPointerKey(namespace, projection), head, tail, ...encodeReads(reads)],
   );
   const [first, ...raw] = Array.isArray(reply) ? (reply as unknown[]) : [];
   const count = Number(first);
