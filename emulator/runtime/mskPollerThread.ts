@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { childEnvironment } from '../config/localConfig';
 import { Worker } from 'node:worker_threads';
 import type { FunctionFigures } from '../ops/processFigures';
 import type { FromPoller, MskPollerData, SkippedGap, ToPoller } from './mskPollerMessages';
@@ -30,7 +31,8 @@ export async function startMskPollerThread(data: MskPollerData, on: { log(line: 
 
   const spawn = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const current = new Worker(POLLER_ENTRY, { workerData: data, stdout: false, stderr: false });
+      // The environment as this thread sees it now (a test may have changed its own copy): the functions' workers copy it in turn.
+      const current = new Worker(POLLER_ENTRY, { workerData: data, env: childEnvironment(), stdout: false, stderr: false });
       worker = current;
       alive = true;
       current.on('message', (message: FromPoller) => {

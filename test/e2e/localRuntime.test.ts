@@ -39,7 +39,7 @@ describe('local runtime, end to end', () => {
   it('should print what it runs', () => {
     expect(logs.join('\n')).toMatch(/msk +sessions +-> projectSessions/);
     // The setup says truthfully who the functions are and what protects the routes.
-    expect(logs.join('\n')).toContain('functions run as their own users: 17 Redis ACL users (namespace tptest), 6 RabbitMQ users (vhost triplane-test)');
+    expect(logs.join('\n')).toContain('functions run as their own users: 18 Redis ACL users (namespace tptest), 6 RabbitMQ users (vhost triplane-test)');
     expect(logs.join('\n')).toContain('API keys: 1 from TRIPLANE_API_KEYS');
     expect(logs.join('\n')).not.toContain(TEST_API_KEY);
     expect(logs.join('\n')).toMatch(/http +GET +\/sessions\/\{sessionId\}/);
