@@ -6,7 +6,7 @@ import { HttpError } from '../../http/HttpError';
 import { isUnavailable } from '../../resilience/downstream';
 import { redisNamespace } from '../../state/redisKeys';
 import { countRateLimited } from './rateLimitCounter';
-import { rateLimitWindow } from './rateLimitWindow';
+import { rateLimitWindow, type RateLimitWindow } from './rateLimitWindow';
 
 export { keyId } from './rateLimitWindow';
 
@@ -27,6 +27,18 @@ export const rateLimitDefaults = () => ({ limit: functionConfig().TRIPLANE_RATE_
  * turn a Redis incident into a full outage. A permission error is not unavailability: it is a defect
  * (the function's ACL user lacks a right) and fails the request with a 500, logged and counted.
  */
+/** Counts a request in its window and throws the 429 past the limit; an unavailable Redis lets it through (see apiKeyRateLimit). */
+export async function countAndRefuseOver(window: RateLimitWindow): Promise<void> {
+  let count: number;
+  try {
+    count = await guardedRedis((redis) => countRateLimited(redis, window.counter, window.ttlSeconds));
+  } catch (error) {
+    if (isUnavailable(error)) return;
+    throw error;
+  }
+  window.refuseOver(count);
+}
+
 export function apiKeyRateLimit(opts: RateLimitOptions = {}): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
   const { limit, windowSeconds } = { ...rateLimitDefaults(), ...opts };
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`apiKeyRateLimit: limit must be a whole number >= 1, got ${limit}`);
@@ -36,15 +48,7 @@ export function apiKeyRateLimit(opts: RateLimitOptions = {}): MiddlewareObj<APIG
     const given = request.event.headers?.['x-api-key'];
     // Unreachable behind apiKeys(), which refuses a request without a valid key before this runs.
     if (given === undefined || given === '') throw new HttpError(401, 'a valid x-api-key header is required');
-    const window = rateLimitWindow(namespace, given, limit, windowSeconds, Date.now());
-    let count: number;
-    try {
-      count = await guardedRedis((redis) => countRateLimited(redis, window.counter, window.ttlSeconds));
-    } catch (error) {
-      if (isUnavailable(error)) return;
-      throw error;
-    }
-    window.refuseOver(count);
+    await countAndRefuseOver(rateLimitWindow(namespace, given, limit, windowSeconds, Date.now()));
   };
   return { before: apiKeyRateLimitBefore };
 }

@@ -1,15 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { guardedRedis } from '../../clients/redisClient';
-import { isUnavailable } from '../../resilience/downstream';
 import { countedGenerationRead, type ReadReplies } from '../../state/countedGenerationRead';
 import type { GenerationRead } from '../../state/generationReads';
 import { generationRelativeKeys, type ProjectionName } from '../../state/projectionKeys';
 import type { RedisKeys } from '../../state/redisKeys';
 import { redisNamespace } from '../../state/redisKeys';
-import { rateLimitDefaults } from './apiKeyRateLimit';
+import { countAndRefuseOver, rateLimitDefaults } from './apiKeyRateLimit';
 import { httpHandler } from './httpHandler';
-import { countRateLimited } from './rateLimitCounter';
-import { rateLimitWindow, type RateLimitWindow } from './rateLimitWindow';
+import { rateLimitWindow } from './rateLimitWindow';
 
 /** What a read route reads (in its projection's current generation), and how it answers from the replies. */
 export interface ReadPlan<R extends ReadonlyArray<GenerationRead<unknown>>> {
@@ -19,19 +17,6 @@ export interface ReadPlan<R extends ReadonlyArray<GenerationRead<unknown>>> {
 
 /** A read plan, typed from its reads: `answer` gets each read's decoded reply, in order. */
 export const readThen = <const R extends ReadonlyArray<GenerationRead<unknown>>>(reads: R, answer: (replies: ReadReplies<R>) => APIGatewayProxyStructuredResultV2): ReadPlan<R> => ({ reads, answer });
-
-/** A request refused for its input still counts, and past the limit is a 429 whatever else is wrong, as on every other route. */
-async function countAlone(window: RateLimitWindow): Promise<void> {
-  let count: number;
-  try {
-    count = await guardedRedis((redis) => countRateLimited(redis, window.counter, window.ttlSeconds));
-  } catch (error) {
-    // As the rate-limit middleware: an unavailable Redis lets the request through (to its own answer).
-    if (isUnavailable(error)) return;
-    throw error;
-  }
-  window.refuseOver(count);
-}
 
 /**
  * The handler of a read route (GET, reading one projection): API keys, rate limit and JSON errors as
@@ -56,7 +41,8 @@ export function httpReadHandler(projection: ProjectionName, plan: (event: APIGat
       try {
         planned = plan(event, generationRelativeKeys);
       } catch (error) {
-        await countAlone(window);
+        // A request refused for its input still counts, and past the limit is a 429 whatever else is wrong, as on every other route.
+        await countAndRefuseOver(window);
         throw error;
       }
       const read = await guardedRedis((redis) => countedGenerationRead(redis, { namespace, projection, rateLimit: window, reads: planned.reads }));
