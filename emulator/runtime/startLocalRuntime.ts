@@ -5,7 +5,8 @@ import { startHttpApiServer } from './httpApiServer';
 import type { Invoke } from './loadedFunction';
 import { FunctionHost } from './functionHost';
 import { localKafka } from './localKafka';
-import { startMskEventSourceMapping, type MskMapping } from './mskEventSourceMapping';
+import { startMskPollerThread, type MskPollerThread } from './mskPollerThread';
+import type { PolledFunction } from './mskPollerMessages';
 import { recordSkippedRecords } from './skippedRecords';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from './rabbitMqEventSourceMapping';
 import { applyLocalEnvironment } from './localEnvironment';
@@ -56,7 +57,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   applyLocalEnvironment(wiring, kafka);
 
   const httpRoutes: Array<{ method: string; path: string; target: { functionName: string; invoke: Invoke } }> = [];
-  const mappings: Array<() => Promise<MskMapping>> = [];
+  const polled: PolledFunction[] = [];
   const queueMappings: Array<() => Promise<RunningMapping>> = [];
   const config = localConfig();
   const rabbitMqUrl = config.RABBITMQ_URL ?? '';
@@ -71,46 +72,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   // A function's worker starts on its first invocation, as a Lambda cold start: about 50 MB and a second of
   // CPU each, which 19 functions started at once would spend before the first request. Workers copy
   // this environment when they start, so it is complete (keys, services, users) from here on.
-  const hosts = wiring.functions.map((fn) => new FunctionHost(root, fn, `${wiring.service}-local-${fn.key}`));
-  const functionFigures = async (): Promise<FunctionFigures[]> => {
-    const figures = await Promise.all(hosts.map(async (host) => ({ function: host.functionName, figures: await host.figures().catch(() => undefined) })));
-    return figures.flatMap(({ function: name, figures: own }) => (own === undefined ? [] : [{ function: name, ...own }]));
-  };
-  wiring.functions.forEach((fn, index) => {
-    const host = hosts[index] as FunctionHost;
-    const { functionName, invoke } = host;
+  // The functions an MSK mapping invokes run, with their mappings, in the poller thread (mskPollerWorker):
+  // this thread, which answers every HTTP request, never waits behind the consumers' polling.
+  const hosts: FunctionHost[] = [];
+  wiring.functions.forEach((fn) => {
+    const functionName = `${wiring.service}-local-${fn.key}`;
     const trigger = fn.trigger;
-    if (trigger.kind === 'http') {
+    const subscriptions = subscriptionsOf(fn);
+    if (subscriptions.length > 0) polled.push({ fn, functionName });
+    const host = subscriptions.length > 0 ? undefined : new FunctionHost(root, fn, functionName);
+    if (host !== undefined) hosts.push(host);
+    const invoke = host?.invoke;
+    if (trigger.kind === 'http' && invoke !== undefined) {
       const http = trigger;
       httpRoutes.push({ method: http.method, path: http.path, target: { functionName, invoke } });
       lines.push(`  http   ${http.method.padEnd(5)} ${http.path.padEnd(28)} -> ${fn.key}`);
     }
-    for (const msk of subscriptionsOf(fn)) {
+    for (const msk of subscriptions) {
       const groupId = `${msk.consumerGroupId}${options.groupIdSuffix ?? ''}`;
-      mappings.push(() =>
-        startMskEventSourceMapping({
-          functionName,
-          event: msk,
-          groupId,
-          brokers: kafka.brokers,
-          eventSourceArn: LOCAL_ARN,
-          invoke,
-          onInvocation: ({ ok, error, records }) => {
-            if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
-          },
-          onSkipped: (gap) => {
-            const total = recordSkippedRecords({ function: fn.key, ...gap });
-            log(
-              `[runtime] ${fn.key}: SKIPPED ${gap.fetched - gap.expected} records of ${gap.topic}-${gap.partition} (offsets ${gap.expected} to ${gap.fetched - 1n}): ` +
-                `Kafka no longer held them (retention or deleted records); ${total.records} skipped on that partition so far`,
-            );
-          },
-          onCrash: ({ error, restartInMs }) => log(`[runtime] ${fn.key}: Kafka consumer crashed (replaced by a new consumer in ${restartInMs} ms): ${error.message}`),
-        }),
-      );
       lines.push(`  msk    ${msk.topic.padEnd(34)} -> ${fn.key} (group ${groupId}, batch ${msk.batchSize}, window ${msk.maximumBatchingWindow}s)`);
     }
-    if (trigger.kind === 'rabbitmq') {
+    if (trigger.kind === 'rabbitmq' && invoke !== undefined) {
       const mq = trigger;
       queueMappings.push(() =>
         startRabbitMqEventSourceMapping({
@@ -129,7 +111,25 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     }
   });
 
-  const consumers = await Promise.all(mappings.map((start) => start()));
+  const pollers: MskPollerThread = await startMskPollerThread(
+    { root, functions: polled, groupIdSuffix: options.groupIdSuffix ?? '', brokers: kafka.brokers, eventSourceArn: LOCAL_ARN },
+    {
+      log,
+      skipped: (gap) => {
+        const total = recordSkippedRecords(gap);
+        log(
+          `[runtime] ${gap.function}: SKIPPED ${gap.fetched - gap.expected} records of ${gap.topic}-${gap.partition} (offsets ${gap.expected} to ${gap.fetched - 1n}): ` +
+            `Kafka no longer held them (retention or deleted records); ${total.records} skipped on that partition so far`,
+        );
+      },
+    },
+  );
+  const functionFigures = async (): Promise<FunctionFigures[]> => {
+    const figures = await Promise.all(hosts.map(async (host) => ({ function: host.functionName, figures: await host.figures().catch(() => undefined) })));
+    const own = figures.flatMap(({ function: name, figures: found }) => (found === undefined ? [] : [{ function: name, ...found }]));
+    const order = wiring.functions.map((fn) => `${wiring.service}-local-${fn.key}`);
+    return [...own, ...(await pollers.functionFigures())].sort((x, y) => order.indexOf(x.function) - order.indexOf(y.function));
+  };
   const queueConsumers = await Promise.all(queueMappings.map((start) => start()));
   const ops: OpsView = await startOpsView({
     brokers: kafka.brokers,
@@ -153,7 +153,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ));
   } catch (error) {
     await ops.stop();
-    await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
+    await Promise.all([pollers.stop(), ...queueConsumers.map((mapping) => mapping.stop())]);
     await Promise.all(hosts.map((host) => host.stop()));
     throw error;
   }
@@ -161,6 +161,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   for (const line of lines) log(line);
   log(`functions run as their own users: ${access.redisUsers} Redis ACL users (namespace ${redisNamespace()}), ${access.rabbitMqUsers} RabbitMQ users (vhost ${vhost})`);
   log('each function runs in a worker thread of its own, with its own environment and process state, started on its first invocation');
+  log('the MSK mappings poll in a thread of their own, apart from the HTTP API');
   for (const line of keyLines) log(line);
   log(`listening on ${url} (ops view: ${url}/ops, as JSON: ${url}/ops/status)`);
 
@@ -174,7 +175,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       });
       // Disconnecting waits for the batch in flight, so no invocation is cut in half.
       await ops.stop();
-      await Promise.all([...consumers.map((consumer) => consumer.disconnect()), ...queueConsumers.map((mapping) => mapping.stop())]);
+      await Promise.all([pollers.stop(), ...queueConsumers.map((mapping) => mapping.stop())]);
       await Promise.all(hosts.map((host) => host.stop()));
     },
   };

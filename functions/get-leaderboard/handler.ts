@@ -1,14 +1,11 @@
 import { facts } from './function';
 import { DEFAULT_LIMIT, MAX_LIMIT, type LeaderboardBody } from './contract';
-import { guardedRedis, redisClient } from '../../shared/clients/redisClient';
 import { HttpError } from '../../shared/http/HttpError';
 import { jsonResponse } from '../../shared/http/jsonResponse';
 import { pathId } from '../../shared/http/pathParameter';
-import { httpHandler } from '../../shared/middleware/http/httpHandler';
-import { projectionKeys } from '../../shared/state/projectionKeys';
-import { redisNamespace } from '../../shared/state/redisKeys';
+import { httpReadHandler, readThen } from '../../shared/middleware/http/httpReadHandler';
+import { topScoresRead } from '../../shared/state/generationReads';
 
-const namespace = redisNamespace();
 export { MAX_LIMIT };
 
 /** The `limit` query parameter: absent means the default; anything else (`?limit=` too) is a whole number from 1 to MAX_LIMIT, else 400. */
@@ -22,12 +19,10 @@ export function parseLimit(raw: string | undefined): number {
 }
 
 /** GET /leaderboards/{board}?limit=N: the top N (default 10) with rank, userId and points. */
-export const handler = httpHandler(async (event) => {
-  const keys = await projectionKeys(redisClient(), namespace, facts.projection);
+export const handler = httpReadHandler(facts.projection, (event, keys) => {
   const board = pathId(event, 'board');
   const limit = parseLimit(event.queryStringParameters?.limit);
-  const flat = await guardedRedis((redis) => redis.zrevrange(keys.leaderboard(board), 0, limit - 1, 'WITHSCORES'));
-  const entries: LeaderboardBody['entries'] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ rank: i / 2 + 1, userId: flat[i] ?? '', points: Number(flat[i + 1]) });
-  return jsonResponse(200, { board, entries } satisfies LeaderboardBody);
+  return readThen([topScoresRead(keys.leaderboard(board), 0, limit - 1)], ([top]) =>
+    jsonResponse(200, { board, entries: top.map(({ member, score }, i) => ({ rank: i + 1, userId: member, points: score })) } satisfies LeaderboardBody),
+  );
 });

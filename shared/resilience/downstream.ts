@@ -102,7 +102,10 @@ export class Downstream {
     this.counts.calls++;
     const left = remainingMs();
     const budget = left === undefined ? this.settings.timeoutMs : Math.min(this.settings.timeoutMs, left - SAFETY_MARGIN_MS);
-    const policy = wrap(this.bulkhead, this.breaker, timeout(Math.max(MIN_TIMEOUT_MS, budget), TimeoutStrategy.Aggressive));
+    // abortOnReturn false: no caller hands the signal to work that outlives its call, and aborting it on
+    // every return builds a DOMException with a stack (about 5% of a read route's CPU in its profile).
+    // A call that times out is still cut short and its signal aborted.
+    const policy = wrap(this.bulkhead, this.breaker, timeout(Math.max(MIN_TIMEOUT_MS, budget), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
     try {
       // A parent signal of the call's own: without one, cockatiel hangs every concurrent call's abort
       // listener on one shared never-aborted signal, past Node's listener warning under load.

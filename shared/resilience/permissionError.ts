@@ -16,6 +16,8 @@ const PERMISSION_MESSAGES: readonly RegExp[] = [
   /^NOPERM\b/,
   /\bNOPERM\b/,
   /can't run this command or subcommand/,
+  // A script's key that the caller's rules do not allow (Redis 7: "The user executing the script can't access at least one of the keys ...").
+  /can't access at least one of the keys/,
   /^WRONGPASS\b/,
   /^NOAUTH\b/,
   /ACCESS[-_]REFUSED/,

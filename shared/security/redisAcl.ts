@@ -52,7 +52,12 @@ function generationPointersOf(fn: AclFunction, functions: readonly AclFunction[]
   return [...new Set([...(fn.projection === undefined ? [] : [fn.projection]), ...families.map((family) => holdingProjectionOf(fn, family, functions))])];
 }
 
-/** What the rate-limit script runs (shared/state/rateLimitScript): the only writes a function limited to `ratelimit` needs. */
+/**
+ * What the rate-limit script runs (shared/state/rateLimitScript): the only writes a function limited to
+ * `ratelimit` needs. A read route runs the same count inside its read script (shared/state/countedReadScript),
+ * whose reads need nothing more than `+@read` on its read families and generation pointer: Redis checks
+ * every redis.call of a script against the caller's user.
+ */
 const RATE_LIMIT_COMMANDS = ['+evalsha', '+eval', '+incr', '+expire'];
 
 /**

@@ -26,7 +26,20 @@ export const generationPointerKey = (namespace: string, projection: ProjectionNa
  * The projection's name is part of the prefix: generations are numbered per projection, so replaying
  * one projection (and removing its old generation) must never touch another's keys.
  */
-export const generationNamespace = (namespace: string, projection: ProjectionName, generation: number): string => `${namespace}:g${generation}-${projection}`;
+export const generationNamespace = (namespace: string, projection: ProjectionName, generation: number): string => {
+  const { head, tail } = generationPrefixParts(namespace, projection);
+  return `${head}${generation}${tail}`;
+};
+
+/**
+ * What stands before and after the generation number in a generation's namespace: the read script
+ * (shared/state/countedReadScript) puts the generation it reads from the pointer between them, so the
+ * key layout keeps this one home.
+ */
+export const generationPrefixParts = (namespace: string, projection: ProjectionName): { head: string; tail: string } => ({ head: `${namespace}:g`, tail: `-${projection}` });
+
+/** Keys relative to a generation's namespace (`:leaderboard:b`): a key of generation N is generationNamespace(N) followed by one of these. */
+export const generationRelativeKeys: RedisKeys = redisKeys('');
 
 export async function currentGeneration(redis: Redis, namespace: string, projection: ProjectionName): Promise<number> {
   const stored = await downstream('redis').call(() => redis.get(generationPointerKey(namespace, projection)));

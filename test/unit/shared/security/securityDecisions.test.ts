@@ -82,6 +82,7 @@ describe('permission errors', () => {
     for (const message of [
       'NOPERM this user has no permissions to access one of the keys used as arguments',
       "ERR The user executing the script can't run this command or subcommand script: 87, on @user_script:1.",
+      "ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: e5ed38691a1bcda2c28ed5c15585d977facf4680, on @user_script:16.",
       'WRONGPASS invalid username-password pair or user is disabled.',
       "Operation failed: BasicPublish; 403 (ACCESS-REFUSED) with message \"ACCESS_REFUSED - write access to exchange 'triplane.workflow' in vhost 'x' refused for user 'triplane-refund-payment'\"",
       'Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN."',
