@@ -13,6 +13,26 @@ export interface ProcessFigures {
   breakers: DownstreamStatus[];
   retries: RetryBudgetStatus | undefined;
   published: Record<string, number>;
+  memory: IsolateMemory;
+}
+
+/**
+ * One V8 isolate's own memory, in bytes, as process.memoryUsage() reports it from the thread that asks:
+ * heapUsed / heapTotal are that isolate's JavaScript heap (live objects / what V8 reserved for them),
+ * external the off-heap memory its objects hold (Buffers, ArrayBuffers; arrayBuffers is the part that
+ * is ArrayBuffers). A worker thread's figures are its own; what they leave out is native memory no
+ * isolate accounts for (thread stacks, libuv, sockets' kernel buffers, malloc slack), which only shows
+ * in the process RSS that every worker shares (https://nodejs.org/api/process.html#processmemoryusage).
+ */
+export interface IsolateMemory {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+export function isolateMemory(usage: NodeJS.MemoryUsage = process.memoryUsage()): IsolateMemory {
+  return { heapUsed: usage.heapUsed, heapTotal: usage.heapTotal, external: usage.external, arrayBuffers: usage.arrayBuffers };
 }
 
 export const processFigures = (): ProcessFigures => ({
@@ -20,6 +40,7 @@ export const processFigures = (): ProcessFigures => ({
   breakers: downstreamStatuses(),
   retries: retryBudgetStatus(),
   published: queueTraffic().published,
+  memory: isolateMemory(),
 });
 
 /** A function's figures, named: the ops view lists breakers and budgets per function. */
