@@ -18,7 +18,7 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
     servedBy: 'local-runtime',
     contract: {
       summary: 'The ops page (local runtime only)',
-      description: 'Lag, queue depths, Redis, breakers and retries in one page, updated live from /ops/status.',
+      description: 'Lag, queue depths, Redis, breakers, retries and memory in one page, updated live from /ops/status.',
       responses: { 200: { description: 'The page', mediaType: 'text/html', body: text } },
     },
   },
