@@ -37,6 +37,8 @@ export interface GrowthTrend {
   slopeShareOfMean: number;
   /** slope / its standard error: how many standard errors above flat the slope is. */
   tStatistic: number;
+  /** The smallest slope this run could have told from noise (3 standard errors), in unit per minute. */
+  resolutionPerMinute: number;
   /** The limit in unit per minute, as applied to this series. */
   limitPerMinute: number;
   limit: GrowthLimit;
@@ -73,9 +75,10 @@ export function fitLine(points: readonly TrendPoint[]): LineFit {
 }
 
 /**
- * The verdict on one series: `grows` when the slope is above the limit and significant (t >= 3);
- * `unclear` when it is above the limit but within the noise (a longer run would tell); `flat` when it
- * is at or below the limit. A perfectly straight rising line (no residuals) is significant.
+ * The verdict on one series: `grows` when the slope is above the limit and significant (t >= 3): a
+ * trend shown. `unclear` when it is above the limit but within the noise: no trend shown, and a longer
+ * run would tell (resolutionPerMinute says what this one could see). `flat` when it is at or below the
+ * limit. A perfectly straight rising line (no residuals) is significant.
  */
 export function growthTrend(series: string, unit: string, points: readonly TrendPoint[], limit: GrowthLimit): GrowthTrend {
   const fit = fitLine(points);
@@ -93,11 +96,15 @@ export function growthTrend(series: string, unit: string, points: readonly Trend
     slopePerMinute: fit.slope,
     slopeShareOfMean: fit.mean === 0 ? Number.NaN : fit.slope / Math.abs(fit.mean),
     tStatistic,
+    resolutionPerMinute: SIGNIFICANT_T * fit.slopeStdError,
     limitPerMinute,
     limit,
     verdict,
   };
 }
+
+/** A trend is shown only by `grows`: `unclear` is a slope the run could not tell from noise. */
+export const showsGrowth = (trend: GrowthTrend): boolean => trend.verdict === 'grows';
 
 /** The samples after the warm-up: what the line is fitted to (start-up allocation is no leak). */
 export const afterWarmUp = (points: readonly TrendPoint[], warmUpMinutes: number): TrendPoint[] => points.filter((p) => p.minute >= warmUpMinutes);

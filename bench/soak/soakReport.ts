@@ -1,4 +1,4 @@
-import type { GrowthTrend } from '../growthTrend';
+import { showsGrowth, type GrowthTrend } from '../growthTrend';
 import { round } from '../statistics';
 import { markdownTable } from '../../testkit/report/textTable';
 import type { SoakSample } from './soakSample';
@@ -11,6 +11,7 @@ export interface SoakReportLine {
   workers: number;
   workersHeapMb: number;
   workerHeapMb: Record<string, number>;
+  workerLiveHeapMb: Record<string, number>;
   lag: number;
   lagByFunction: Record<string, number>;
   queueDepth: number;
@@ -59,7 +60,7 @@ const count = (value: number): string => (Number.isFinite(value) ? Math.round(va
 export const clock = (second: number): string => `${Math.floor(second / 60)}:${String(Math.round(second % 60)).padStart(2, '0')}`;
 const shortFunction = (name: string): string => name.replace(/^project-/, 'p-');
 
-export function reportLineOf(sample: SoakSample, load: Omit<SoakReportLine, keyof SoakSample | 'workers' | 'workersHeapMb' | 'workerHeapMb'>): SoakReportLine {
+export function reportLineOf(sample: SoakSample, load: Omit<SoakReportLine, keyof SoakSample | 'workers' | 'workersHeapMb'>): SoakReportLine {
   const heaps = Object.values(sample.workerHeapMb);
   return {
     second: sample.second,
@@ -68,6 +69,7 @@ export function reportLineOf(sample: SoakSample, load: Omit<SoakReportLine, keyo
     workers: heaps.length,
     workersHeapMb: heaps.reduce((a, b) => a + b, 0),
     workerHeapMb: sample.workerHeapMb,
+    workerLiveHeapMb: sample.workerLiveHeapMb,
     lag: sample.lag,
     lagByFunction: sample.lagByFunction,
     queueDepth: sample.queueDepth,
@@ -85,17 +87,17 @@ export function printedReport(line: SoakReportLine): string {
     .map(([fn, lag]) => `${shortFunction(fn)} ${count(lag)}`);
   const heaps = Object.entries(line.workerHeapMb)
     .sort((a, b) => a[0].localeCompare(b[0]))
-    .map(([fn, mb]) => `${shortFunction(fn)} ${fixed(mb)}`);
+    .map(([fn, mb]) => `${shortFunction(fn)} ${fixed(mb)}${line.workerLiveHeapMb[fn] === undefined ? '' : ` (${fixed(line.workerLiveHeapMb[fn])})`}`);
   return [
     `[soak ${clock(line.second)}] RSS ${fixed(line.rssMb)} MB | runtime heap ${fixed(line.runtimeHeapMb)} MB | ${line.workers} workers, heap ${fixed(line.workersHeapMb)} MB | ` +
       `lag ${count(line.lag)} | queues ${count(line.queueDepth)}, parked ${count(line.parkingLots)} | orders ${count(line.ordersAccepted)} accepted, ${count(line.ordersFinal)} final | ` +
       `events ${count(line.eventsAccepted)} accepted | 5xx ${line.http5xx}, other refusals ${line.otherRefusals}, invocation errors ${line.invocationErrors}`,
     `    lag by function: ${lagging.length > 0 ? lagging.join(', ') : 'none'}`,
-    `    worker heap MB: ${heaps.join(', ')}`,
+    `    worker heap used MB (after the last full GC): ${heaps.join(', ')}`,
   ].join('\n');
 }
 
-const verdictCell = (trend: GrowthTrend): string => (trend.verdict === 'flat' ? 'flat' : trend.verdict === 'grows' ? '**GROWS**' : `**${trend.verdict.toUpperCase()}**`);
+const verdictCell = (trend: GrowthTrend): string => (showsGrowth(trend) ? '**GROWS**' : trend.verdict);
 
 /** The results file a person reads: the minute lines, each worker's heap by minute, the trends with their limits, and the checks. */
 export function soakMarkdown(run: SoakRun): string {
@@ -140,13 +142,17 @@ export function soakMarkdown(run: SoakRun): string {
     ['worker heap used (MB)', ...run.reports.map((r) => clock(r.second))],
     workers.map((w) => [w, ...run.reports.map((r) => fixed(r.workerHeapMb[w] ?? Number.NaN))]),
   );
+  const liveHeaps = markdownTable(
+    ['worker heap after its last full GC (MB)', ...run.reports.map((r) => clock(r.second))],
+    workers.map((w) => [w, ...run.reports.map((r) => fixed(r.workerLiveHeapMb[w] ?? Number.NaN))]),
+  );
   const lagByFunction = [...new Set(run.reports.flatMap((r) => Object.keys(r.lagByFunction)))].sort();
   const lags = markdownTable(
     ['consumer lag (records)', ...run.reports.map((r) => clock(r.second))],
     lagByFunction.map((fn) => [fn, ...run.reports.map((r) => count(r.lagByFunction[fn] ?? Number.NaN))]),
   );
   const trends = markdownTable(
-    ['series', 'samples', 'mean', 'slope / min', 'slope, % of mean / min', 't', 'limit / min', 'verdict'],
+    ['series', 'samples', 'mean', 'slope / min', 'slope, % of mean / min', 't', 'resolution / min (3 SE)', 'limit / min', 'verdict'],
     run.trends.map((t) => [
       t.series,
       String(t.samples),
@@ -154,6 +160,7 @@ export function soakMarkdown(run: SoakRun): string {
       `${round(t.slopePerMinute).toLocaleString('en-US')} ${t.unit}`,
       Number.isFinite(t.slopeShareOfMean) ? `${(t.slopeShareOfMean * 100).toFixed(2)}%` : 'n/a',
       Number.isFinite(t.tStatistic) ? t.tStatistic.toFixed(1) : String(t.tStatistic),
+      Number.isFinite(t.resolutionPerMinute) ? `${round(t.resolutionPerMinute).toLocaleString('en-US')} ${t.unit}` : 'n/a',
       `${round(t.limitPerMinute).toLocaleString('en-US')} ${t.unit}`,
       verdictCell(t),
     ]),
@@ -164,15 +171,18 @@ export function soakMarkdown(run: SoakRun): string {
     '',
     `${run.ranAt.slice(0, 16).replace('T', ' ')} UTC, ${run.machine.cores} × ${run.machine.cpu}, Node ${run.machine.node}; load average ${run.machine.loadAverageAtStart} at start, ${run.machine.loadAverageAtEnd} at the end. ` +
       `\`npm run bench -- soak\`: ${s.seconds} s at ${s.eventsPerSecond.toLocaleString('en-US')} events/s and ${s.ordersPerSecond} orders/s (one POST /events of ${s.eventsPerRequest} every 100 ms), ` +
-      `sampled every ${s.sampleSeconds} s, trends fitted after a ${s.warmUpSeconds} s warm-up. **${run.passed ? 'PASSED' : 'FAILED'}**: ${run.passed ? 'no series grows and every check holds' : [...run.trends.filter((t) => t.verdict !== 'flat').map((t) => `${t.series} ${t.verdict}`), ...c.problems].join('; ')}.`,
+      `sampled every ${s.sampleSeconds} s, trends fitted after a ${s.warmUpSeconds} s warm-up. **${run.passed ? 'PASSED' : 'FAILED'}**: ${run.passed ? 'no series grows and every check holds' : [...run.trends.filter(showsGrowth).map((t) => `${t.series} grows`), ...c.problems].join('; ')}.`,
     '',
     ...minutes,
     '',
     ...heaps,
     '',
+    ...liveHeaps,
+    '',
     ...lags,
     '',
-    'Growth trend: a least-squares line over every sample after the warm-up (bench/growthTrend.ts); a series grows when its slope is above the limit and at least 3 standard errors above flat, and is unclear when above the limit but within the noise. Limits:',
+    'Growth trend: a least-squares line over every sample after the warm-up (bench/growthTrend.ts). A series **grows** (a trend shown, the soak fails) when its slope is above the limit and at least 3 standard errors above flat; it is *unclear* when the slope is above the limit but within the noise (no trend shown; the resolution column is the smallest slope this run could have told from noise, and a longer run resolves finer). ' +
+      "Heaps are judged by their size just after full collections (live objects) when they had at least 3 after the warm-up, otherwise by heapUsed, garbage included: a quiet worker's heapUsed climbs for minutes between full collections without any leak. Limits:",
     '',
     ...limits,
     '',

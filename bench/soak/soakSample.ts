@@ -11,6 +11,10 @@ export interface SoakSample {
   runtimeHeapMb: number;
   /** Each running worker's own heap, by function key. */
   workerHeapMb: Record<string, number>;
+  /** The runtime thread's heap after its last full collection (its live objects), once it had one. */
+  runtimeLiveHeapMb: number | undefined;
+  /** Each worker's heap after its last full collection, for those that had one. */
+  workerLiveHeapMb: Record<string, number>;
   /** NaN when the runtime could not read Kafka's offsets (said in `unreadable`). */
   lag: number;
   lagByFunction: Record<string, number>;
@@ -38,6 +42,8 @@ export function sampleOf(second: number, status: OpsStatus): SoakSample {
     rssMb: status.memory.rss / MB,
     runtimeHeapMb: status.memory.heapUsed / MB,
     workerHeapMb: Object.fromEntries(status.memory.workers.map((w) => [shortName(w.function), w.heapUsed / MB])),
+    runtimeLiveHeapMb: status.memory.heapAfterFullGc === undefined ? undefined : status.memory.heapAfterFullGc / MB,
+    workerLiveHeapMb: Object.fromEntries(status.memory.workers.flatMap((w) => (w.heapAfterFullGc === undefined ? [] : [[shortName(w.function), w.heapAfterFullGc / MB]]))),
     lag: Array.isArray(status.lag) ? Object.values(lagByFunction).reduce((a, b) => a + b, 0) : Number.NaN,
     lagByFunction,
     queueDepth: Array.isArray(status.queues) ? queues.reduce((n, q) => n + q.depth, 0) : Number.NaN,
@@ -74,14 +80,27 @@ export function soakLimits(rates: SoakRates): Record<'memory' | 'lag' | 'queueDe
   };
 }
 
-/** Every series the soak judges, each fitted over the samples after the warm-up. */
+/** Full collections a heap must have had after the warm-up for its live size to be judged. */
+const MIN_FULL_COLLECTIONS = 3;
+
+/**
+ * Every series the soak judges, each fitted over the samples after the warm-up. A heap is judged by
+ * its size after full collections (its live objects) when it had at least 3 distinct ones after the
+ * warm-up; otherwise by heapUsed, garbage included (the series name says which).
+ */
 export function soakTrends(samples: readonly SoakSample[], warmUpSeconds: number, rates: SoakRates): GrowthTrend[] {
   const limits = soakLimits(rates);
-  const points = (value: (s: SoakSample) => number): TrendPoint[] =>
+  const points = (value: (s: SoakSample) => number | undefined): TrendPoint[] =>
     afterWarmUp(
-      samples.map((s) => ({ minute: s.second / 60, value: value(s) })),
+      samples.map((s) => ({ minute: s.second / 60, value: value(s) ?? Number.NaN })),
       warmUpSeconds / 60,
     ).filter((p) => Number.isFinite(p.value));
+  const heap = (name: string, live: (s: SoakSample) => number | undefined, used: (s: SoakSample) => number | undefined): GrowthTrend => {
+    const livePoints = points(live);
+    return new Set(livePoints.map((p) => p.value)).size >= MIN_FULL_COLLECTIONS
+      ? growthTrend(`${name} heap after full GC`, 'MB', livePoints, limits.memory)
+      : growthTrend(`${name} heap used (too few full GCs)`, 'MB', points(used), limits.memory);
+  };
   const workers = [...new Set(samples.flatMap((s) => Object.keys(s.workerHeapMb)))].sort();
   return [
     growthTrend(
@@ -90,19 +109,17 @@ export function soakTrends(samples: readonly SoakSample[], warmUpSeconds: number
       points((s) => s.rssMb),
       limits.memory,
     ),
-    growthTrend(
-      'runtime thread heap used',
-      'MB',
-      points((s) => s.runtimeHeapMb),
-      limits.memory,
+    heap(
+      'runtime thread',
+      (s) => s.runtimeLiveHeapMb,
+      (s) => s.runtimeHeapMb,
     ),
     // A worker missing from a sample (not started yet, or replaced after a crash) gives no point there.
     ...workers.map((w) =>
-      growthTrend(
-        `worker heap used: ${w}`,
-        'MB',
-        points((s) => s.workerHeapMb[w] ?? Number.NaN),
-        limits.memory,
+      heap(
+        `worker ${w}`,
+        (s) => s.workerLiveHeapMb[w],
+        (s) => s.workerHeapMb[w],
       ),
     ),
     growthTrend(

@@ -46,8 +46,17 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
               retries: list,
               memory: {
                 type: 'object',
-                description: "Bytes: the process RSS (shared by the runtime's thread and every function's worker) and each isolate's own heap (the runtime's thread, then `workers`).",
-                properties: { rss: { type: 'number' }, heapUsed: { type: 'number' }, heapTotal: { type: 'number' }, external: { type: 'number' }, arrayBuffers: { type: 'number' }, workers: list },
+                description:
+                  "Bytes: the process RSS (shared by the runtime's thread and every function's worker) and each isolate's own heap (the runtime's thread, then `workers`); heapAfterFullGc is the heap just after that isolate's last full collection, once it had one.",
+                properties: {
+                  rss: { type: 'number' },
+                  heapUsed: { type: 'number' },
+                  heapTotal: { type: 'number' },
+                  external: { type: 'number' },
+                  arrayBuffers: { type: 'number' },
+                  heapAfterFullGc: { type: 'number' },
+                  workers: list,
+                },
                 required: ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'workers'],
               },
               history: {

@@ -1,4 +1,4 @@
-import { afterWarmUp, fitLine, growthTrend, type GrowthLimit, type TrendPoint } from '../../../bench/growthTrend';
+import { afterWarmUp, fitLine, growthTrend, showsGrowth, type GrowthLimit, type TrendPoint } from '../../../bench/growthTrend';
 
 const memoryLimit: GrowthLimit = { kind: 'share-of-mean', perMinute: 0.01, why: 'test' };
 const lagLimit: GrowthLimit = { kind: 'absolute', perMinute: 600, why: 'test' };
@@ -35,6 +35,7 @@ describe('growthTrend', () => {
   it('should call a steady 2%-a-minute rise growth', () => {
     const trend = growthTrend('rss', 'MB', series([100, 102, 104, 106, 108, 110, 112, 114]), memoryLimit);
     expect(trend.verdict).toBe('grows');
+    expect(showsGrowth(trend)).toBe(true);
     expect(trend.slopePerMinute).toBeCloseTo(2, 10);
     expect(trend.slopeShareOfMean).toBeCloseTo(2 / 107, 10);
     expect(trend.limitPerMinute).toBeCloseTo(1.07, 10);
@@ -51,12 +52,15 @@ describe('growthTrend', () => {
     expect(growthTrend('heap', 'MB', series([80, 75, 70, 66, 61]), memoryLimit).verdict).toBe('flat');
   });
 
-  it('should call a rise above the limit but inside the noise unclear, not growth', () => {
+  it('should call a rise above the limit but inside the noise unclear, which shows no growth, with the resolution the run had', () => {
     // Slope about 1.7/min on a mean near 100 (limit 1/min), with swings of +-15: t well below 3.
     const trend = growthTrend('heap', 'MB', series([100, 85, 115, 88, 118, 90, 120, 95]), memoryLimit);
     expect(trend.slopePerMinute).toBeGreaterThan(trend.limitPerMinute);
     expect(trend.tStatistic).toBeLessThan(3);
     expect(trend.verdict).toBe('unclear');
+    expect(showsGrowth(trend)).toBe(false);
+    expect(trend.resolutionPerMinute).toBeCloseTo(3 * fitLine(series([100, 85, 115, 88, 118, 90, 120, 95])).slopeStdError, 10);
+    expect(trend.resolutionPerMinute).toBeGreaterThan(trend.slopePerMinute);
   });
 
   it('should judge lag against an absolute limit, so a lag that stays near zero is flat', () => {

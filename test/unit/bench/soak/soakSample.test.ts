@@ -52,11 +52,13 @@ describe('sampleOf', () => {
 
 describe('soakTrends', () => {
   const rates = { eventsPerSecond: 1_000, ordersPerSecond: 20 };
-  const sample = (second: number, rssMb: number, lag: number, workers: Record<string, number>): SoakSample => ({
+  const sample = (second: number, rssMb: number, lag: number, workers: Record<string, number>, live: Record<string, number> = workers): SoakSample => ({
     second,
     rssMb,
     runtimeHeapMb: 40,
     workerHeapMb: workers,
+    runtimeLiveHeapMb: undefined,
+    workerLiveHeapMb: live,
     lag,
     lagByFunction: {},
     queueDepth: 0,
@@ -77,13 +79,28 @@ describe('soakTrends', () => {
     const samples = Array.from({ length: 20 }, (_, i) => {
       const second = i * 30;
       // RSS climbs during the first two minutes only; the leaky worker gains 1 MB a minute throughout.
-      return sample(second, second < 120 ? 200 + second : 320, i % 2 === 0 ? 0 : 50, { steady: 10, leaky: 10 + second / 60 });
+      const heaps = { steady: 10 + (i % 3) * 0.1, leaky: 10 + second / 60 };
+      return sample(second, second < 120 ? 200 + second : 320, i % 2 === 0 ? 0 : 50, heaps, heaps);
     });
     const trends = soakTrends(samples, 120, rates);
     const verdict = (series: string) => trends.find((t) => t.series === series)?.verdict;
     expect(verdict('process RSS')).toBe('flat');
-    expect(verdict('worker heap used: steady')).toBe('flat');
-    expect(verdict('worker heap used: leaky')).toBe('grows');
+    expect(verdict('worker steady heap after full GC')).toBe('flat');
+    expect(verdict('worker leaky heap after full GC')).toBe('grows');
     expect(verdict('consumer lag, all functions')).toBe('flat');
+  });
+
+  it("should judge a heap by its size after full collections, so a quiet worker's garbage between them is no leak", () => {
+    // heapUsed climbs 4 MB a minute (garbage), while after each full collection the heap is back at 20 MB.
+    const samples = Array.from({ length: 20 }, (_, i) => sample(i * 30, 300, 0, { quiet: 20 + (i * 30 * 4) / 60 }, { quiet: 20 + (i % 3) * 0.1 }));
+    const trends = soakTrends(samples, 120, rates);
+    expect(trends.find((t) => t.series.startsWith('worker quiet'))).toMatchObject({ series: 'worker quiet heap after full GC', verdict: 'flat' });
+  });
+
+  it('should fall back to heapUsed, and say so, for a heap with fewer than three full collections after the warm-up', () => {
+    const samples = Array.from({ length: 20 }, (_, i) => sample(i * 30, 300, 0, { idle: 20 + (i * 30 * 4) / 60 }, {}));
+    const trends = soakTrends(samples, 120, rates);
+    expect(trends.find((t) => t.series.startsWith('worker idle'))).toMatchObject({ series: 'worker idle heap used (too few full GCs)', verdict: 'grows' });
+    expect(trends.find((t) => t.series.startsWith('runtime thread'))?.series).toBe('runtime thread heap used (too few full GCs)');
   });
 });

@@ -1,5 +1,5 @@
 import { memoryStatus } from '../../../../emulator/ops/collectOpsStatus';
-import type { FunctionFigures } from '../../../../emulator/ops/processFigures';
+import { isolateMemory, type FunctionFigures } from '../../../../emulator/ops/processFigures';
 
 const usage = (heapUsed: number): NodeJS.MemoryUsage => ({ rss: 300, heapTotal: heapUsed * 2, heapUsed, external: 7, arrayBuffers: 3 });
 const worker = (name: string, heapUsed: number): FunctionFigures => ({
@@ -29,5 +29,12 @@ describe('memoryStatus', () => {
 
   it('should list no worker before any function was invoked', () => {
     expect(memoryStatus(usage(40), []).workers).toEqual([]);
+  });
+});
+
+describe('isolateMemory', () => {
+  it('should give the heap after the last full collection once there was one, and leave it out before', () => {
+    expect(isolateMemory(usage(40), 25)).toEqual({ heapUsed: 40, heapTotal: 80, external: 7, arrayBuffers: 3, heapAfterFullGc: 25 });
+    expect(isolateMemory(usage(40), undefined)).toEqual({ heapUsed: 40, heapTotal: 80, external: 7, arrayBuffers: 3 });
   });
 });
