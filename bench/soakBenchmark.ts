@@ -141,6 +141,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     // One sample per interval while the load runs, bounded by the number of intervals.
     const intervals = Math.ceil(settings.seconds / settings.sampleSeconds);
     let lastReported = 0;
+    let lastStatusTime = '';
     for (let k = 1; k <= intervals && !loadDone(); k++) {
       const due = t0 + k * settings.sampleSeconds * 1000;
       while (performance.now() < due && !loadDone()) await sleep(Math.min(250, due - performance.now()));
@@ -148,6 +149,10 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
       const second = (performance.now() - t0) / 1000;
       try {
         const [status] = await Promise.all([opsStatus(runtime.url), orders.check()]);
+        // The runtime samples once a second, one sample at a time: while its workers are slow to answer
+        // (cold starts on a loaded machine) /ops/status repeats its last one, which is no new point.
+        if (status.time === lastStatusTime) continue;
+        lastStatusTime = status.time;
         samples.push(sampleOf(second, status));
       } catch (error) {
         sampleErrors.push(`${Math.round(second)} s: ${(error as Error).message}`);
