@@ -7,9 +7,12 @@ import { projectionKeys } from '../shared/state/projectionKeys';
 import { RuntimeProcess } from '../test/faults/runtimeProcess';
 import { freePort } from '../tools/kafka/freePort';
 import { sleep } from '../testkit/waitUntil';
-import { BENCH_ARCHIVE_DIR, BENCH_HEADERS, BENCH_NAMESPACE, BENCH_RABBITMQ_URL, kafkaBrokers } from './benchEnvironment';
+import { BENCH_ARCHIVE_DIR, BENCH_HEADERS, BENCH_RABBITMQ_URL, kafkaBrokers } from './benchEnvironment';
 import type { BenchmarkResult, ResultRow } from './benchmarkResult';
-import { benchRedis } from './benchRedis';
+import { benchRedis, deleteBenchKeys } from './benchRedis';
+import { FUNCTIONS } from '../shared/routes/functionCatalog';
+import { redisUserOf } from '../shared/routes/derivedNames';
+import { usesRedis } from '../shared/security/redisAcl';
 import { progress, RUN_ID } from './benchRun';
 import { showsGrowth, type GrowthTrend } from './growthTrend';
 import { emptyCounters, http5xx, runSoakLoad, type SoakCounters } from './soak/soakLoad';
@@ -82,8 +85,8 @@ function loadFigures(counters: SoakCounters, orders: SoakOrders): Pick<SoakRepor
 
 /**
  * The soak: the local runtime as `npm start` runs it (a child process of its own, security on: API
- * keys, every function as its own Redis and RabbitMQ user; the benchmarks' own Kafka node, Redis
- * namespace and RabbitMQ vhost) under 1,000 events/s of mixed types and 20 orders/s for 10 minutes
+ * keys, every function as its own Redis and RabbitMQ user; the benchmarks' own Kafka node and RabbitMQ
+ * vhost, and a Redis namespace of the soak's own) under 1,000 events/s of mixed types and 20 orders/s for 10 minutes
  * (TPBENCH_SOAK_SECONDS). Every 5 s it reads /ops/status (the process RSS, each worker's own heap,
  * lag per function, queue depths, parking lots, invocation errors); every minute
  * (TPBENCH_SOAK_REPORT_SECONDS) it prints a line. At the end: a growth verdict per series
@@ -98,10 +101,14 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
   const ranAt = new Date().toISOString();
   const loadAverageAtStart = loadAverage();
   const logDir = mkdtempSync(join(tmpdir(), 'tpsoak-'));
+  // A Redis namespace of this run's own, not the benchmarks' shared `tpbench`: any benchmark run ending
+  // on this machine during the soak deletes every tpbench key (a first full run lost 12 orders' saga
+  // records that way). The runtime makes the namespace's function users; they and the keys go at the end.
+  const namespace = `tpsoak-${RUN_ID}`;
   const runtime = new RuntimeProcess({
     port: await freePort(),
     groupSuffix: `-tpsoak-${RUN_ID}`,
-    namespace: BENCH_NAMESPACE,
+    namespace,
     redisUrl: localConfig().REDIS_URL,
     rabbitMqUrl: BENCH_RABBITMQ_URL,
     archiveDir: BENCH_ARCHIVE_DIR,
@@ -109,7 +116,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     logDir,
   });
   const redis = benchRedis();
-  const orders = new SoakOrders(redis, BENCH_NAMESPACE);
+  const orders = new SoakOrders(redis, namespace);
   const counters = emptyCounters();
   const samples: SoakSample[] = [];
   const reports: SoakReportLine[] = [];
@@ -169,7 +176,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     progress(`soak: load done after ${((performance.now() - t0) / 1000).toFixed(0)} s (${counters.requests} requests); waiting for the system to drain`);
 
     // Drain: every accepted order final, the board total reached, lag, queues and parking lots at 0.
-    const leaderboards = await projectionKeys(redis, BENCH_NAMESPACE, 'leaderboards');
+    const leaderboards = await projectionKeys(redis, namespace, 'leaderboards');
     const boardTotal = async (): Promise<number> => {
       const flat = await redis.zrevrange(leaderboards.leaderboard(`soak-${tag}`), 0, -1, 'WITHSCORES');
       let total = 0;
@@ -248,6 +255,8 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     progress(`soak: ${run.passed ? 'PASSED' : 'FAILED'}; wrote ${RESULTS_DIR}/soak.{json,md}`);
   } finally {
     await runtime.stop();
+    await deleteBenchKeys(redis, `${namespace}:*`).catch(() => undefined);
+    await redis.call('ACL', 'DELUSER', ...FUNCTIONS.filter(usesRedis).map((fn) => redisUserOf(fn, namespace))).catch(() => undefined);
     redis.disconnect();
     if (run?.passed === true) rmSync(logDir, { recursive: true, force: true });
     else progress(`soak: runtime logs kept in ${logDir}`);
