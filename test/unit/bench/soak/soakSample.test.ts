@@ -97,6 +97,16 @@ describe('soakTrends', () => {
     expect(trends.find((t) => t.series.startsWith('worker quiet'))).toMatchObject({ series: 'worker quiet heap after full GC', verdict: 'flat' });
   });
 
+  it("should start a heap's live series at its first full collection after the warm-up, not at the figure carried from the warm-up", () => {
+    // A quiet worker: 26.5 MB after its last warm-up collection, then 34.4 MB from its first real one at 160 s, flat after.
+    const live = (second: number) => (second < 160 ? 26.5 : 34.4 + ((second / 30) % 3) * 0.1);
+    const samples = Array.from({ length: 20 }, (_, i) => sample(i * 30, 300, 0, { quiet: 40 }, { quiet: live(i * 30) }));
+    const trend = soakTrends(samples, 120, rates).find((t) => t.series.startsWith('worker quiet'));
+    expect(trend).toMatchObject({ series: 'worker quiet heap after full GC', verdict: 'flat' });
+    // Samples at 180 s to 570 s: the ones at 120 and 150 s still carried the warm-up figure.
+    expect(trend?.samples).toBe(14);
+  });
+
   it('should fall back to heapUsed, and say so, for a heap with fewer than three full collections after the warm-up', () => {
     const samples = Array.from({ length: 20 }, (_, i) => sample(i * 30, 300, 0, { idle: 20 + (i * 30 * 4) / 60 }, {}));
     const trends = soakTrends(samples, 120, rates);
