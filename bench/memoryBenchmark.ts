@@ -97,7 +97,7 @@ export function memoryRows(memory: MemoryStatus, bareRss: number, bareWorkerHeap
       aim: '',
     },
     ...workers.map((w): ResultRow => ({
-      figure: `worker heap used: ${w.function.replace(/^.*-local-/, '')} (heap total ${mb(w.heapTotal).toFixed(1)} MB, external ${mb(w.external).toFixed(1)} MB)`,
+      figure: `worker heap used: ${w.function.replace(/^.*-local-/, '')} (${w.heapAfterFullGc === undefined ? 'no full GC yet' : `${mb(w.heapAfterFullGc).toFixed(1)} MB after its last full GC`}, heap total ${mb(w.heapTotal).toFixed(1)} MB, external ${mb(w.external).toFixed(1)} MB)`,
       value: mb(w.heapUsed),
       unit: 'MB',
       baseline: mb(bareWorkerHeap),
