@@ -19,7 +19,9 @@ import { renderLatencyChart } from './latencyChart';
 import { localStartBenchmark } from './localStartBenchmark';
 import { projectionBenchmark } from './projectionBenchmark';
 import { readApiBenchmark } from './readApiBenchmark';
+import { memoryBenchmark } from './memoryBenchmark';
 import { markdownReport, textTable } from './resultTable';
+import { soakBenchmark, soakTimeoutMs } from './soakBenchmark';
 import { workflowBenchmark } from './workflowBenchmark';
 import { childEnvironment, localConfig, setEnvironment } from '../emulator/config/localConfig';
 import { PrivateKafka } from '../testkit/privateKafka';
@@ -32,16 +34,29 @@ import { withTimeout } from '../testkit/withTimeout';
  * into the latest results (each benchmark says when it was measured).
  *
  * Order matters: the HTTP benchmarks share one local runtime (it cannot be started twice in a process),
- * and ingest stops it to measure the HTTP server alone, so ingest comes after every benchmark using it.
+ * and ingest stops it to measure the HTTP server alone, so ingest comes after every benchmark using it
+ * (memory reads the runtime's figures after the others drove it). The soak runs only when named: it
+ * takes 10 minutes, and runs the runtime in a process of its own.
  */
-const BENCHMARKS: ReadonlyArray<{ name: string; run: () => Promise<BenchmarkResult>; needs: { kafka: boolean; vhost: boolean } }> = [
+interface Benchmark {
+  name: string;
+  run: () => Promise<BenchmarkResult>;
+  needs: { kafka: boolean; vhost: boolean };
+  /** Only when named on the command line, never in the default run. */
+  onlyWhenNamed?: boolean;
+  /** Longer than BENCHMARK_TIMEOUT_MS. */
+  timeoutMs?: () => number;
+}
+const BENCHMARKS: readonly Benchmark[] = [
   { name: 'local-start', run: localStartBenchmark, needs: { kafka: false, vhost: false } },
   { name: 'idempotency', run: idempotencyBenchmark, needs: { kafka: false, vhost: false } },
   { name: 'projection', run: projectionBenchmark, needs: { kafka: true, vhost: false } },
   { name: 'read', run: readApiBenchmark, needs: { kafka: true, vhost: true } },
   { name: 'freshness', run: freshnessBenchmark, needs: { kafka: true, vhost: true } },
   { name: 'workflow', run: workflowBenchmark, needs: { kafka: true, vhost: true } },
+  { name: 'memory', run: memoryBenchmark, needs: { kafka: true, vhost: true } },
   { name: 'ingest', run: ingestBenchmark, needs: { kafka: true, vhost: true } },
+  { name: 'soak', run: soakBenchmark, needs: { kafka: true, vhost: true }, onlyWhenNamed: true, timeoutMs: soakTimeoutMs },
 ];
 const RESULTS_DIR = join(__dirname, 'results');
 /** A benchmark that has not finished after this is failed, so the run ends within its 10-minute budget. */
@@ -81,7 +96,7 @@ function machine(): Machine {
 }
 
 function selected(args: readonly string[]): typeof BENCHMARKS {
-  if (args.length === 0) return BENCHMARKS;
+  if (args.length === 0) return BENCHMARKS.filter((b) => b.onlyWhenNamed !== true);
   const aliases: Record<string, string> = { 'read-api': 'read', readapi: 'read', 'local start': 'local-start', localstart: 'local-start', start: 'local-start' };
   const wanted = new Set(args.map((arg) => aliases[arg.toLowerCase()] ?? arg.toLowerCase()));
   const unknown = [...wanted].filter((name) => !BENCHMARKS.some((b) => b.name === name));
@@ -133,7 +148,7 @@ async function main(): Promise<void> {
       // the next one starts from the run's own again, and with the shared clients made afresh.
       const environment = childEnvironment();
       try {
-        const result = await withTimeout(benchmark.run(), BENCHMARK_TIMEOUT_MS, () => benchmark.name);
+        const result = await withTimeout(benchmark.run(), benchmark.timeoutMs?.() ?? BENCHMARK_TIMEOUT_MS, () => benchmark.name);
         results.push(result);
         progress(`${benchmark.name}: done in ${result.durationSeconds.toFixed(1)} s`);
         process.stdout.write(`\n${textTable([result])}\n\n`);

@@ -80,6 +80,10 @@ const SCHEMA = z.object({
   // The benchmarks (bench/).
   TPBENCH_READ_CONNECTIONS: wholeNumber(1, 10),
   TPBENCH_PROJECTION_RECORDS: wholeNumber(1, 100_000),
+  /** The soak's length (`npm run bench -- soak`): 10 minutes as BENCHMARKS.md asks; shorter to try it out. */
+  TPBENCH_SOAK_SECONDS: wholeNumber(30, 600),
+  /** How often the soak prints its line of figures (it samples every 5 s whatever this is). */
+  TPBENCH_SOAK_REPORT_SECONDS: wholeNumber(5, 60),
   // The Kafka clients benchmark (bench/kafkaClientsBenchmark.ts) runs on brokers of the caller's.
   KAFKA_BENCH_SINGLE: brokersOr('127.0.0.1:29098'),
   KAFKA_BENCH_CLUSTER: brokersOr('127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096'),

@@ -10,7 +10,7 @@ import { parkingLotOf, WORKFLOW_STEPS } from '../../shared/routes/workflow';
 import { KEY_FAMILIES, keyFamilyOf } from '../../shared/state/redisKeys';
 import { consumerLag } from '../../shared/kafka/consumerLag';
 import { skippedRecordStatuses, type SkippedRecords } from '../runtime/skippedRecords';
-import type { FunctionFigures } from './processFigures';
+import { isolateMemory, type FunctionFigures, type IsolateMemory } from './processFigures';
 
 export interface LagStatus {
   function: string;
@@ -41,6 +41,24 @@ export interface RedisStatus {
   ttlMissing: number;
 }
 
+/**
+ * The runtime's memory: the process RSS (every function's worker thread shares it, with the runtime's
+ * own thread: HTTP server, event source mappings, this view) and each isolate's own heap, the runtime's
+ * thread first, then each running worker's, as it reports it (see IsolateMemory for what that leaves out).
+ */
+export interface MemoryStatus extends IsolateMemory {
+  rss: number;
+  workers: Array<{ function: string } & IsolateMemory>;
+}
+
+export function memoryStatus(own: NodeJS.MemoryUsage, figures: readonly FunctionFigures[]): MemoryStatus {
+  return {
+    rss: own.rss,
+    ...isolateMemory(own),
+    workers: figures.map((worker) => ({ function: worker.function, ...worker.memory })).sort((a, b) => a.function.localeCompare(b.function)),
+  };
+}
+
 export interface OpsStatus {
   time: string;
   functions: FunctionStatus[];
@@ -52,6 +70,7 @@ export interface OpsStatus {
   /** Each function's guards of its downstreams, as that function's worker keeps them. */
   breakers: Array<{ function: string } & DownstreamStatus>;
   retries: Array<{ function: string } & RetryBudgetStatus>;
+  memory: MemoryStatus;
 }
 
 export interface OpsSources {
@@ -156,5 +175,6 @@ export async function collectOpsStatus(sources: OpsSources): Promise<OpsStatus> 
     redis,
     breakers: figures.flatMap((own) => own.breakers.map((breaker) => ({ function: own.function, ...breaker }))).sort((a, b) => byFunction(a, b) || a.name.localeCompare(b.name)),
     retries: figures.flatMap((own) => (own.retries === undefined ? [] : [{ function: own.function, ...own.retries }])).sort(byFunction),
+    memory: memoryStatus(process.memoryUsage(), figures),
   };
 }

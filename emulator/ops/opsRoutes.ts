@@ -18,7 +18,7 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
     servedBy: 'local-runtime',
     contract: {
       summary: 'The ops page (local runtime only)',
-      description: 'Lag, queue depths, Redis, breakers and retries in one page, updated live from /ops/status.',
+      description: 'Lag, queue depths, Redis, breakers, retries and memory in one page, updated live from /ops/status.',
       responses: { 200: { description: 'The page', mediaType: 'text/html', body: text } },
     },
   },
@@ -44,12 +44,27 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
               redis: { type: 'object' },
               breakers: list,
               retries: list,
+              memory: {
+                type: 'object',
+                description:
+                  "Bytes: the process RSS (shared by the runtime's thread and every function's worker) and each isolate's own heap (the runtime's thread, then `workers`); heapAfterFullGc is the heap just after that isolate's last full collection, once it had one.",
+                properties: {
+                  rss: { type: 'number' },
+                  heapUsed: { type: 'number' },
+                  heapTotal: { type: 'number' },
+                  external: { type: 'number' },
+                  arrayBuffers: { type: 'number' },
+                  heapAfterFullGc: { type: 'number' },
+                  workers: list,
+                },
+                required: ['rss', 'heapUsed', 'heapTotal', 'external', 'arrayBuffers', 'workers'],
+              },
               history: {
                 type: 'array',
                 items: { type: 'object', properties: { t: { type: 'number' }, lag: { type: 'number' }, queueDepth: { type: 'number' }, redisLatencyMs: { type: ['number', 'null'] } } },
               },
             },
-            required: ['time', 'functions', 'lag', 'skipped', 'queues', 'redis', 'breakers', 'retries', 'history'],
+            required: ['time', 'functions', 'lag', 'skipped', 'queues', 'redis', 'breakers', 'retries', 'memory', 'history'],
             additionalProperties: false,
           },
         },

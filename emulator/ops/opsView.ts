@@ -5,6 +5,7 @@ import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { Redis } from 'ioredis';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { collectOpsStatus, type OpsSources, type OpsStatus } from './collectOpsStatus';
+import { watchFullCollections } from './processFigures';
 
 export interface OpsSample {
   t: number;
@@ -51,6 +52,8 @@ export async function startOpsView(options: {
   functionFigures: OpsSources['functionFigures'];
   intervalMs?: number;
 }): Promise<OpsView> {
+  // The runtime thread's own heap after full collections, beside the workers' (memory on /ops/status).
+  watchFullCollections();
   const admin = localKafkaClient(options.brokers, 'triplane-ops').admin();
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
   redis.on('error', () => undefined);

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeSharedClients } from '../../shared/clients/sharedClients';
-import { processFigures } from '../ops/processFigures';
+import { processFigures, watchFullCollections } from '../ops/processFigures';
 import { loadFunction, type Invoke } from './loadedFunction';
 import { serializeError, type FromWorker, type FunctionWorkerData, type ToWorker } from './workerMessages';
 
@@ -13,6 +13,7 @@ const port = parentPort;
 if (port === null) throw new Error('functionWorker runs as a worker thread of the local runtime');
 const { root, fn, functionName } = workerData as FunctionWorkerData;
 const send = (message: FromWorker) => port.postMessage(message);
+watchFullCollections();
 
 let invoke: Invoke | undefined;
 try {

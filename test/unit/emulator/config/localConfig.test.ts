@@ -13,6 +13,8 @@ describe('local tools configuration', () => {
     expect(config.FAULTS_SIZE).toBe('full');
     expect(config.FAULTS_ONLY).toBeUndefined();
     expect(config.TPBENCH_PROJECTION_RECORDS).toBe(100_000);
+    expect(config.TPBENCH_SOAK_SECONDS).toBe(600);
+    expect(config.TPBENCH_SOAK_REPORT_SECONDS).toBe(60);
     expect(config.KAFKA_BENCH_CLUSTER).toEqual(['127.0.0.1:29092', '127.0.0.1:29094', '127.0.0.1:29096']);
   });
 
@@ -24,6 +26,8 @@ describe('local tools configuration', () => {
       FAULTS_SIZE: 'small',
       FAULTS_ONLY: 'Kafka, redis',
       TPBENCH_READ_CONNECTIONS: '4',
+      TPBENCH_SOAK_SECONDS: '90',
+      TPBENCH_SOAK_REPORT_SECONDS: '15',
     });
     expect(config).toMatchObject({
       TRIPLANE_PROFILE: 'test',
@@ -32,6 +36,8 @@ describe('local tools configuration', () => {
       FAULTS_SIZE: 'small',
       FAULTS_ONLY: ['kafka', 'redis'],
       TPBENCH_READ_CONNECTIONS: 4,
+      TPBENCH_SOAK_SECONDS: 90,
+      TPBENCH_SOAK_REPORT_SECONDS: 15,
     });
   });
 
