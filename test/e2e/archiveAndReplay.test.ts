@@ -15,7 +15,8 @@ import { redisKeys } from '../../shared/state/redisKeys';
 import { actionCount, failuresLeft, injectFailures } from '../../shared/workflow/sandbox/sandboxLedger';
 import { projectionSnapshot } from '../../testkit/projectionSnapshot';
 import { withTestKey } from '../../testkit/testApiKey';
-import { waitFor } from '../../testkit/waitUntil';
+import { sleep, waitFor } from '../../testkit/waitUntil';
+import { WORKFLOW_STEPS } from '../../shared/routes/workflow';
 
 /**
  * Kafka as the source of truth, checked: the audit archive holds every record exactly once (and a
@@ -91,6 +92,26 @@ async function sagaRecords(): Promise<Record<string, Record<string, string>>> {
   const keys = await redis.keys(sagaKey('*'));
   return Object.fromEntries(await Promise.all(keys.map(async (key) => [key.slice(sagaKey('').length), await redis.hgetall(key)] as const)));
 }
+/**
+ * The saga records once no step moves any of them: orders that earlier test files' runtimes left in
+ * flight (placed through the shared topics, their commands still on the shared workflow queues or in a
+ * delay queue) move on under this file's runtime meanwhile, and a step moves its saga on before it
+ * publishes the outcome, so a record caught mid-way would not match what the topic then holds. Quiet
+ * for longer than the longest retry delay means nothing is left on its way.
+ */
+async function settledSagaRecords(): Promise<Record<string, Record<string, string>>> {
+  const quietMs = Math.max(...WORKFLOW_STEPS.flatMap((s) => s.retryDelaysMs)) + 2_000;
+  const deadline = Date.now() + 120_000;
+  let last = JSON.stringify(await sagaRecords());
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    if (Date.now() > deadline) throw new Error('saga records still moving after 120 s');
+    await sleep(500);
+    const now = JSON.stringify(await sagaRecords());
+    if (now !== last) [last, quietSince] = [now, Date.now()];
+  }
+  return JSON.parse(last) as Record<string, Record<string, string>>;
+}
 const archivedCount = (report: { partitions: Array<{ archived: number }> }) => report.partitions.reduce((n, p) => n + p.archived, 0);
 
 describe('audit archive', () => {
@@ -144,12 +165,17 @@ describe('replay', () => {
   it('should rebuild, after Redis lost everything, the same state key by key', async () => {
     // The live projections first finish everything the topics hold (earlier runs' events included).
     const admin = localKafkaClient(brokers(), 'test').admin();
-    for (const fn of FUNCTIONS.filter((f) => f.projection !== undefined && f.trigger.kind === 'msk')) {
-      for (const { topic, consumerGroupId } of subscriptionsOf(fn)) await waitCaughtUp(admin, `${consumerGroupId}${groupSuffix}`, topic);
-    }
+    const projectionsCaughtUp = async () => {
+      for (const fn of FUNCTIONS.filter((f) => f.projection !== undefined && f.trigger.kind === 'msk')) {
+        for (const { topic, consumerGroupId } of subscriptionsOf(fn)) await waitCaughtUp(admin, `${consumerGroupId}${groupSuffix}`, topic);
+      }
+    };
+    await projectionsCaughtUp();
+    const sagasBefore = await settledSagaRecords();
+    // Outcomes published while the sagas settled are projected too before the snapshot.
+    await projectionsCaughtUp();
     await admin.close();
     const before = await projectionSnapshot(redis, namespace);
-    const sagasBefore = await sagaRecords();
     // Both orders of this file, ended: paid and shipped, and refunded for want of stock.
     expect(sagasBefore[orderId]).toMatchObject({ expect: 'done', 'took:shipment.schedule': expect.stringMatching(/\.wf$/) });
     expect(sagasBefore[`${orderId}-oos`]).toMatchObject({ expect: 'done', 'took:payment.refund': expect.stringMatching(/\.wf$/) });
