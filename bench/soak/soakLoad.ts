@@ -1,5 +1,6 @@
+import type { PlannedOrder } from '../../testkit/load/eventLoadPlan';
 import { sleep } from '../../testkit/waitUntil';
-import { soakTick, type SoakOrder } from './soakTraffic';
+import { soakTick } from './soakTraffic';
 
 export interface SoakLoadOptions {
   /** The runtime's base URL: always a loopback address here. */
@@ -12,7 +13,7 @@ export interface SoakLoadOptions {
   /** Requests in flight at most: past it a tick is skipped (and counted) rather than queued without bound. */
   maxInFlight: number;
   /** Each accepted order, for the tracker that waits for it to become final. */
-  onOrderAccepted: (order: SoakOrder) => void;
+  onOrderAccepted: (order: PlannedOrder) => void;
 }
 
 /** What the load did so far: the soak prints these every minute and judges them at the end. */

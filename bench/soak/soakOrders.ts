@@ -1,6 +1,7 @@
+import type { PlannedOrder } from '../../testkit/load/eventLoadPlan';
 import type { Redis } from 'ioredis';
 import { projectionKeys } from '../../shared/state/projectionKeys';
-import { FINAL_STATUS, type SoakOrder } from './soakTraffic';
+import { FINAL_STATUS } from './soakTraffic';
 
 const FINAL_STEPS = { 'step:order.completed': 'completed', 'step:order.cancelled': 'cancelled' } as const;
 
@@ -11,7 +12,7 @@ const FINAL_STEPS = { 'step:order.completed': 'completed', 'step:order.cancelled
  * the others completed). The set stays small (orders of the last seconds), whatever the run's length.
  */
 export class SoakOrders {
-  private readonly pending = new Map<string, SoakOrder>();
+  private readonly pending = new Map<string, PlannedOrder>();
   final = 0;
   wrong: string[] = [];
 
@@ -20,7 +21,7 @@ export class SoakOrders {
     private readonly namespace: string,
   ) {}
 
-  add(order: SoakOrder): void {
+  add(order: PlannedOrder): void {
     this.pending.set(order.orderId, order);
   }
 

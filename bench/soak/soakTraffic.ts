@@ -1,24 +1,10 @@
 import { newEventId } from '../../shared/envelope/eventId';
-
-/** One event as POST /events takes it; the id is the client's. */
-export interface SoakEvent {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export type SoakOrderKind = 'normal' | 'decline' | 'oos';
-
-export interface SoakOrder {
-  orderId: string;
-  eventId: string;
-  kind: SoakOrderKind;
-}
+import type { OrderKind, PlannedEvent, PlannedOrder } from '../../testkit/load/eventLoadPlan';
 
 /** What one tick posts: `events` non-order events of mixed types and `orders` order.placed, in one request. */
 export interface SoakTick {
-  events: SoakEvent[];
-  orders: SoakOrder[];
+  events: PlannedEvent[];
+  orders: PlannedOrder[];
   /** The score.recorded events among `events` (1 point each on the run's board): the end check sums them. */
   scores: number;
 }
@@ -37,7 +23,7 @@ const SESSION_TTL_SECONDS = 300;
  */
 export function soakTick(tag: string, tick: number, eventsPerTick: number, ordersPerTick: number): SoakTick {
   const board = `soak-${tag}`;
-  const events: SoakEvent[] = [];
+  const events: PlannedEvent[] = [];
   let scores = 0;
   let openSession: string | undefined;
   for (let i = 0; i < eventsPerTick; i++) {
@@ -60,16 +46,16 @@ export function soakTick(tag: string, tick: number, eventsPerTick: number, order
       events.push({ id: newEventId(), type: 'page.viewed', data: { userId, path: '/soak/end' } });
     }
   }
-  const orders: SoakOrder[] = Array.from({ length: ordersPerTick }, (_, i) => {
+  const orders: PlannedOrder[] = Array.from({ length: ordersPerTick }, (_, i) => {
     const n = tick * ordersPerTick + i;
-    const kind: SoakOrderKind = n % 10 === 3 ? 'decline' : n % 10 === 7 ? 'oos' : 'normal';
+    const kind: OrderKind = n % 10 === 3 ? 'decline' : n % 10 === 7 ? 'oos' : 'normal';
     return { orderId: `so-${tag}-${n}`, eventId: newEventId(), kind };
   });
   for (const [i, order] of orders.entries()) events.push(orderPlaced(order, `su-${tag}-${(tick + i) % SOAK_USERS}`));
   return { events, orders, scores };
 }
 
-function orderPlaced(order: SoakOrder, userId: string): SoakEvent {
+function orderPlaced(order: PlannedOrder, userId: string): PlannedEvent {
   const items =
     order.kind === 'oos'
       ? [
@@ -85,4 +71,4 @@ function orderPlaced(order: SoakOrder, userId: string): SoakEvent {
 }
 
 /** The status each kind of order must end in (GET /orders/{id}'s `status`). */
-export const FINAL_STATUS: Readonly<Record<SoakOrderKind, 'completed' | 'cancelled'>> = { normal: 'completed', decline: 'cancelled', oos: 'cancelled' };
+export const FINAL_STATUS: Readonly<Record<OrderKind, 'completed' | 'cancelled'>> = { normal: 'completed', decline: 'cancelled', oos: 'cancelled' };
