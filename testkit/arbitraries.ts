@@ -108,17 +108,19 @@ export const clientEventArb: fc.Arbitrary<ClientEvent> = fc.oneof(
         {
           version: version === 1 ? fc.constantFrom<number | undefined>(undefined, 1) : fc.constant<number | undefined>(version),
           id: fc.option(safeIdArb, { nil: undefined }),
-          key: fc.option(safeIdArb, { nil: undefined }),
+          // The key, when given, is the event's natural key: another one is refused (validateIncomingEvent).
+          key: fc.boolean(),
           correlationId: fc.option(safeIdArb, { nil: undefined }),
           data,
         },
-        { requiredKeys: ['data'] },
+        { requiredKeys: ['data', 'key'] },
       )
       .map((fields): ClientEvent => {
         const event: ClientEvent = { type, data: fields.data };
         if (fields.version !== undefined) event.version = fields.version;
         if (fields.id !== undefined) event.id = fields.id;
-        if (fields.key !== undefined) event.key = fields.key;
+        const naturalKey = fields.data[specOf(type)?.keyField ?? ''];
+        if (fields.key && typeof naturalKey === 'string') event.key = naturalKey;
         if (fields.correlationId !== undefined) event.correlationId = fields.correlationId;
         return event;
       }),

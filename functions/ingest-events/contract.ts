@@ -30,7 +30,7 @@ function incomingEvent(): JsonSchema {
           not: { pattern: `${escaped}$` },
           description: `time-sortable ids (ULIDs) are best; made for the client when left out. Ids ending in ${FOLLOW_UP_ID_SUFFIX} are the workflow's.`,
         },
-        key: { ...safeId, description: 'the partition key; the natural key of the type when left out' },
+        key: { ...safeId, description: 'the partition key: the natural key of the type (orderId, userId, sessionId, name), which it must equal when given (400 otherwise)' },
         correlationId: { ...safeId, description: 'the event id when left out' },
         data: eventDataRef(type, version),
       },

@@ -58,6 +58,12 @@ export function validateIncomingEvent(input: unknown, base: string, source: stri
   if (!data.success) return { ok: false, errors: toFieldErrors(at('data'), data.error) };
 
   const naturalKey = data.data[spec.keyField];
+  // Every event of a type is partitioned by its natural key, and so is everything the workflow publishes
+  // about it: a key of the caller's own would put an order's placement on another partition than its
+  // outcomes, and a replay, which reads partitions independently, could not rebuild its saga.
+  if (event.key !== undefined && typeof naturalKey === 'string' && event.key !== naturalKey) {
+    return { ok: false, errors: [{ field: at('key'), reason: `must equal data.${spec.keyField} (${naturalKey}): events of ${event.type} are partitioned by it` }] };
+  }
   const key = event.key ?? (typeof naturalKey === 'string' ? naturalKey : undefined);
   if (key === undefined) return { ok: false, errors: [{ field: at('key'), reason: 'required: the event has no natural key' }] };
 

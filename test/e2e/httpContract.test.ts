@@ -1,3 +1,4 @@
+import { EVENT_CATALOG } from '../../shared/envelope/eventCatalog';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,15 @@ describe('the HTTP contract of the local runtime', () => {
     ];
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       // The hooks teach the generator the one rule of the contract JSON Schema cannot state (distinct ids in a request).
-      const child = spawn(command, runArgs, { cwd: reports, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: join(__dirname, 'httpContractHooks.py') } });
+      const child = spawn(command, runArgs, {
+        cwd: reports,
+        env: {
+          ...process.env,
+          NO_COLOR: '1',
+          SCHEMATHESIS_HOOKS: join(__dirname, 'httpContractHooks.py'),
+          TRIPLANE_KEY_FIELDS: JSON.stringify(Object.fromEntries(Object.entries(EVENT_CATALOG).map(([type, spec]) => [type, spec.keyField]))),
+        },
+      });
       let text = '';
       child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));

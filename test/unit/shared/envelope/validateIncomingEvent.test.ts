@@ -10,8 +10,14 @@ describe('validateIncomingEvent', () => {
   });
 
   it('should keep a client id, key and correlation id', () => {
-    const result = validateIncomingEvent({ type: 'page.viewed', id: 'evt-1', key: 'k-1', correlationId: 'c-1', data: { userId: 'u', path: '/' } }, '', 'test');
-    expect(result.ok && result.envelope).toMatchObject({ id: 'evt-1', key: 'k-1', correlationId: 'c-1' });
+    const result = validateIncomingEvent({ type: 'page.viewed', id: 'evt-1', key: 'u', correlationId: 'c-1', data: { userId: 'u', path: '/' } }, '', 'test');
+    expect(result.ok && result.envelope).toMatchObject({ id: 'evt-1', key: 'u', correlationId: 'c-1' });
+  });
+
+  it("should refuse a key other than the type's natural key, which would part an order's placement from its outcomes", () => {
+    const order = { orderId: 'o-1', userId: 'u', amount: 100, currency: 'EUR', paymentToken: 'tok', items: [{ sku: 'a', qty: 1 }] };
+    const result = validateIncomingEvent({ type: 'order.placed', key: 'elsewhere', data: order }, 'events[0]', 'test');
+    expect(result).toEqual({ ok: false, errors: [{ field: 'events[0].key', reason: 'must equal data.orderId (o-1): events of order.placed are partitioned by it' }] });
   });
 
   it.each([
