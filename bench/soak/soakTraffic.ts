@@ -1,5 +1,5 @@
 import { newEventId } from '../../shared/envelope/eventId';
-import type { OrderKind, PlannedEvent, PlannedOrder } from '../../testkit/load/eventLoadPlan';
+import { orderPlaced, type OrderKind, type PlannedEvent, type PlannedOrder } from '../../testkit/load/eventLoadPlan';
 
 /** What one tick posts: `events` non-order events of mixed types and `orders` order.placed, in one request. */
 export interface SoakTick {
@@ -53,21 +53,6 @@ export function soakTick(tag: string, tick: number, eventsPerTick: number, order
   });
   for (const [i, order] of orders.entries()) events.push(orderPlaced(order, `su-${tag}-${(tick + i) % SOAK_USERS}`));
   return { events, orders, scores };
-}
-
-function orderPlaced(order: PlannedOrder, userId: string): PlannedEvent {
-  const items =
-    order.kind === 'oos'
-      ? [
-          { sku: 'book-1', qty: 1 },
-          { sku: 'oos-lamp', qty: 1 },
-        ]
-      : [{ sku: 'book-1', qty: 2 }];
-  return {
-    id: order.eventId,
-    type: 'order.placed',
-    data: { orderId: order.orderId, userId, amount: 2_500, currency: 'EUR', paymentToken: order.kind === 'decline' ? 'tok_decline' : 'tok_visa', items },
-  };
 }
 
 /** The status each kind of order must end in (GET /orders/{id}'s `status`). */

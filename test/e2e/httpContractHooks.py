@@ -12,14 +12,19 @@ import os
 import schemathesis
 
 
+def positive_events(case):
+    """The events of a valid (positive) POST /events case, or None for any other case: only valid cases are held to these rules."""
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict):
+        return None
+    events = case.body.get("events")
+    return events if isinstance(events, list) else [case.body]
+
+
 @schemathesis.hook("filter_case").apply_to(path="/events", method="POST")
 def distinct_event_ids(context, case):
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
-        return True
-    body = case.body
-    events = body.get("events") if isinstance(body, dict) else None
-    if not isinstance(events, list):
+    events = positive_events(case)
+    if events is None:
         return True
     ids = [event["id"] for event in events if isinstance(event, dict) and "id" in event]
     return len(ids) == len(set(ids))
@@ -31,13 +36,9 @@ KEY_FIELDS = json.loads(os.environ.get("TRIPLANE_KEY_FIELDS", "{}"))
 
 @schemathesis.hook("filter_case").apply_to(path="/events", method="POST")
 def natural_keys(context, case):
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
+    events = positive_events(case)
+    if events is None:
         return True
-    body = case.body
-    if not isinstance(body, dict):
-        return True
-    events = body.get("events") if isinstance(body.get("events"), list) else [body]
     for event in events:
         if not isinstance(event, dict) or "key" not in event:
             continue

@@ -131,7 +131,8 @@ export function planLoad(tag: string, size: LoadSize, options: PlanOptions = {})
   return { board, users, sessions, orders, scores, views, batches: chunk(mixed, batchSize), closingBatches: chunk(ends, batchSize) };
 }
 
-function orderPlaced(order: PlannedOrder, userId: string): PlannedEvent {
+/** The order.placed of a planned order: its kind picks the sandbox outcome (tok_decline, an oos- sku, or neither). */
+export function orderPlaced(order: PlannedOrder, userId: string): PlannedEvent {
   const items =
     order.kind === 'oos'
       ? [
