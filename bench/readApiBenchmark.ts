@@ -9,7 +9,8 @@ import { benchRuntime, runtimeFailures } from './benchRuntime';
 import { RUN_ID } from './benchRun';
 import { sleep } from '../testkit/waitUntil';
 import { localConfig } from '../emulator/config/localConfig';
-import { okCount, runLoad } from '../testkit/load/autocannonLoad';
+import { okCount, runLoad, runPacedLoad } from '../testkit/load/autocannonLoad';
+import type { PacedLoadPlan } from '../testkit/load/pacedLoadPlan';
 import type { AutocannonPlan, AutocannonResult } from '../testkit/load/autocannonPlan';
 import { quantilePoints, summarizeLatencies, type LatencySummary } from './statistics';
 
@@ -21,6 +22,9 @@ const CONNECTIONS = localConfig().TPBENCH_READ_CONNECTIONS;
 const MEMBERS = 1_000;
 const LIMIT = 10;
 const AIM_P99_MS = 5;
+const AIM_P99_RATIO = 1.5;
+/** Most requests in flight at once under the paced load; more than a 2,000 req/s stream at a few ms each ever needs. */
+const PACED_CONNECTIONS = 32;
 
 /**
  * The baseline server: node:http and one ioredis ZREVRANGE per request, answering the same JSON as
@@ -71,14 +75,16 @@ const summarize = (result: AutocannonResult): LatencySummary & { non2xx: number;
 
 /**
  * Read API latency: GET /leaderboards/{board}?limit=10 over HTTP at a fixed 2,000 requests/s for 10 s
- * (after a 2 s warm-up), autocannon in a worker thread, the real local runtime serving.
- * Baseline: a bare node:http server doing the same ZREVRANGE with ioredis, under the same autocannon
- * load; and, for scale, the ZREVRANGE from ioredis alone at the same rate.
+ * (after a 2 s warm-up on the same connections), the real local runtime serving. Baseline: a bare
+ * node:http server doing the same ZREVRANGE with ioredis, under the same load; and, for scale, the
+ * ZREVRANGE from ioredis alone at the same rate.
  *
+ * The aim is judged on an evenly paced, open-loop load (testkit/load/pacedLoadWorker.ts): a request
+ * every 0.5 ms, sent whether or not earlier ones answered, its latency counted from when it was due.
  * autocannon's fixed rate is a per-connection budget renewed every second: each of the 10 connections
- * sends its 200 requests back to back (one in flight per connection) at the start of each second,
- * then waits. So the server sees bursts of 10 concurrent clients, not an even trickle; both sides get
- * exactly the same bursts.
+ * sends its 200 requests back to back at the start of each second, then waits, so the server sees a
+ * burst of 10 concurrent clients for part of each second and nothing the rest. That shape is still
+ * measured and printed (as information): both sides get exactly the same bursts.
  */
 export async function readApiBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
@@ -103,12 +109,27 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
   });
 
   const bare = await startBareServer(redis, key, board);
+  const paced = (url: string): PacedLoadPlan => ({
+    url,
+    method: 'GET',
+    paths: [`/leaderboards/${board}?limit=${LIMIT}`],
+    headers: BENCH_HEADERS,
+    connections: PACED_CONNECTIONS,
+    rate: RATE,
+    warmupSeconds: WARMUP_SECONDS,
+    durationSeconds: SECONDS,
+  });
+
   let ours: AutocannonResult;
   let baseline: AutocannonResult;
+  let oursPaced: AutocannonResult;
+  let baselinePaced: AutocannonResult;
   let raw: number[];
   try {
+    oursPaced = await runPacedLoad(paced(rt.runtime.url));
     await runLoad(plan(rt.runtime.url, WARMUP_SECONDS));
     ours = await runLoad(plan(rt.runtime.url, SECONDS));
+    baselinePaced = await runPacedLoad(paced(bare.url));
     await runLoad(plan(bare.url, WARMUP_SECONDS));
     baseline = await runLoad(plan(bare.url, SECONDS));
     raw = await rawRedisLatencies(redis, key, SECONDS / 2);
@@ -123,6 +144,8 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
 
   const oursSummary = summarize(ours);
   const baselineSummary = summarize(baseline);
+  const oursPacedSummary = summarize(oursPaced);
+  const baselinePacedSummary = summarize(baselinePaced);
   const rawSummary = summarizeLatencies(raw);
   const failures = runtimeFailures(rt, logFrom);
   const achieved = (r: AutocannonResult) => okCount(r) / SECONDS;
@@ -132,7 +155,28 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
     durationSeconds: (performance.now() - started) / 1000,
     rows: [
       {
-        figure: `GET /leaderboards p50 at ${RATE.toLocaleString('en-US')} req/s`,
+        figure: `GET /leaderboards p50 at ${RATE.toLocaleString('en-US')} req/s, evenly paced`,
+        value: oursPacedSummary.p50,
+        unit: 'ms',
+        baseline: baselinePacedSummary.p50,
+        baselineLabel: 'bare node:http + ioredis ZREVRANGE, same load',
+        ratio: ratioOf(oursPacedSummary.p50, baselinePacedSummary.p50),
+        better: 'lower',
+        aim: '',
+      },
+      {
+        figure: `GET /leaderboards p99 at ${RATE.toLocaleString('en-US')} req/s, evenly paced`,
+        value: oursPacedSummary.p99,
+        unit: 'ms',
+        baseline: baselinePacedSummary.p99,
+        baselineLabel: 'bare node:http + ioredis ZREVRANGE, same load',
+        ratio: ratioOf(oursPacedSummary.p99, baselinePacedSummary.p99),
+        better: 'lower',
+        aim: `<= ${AIM_P99_MS} ms and <= ${AIM_P99_RATIO}x`,
+        met: oursPacedSummary.p99 <= AIM_P99_MS && oursPacedSummary.p99 <= AIM_P99_RATIO * baselinePacedSummary.p99 && oursPacedSummary.errors === 0 && oursPacedSummary.non2xx === 0,
+      },
+      {
+        figure: `GET /leaderboards p50 at ${RATE.toLocaleString('en-US')} req/s in bursts of ${CONNECTIONS} (autocannon)`,
         value: oursSummary.p50,
         unit: 'ms',
         baseline: baselineSummary.p50,
@@ -142,43 +186,51 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
         aim: '',
       },
       {
-        figure: `GET /leaderboards p99 at ${RATE.toLocaleString('en-US')} req/s`,
+        figure: `GET /leaderboards p99 at ${RATE.toLocaleString('en-US')} req/s in bursts of ${CONNECTIONS} (autocannon)`,
         value: oursSummary.p99,
         unit: 'ms',
         baseline: baselineSummary.p99,
         baselineLabel: 'bare node:http + ioredis ZREVRANGE, same load',
         ratio: ratioOf(oursSummary.p99, baselineSummary.p99),
         better: 'lower',
-        aim: `<= ${AIM_P99_MS} ms (stretch 2 ms)`,
-        met: oursSummary.p99 <= AIM_P99_MS && oursSummary.errors === 0 && oursSummary.non2xx === 0,
+        aim: '',
       },
       {
         figure: 'raw ioredis ZREVRANGE p99 at the same rate (no HTTP)',
-        value: oursSummary.p99,
+        value: oursPacedSummary.p99,
         unit: 'ms',
         baseline: rawSummary.p99,
         baselineLabel: 'ioredis alone',
-        ratio: ratioOf(oursSummary.p99, rawSummary.p99),
+        ratio: ratioOf(oursPacedSummary.p99, rawSummary.p99),
         better: 'lower',
         aim: '',
       },
     ],
     latencySeries: [
-      { benchmark: `read API at ${RATE} req/s`, label: 'triplane GET /leaderboards', points: quantilePoints(ours.latenciesMs) },
-      { benchmark: `read API at ${RATE} req/s`, label: 'baseline: node:http + ioredis', points: quantilePoints(baseline.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'triplane GET /leaderboards, paced', points: quantilePoints(oursPaced.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'baseline: node:http + ioredis, paced', points: quantilePoints(baselinePaced.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'triplane GET /leaderboards, bursts', points: quantilePoints(ours.latenciesMs) },
+      { benchmark: `read API at ${RATE} req/s`, label: 'baseline: node:http + ioredis, bursts', points: quantilePoints(baseline.latenciesMs) },
       { benchmark: `read API at ${RATE} req/s`, label: 'baseline: ioredis alone', points: quantilePoints(raw) },
     ],
     notes: [
-      `autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; achieved ${Math.round(achieved(ours))} req/s (triplane) and ${Math.round(achieved(baseline))} req/s (baseline). autocannon's rate is a per-connection budget renewed each second, so requests come in bursts of ${CONNECTIONS} concurrent. triplane's route makes one Redis call per request, a script that counts the request against its API key's rate limit, reads the leaderboards generation pointer and the ZREVRANGE (the baseline runs the ZREVRANGE alone); the MSK mappings poll in a thread of their own. Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
-      ...(oursSummary.errors + oursSummary.non2xx > 0 ? [`triplane: ${oursSummary.errors} errors/timeouts, ${oursSummary.non2xx} non-2xx (statuses ${JSON.stringify(ours.statusCounts)})`] : []),
+      `Paced: open loop in a worker thread (testkit/load/pacedLoadWorker.ts), ${RATE} req/s spread evenly in 5 ms steps over up to ${PACED_CONNECTIONS} keep-alive connections, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, each latency counted from the moment its request was due (no coordinated omission); achieved ${Math.round(achieved(oursPaced))} req/s (triplane) and ${Math.round(achieved(baselinePaced))} req/s (baseline). Bursts: autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s; achieved ${Math.round(achieved(ours))} and ${Math.round(achieved(baseline))} req/s; autocannon's rate is a per-connection budget renewed each second, so each second's requests leave back to back, ${CONNECTIONS} concurrent: a worst case, not a rate. triplane's route makes one Redis call per request, a script that counts the request against its API key's rate limit, reads the leaderboards generation pointer and the ZREVRANGE (the baseline runs the ZREVRANGE alone); the MSK mappings poll in a thread of their own. Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
+      ...(oursSummary.errors + oursSummary.non2xx + oursPacedSummary.errors + oursPacedSummary.non2xx > 0
+        ? [
+            `triplane: ${oursPacedSummary.errors + oursSummary.errors} errors/timeouts, ${oursPacedSummary.non2xx + oursSummary.non2xx} non-2xx (statuses paced ${JSON.stringify(oursPaced.statusCounts)}, bursts ${JSON.stringify(ours.statusCounts)})`,
+          ]
+        : []),
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
     details: {
       rate: RATE,
       seconds: SECONDS,
       connections: CONNECTIONS,
-      triplane: oursSummary,
-      bareHttp: baselineSummary,
+      pacedConnections: PACED_CONNECTIONS,
+      triplane: oursPacedSummary,
+      bareHttp: baselinePacedSummary,
+      triplaneBursts: oursSummary,
+      bareHttpBursts: baselineSummary,
       rawRedis: rawSummary,
       runtimeStartSeconds: rt.startSeconds,
       runtimeCatchUpSeconds: rt.catchUpSeconds,

@@ -20,11 +20,15 @@ export interface LagStatus {
   partitions: Array<{ partition: number; lag: number }>;
 }
 
-export interface QueueStatus {
+/** What RabbitMQ itself says of a step's queue. */
+export interface QueueDepth {
   queue: string;
   depth: number;
   consumers: number;
   parkingLot: number;
+}
+
+export interface QueueStatus extends QueueDepth {
   published: number;
   delivered: number;
 }
@@ -73,14 +77,20 @@ export interface OpsStatus {
   memory: MemoryStatus;
 }
 
-export interface OpsSources {
+/** The systems the ops view asks, each second (from a thread of its own: see opsSamplerWorker). */
+export interface SystemSources {
   admin: KafkaAdminPort;
   redis: Redis;
   channel: () => Promise<Channel>;
   namespace: string;
   groupSuffix: string;
-  /** Each function's process figures, asked of its worker (see emulator/runtime/functionHost). */
-  functionFigures: () => Promise<FunctionFigures[]>;
+}
+
+/** What Kafka, RabbitMQ and Redis answered; each one that could not be read says why. */
+export interface SystemsStatus {
+  lag: LagStatus[] | { error: string };
+  queues: QueueDepth[] | { error: string };
+  redis: RedisStatus | { error: string };
 }
 
 const info = (text: string, field: string): number => Number(new RegExp(`^${field}:(\\S+)`, 'm').exec(text)?.[1] ?? 0);
@@ -122,20 +132,11 @@ async function redisStatus(redis: Redis, namespace: string): Promise<RedisStatus
   };
 }
 
-async function queueStatuses(channel: Channel, published: Record<string, number>): Promise<QueueStatus[]> {
-  // Deliveries are counted here, by the event source mappings; publishes in the functions' workers.
-  const delivered = queueTraffic().delivered;
+async function queueDepths(channel: Channel): Promise<QueueDepth[]> {
   return Promise.all(
     WORKFLOW_STEPS.map(async (step) => {
       const [main, parked] = await Promise.all([channel.checkQueue(step.queue), channel.checkQueue(parkingLotOf(step.queue))]);
-      return {
-        queue: step.queue,
-        depth: main.messageCount,
-        consumers: main.consumerCount,
-        parkingLot: parked.messageCount,
-        published: published[step.queue] ?? 0,
-        delivered: delivered[step.queue] ?? 0,
-      };
+      return { queue: step.queue, depth: main.messageCount, consumers: main.consumerCount, parkingLot: parked.messageCount };
     }),
   );
 }
@@ -150,29 +151,34 @@ async function lagStatuses(admin: KafkaAdminPort, groupSuffix: string): Promise<
   );
 }
 
-/** Everything the person on call looks at, in one answer: lag, queues, Redis, functions, breakers, retries. */
-export async function collectOpsStatus(sources: OpsSources): Promise<OpsStatus> {
-  // Each system is asked on its own: one being down must not blank the whole view (that is when it is needed).
+/** Kafka lag, RabbitMQ depths and Redis health; each system is asked on its own: one being down must not blank the whole view (that is when it is needed). */
+export async function collectSystemsStatus(sources: SystemSources): Promise<SystemsStatus> {
   const failed = (error: unknown) => ({ error: (error as Error).message });
-  const figures = await sources.functionFigures();
-  const published: Record<string, number> = {};
-  for (const own of figures) for (const [queue, count] of Object.entries(own.published)) published[queue] = (published[queue] ?? 0) + count;
   const [lag, queues, redis] = await Promise.all([
     lagStatuses(sources.admin, sources.groupSuffix).catch(failed),
-    sources
-      .channel()
-      .then((channel) => queueStatuses(channel, published))
-      .catch(failed),
+    sources.channel().then(queueDepths).catch(failed),
     redisStatus(sources.redis, sources.namespace).catch(failed),
   ]);
+  return { lag, queues, redis };
+}
+
+/**
+ * Everything the person on call looks at, in one answer: the systems' sample beside what this process
+ * knows (each function's figures as its worker reports them, RabbitMQ deliveries counted by the event
+ * source mappings here, publishes counted in the functions' workers, records skipped, memory).
+ */
+export function opsStatus(systems: SystemsStatus, figures: readonly FunctionFigures[]): OpsStatus {
+  const published: Record<string, number> = {};
+  for (const own of figures) for (const [queue, count] of Object.entries(own.published)) published[queue] = (published[queue] ?? 0) + count;
+  const delivered = queueTraffic().delivered;
   const byFunction = (a: { function: string }, b: { function: string }) => a.function.localeCompare(b.function);
   return {
     time: new Date().toISOString(),
     functions: figures.flatMap((own) => own.functions).sort(byFunction),
-    lag,
+    lag: systems.lag,
     skipped: skippedRecordStatuses(),
-    queues,
-    redis,
+    queues: Array.isArray(systems.queues) ? systems.queues.map((depth) => ({ ...depth, published: published[depth.queue] ?? 0, delivered: delivered[depth.queue] ?? 0 })) : systems.queues,
+    redis: systems.redis,
     breakers: figures.flatMap((own) => own.breakers.map((breaker) => ({ function: own.function, ...breaker }))).sort((a, b) => byFunction(a, b) || a.name.localeCompare(b.name)),
     retries: figures.flatMap((own) => (own.retries === undefined ? [] : [{ function: own.function, ...own.retries }])).sort(byFunction),
     memory: memoryStatus(process.memoryUsage(), figures),

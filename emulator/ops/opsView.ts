@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { connect, type Channel, type ChannelModel } from 'amqplib';
-import { Redis } from 'ioredis';
-import { localKafkaClient } from '../../shared/kafka/kafkaClient';
-import { collectOpsStatus, type OpsSources, type OpsStatus } from './collectOpsStatus';
-import { watchFullCollections } from './processFigures';
+import { opsStatus, type OpsStatus } from './collectOpsStatus';
+import { startOpsSamplerThread } from './opsSamplerThread';
+import { watchFullCollections, type FunctionFigures } from './processFigures';
 
 export interface OpsSample {
   t: number;
@@ -49,37 +47,26 @@ export async function startOpsView(options: {
   rabbitMqUrl: string;
   namespace: string;
   groupSuffix: string;
-  functionFigures: OpsSources['functionFigures'];
+  /** Each function's process figures, asked of its worker (see emulator/runtime/functionHost). */
+  functionFigures: () => Promise<FunctionFigures[]>;
   intervalMs?: number;
 }): Promise<OpsView> {
   // The runtime thread's own heap after full collections, beside the workers' (memory on /ops/status).
   watchFullCollections();
-  const admin = localKafkaClient(options.brokers, 'triplane-ops').admin();
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  let amqp: Promise<{ connection: ChannelModel; channel: Channel }> | undefined;
-  const channel = async (): Promise<Channel> => {
-    amqp ??= (async () => {
-      const connection = await connect(options.rabbitMqUrl);
-      connection.on('error', () => undefined);
-      connection.on('close', () => (amqp = undefined));
-      const ch = await connection.createChannel();
-      // checkQueue on a missing queue closes the channel: reopen on the next sample.
-      ch.on('error', () => (amqp = undefined));
-      ch.on('close', () => (amqp = undefined));
-      return { connection, channel: ch };
-    })().catch((error: unknown) => {
-      amqp = undefined;
-      throw error;
-    });
-    return (await amqp).channel;
-  };
+  const sampler = startOpsSamplerThread({
+    brokers: options.brokers,
+    redisUrl: options.redisUrl,
+    rabbitMqUrl: options.rabbitMqUrl,
+    namespace: options.namespace,
+    groupSuffix: options.groupSuffix,
+  });
 
   const history: OpsSample[] = [];
   let latest: OpsStatus | undefined;
   let sampling: Promise<void> | undefined;
   const sample = async () => {
-    latest = await collectOpsStatus({ admin, redis, channel, namespace: options.namespace, groupSuffix: options.groupSuffix, functionFigures: options.functionFigures });
+    const [systems, figures] = await Promise.all([sampler.sample(), options.functionFigures()]);
+    latest = opsStatus(systems, figures);
     history.push(summarizeSample(latest));
     if (history.length > HISTORY) history.shift();
   };
@@ -120,10 +107,7 @@ export async function startOpsView(options: {
     async stop() {
       clearInterval(timer);
       await sampling;
-      await admin.close().catch(() => undefined);
-      redis.disconnect();
-      const open = await amqp?.catch(() => undefined);
-      await open?.connection.close().catch(() => undefined);
+      await sampler.stop();
     },
   };
 }

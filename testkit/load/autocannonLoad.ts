@@ -1,13 +1,23 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AutocannonPlan, AutocannonResult, SentMessage } from './autocannonPlan';
+import type { PacedLoadPlan } from './pacedLoadPlan';
 
 /**
- * HTTP load with autocannon, run in a worker thread (see autocannonWorker.ts). The worker is TypeScript:
- * a worker does not inherit tsx's loader, so it registers tsx's CommonJS hook itself first.
+ * HTTP load with autocannon, run in a worker thread (see autocannonWorker.ts).
  */
 export function runLoad(plan: AutocannonPlan, onSent?: (message: SentMessage) => void): Promise<AutocannonResult> {
-  const script = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'autocannonWorker.ts'))});`;
+  return runLoadWorker('autocannonWorker.ts', plan, onSent);
+}
+
+/** Open-loop HTTP load at an even rate, latency counted from each request's due time (see pacedLoadWorker.ts). */
+export function runPacedLoad(plan: PacedLoadPlan): Promise<AutocannonResult> {
+  return runLoadWorker('pacedLoadWorker.ts', plan);
+}
+
+/** The workers are TypeScript: a worker does not inherit tsx's loader, so it registers tsx's CommonJS hook itself first. */
+function runLoadWorker(file: string, plan: AutocannonPlan | PacedLoadPlan, onSent?: (message: SentMessage) => void): Promise<AutocannonResult> {
+  const script = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, file))});`;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { eval: true, workerData: plan, execArgv: [] });
     let result: AutocannonResult | undefined;
@@ -18,7 +28,7 @@ export function runLoad(plan: AutocannonPlan, onSent?: (message: SentMessage) =>
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (result !== undefined) resolve(result);
-      else reject(new Error(`autocannon worker exited with code ${code} before reporting`));
+      else reject(new Error(`load worker ${file} exited with code ${code} before reporting`));
     });
     worker.on('message', (message: SentMessage | AutocannonResult) => {
       if (message.type === 'done') void worker.terminate();
