@@ -2,10 +2,8 @@ import './benchEnvironment';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
-import { closeRabbitMq } from '../shared/clients/rabbitMq';
 import { closeRedisClient } from '../shared/clients/redisClient';
-import { closeSandboxRedis } from '../shared/workflow/sandbox/sandboxLedger';
+import { closeSharedClients } from '../shared/clients/sharedClients';
 import { applyRedisUsers } from '../emulator/services/applyAccessControl';
 import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_RABBITMQ_URL, BENCH_VHOST } from './benchEnvironment';
 import type { BenchmarkResult } from './benchmarkResult';
@@ -164,11 +162,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopBenchRuntime().catch((error: unknown) => progress(`stopping the runtime failed: ${String(error)}`));
-    await Promise.all([closeKafkaProducer(), closeRabbitMq(), closeSandboxRedis()].map((p) => p.catch(() => undefined)));
     const redis = benchRedis();
     await deleteBenchKeys(redis).catch(() => undefined);
     redis.disconnect();
-    await closeRedisClient().catch(() => undefined);
+    await closeSharedClients();
     await vhost.delete();
     await kafka.stop();
     rmSync(BENCH_ARCHIVE_DIR, { recursive: true, force: true });

@@ -3,9 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../emulator/services/localPaths';
-import { closeRedisClient } from '../../shared/clients/redisClient';
-import { closeKafkaProducer } from '../../shared/clients/kafkaProducer';
-import { closeSandboxRedis } from '../../shared/workflow/sandbox/sandboxLedger';
+import { closeSharedClients } from '../../shared/clients/sharedClients';
 import { freePort } from '../../tools/kafka/freePort';
 import { PrivateKafka } from '../../testkit/privateKafka';
 import { PrivateRabbitMq } from '../../testkit/privateRabbitMq';
@@ -101,7 +99,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await runtime.stop();
-    await Promise.all([closeRedisClient(), closeKafkaProducer(), closeSandboxRedis()]).catch(() => undefined);
+    await closeSharedClients();
     await Promise.all([kafka.stop(), redis.kill(), rabbitMq.stop()]);
   }
   const report: SuiteReport = {
