@@ -8,8 +8,8 @@ import { localConfig, setEnvironment, setEnvironmentDefaults } from '../emulator
  * The environment every handler sees during the benchmarks. Imported first by the entry point: handlers
  * read their configuration at module load, as on Lambda, so this must run before any of them loads.
  *
- * - a Redis namespace of the benchmarks' own (`tpbench`), so no key of a running system or of the tests
- *   is read or removed;
+ * - a Redis namespace of the run's own (`tpbench-...`), so no key of a running system, of the tests or
+ *   of another benchmark run is read or removed (runBenchmarks removes its keys and users at the end);
  * - a Kafka of the benchmarks' own (testkit/privateKafka: runBenchmarks sets KAFKA_BROKERS when it
  *   started it) and a RabbitMQ virtual host of the run's own (testkit/privateVhost);
  * - log level ERROR and no embedded metrics: one JSON line (and one EMF blob) per invocation on stdout
@@ -17,7 +17,7 @@ import { localConfig, setEnvironment, setEnvironmentDefaults } from '../emulator
  * - an audit archive folder of the run's own (archive-events copies every topic it reads), removed at
  *   the end, so the benchmarks never fill the tests' or a running system's archive.
  */
-export const BENCH_NAMESPACE = 'tpbench';
+export const BENCH_NAMESPACE = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 /** A RabbitMQ virtual host of the run's own (runBenchmarks creates it with testkit/privateVhost, topology declared, and deletes it). */
 export const BENCH_VHOST = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 export const BENCH_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(BENCH_VHOST)}`;

@@ -2,6 +2,9 @@ import { Redis } from 'ioredis';
 import { localUsersOf } from '../emulator/runtime/localFunctionUsers';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 import { localConfig } from '../emulator/config/localConfig';
+import { FUNCTIONS } from '../shared/routes/functionCatalog';
+import { redisUserOf } from '../shared/routes/derivedNames';
+import { usesRedis } from '../shared/security/redisAcl';
 
 /**
  * A Redis connection for the baselines and the watchers, with the same options as triplane's own
@@ -31,6 +34,12 @@ export async function deleteBenchKeys(redis: Redis, pattern = `${BENCH_NAMESPACE
     if (keys.length > 0) deleted += await redis.unlink(...keys);
   } while (cursor !== '0');
   return deleted;
+}
+
+/** Removes a run's namespace: its keys, then the function users made for it (the keys first: a user deleted mid-scan is not one of these). */
+export async function deleteBenchNamespace(redis: Redis, namespace: string): Promise<void> {
+  await deleteBenchKeys(redis, `${namespace}:*`).catch(() => undefined);
+  await redis.call('ACL', 'DELUSER', ...FUNCTIONS.filter(usesRedis).map((fn) => redisUserOf(fn, namespace))).catch(() => undefined);
 }
 
 /** Deletes known keys in chunks: faster than a SCAN when the benchmark knows exactly what it wrote. */

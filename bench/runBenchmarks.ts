@@ -7,7 +7,7 @@ import { closeSharedClients } from '../shared/clients/sharedClients';
 import { applyRedisUsers } from '../emulator/services/applyAccessControl';
 import { BENCH_ARCHIVE_DIR, BENCH_NAMESPACE, BENCH_RABBITMQ_URL, BENCH_VHOST } from './benchEnvironment';
 import type { BenchmarkResult } from './benchmarkResult';
-import { benchRedis, deleteBenchKeys } from './benchRedis';
+import { benchRedis, deleteBenchNamespace } from './benchRedis';
 import { progress } from './benchRun';
 import { stopBenchRuntime } from './benchRuntime';
 import { freshnessBenchmark } from './freshnessBenchmark';
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   } finally {
     await stopBenchRuntime().catch((error: unknown) => progress(`stopping the runtime failed: ${String(error)}`));
     const redis = benchRedis();
-    await deleteBenchKeys(redis).catch(() => undefined);
+    await deleteBenchNamespace(redis, BENCH_NAMESPACE);
     redis.disconnect();
     await closeSharedClients();
     await vhost.delete();

@@ -9,10 +9,7 @@ import { freePort } from '../tools/kafka/freePort';
 import { sleep } from '../testkit/waitUntil';
 import { BENCH_ARCHIVE_DIR, BENCH_HEADERS, BENCH_RABBITMQ_URL, kafkaBrokers } from './benchEnvironment';
 import type { BenchmarkResult, ResultRow } from './benchmarkResult';
-import { benchRedis, deleteBenchKeys } from './benchRedis';
-import { FUNCTIONS } from '../shared/routes/functionCatalog';
-import { redisUserOf } from '../shared/routes/derivedNames';
-import { usesRedis } from '../shared/security/redisAcl';
+import { benchRedis, deleteBenchNamespace } from './benchRedis';
 import { progress, RUN_ID } from './benchRun';
 import { showsGrowth, type GrowthTrend } from './growthTrend';
 import { emptyCounters, http5xx, runSoakLoad, type SoakCounters } from './soak/soakLoad';
@@ -255,8 +252,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     progress(`soak: ${run.passed ? 'PASSED' : 'FAILED'}; wrote ${RESULTS_DIR}/soak.{json,md}`);
   } finally {
     await runtime.stop();
-    await deleteBenchKeys(redis, `${namespace}:*`).catch(() => undefined);
-    await redis.call('ACL', 'DELUSER', ...FUNCTIONS.filter(usesRedis).map((fn) => redisUserOf(fn, namespace))).catch(() => undefined);
+    await deleteBenchNamespace(redis, namespace);
     redis.disconnect();
     if (run?.passed === true) rmSync(logDir, { recursive: true, force: true });
     else progress(`soak: runtime logs kept in ${logDir}`);
