@@ -15,8 +15,7 @@
  * scope and the ids (not sent as 500 KEYS of the same 50-character prefix), and a command op needs no
  * kind of its own: 8 arguments per ZINCRBY record instead of 10 and a third fewer bytes.
  *
- * Returns { per entry a flag, errors as "entry:message", denial, previous } (previous: each
- * partition's stored next offset before this call, "" where none was kept). Flags: 1 applied now, 0 already
+ * Returns { per entry a flag, errors as "entry:message", denial }. Flags: 1 applied now, 0 already
  * marked with the same content, 2 marked with other content (nothing applied), 3 refused for lack of
  * permission (nothing applied, no mark), 4 not attempted because an earlier entry was refused (no
  * mark). The denial is "" or "entry:command:key" (entry 0: a partition's offset key).
@@ -79,7 +78,6 @@ local last = #ARGV
 local applied = {}
 local errors = {}
 local denial = ''
-local previous = {}
 local function refused(...)
   local ok, allowed = pcall(redis.acl_check_cmd, ...)
   return ok and not allowed
@@ -180,15 +178,14 @@ while pos <= last do
     end
   end
 end
-for p = 1, npartitions do
-  local key = KEYS[p]
-  local stored = redis.call('GET', key)
-  previous[p] = stored or ''
-  if denial == '' then
+if denial == '' then
+  for p = 1, npartitions do
+    local key = KEYS[p]
     local value = ARGV[2 + p]
+    local stored = redis.call('GET', key)
     if stored and tonumber(stored) and tonumber(stored) >= tonumber(value) then value = stored end
     redis.call('SET', key, value, 'EX', ttl)
   end
 end
-return { applied, errors, denial, previous }
+return { applied, errors, denial }
 `;

@@ -4,8 +4,8 @@ import { APPLY_ONCE_LUA } from '../../state/applyOnceScript';
 import { keyShapeOf } from '../../state/keyShape';
 import type { AppliedState, CommitResult, IdempotencyEntry, IdempotencyStore, MarkedEvent, MarkMatch, NextOffset, PartitionName, PermissionDenial } from './IdempotencyStore';
 
-/** applyOnceScript's answer: a flag per entry, the ops' errors, the denial, each partition's stored next offset before the call. */
-type ApplyOnceReply = [Array<0 | 1 | 2 | 3 | 4>, string[], string, string[]];
+/** applyOnceScript's answer: a flag per entry, the ops' errors, the denial. */
+type ApplyOnceReply = [Array<0 | 1 | 2 | 3 | 4>, string[], string];
 
 /** Marks made before marks held digests hold `1`: read as the same content (see applyOnceScript). */
 const LEGACY_MARK = '1';

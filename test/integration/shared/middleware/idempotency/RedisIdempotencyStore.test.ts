@@ -77,6 +77,52 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     expect(await redis.zscore(board, 'u')).toBe('50');
   });
 
+  it('should apply nothing twice when the function dies after the script ran and the batch comes again', async () => {
+    const scope = keys.idempotency('died', '');
+    const board = keys.leaderboard('died');
+    const entries = Array.from({ length: 20 }, (_, i) => ({ eventId: `k${i}`, digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] }));
+    // The invocation applied the batch, then died before it could answer: its result is lost, its offset not committed.
+    await store.commit(scope, entries, [{ partition: 'scores:1', next: 120n }]);
+    // The redelivery starts below the offset the script moved on: its marks are read first, and all are found.
+    const again = await store.findApplied(
+      scope,
+      entries.map(({ eventId, digest }) => ({ eventId, digest })),
+      ['scores:1'],
+    );
+    expect(again.expected.get('scores:1')).toBe(120n);
+    expect([...again.marks.values()]).toEqual(entries.map(() => 'same'));
+    // And a commit that never read them (a pure handler's fresh-looking batch) is skipped whole by the script.
+    expect(await store.commit(scope, entries, [{ partition: 'scores:1', next: 120n }])).toMatchObject({ applied: [], skipped: entries.map((e) => e.eventId) });
+    expect(await redis.zscore(board, 'u')).toBe('20');
+  });
+
+  it('should leave each entry applied and marked, or neither, when the script stops half-way, and apply the rest once on the retry', async () => {
+    // A hand-written rule that tells ids apart: the marks of ids starting `b` may not be written. The
+    // script asks the marks' SET once (on the first mark), so the third entry's SET fails inside it.
+    const scope = keys.idempotency('halt', '');
+    const board = keys.leaderboard('halt');
+    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${scope}a*`, `~${board}`, '+@read', '+@write', '+evalsha', '+script|load');
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const entries = [
+      { eventId: 'a1', digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] },
+      { eventId: 'a2', digest: 'd', ops: [command('ZINCRBY', board, 10, 'u')] },
+      { eventId: 'b3', digest: 'd', ops: [command('ZINCRBY', board, 100, 'u')] },
+      { eventId: 'a4', digest: 'd', ops: [command('ZINCRBY', board, 1_000, 'u')] },
+    ];
+    try {
+      await expect(scratchStore.commit(scope, entries)).rejects.toThrow(/can't access at least one of the keys|NOPERM/);
+      expect(await redis.zscore(board, 'u')).toBe('11');
+      expect(await redis.mget(scope + 'a1', scope + 'a2', scope + 'b3', scope + 'a4')).toEqual(['d', 'd', null, null]);
+
+      await redis.call('ACL', 'SETUSER', scratchUser, `~${scope}*`);
+      expect(await scratchStore.commit(scope, entries)).toMatchObject({ applied: ['b3', 'a4'], skipped: ['a1', 'a2'] });
+      expect(await redis.zscore(board, 'u')).toBe('1111');
+    } finally {
+      await scratch.quit();
+    }
+  });
+
   it('should report a refused op by event id and still apply the rest', async () => {
     const text = keys.flags();
     await redis.set(text, 'not a hash');
