@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { nextOffsetKey, RedisIdempotencyStore } from '../../../../../shared/middleware/idempotency/RedisIdempotencyStore';
 import { downstream } from '../../../../../shared/resilience/downstream';
-import { command } from '../../../../../shared/state/RedisOp';
+import { command, type RedisOp } from '../../../../../shared/state/RedisOp';
 import { redisKeys } from '../../../../../shared/state/redisKeys';
 
 const namespace = `tptest-idem-${process.pid}-${Date.now()}`;
@@ -121,6 +122,60 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     } finally {
       await scratch.quit();
     }
+  });
+
+  it('should apply each id of any mix of commands, touches and empty entries exactly once, in one batch and on its redeliveries', async () => {
+    // The script walks a flat argument list (per op its count or `t`): any misreading shows as a counter off.
+    const opArb = fc.oneof(
+      fc.record({ kind: fc.constant('incr' as const), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('hincr' as const), field: fc.constantFrom('a', 'b'), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('zincr' as const), member: fc.constantFrom('m1', 'm2'), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('touch' as const), live: fc.boolean() }),
+    );
+    type MixOp = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+    const batchArb = fc.array(fc.record({ id: fc.integer({ min: 0, max: 12 }), ops: fc.array(opArb, { maxLength: 3 }) }), { minLength: 1, maxLength: 25 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 3 }), async (batches) => {
+        run++;
+        const scope = keys.idempotency(`mix${run}`, '');
+        const counter = keys.leaderboard(`mix${run}-counter`);
+        const hash = keys.session(`mix${run}-hash`);
+        const zset = keys.leaderboard(`mix${run}-zset`);
+        const live = keys.session(`mix${run}-live`);
+        await redis.hset(live, 'ttlSeconds', '100');
+        const opOf = (op: MixOp): RedisOp => {
+          if (op.kind === 'incr') return command('INCRBY', counter, op.n);
+          if (op.kind === 'hincr') return command('HINCRBY', hash, op.field, op.n);
+          if (op.kind === 'zincr') return command('ZINCRBY', zset, op.n, op.member);
+          return { kind: 'touch', key: op.live ? live : keys.session(`mix${run}-gone`), field: 'seen', value: 'v', at: Math.floor(Date.now() / 1000), ttlField: 'ttlSeconds' };
+        };
+        const expected = { counter: 0, hash: new Map<string, number>(), zset: new Map<string, number>() };
+        const firstOps = new Map<string, MixOp[]>();
+        for (const batch of batches) for (const { id, ops } of batch) if (!firstOps.has(`e${id}`)) firstOps.set(`e${id}`, ops);
+        for (const ops of firstOps.values())
+          for (const op of ops) {
+            if (op.kind === 'incr') expected.counter += op.n;
+            else if (op.kind === 'hincr') expected.hash.set(op.field, (expected.hash.get(op.field) ?? 0) + op.n);
+            else if (op.kind === 'zincr') expected.zset.set(op.member, (expected.zset.get(op.member) ?? 0) + op.n);
+          }
+        // An id's content is its first ops: a later record with other ops under that id is a reused id, refused.
+        const digestOf = (id: number) => `d${id}`;
+        for (const batch of batches) {
+          const entries = batch.map(({ id, ops }) => ({ eventId: `e${id}`, digest: digestOf(id), ops: (firstOps.get(`e${id}`) ?? ops).map(opOf) }));
+          // Each batch delivered twice: the second delivery applies nothing.
+          const first = await store.commit(scope, entries, [{ partition: 'mix:0', next: 1n }]);
+          const again = await store.commit(scope, entries, [{ partition: 'mix:0', next: 1n }]);
+          expect(again.applied).toEqual([]);
+          expect(first.failed.size + again.failed.size).toBe(0);
+        }
+        expect(Number((await redis.get(counter)) ?? 0)).toBe(expected.counter);
+        for (const field of ['a', 'b']) expect(Number((await redis.hget(hash, field)) ?? 0)).toBe(expected.hash.get(field) ?? 0);
+        for (const member of ['m1', 'm2']) expect(Number((await redis.zscore(zset, member)) ?? 0)).toBe(expected.zset.get(member) ?? 0);
+        expect(await redis.exists(keys.session(`mix${run}-gone`))).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('should report a refused op by event id and still apply the rest', async () => {
