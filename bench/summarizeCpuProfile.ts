@@ -9,6 +9,10 @@ import { PROJECT_ROOT } from '../emulator/services/localPaths';
  *
  *   TRIPLANE_PROFILE=test node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/runBenchmarks.ts projection
  *   npx tsx bench/summarizeCpuProfile.ts /tmp/prof/CPU.*.cpuprofile
+ *
+ * `--timeline[=MS]` prints the same areas per window of MS milliseconds (500 by default) instead: how
+ * busy the thread was and which areas filled it, so phases that never overlap show (the projection
+ * benchmark's MSK mapping decoding a whole fetch before the handler first runs).
  */
 interface ProfileNode {
   id: number;
@@ -70,11 +74,50 @@ export function summarizeCpuProfile(profile: CpuProfile, top = 25): string {
   ].join('\n');
 }
 
+/** Per window of `windowMs`: its start, the share of it the thread was busy, and the `top` areas by self time, as shares of the window. */
+export function cpuProfileTimeline(profile: CpuProfile, windowMs = 500, top = 3): Array<{ atSeconds: number; busy: number; areas: Array<[string, number]> }> {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const windows: Array<Map<string, number>> = [];
+  let at = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    at += ms;
+    const frame = byId.get(id)?.callFrame;
+    if (frame === undefined) return;
+    const window = (windows[Math.floor(at / windowMs)] ??= new Map<string, number>());
+    const area = areaOf(frame.url, frame.functionName);
+    window.set(area, (window.get(area) ?? 0) + ms);
+  });
+  // A window with no sample at all (a hole in `windows`) is all idle.
+  return Array.from({ length: windows.length }, (_, i) => {
+    const window = windows[i] ?? new Map<string, number>();
+    const total = [...window.values()].reduce((sum, ms) => sum + ms, 0) || 1;
+    const busy = [...window].filter(([area]) => area !== '(idle)');
+    return {
+      atSeconds: (i * windowMs) / 1000,
+      busy: busy.reduce((sum, [, ms]) => sum + ms, 0) / total,
+      areas: busy
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([area, ms]): [string, number] => [area, ms / total]),
+    };
+  });
+}
+
+const percent = (share: number): string => `${Math.round(100 * share)}%`.padStart(4);
+
 if (require.main === module) {
-  const [file, top] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const timeline = args.find((arg) => arg.startsWith('--timeline'));
+  const [file, top] = args.filter((arg) => !arg.startsWith('--'));
   if (file === undefined) {
-    console.error('usage: tsx bench/summarizeCpuProfile.ts FILE.cpuprofile [TOP]');
+    console.error('usage: tsx bench/summarizeCpuProfile.ts FILE.cpuprofile [TOP] [--timeline[=MS]]');
     process.exit(2);
   }
-  console.log(summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(top ?? 25)));
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  if (timeline === undefined) console.log(summarizeCpuProfile(profile, Number(top ?? 25)));
+  else
+    for (const window of cpuProfileTimeline(profile, Number(timeline.split('=')[1] ?? 500), Number(top ?? 3))) {
+      console.log(`${window.atSeconds.toFixed(1).padStart(6)} s busy ${percent(window.busy)}  ${window.areas.map(([area, share]) => `${area} ${percent(share)}`).join('  ')}`);
+    }
 }

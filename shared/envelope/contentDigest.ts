@@ -1,17 +1,46 @@
 import { hash } from 'node:crypto';
 import type { Envelope } from './envelope';
 
-/** JSON with object keys sorted at every level, so the same content always gives the same text. */
+/** Field names repeat from record to record (a schema's few names): their JSON text is kept, up to a bound. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 1_000;
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/**
+ * JSON with object keys sorted at every level, so the same content always gives the same text. Marks
+ * hold digests of this text, so it must never change: it is the text the first version made with
+ * map/filter/join (kept in the property test as the reference), written as plain loops because every
+ * record of every batch goes through it (about half of contentDigest's cost before).
+ */
 export function stableJson(value: unknown): string {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify gives undefined for undefined, whatever lib.d.ts says
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) text += ',';
+      // A hole gives nothing, as Array#map then join did.
+      if (i in value) text += stableJson(value[i]);
+    }
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
-  return `{${Object.keys(record)
-    .sort()
-    .filter((key) => record[key] !== undefined)
-    .map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`)
-    .join(',')}}`;
+  const keys = Object.keys(record).sort();
+  let text = '{';
+  for (const key of keys) {
+    const field = record[key];
+    if (field === undefined) continue;
+    if (text.length > 1) text += ',';
+    text += `${quotedKey(key)}:${stableJson(field)}`;
+  }
+  return `${text}}`;
 }
 
 /**
@@ -23,5 +52,7 @@ export function stableJson(value: unknown): string {
  */
 export function contentDigest(envelope: Pick<Envelope, 'type' | 'version' | 'key' | 'data'>): string {
   // crypto.hash (Node 20.12+, 22): the same SHA-256 without a Hash object per call; every record of every batch takes one, so it halves this cost.
-  return hash('sha256', stableJson([envelope.type, envelope.version, envelope.key, envelope.data]), 'base64url').slice(0, 22);
+  // stableJson([type, version, key, data]), without building the array.
+  const text = `[${stableJson(envelope.type)},${stableJson(envelope.version)},${stableJson(envelope.key)},${stableJson(envelope.data)}]`;
+  return hash('sha256', text, 'base64url').slice(0, 22);
 }

@@ -10,6 +10,13 @@ import { upcastEnvelope } from './upcastEnvelope';
 const safeId = z.string().regex(SAFE_ID_PATTERN);
 // Projections compute expiries from it: a bad time would become EXPIREAT NaN and a key that never expires.
 const isoTime = z.iso.datetime({ offset: true });
+/**
+ * For a string, z.iso.datetime's whole check is this one regex (its string-format check tests the
+ * pattern, nothing else): the same verdict without a parse result per record (zod's safeParse of the
+ * time was about 3% of the projection handler's profile).
+ */
+const isoTimePattern = isoTime._zod.def.pattern;
+const isIsoTime = (text: string): boolean => (isoTimePattern === undefined ? isoTime.safeParse(text).success : isoTimePattern.test(text));
 
 /** The envelope as zod checks it: the reference that the written-out checks of envelopeOf must agree with (a property test compares them). */
 export const envelopeShape = z.object({
@@ -57,7 +64,7 @@ function envelopeOf(parsed: unknown): Envelope<Record<string, unknown>> | undefi
     hops < 0 ||
     !isPlainRecord(data) ||
     Object.prototype.hasOwnProperty.call(data, '__proto__') ||
-    !isoTime.safeParse(time).success
+    !isIsoTime(time)
   ) {
     return undefined;
   }

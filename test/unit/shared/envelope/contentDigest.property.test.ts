@@ -2,10 +2,23 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { contentDigest, stableJson } from '../../../../shared/envelope/contentDigest';
 
-/** The digest as marks were made before crypto.hash: a mark must read as the same content whichever made it. */
+/** stableJson as the first version wrote it (map, filter, join): the text every mark's digest was made of. */
+function stableJsonBefore(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify gives undefined for undefined
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableJsonBefore).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .filter((key) => record[key] !== undefined)
+    .map((key) => `${JSON.stringify(key)}:${stableJsonBefore(record[key])}`)
+    .join(',')}}`;
+}
+
+/** The digest as marks were made before crypto.hash and the written-out stableJson: a mark must read as the same content whichever made it. */
 const digestOfBefore = (envelope: { type: string; version: number; key: string; data: Record<string, unknown> }): string =>
   createHash('sha256')
-    .update(stableJson([envelope.type, envelope.version, envelope.key, envelope.data]))
+    .update(stableJsonBefore([envelope.type, envelope.version, envelope.key, envelope.data]))
     .digest('base64url')
     .slice(0, 22);
 
@@ -18,6 +31,23 @@ describe('contentDigest', () => {
         expect(contentDigest(envelope)).toHaveLength(22);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('should write the same text as the first stableJson for any value, undefined fields, holes and odd keys included', () => {
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue(),
+        fc.constantFrom(undefined, Number.NaN, -0, Infinity),
+        fc.array(tie('node')),
+        fc.sparseArray(tie('node')),
+        fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'a"b', '\u2028', '')), tie('node')),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => expect(stableJson(v)).toBe(stableJsonBefore(v))),
+      { numRuns: 1_000 },
     );
   });
 });

@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { nextOffsetKey, RedisIdempotencyStore } from '../../../../../shared/middleware/idempotency/RedisIdempotencyStore';
 import { downstream } from '../../../../../shared/resilience/downstream';
-import { command } from '../../../../../shared/state/RedisOp';
+import { command, type RedisOp } from '../../../../../shared/state/RedisOp';
 import { redisKeys } from '../../../../../shared/state/redisKeys';
 
 const namespace = `tptest-idem-${process.pid}-${Date.now()}`;
@@ -75,6 +76,106 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     const [first, second] = await Promise.all([store.commit(keys.idempotency('race', ''), entries), store.commit(keys.idempotency('race', ''), entries)]);
     expect(first.applied.length + second.applied.length).toBe(50);
     expect(await redis.zscore(board, 'u')).toBe('50');
+  });
+
+  it('should apply nothing twice when the function dies after the script ran and the batch comes again', async () => {
+    const scope = keys.idempotency('died', '');
+    const board = keys.leaderboard('died');
+    const entries = Array.from({ length: 20 }, (_, i) => ({ eventId: `k${i}`, digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] }));
+    // The invocation applied the batch, then died before it could answer: its result is lost, its offset not committed.
+    await store.commit(scope, entries, [{ partition: 'scores:1', next: 120n }]);
+    // The redelivery starts below the offset the script moved on: its marks are read first, and all are found.
+    const again = await store.findApplied(
+      scope,
+      entries.map(({ eventId, digest }) => ({ eventId, digest })),
+      ['scores:1'],
+    );
+    expect(again.expected.get('scores:1')).toBe(120n);
+    expect([...again.marks.values()]).toEqual(entries.map(() => 'same'));
+    // And a commit that never read them (a pure handler's fresh-looking batch) is skipped whole by the script.
+    expect(await store.commit(scope, entries, [{ partition: 'scores:1', next: 120n }])).toMatchObject({ applied: [], skipped: entries.map((e) => e.eventId) });
+    expect(await redis.zscore(board, 'u')).toBe('20');
+  });
+
+  it('should leave each entry applied and marked, or neither, when the script stops half-way, and apply the rest once on the retry', async () => {
+    // A hand-written rule that tells ids apart: the marks of ids starting `b` may not be written. The
+    // script asks the marks' SET once (on the first mark), so the third entry's SET fails inside it.
+    const scope = keys.idempotency('halt', '');
+    const board = keys.leaderboard('halt');
+    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${scope}a*`, `~${board}`, '+@read', '+@write', '+evalsha', '+script|load');
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const entries = [
+      { eventId: 'a1', digest: 'd', ops: [command('ZINCRBY', board, 1, 'u')] },
+      { eventId: 'a2', digest: 'd', ops: [command('ZINCRBY', board, 10, 'u')] },
+      { eventId: 'b3', digest: 'd', ops: [command('ZINCRBY', board, 100, 'u')] },
+      { eventId: 'a4', digest: 'd', ops: [command('ZINCRBY', board, 1_000, 'u')] },
+    ];
+    try {
+      await expect(scratchStore.commit(scope, entries)).rejects.toThrow(/can't access at least one of the keys|NOPERM/);
+      expect(await redis.zscore(board, 'u')).toBe('11');
+      expect(await redis.mget(scope + 'a1', scope + 'a2', scope + 'b3', scope + 'a4')).toEqual(['d', 'd', null, null]);
+
+      await redis.call('ACL', 'SETUSER', scratchUser, `~${scope}*`);
+      expect(await scratchStore.commit(scope, entries)).toMatchObject({ applied: ['b3', 'a4'], skipped: ['a1', 'a2'] });
+      expect(await redis.zscore(board, 'u')).toBe('1111');
+    } finally {
+      await scratch.quit();
+    }
+  });
+
+  it('should apply each id of any mix of commands, touches and empty entries exactly once, in one batch and on its redeliveries', async () => {
+    // The script walks a flat argument list (per op its count or `t`): any misreading shows as a counter off.
+    const opArb = fc.oneof(
+      fc.record({ kind: fc.constant('incr' as const), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('hincr' as const), field: fc.constantFrom('a', 'b'), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('zincr' as const), member: fc.constantFrom('m1', 'm2'), n: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('touch' as const), live: fc.boolean() }),
+    );
+    type MixOp = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+    const batchArb = fc.array(fc.record({ id: fc.integer({ min: 0, max: 12 }), ops: fc.array(opArb, { maxLength: 3 }) }), { minLength: 1, maxLength: 25 });
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 3 }), async (batches) => {
+        run++;
+        const scope = keys.idempotency(`mix${run}`, '');
+        const counter = keys.leaderboard(`mix${run}-counter`);
+        const hash = keys.session(`mix${run}-hash`);
+        const zset = keys.leaderboard(`mix${run}-zset`);
+        const live = keys.session(`mix${run}-live`);
+        await redis.hset(live, 'ttlSeconds', '100');
+        const opOf = (op: MixOp): RedisOp => {
+          if (op.kind === 'incr') return command('INCRBY', counter, op.n);
+          if (op.kind === 'hincr') return command('HINCRBY', hash, op.field, op.n);
+          if (op.kind === 'zincr') return command('ZINCRBY', zset, op.n, op.member);
+          return { kind: 'touch', key: op.live ? live : keys.session(`mix${run}-gone`), field: 'seen', value: 'v', at: Math.floor(Date.now() / 1000), ttlField: 'ttlSeconds' };
+        };
+        const expected = { counter: 0, hash: new Map<string, number>(), zset: new Map<string, number>() };
+        const firstOps = new Map<string, MixOp[]>();
+        for (const batch of batches) for (const { id, ops } of batch) if (!firstOps.has(`e${id}`)) firstOps.set(`e${id}`, ops);
+        for (const ops of firstOps.values())
+          for (const op of ops) {
+            if (op.kind === 'incr') expected.counter += op.n;
+            else if (op.kind === 'hincr') expected.hash.set(op.field, (expected.hash.get(op.field) ?? 0) + op.n);
+            else if (op.kind === 'zincr') expected.zset.set(op.member, (expected.zset.get(op.member) ?? 0) + op.n);
+          }
+        // An id's content is its first ops: a later record with other ops under that id is a reused id, refused.
+        const digestOf = (id: number) => `d${id}`;
+        for (const batch of batches) {
+          const entries = batch.map(({ id, ops }) => ({ eventId: `e${id}`, digest: digestOf(id), ops: (firstOps.get(`e${id}`) ?? ops).map(opOf) }));
+          // Each batch delivered twice: the second delivery applies nothing.
+          const first = await store.commit(scope, entries, [{ partition: 'mix:0', next: 1n }]);
+          const again = await store.commit(scope, entries, [{ partition: 'mix:0', next: 1n }]);
+          expect(again.applied).toEqual([]);
+          expect(first.failed.size + again.failed.size).toBe(0);
+        }
+        expect(Number((await redis.get(counter)) ?? 0)).toBe(expected.counter);
+        for (const field of ['a', 'b']) expect(Number((await redis.hget(hash, field)) ?? 0)).toBe(expected.hash.get(field) ?? 0);
+        for (const member of ['m1', 'm2']) expect(Number((await redis.zscore(zset, member)) ?? 0)).toBe(expected.zset.get(member) ?? 0);
+        expect(await redis.exists(keys.session(`mix${run}-gone`))).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('should report a refused op by event id and still apply the rest', async () => {
