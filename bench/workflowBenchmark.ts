@@ -7,7 +7,7 @@ import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { benchRedis } from './benchRedis';
 import { benchRuntime, runtimeFailures } from './benchRuntime';
 import { RUN_ID } from './benchRun';
-import { sleep } from '../testkit/waitUntil';
+import { awaitAllDone } from './awaitAllDone';
 import { okCount, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 
@@ -20,6 +20,9 @@ const AMQP_MESSAGES_PER_ORDER = 3;
 const KAFKA_RECORDS_PER_ORDER = 5;
 const RAW_MESSAGES = 20_000;
 const ORDER_TIMEOUT_MS = 90_000;
+const POLL_MS = 20;
+/** Orders asked about per round trip while polling for completion (awaitAllDone). */
+const POLL_CHUNK = 200;
 const AIM_RATE = 1_000;
 const AIM_SHARE = 0.3;
 
@@ -124,26 +127,25 @@ export async function workflowBenchmark(): Promise<BenchmarkResult> {
       // A saga command carries the whole order plus envelope fields: about this size on the wire.
       commandBytes = Math.round(Buffer.byteLength(bodies[0] ?? '') / ORDERS_PER_REQUEST) + 350;
 
-      const pending = new Set(orders.map((o) => o.orderId));
       const t0 = performance.now();
       const load = await runLoad({ url: rt.runtime.url, method: 'POST', paths: ['/events'], bodies, headers: BENCH_HEADERS, connections: 4, amount: bodies.length });
       // A refused POST (401 without the key, 503) places no order: waiting for it would only time out.
       if (okCount(load) !== bodies.length) throw new Error(`workflow pass ${rep}: ${okCount(load)} of ${bodies.length} POSTs accepted (status counts ${JSON.stringify(load.statusCounts)})`);
-      const deadline = t0 + ORDER_TIMEOUT_MS;
-      let finished = 0;
-      while (pending.size > 0) {
-        const ids = [...pending];
-        const pipeline = redis.pipeline();
-        for (const id of ids) pipeline.hexists(keys.order(id), 'step:order.completed');
-        const replies = (await pipeline.exec()) ?? [];
-        finished = performance.now();
-        ids.forEach((id, i) => {
-          if (replies[i]?.[1] === 1) pending.delete(id);
-        });
-        if (pending.size === 0) break;
-        if (performance.now() > deadline) throw new Error(`workflow pass ${rep}: ${pending.size} of ${ORDERS} orders not completed after ${ORDER_TIMEOUT_MS / 1000} s`);
-        await sleep(20);
-      }
+      const finished = await awaitAllDone(
+        orders.map((o) => o.orderId),
+        async (chunk) => {
+          const pipeline = redis.pipeline();
+          for (const id of chunk) pipeline.hexists(keys.order(id), 'step:order.completed');
+          const replies = (await pipeline.exec()) ?? [];
+          return chunk.map((_, i) => replies[i]?.[1] === 1);
+        },
+        {
+          chunk: POLL_CHUNK,
+          pollMs: POLL_MS,
+          deadline: t0 + ORDER_TIMEOUT_MS,
+          timeoutMessage: (left) => `workflow pass ${rep}: ${left} of ${ORDERS} orders not completed after ${ORDER_TIMEOUT_MS / 1000} s`,
+        },
+      );
       const seconds = (finished - t0) / 1000;
       passes.push({ seconds, ordersPerSecond: ORDERS / seconds, accepted: okCount(load) * ORDERS_PER_REQUEST });
     }
@@ -190,7 +192,7 @@ export async function workflowBenchmark(): Promise<BenchmarkResult> {
     ],
     latencySeries: [],
     notes: [
-      `clock from the first POST to the last order showing order.completed in Redis (polled every 20 ms); a completed order is ${AMQP_MESSAGES_PER_ORDER} RabbitMQ messages (confirmed, quorum queues) and ${KAFKA_RECORDS_PER_ORDER} Kafka records (acks=all), so ${Math.round(ordersPerSecond)} orders/s = ${Math.round(sagaMessages)} RabbitMQ msg/s + ${Math.round(ordersPerSecond * KAFKA_RECORDS_PER_ORDER)} Kafka records/s; orders/s against raw messages/s directly would be ${Math.round(ratioOf(ordersPerSecond, rawRate) * 100)}%. Raw baseline: ${RAW_MESSAGES.toLocaleString('en-US')} persistent ${commandBytes}-byte messages, publish (confirms) and consume concurrently.`,
+      `clock from the first POST to the last order showing order.completed in Redis (polled every ${POLL_MS} ms, oldest pending orders first, ${POLL_CHUNK} per round trip); a completed order is ${AMQP_MESSAGES_PER_ORDER} RabbitMQ messages (confirmed, quorum queues) and ${KAFKA_RECORDS_PER_ORDER} Kafka records (acks=all), so ${Math.round(ordersPerSecond)} orders/s = ${Math.round(sagaMessages)} RabbitMQ msg/s + ${Math.round(ordersPerSecond * KAFKA_RECORDS_PER_ORDER)} Kafka records/s; orders/s against raw messages/s directly would be ${Math.round(ratioOf(ordersPerSecond, rawRate) * 100)}%. Raw baseline: ${RAW_MESSAGES.toLocaleString('en-US')} persistent ${commandBytes}-byte messages, publish (confirms) and consume concurrently.`,
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
     details: { orders: ORDERS, passes, rawMessagesPerSecond: raw, commandBytes },
