@@ -86,7 +86,7 @@ export async function sandboxCall(service: SandboxService, orderId: string, act?
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
   const rate = config.TRIPLANE_SANDBOX_FAILURE_RATE;
   if (rate > 0 && Math.random() < rate) throw new TransientProviderError(`${service} sandbox: injected random failure`);
-  const keys = redisKeys(redisNamespace());
+  const keys = redisKeys(redisNamespace(config));
   const scriptKeys = [keys.sandbox(service, 'faults', orderId)];
   if (act !== undefined) scriptKeys.push(keys.sandbox(service, act.action, act.idempotencyKey), keys.sandbox(service, `${act.counter}-count`, orderId));
   const [kind, value] = (await providerCallScript(sandboxRedis(), scriptKeys, [act?.answer ?? '', String(KEY_TTL_SECONDS)])) as [string, string];
