@@ -74,13 +74,13 @@ export interface SandboxAction {
 /**
  * A sandbox provider's call for an order, in one round trip: it fails transiently as the order's
  * injected faults (and the global latency and failure rate) say; else, for a call that acts, it records
- * the first answer for the idempotency key and returns it (`first: false` with the stored answer for a
- * repeated key, so the caller never acts twice). A call that only decides (a declined card, an item
+ * the first answer for the idempotency key and returns it (the stored answer for a repeated key, so the
+ * caller never acts twice). A call that only decides (a declined card, an item
  * out of stock) passes no action: it is checked for faults and records nothing.
  */
-export async function sandboxCall(service: SandboxService, orderId: string, act: SandboxAction): Promise<{ answer: string; first: boolean }>;
+export async function sandboxCall(service: SandboxService, orderId: string, act: SandboxAction): Promise<string>;
 export async function sandboxCall(service: SandboxService, orderId: string): Promise<undefined>;
-export async function sandboxCall(service: SandboxService, orderId: string, act?: SandboxAction): Promise<{ answer: string; first: boolean } | undefined> {
+export async function sandboxCall(service: SandboxService, orderId: string, act?: SandboxAction): Promise<string | undefined> {
   const config = functionConfig();
   const latency = config.TRIPLANE_SANDBOX_LATENCY_MS;
   if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
@@ -91,8 +91,7 @@ export async function sandboxCall(service: SandboxService, orderId: string, act?
   if (act !== undefined) scriptKeys.push(keys.sandbox(service, act.action, act.idempotencyKey), keys.sandbox(service, `${act.counter}-count`, orderId));
   const [kind, value] = (await providerCallScript(sandboxRedis(), scriptKeys, [act?.answer ?? '', String(KEY_TTL_SECONDS)])) as [string, string];
   if (kind === 'fault') throw new TransientProviderError(`${service} sandbox: injected failure (${value === '-1' ? 'always' : `${value} left`})`);
-  if (act === undefined) return undefined;
-  return { answer: value, first: kind === 'first' };
+  return act === undefined ? undefined : value;
 }
 
 export async function actionCount(service: SandboxService, action: string, orderId: string): Promise<number> {

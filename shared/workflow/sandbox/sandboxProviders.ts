@@ -13,11 +13,11 @@ export const sandboxPayments: PaymentProvider = {
       await sandboxCall('payment', orderId);
       return { status: 'declined', reason: 'card declined (sandbox token tok_decline)' };
     }
-    const { answer } = await sandboxCall('payment', orderId, { action: 'authorize', idempotencyKey, answer: `auth_${followUpId(idempotencyKey, 'auth')}`, counter: 'charges' });
+    const answer = await sandboxCall('payment', orderId, { action: 'authorize', idempotencyKey, answer: `auth_${followUpId(idempotencyKey, 'auth')}`, counter: 'charges' });
     return { status: 'authorized', authorizationId: answer };
   },
   async refund({ orderId, idempotencyKey }) {
-    const { answer } = await sandboxCall('payment', orderId, { action: 'refund', idempotencyKey, answer: `refund_${followUpId(idempotencyKey, 'refund')}`, counter: 'refunds' });
+    const answer = await sandboxCall('payment', orderId, { action: 'refund', idempotencyKey, answer: `refund_${followUpId(idempotencyKey, 'refund')}`, counter: 'refunds' });
     return { refundId: answer };
   },
 };
@@ -29,14 +29,14 @@ export const sandboxInventory: InventoryService = {
       await sandboxCall('inventory', orderId);
       return { status: 'unavailable', skus: missing };
     }
-    const { answer } = await sandboxCall('inventory', orderId, { action: 'reserve', idempotencyKey, answer: `res_${followUpId(idempotencyKey, 'reserve')}`, counter: 'reservations' });
+    const answer = await sandboxCall('inventory', orderId, { action: 'reserve', idempotencyKey, answer: `res_${followUpId(idempotencyKey, 'reserve')}`, counter: 'reservations' });
     return { status: 'reserved', reservationId: answer };
   },
 };
 
 export const sandboxShipping: ShippingService = {
   async schedule({ orderId, idempotencyKey }) {
-    const { answer } = await sandboxCall('shipping', orderId, { action: 'schedule', idempotencyKey, answer: `ship_${followUpId(idempotencyKey, 'ship')}`, counter: 'shipments' });
+    const answer = await sandboxCall('shipping', orderId, { action: 'schedule', idempotencyKey, answer: `ship_${followUpId(idempotencyKey, 'ship')}`, counter: 'shipments' });
     return { shipmentId: answer };
   },
 };
