@@ -29,17 +29,25 @@ export class ConfigError extends Error {
  */
 export function environmentReader<T extends z.ZodObject>(schema: T, options: { keepEmpty?: ReadonlySet<string>; error: (message: string) => Error }) {
   const names = Object.keys(schema.shape);
-  let cached: { fingerprint: string; config: z.output<T> } | undefined;
+  let cached: { values: ReadonlyArray<string | undefined>; config: z.output<T> } | undefined;
+  // Called for every record on hot paths (a workflow step's provider calls): the cache check reads each
+  // variable once and allocates nothing, and stops at the first that changed.
+  const unchanged = (env: NodeJS.ProcessEnv, values: ReadonlyArray<string | undefined>): boolean => {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if ((Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined) !== values[i]) return false;
+    }
+    return true;
+  };
   return (env: NodeJS.ProcessEnv, cache: boolean): z.output<T> => {
+    if (cache && cached !== undefined && unchanged(env, cached.values)) return cached.config;
     const values = names.map((name) => [name, Object.prototype.hasOwnProperty.call(env, name) ? env[name] : undefined] as const);
-    const fingerprint = values.map(([, value]) => value ?? '\u0000').join('\u0001');
-    if (cache && cached?.fingerprint === fingerprint) return cached.config;
     const given = Object.fromEntries(values.filter(([name, value]) => value !== undefined && (value !== '' || options.keepEmpty?.has(name) === true)));
     const parsed = schema.safeParse(given);
     if (!parsed.success) {
       throw options.error(`invalid configuration: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}=${JSON.stringify(given[String(issue.path[0])])}: ${issue.message}`).join('; ')}`);
     }
-    if (cache) cached = { fingerprint, config: parsed.data };
+    if (cache) cached = { values: values.map(([, value]) => value), config: parsed.data };
     return parsed.data;
   };
 }

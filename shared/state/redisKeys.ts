@@ -1,4 +1,4 @@
-import { functionConfig } from '../config/functionConfig';
+import { functionConfig, type FunctionConfig } from '../config/functionConfig';
 /**
  * Every Redis key triplane writes, in one place, so the projections, the read routes and the checks
  * agree on names. `namespace` lets several systems (or test runs) share one Redis without clashing.
@@ -54,8 +54,9 @@ export function keyFamilyOf(namespace: string, key: string): KeyFamily | undefin
 
 export const DEFAULT_NAMESPACE = 'tp';
 
-/** The tests' profile has a namespace of its own, so a test never touches what `npm start` serves. */
-export const redisNamespace = (): string => {
-  const config = functionConfig();
-  return config.TRIPLANE_REDIS_NAMESPACE ?? (config.TRIPLANE_PROFILE === 'test' ? 'tptest' : DEFAULT_NAMESPACE);
-};
+/**
+ * The tests' profile has a namespace of its own, so a test never touches what `npm start` serves. A
+ * caller that already read the configuration passes it (a per-record path reads it once, not twice).
+ */
+export const redisNamespace = (config: Pick<FunctionConfig, 'TRIPLANE_REDIS_NAMESPACE' | 'TRIPLANE_PROFILE'> = functionConfig()): string =>
+  config.TRIPLANE_REDIS_NAMESPACE ?? (config.TRIPLANE_PROFILE === 'test' ? 'tptest' : DEFAULT_NAMESPACE);

@@ -56,6 +56,24 @@ describe('function configuration', () => {
     expect(() => functionConfig({ [name]: value })).toThrow(message);
   });
 
+  it('should see a variable of the process environment changed, unset or set back after a cached read', () => {
+    const before = process.env.TRIPLANE_HOP_LIMIT;
+    try {
+      process.env.TRIPLANE_HOP_LIMIT = '3';
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(3);
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(3);
+      process.env.TRIPLANE_HOP_LIMIT = '4';
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(4);
+      delete process.env.TRIPLANE_HOP_LIMIT;
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(10);
+      process.env.TRIPLANE_HOP_LIMIT = '3';
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(3);
+    } finally {
+      if (before === undefined) delete process.env.TRIPLANE_HOP_LIMIT;
+      else process.env.TRIPLANE_HOP_LIMIT = before;
+    }
+  });
+
   it('should name every wrong variable at once', () => {
     expect(() => functionConfig({ TRIPLANE_HOP_LIMIT: 'x', TRIPLANE_RATE_LIMIT: 'y' })).toThrow(/TRIPLANE_HOP_LIMIT="x".*; TRIPLANE_RATE_LIMIT="y"/);
   });
