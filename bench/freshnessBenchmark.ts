@@ -7,7 +7,9 @@ import { benchKafka, benchProducer, createBenchTopic } from './benchKafka';
 import { ratioOf, type BenchmarkResult } from './benchmarkResult';
 import { applyScoresBare, benchRedis, deleteKeys } from './benchRedis';
 import { benchRuntime, runtimeFailures, waitForCatchUp } from './benchRuntime';
-import { RUN_ID } from './benchRun';
+import { RUN_ID, wiredFunction } from './benchRun';
+import { mskFetchSettings, type MskFetchSettings } from '../emulator/runtime/mskFetchSettings';
+import { subscriptionsOf } from '../shared/routes/functionCatalog';
 import { sleep } from '../testkit/waitUntil';
 import { okCount, runLoad } from '../testkit/load/autocannonLoad';
 import { epochNow } from '../testkit/load/autocannonPlan';
@@ -30,7 +32,7 @@ const AIM_P99_MS = 250;
  * runtime's MSK mapping -> project-leaderboards -> Redis. The worker reports when it writes each request;
  * a watcher polls ZMSCORE for the members still pending every 5 ms.
  * Baseline: the same events from a raw kafkajs producer (acks=all) to a topic of the run's own, a bare
- * kafkajs consumer with the mapping's fetch settings writing ZINCRBY in one pipeline per batch, and the
+ * kafkajs consumer with the mapping's fetch settings (mskFetchSettings of the window serverless.yml gives) writing ZINCRBY in one pipeline per batch, and the
  * same watcher. Its producer mimics autocannon's shape: 10 lanes, each sending its 20 requests of the
  * second one after the other at the start of the second.
  */
@@ -80,11 +82,13 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
   const topic = `tpbench-fresh-${RUN_ID}`;
   await createBenchTopic(topic);
   const base = new VisibilityWatcher(redis, keys.leaderboard(baseBoard));
+  // The fetch of project-leaderboards' mapping, from the window serverless.yml declares for it.
+  const fetchSettings = leaderboardsFetch();
   const consumer: Consumer = benchKafka('tpbench-freshness-bare').consumer({
     groupId: `tpbench-fresh-bare-${RUN_ID}`,
-    maxWaitTimeInMs: 100,
-    minBytes: 1,
-    maxBytesPerPartition: 6 * 1024 * 1024,
+    maxWaitTimeInMs: fetchSettings.maxWaitMs,
+    minBytes: fetchSettings.minBytes,
+    maxBytesPerPartition: fetchSettings.maxBytesPerPartition,
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -161,7 +165,7 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
     ],
     notes: [
       `warm-up: one event, timed apart, visible after ${Math.round(coldMs)} ms through triplane (the first publish connects the producer; the first batch cold-starts project-leaderboards and archive-events), ${Math.round(baseColdMs)} ms through the baseline; the runtime's consumer groups caught up before the load.`,
-      `${totalRequests} POSTs of ${EVENTS_PER_REQUEST} events at ${REQUESTS_PER_SECOND} req/s (autocannon overallRate, ${CONNECTIONS} connections: each second's events leave in a burst), ${posted} accepted; ${ours.latenciesMs.length} events seen (${oursLost} never), baseline ${base.latenciesMs.length} (${baseLost} never); watcher polls every ${ours.pollMs} ms (${ours.polls} polls).`,
+      `${totalRequests} POSTs of ${EVENTS_PER_REQUEST} events at ${REQUESTS_PER_SECOND} req/s (autocannon overallRate, ${CONNECTIONS} connections: each second's events leave in a burst), ${posted} accepted; ${ours.latenciesMs.length} events seen (${oursLost} never), baseline ${base.latenciesMs.length} (${baseLost} never); watcher polls every ${ours.pollMs} ms (${ours.polls} polls). Both consumers fetch with the mapping's settings: maxWait ${fetchSettings.maxWaitMs} ms, minBytes ${fetchSettings.minBytes}.`,
       ...(failures.length > 0 ? [`runtime failures meanwhile: ${failures.slice(0, 2).join(' | ')}`] : []),
     ],
     details: {
@@ -181,4 +185,11 @@ async function warmUp(watcher: VisibilityWatcher, member: string, send: () => Pr
   const lost = await watcher.settled(GRACE_MS);
   if (lost > 0) throw new Error(`freshness: the warm-up event ${member} was not visible after ${GRACE_MS / 1000} s`);
   return watcher.latenciesMs.splice(0).reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** The fetch settings the runtime's mapping of project-leaderboards uses, for the baseline's consumer. */
+function leaderboardsFetch(): MskFetchSettings {
+  const subscription = subscriptionsOf(wiredFunction('projectLeaderboards')).find((msk) => msk.topic === 'scores');
+  if (subscription === undefined) throw new Error('serverless.yml: projectLeaderboards has no msk subscription to scores');
+  return mskFetchSettings(subscription.maximumBatchingWindow);
 }

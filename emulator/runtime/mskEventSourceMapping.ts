@@ -1,5 +1,6 @@
 import type { KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
+import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
@@ -47,7 +48,7 @@ const SESSION_TIMEOUT_MS = 10_000;
  * last one returned).
  *
  * The batching window maps to the fetch's maxWaitMs with a large minBytes, so the broker holds the
- * fetch until the window ends or enough data arrived, which is what Lambda's poller does.
+ * fetch until the window ends or enough data arrived, which is what Lambda's poller does (mskFetchSettings).
  *
  * The commit after an invocation is sent, not waited for: the partition's next batch is fetched and
  * invoked while Kafka answers, as a Kafka consumer committing asynchronously does. Lambda commits "after
@@ -70,7 +71,6 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let restartTimer: NodeJS.Timeout | undefined;
   let failuresInARow = 0;
   const expected = await ExpectedOffsets.load(kafka.admin(), options.groupId, options.event.topic);
-  const windowMs = options.event.maximumBatchingWindow * 1000;
   // A consumer that failed, or could not even start (Kafka down, a broker being restarted, the
   // coordinator still loading), is one more failure in a row: a new one is tried after a growing wait.
   const relaunchLater = (error: unknown) => {
@@ -87,9 +87,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
       groupId: options.groupId,
       topic: options.event.topic,
       startAt: options.event.startingPosition === 'LATEST' ? 'latest' : 'earliest',
-      maxWaitMs: windowMs > 0 ? windowMs : 100,
-      minBytes: windowMs > 0 ? 1024 * 1024 : 1,
-      maxBytesPerPartition: 6 * 1024 * 1024,
+      ...mskFetchSettings(options.event.maximumBatchingWindow),
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
     });
     if (stopped) {
