@@ -148,7 +148,7 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
 
 /**
  * The offset each partition's next batch must start at: the group's committed offset when the mapping
- * started, then the offset after the last batch it committed. With the idempotent, non-transactional
+ * started, then the offset after the last batch it invoked and sent the commit of. With the idempotent, non-transactional
  * producer every topic is written with, offsets are contiguous, so a first fetched offset beyond it
  * means Kafka no longer held the records in between (retention, deleted records) and the consumer
  * moved on to the log start (OFFSET_OUT_OF_RANGE answered by the earliest offset, messages-stream.js)
