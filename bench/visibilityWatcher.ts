@@ -40,10 +40,16 @@ export class VisibilityWatcher {
     })();
   }
 
-  /** Polls until nothing is pending or `graceMs` passed; returns how many never showed up. */
-  async finish(graceMs: number): Promise<number> {
+  /** Waits, still watching, until nothing is pending or `graceMs` passed; returns how many are still pending. */
+  async settled(graceMs: number): Promise<number> {
     const deadline = performance.now() + graceMs;
     while (this.pending.size > 0 && performance.now() < deadline) await sleep(this.pollMs);
+    return this.pending.size;
+  }
+
+  /** Polls until nothing is pending or `graceMs` passed, then stops; returns how many never showed up. */
+  async finish(graceMs: number): Promise<number> {
+    await this.settled(graceMs);
     this.running = false;
     await this.loop;
     return this.pending.size;

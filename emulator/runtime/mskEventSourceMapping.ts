@@ -1,5 +1,6 @@
 import type { KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
+import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
@@ -47,7 +48,17 @@ const SESSION_TIMEOUT_MS = 10_000;
  * last one returned).
  *
  * The batching window maps to the fetch's maxWaitMs with a large minBytes, so the broker holds the
- * fetch until the window ends or enough data arrived, which is what Lambda's poller does.
+ * fetch until the window ends or enough data arrived, which is what Lambda's poller does (mskFetchSettings).
+ *
+ * The commit after an invocation is sent, not waited for: the partition's next batch is fetched and
+ * invoked while Kafka answers, as a Kafka consumer committing asynchronously does. Lambda commits "after
+ * successful processing" and promises at-least-once, not a commit acknowledged before the next batch
+ * (https://docs.aws.amazon.com/lambda/latest/dg/with-msk-process.html,
+ * https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html). Waiting for it put a Kafka round trip
+ * (~15 ms locally, more while another group's batch kept the broker busy) into every fetch cycle, which
+ * made about a third of the freshness figure (README, freshness profile). A refused commit still fails
+ * the consumer, and its replacement resumes from what was committed; the handlers absorb the batches
+ * delivered again, as after any crash.
  */
 export async function startMskEventSourceMapping(options: MappingOptions): Promise<MskMapping> {
   // Lambda's poller never gives a mapping up. A KafkaPort consumer does stop on a failure it cannot
@@ -60,7 +71,6 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   let restartTimer: NodeJS.Timeout | undefined;
   let failuresInARow = 0;
   const expected = await ExpectedOffsets.load(kafka.admin(), options.groupId, options.event.topic);
-  const windowMs = options.event.maximumBatchingWindow * 1000;
   // A consumer that failed, or could not even start (Kafka down, a broker being restarted, the
   // coordinator still loading), is one more failure in a row: a new one is tried after a growing wait.
   const relaunchLater = (error: unknown) => {
@@ -77,9 +87,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
       groupId: options.groupId,
       topic: options.event.topic,
       startAt: options.event.startingPosition === 'LATEST' ? 'latest' : 'earliest',
-      maxWaitMs: windowMs > 0 ? windowMs : 100,
-      minBytes: windowMs > 0 ? 1024 * 1024 : 1,
-      maxBytesPerPartition: 6 * 1024 * 1024,
+      ...mskFetchSettings(options.event.maximumBatchingWindow),
       sessionTimeoutMs: SESSION_TIMEOUT_MS,
     });
     if (stopped) {
@@ -133,14 +141,14 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
     const last = chunk[chunk.length - 1];
     if (last === undefined) continue;
     const next = BigInt(last.offset) + 1n;
-    await batch.commit(next);
+    batch.commitInBackground(next);
     expected.consumedUpTo(batch.partition, next);
   }
 }
 
 /**
  * The offset each partition's next batch must start at: the group's committed offset when the mapping
- * started, then the offset after the last batch it committed. With the idempotent, non-transactional
+ * started, then the offset after the last batch it invoked and sent the commit of. With the idempotent, non-transactional
  * producer every topic is written with, offsets are contiguous, so a first fetched offset beyond it
  * means Kafka no longer held the records in between (retention, deleted records) and the consumer
  * moved on to the log start (OFFSET_OUT_OF_RANGE answered by the earliest offset, messages-stream.js)

@@ -10,7 +10,7 @@
  *   `KafkaProducerPort.send`, which resolves only once every record's partition acknowledged (the
  *   kafkajs 2.2.4 workaround that re-sent silently skipped partitions, acknowledgedSend, is gone).
  * - emulator/runtime/mskEventSourceMapping.ts: `consumer({ groupId, topic, ... }).run(handler)`, one
- *   `PartitionBatch` at a time per partition, `batch.commit(next)` after each chunk invoked,
+ *   `PartitionBatch` at a time per partition, `batch.commitInBackground(next)` after each chunk invoked,
  *   `batch.stillAssigned()` before each try; `admin().groupOffsets` for the skipped-offset accounting.
  * - operations/replay/* (lag, reset before a replay), operations/doctor/kafkaProbe.ts (cluster reachable,
  *   topics present, lag), emulator/ops (lag), operations/archive/verifyArchive.ts, tools/kafka (topics from the
@@ -80,8 +80,15 @@ export interface PartitionBatch {
   records: readonly ConsumedRecord[];
   /** False once the group rebalanced or the consumer stops: stop before the next record, commit nothing more. */
   stillAssigned(): boolean;
-  /** Commits `nextOffset`, the offset of the next record to read (the last processed one + 1). */
+  /** Commits `nextOffset`, the offset of the next record to read (the last processed one + 1); resolves once Kafka acknowledged it. */
   commit(nextOffset: bigint): Promise<void>;
+  /**
+   * Sends the commit of `nextOffset` and returns at once: the partition's next batch may be handed over
+   * while Kafka answers. A commit Kafka refuses fails the consumer (`done` rejects, and a new consumer
+   * resumes from the offsets that were committed, delivering the rest again); stop() waits for every
+   * commit sent. Commits of one partition reach Kafka in order, a later offset never overtaken by an earlier one.
+   */
+  commitInBackground(nextOffset: bigint): void;
 }
 
 export interface ConsumerOptions {

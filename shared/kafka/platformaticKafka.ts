@@ -11,6 +11,7 @@ import {
   type MessageToProduce,
   type SASLOptions,
 } from '@platformatic/kafka';
+import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
 import type {
   Acknowledgement,
@@ -164,6 +165,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
   // records a stale batch left uncommitted are delivered again.
   let generation = 0;
   const commit = coalescedCommits((offsets) => consumer.commit({ offsets }));
+  const inBackground = backgroundCommits(commit, (error) => failStream(error));
   consumer.on('consumer:group:join', () => generation++);
   consumer.on('consumer:group:rebalance', () => generation++);
   const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false }).catch(async (error: unknown) => {
@@ -175,6 +177,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     if (!running) return;
     running = false;
     await chain.catch(() => undefined);
+    await inBackground.settled();
     await close(stream);
   };
   failStream = (error) => {
@@ -212,6 +215,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
               records: list.map(toConsumedRecord),
               stillAssigned: () => running && generation === batchGeneration,
               commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
+              commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
             };
             return handler(batch);
           }),

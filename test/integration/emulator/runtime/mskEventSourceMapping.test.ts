@@ -89,6 +89,31 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
     // Nothing committed while the batch failed.
     expect(committedDuringFailures).toEqual([undefined, undefined]);
   });
+
+  it('should commit every batch it invoked when disconnected right after the last invocation returned', async () => {
+    const topic = `tptest-mapping-drain-${run}`;
+    topics.push(topic);
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    await produce(brokers, topic, 0, 30);
+    const seen: number[] = [];
+    const mapping = await mappingOn(
+      brokers,
+      topic,
+      (event) => {
+        seen.push(...offsetsOf(event));
+        return Promise.resolve(undefined);
+      },
+      { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } },
+    );
+    try {
+      await waitUntil('every record invoked', () => seen.length >= 30);
+    } finally {
+      // The commits are sent in the background: disconnecting waits for them.
+      await mapping.disconnect();
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect((await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0)).toBe(30n);
+  });
 });
 
 describe('the MSK event source mapping when its broker dies', () => {

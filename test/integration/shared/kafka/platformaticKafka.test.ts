@@ -221,6 +221,39 @@ describe('KafkaPort on @platformatic/kafka', () => {
     expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(5n);
   });
 
+  it('should keep a partition in order with background commits, and keep every one of them when stopped right after the last batch', async () => {
+    const topic = topicOf('background');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    await producer.send([{ topic, records: records(3, 'b') }]);
+    const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1024 * 1024, sessionTimeoutMs: 10_000 });
+    const seen: bigint[] = [];
+    // What the group had committed when each batch was handed over.
+    const committedAtHandover: Array<bigint | undefined> = [];
+    let sentMore = false;
+    const allSeen = new Promise<void>((resolve) =>
+      consumer.run(async (batch) => {
+        committedAtHandover.push((await admin.groupOffsets(`g-${topic}`, topic)).get(0));
+        seen.push(...batch.records.map((r) => r.offset));
+        const last = batch.records[batch.records.length - 1];
+        if (last !== undefined) batch.commitInBackground(last.offset + 1n);
+        if (!sentMore) {
+          sentMore = true;
+          await producer.send([{ topic, records: records(2, 'b2') }]);
+        }
+        if (seen.length >= 5) resolve();
+      }),
+    );
+    await allSeen;
+    // Stopped right after the last batch returned: its commit, still in flight or not, is kept.
+    await consumer.stop();
+    await producer.close();
+    await expect(consumer.done).resolves.toBeUndefined();
+    expect(seen).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(committedAtHandover[0]).toBeUndefined();
+    expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(5n);
+  });
+
   it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {
     const producer = await port.producer();
     try {
