@@ -1,3 +1,4 @@
+import { compatibilityPartitioner, Producer as RawProducer } from '@platformatic/kafka';
 import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
 import { kafkaBrokers } from './benchEnvironment';
 
@@ -20,7 +21,15 @@ export async function createBenchTopic(name: string, partitions = 12): Promise<v
   }
 }
 
-/** A producer as triplane's (murmur2 partitioner, idempotent, acks=all, one request in flight), connected. */
+/**
+ * The client triplane produces with (@platformatic/kafka), used raw: the same producer settings as
+ * shared/kafka/platformaticKafka.ts (idempotent, acks=all, Java's murmur2 partitioning), none of triplane's
+ * code around it (no KafkaPort, no per-partition acknowledgement check, no envelope work).
+ */
+export const benchRawProducer = (clientId: string): RawProducer =>
+  new RawProducer({ clientId, bootstrapBrokers: kafkaBrokers(), idempotent: true, acks: -1, autocreateTopics: false, partitioner: compatibilityPartitioner });
+
+/** A kafkajs producer (murmur2 partitioner, idempotent, acks=all, one request in flight), connected. */
 export async function benchProducer(clientId: string): Promise<Producer> {
   const producer = benchKafka(clientId).producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();

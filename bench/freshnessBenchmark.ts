@@ -25,6 +25,7 @@ const WARM_SECONDS = 2;
 const CONNECTIONS = 10;
 const GRACE_MS = 30_000;
 const AIM_P99_MS = 250;
+const AIM_P99_RATIO = 1.5;
 
 /**
  * Freshness: from the HTTP POST of an event to its value visible in Redis, at 2,000 events/s for 10 s
@@ -151,8 +152,8 @@ export async function freshnessBenchmark(): Promise<BenchmarkResult> {
         baselineLabel: 'raw kafkajs produce -> bare consumer -> ioredis pipeline',
         ratio: ratioOf(oursSummary.p99, baseSummary.p99),
         better: 'lower',
-        aim: `<= ${AIM_P99_MS} ms`,
-        met: oursSummary.p99 <= AIM_P99_MS && oursLost === 0 && posted === totalRequests,
+        aim: `<= ${AIM_P99_MS} ms and <= ${AIM_P99_RATIO}x`,
+        met: oursSummary.p99 <= AIM_P99_MS && oursSummary.p99 <= AIM_P99_RATIO * baseSummary.p99 && oursLost === 0 && posted === totalRequests,
       },
     ],
     latencySeries: [
