@@ -103,6 +103,21 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
 const bytes = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 
 /**
+ * Header names as bytes, made once: every record carries the same five (toKafkaMessage), and a Buffer per
+ * name per record was a fifth of `toBytes`. The client only reads them. Bounded, so names from
+ * elsewhere cannot grow it.
+ */
+const headerNames = new Map<string, Buffer>();
+function headerName(name: string): Buffer {
+  let known = headerNames.get(name);
+  if (known === undefined) {
+    known = Buffer.from(name, 'utf8');
+    if (headerNames.size < 64) headerNames.set(name, known);
+  }
+  return known;
+}
+
+/**
  * The record as bytes, sent with the client's pass-through serializers: its stringSerializers drop a
  * Buffer (serde.js answers undefined for anything not a string), and the partitioner hashes the key's bytes.
  */
@@ -110,7 +125,7 @@ function toBytes(record: OutgoingRecord): Omit<MessageToProduce, 'topic'> {
   return {
     ...(record.key === null ? {} : { key: bytes(record.key) }),
     ...(record.value === null ? {} : { value: bytes(record.value) }),
-    headers: new Map(Object.entries(record.headers).map(([name, value]) => [bytes(name), bytes(value)])),
+    headers: new Map(Object.entries(record.headers).map(([name, value]) => [headerName(name), bytes(value)])),
   };
 }
 
