@@ -92,7 +92,9 @@ function filterPatternsOf(topic: string, declared: unknown, facts: FunctionFacts
   const patterns = Array.isArray(declared) ? (declared as unknown[]).map(record) : [];
   const expected = facts.eventTypes === undefined ? [] : [envelopeTypePattern(facts.eventTypes)];
   if (!isDeepStrictEqual(patterns, expected)) {
-    fail(`the msk event on ${topic} has filterPatterns ${JSON.stringify(patterns)}, but functions/${facts.name}/function.ts acts on ${facts.eventTypes === undefined ? 'every event type' : facts.eventTypes.join(', ')}: expected ${JSON.stringify(expected)}`);
+    fail(
+      `the msk event on ${topic} has filterPatterns ${JSON.stringify(patterns)}, but functions/${facts.name}/function.ts acts on ${facts.eventTypes === undefined ? 'every event type' : facts.eventTypes.join(', ')}: expected ${JSON.stringify(expected)}`,
+    );
   }
   return patterns;
 }

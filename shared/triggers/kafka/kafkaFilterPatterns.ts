@@ -28,7 +28,9 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function refuse(where: string, why: string): never {
-  throw new Error(`filter pattern ${where}: ${why}; the local MSK mapping implements only exact string values in arrays and nested objects, and refuses the rest rather than filter differently from Lambda`);
+  throw new Error(
+    `filter pattern ${where}: ${why}; the local MSK mapping implements only exact string values in arrays and nested objects, and refuses the rest rather than filter differently from Lambda`,
+  );
 }
 
 function compileNode(pattern: unknown, path: string): PatternNode {

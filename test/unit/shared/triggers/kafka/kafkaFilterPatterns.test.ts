@@ -36,8 +36,26 @@ describe('compileKafkaFilterPatterns (Lambda event filtering on an MSK record va
 
   it('should match a nested pattern against an array of objects only when one element matches it whole', () => {
     const filter = compileKafkaFilterPatterns([{ value: { lines: { sku: ['a'], size: ['m'] } } }]);
-    expect(filter(json({ lines: [{ sku: 'b', size: 's' }, { sku: 'a', size: 'm' }] }))).toBe(true);
-    expect(filter(json({ lines: [{ sku: 'a', size: 's' }, { sku: 'b', size: 'm' }] }))).toBe(false);
+    expect(
+      filter(
+        json({
+          lines: [
+            { sku: 'b', size: 's' },
+            { sku: 'a', size: 'm' },
+          ],
+        }),
+      ),
+    ).toBe(true);
+    expect(
+      filter(
+        json({
+          lines: [
+            { sku: 'a', size: 's' },
+            { sku: 'b', size: 'm' },
+          ],
+        }),
+      ),
+    ).toBe(false);
     expect(filter(json({ lines: { sku: 'a', size: 'm' } }))).toBe(true);
     expect(filter(json({ lines: 'a' }))).toBe(false);
   });
