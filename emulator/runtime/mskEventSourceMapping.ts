@@ -5,11 +5,12 @@ import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
 import type { MskSubscription } from '../../shared/routes/functionCatalog';
+import { compileKafkaFilterPatterns, type KafkaRecordFilter } from '../../shared/triggers/kafka/kafkaFilterPatterns';
 
 export interface MappingOptions {
   functionName: string;
   /** The subscription as serverless.yml gives it; tests and benchmarks map private topics the same way. */
-  event: Pick<MskSubscription, 'batchSize' | 'maximumBatchingWindow' | 'startingPosition'> & { topic: string };
+  event: Pick<MskSubscription, 'batchSize' | 'maximumBatchingWindow' | 'startingPosition'> & Partial<Pick<MskSubscription, 'filterPatterns'>> & { topic: string };
   groupId: string;
   brokers: string[];
   eventSourceArn: string;
@@ -65,6 +66,9 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   // ride out (a fetch from a broker that went away, a commit refused after a rebalance, a rejoin that
   // failed), so a failed consumer is replaced by a new one in the same group, which resumes from the
   // committed offsets: at worst a batch is delivered again, which the handlers' idempotency absorbs.
+  // A pattern the local mapping does not implement is refused here, before any record is read.
+  const patterns = options.event.filterPatterns ?? [];
+  const filter = patterns.length === 0 ? undefined : compileKafkaFilterPatterns(patterns);
   const kafka = localKafkaClient(options.brokers, `triplane-local-${options.functionName}`);
   let stopped = false;
   let current: KafkaConsumerPort | undefined;
@@ -96,7 +100,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
     }
     current = consumer;
     consumer.run(async (batch) => {
-      await handleBatch(batch, options, expected);
+      await handleBatch(batch, options, expected, filter);
       failuresInARow = 0;
     });
     consumer.done.catch((error: unknown) => {
@@ -116,7 +120,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   };
 }
 
-async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets): Promise<void> {
+async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
   const { event, invoke, functionName } = options;
   const first = batch.records[0];
   if (first === undefined) return;
@@ -124,7 +128,9 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
   if (expectedNext !== undefined && recordsSkipped(expectedNext, first.offset) > 0n) {
     options.onSkipped?.({ functionName, topic: batch.topic, partition: batch.partition, expected: expectedNext, fetched: first.offset });
   }
-  const records = batch.records.map((record) => toKafkaTriggerRecord(batch.topic, batch.partition, record));
+  // Lambda applies the mapping's filter before batching: a dropped record never invokes the function.
+  const kept = filter === undefined ? batch.records : batch.records.filter((record) => filter(record.value));
+  const records = kept.map((record) => toKafkaTriggerRecord(batch.topic, batch.partition, record));
   for (const chunk of chunkRecords(records, event.batchSize)) {
     const payload = toKafkaTriggerEvent(options.eventSourceArn, options.brokers.join(','), chunk);
     for (let attempt = 1; ; attempt++) {
@@ -143,6 +149,13 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
     const next = BigInt(last.offset) + 1n;
     batch.commitInBackground(next);
     expected.consumedUpTo(batch.partition, next);
+  }
+  // The offsets of dropped records are committed too (invocation-eventfiltering.html): records after
+  // the last one invoked, or a whole batch that invoked nothing, move the group's offset all the same.
+  const lastFetched = batch.records[batch.records.length - 1];
+  if (lastFetched !== undefined && kept[kept.length - 1] !== lastFetched && batch.stillAssigned()) {
+    batch.commitInBackground(lastFetched.offset + 1n);
+    expected.consumedUpTo(batch.partition, lastFetched.offset + 1n);
   }
 }
 

@@ -2,6 +2,8 @@ import { defineFunction } from '../../shared/routes/functionFacts';
 
 export const facts = defineFunction({
   name: 'start-order-workflow',
+  // The orders topic carries the outcomes too; the mapping's filter (serverless.yml) keeps these only.
+  eventTypes: ['order.placed'],
   produces: ['dead-letters'],
   publishes: ['payment.authorize'],
   // It writes each order's saga record before publishing its first command, and reads the order view

@@ -9,7 +9,7 @@ import { beginSagas } from '../../shared/workflow/saga/sagaRecords';
 
 /**
  * Starts the order saga for every order.placed of the batch (the orders topic carries the outcomes too;
- * they are not this function's business). An order is identified by its order id: the saga record is
+ * they are not this function's business, and the mapping's filter drops them before they invoke it). An order is identified by its order id: the saga record is
  * written before the first command is published (so a step never depends on the order projection,
  * which may apply the order.placed later), and a second placement of the same order starts nothing.
  * With the same content it is a duplicate; with other content it is refused and dead-lettered with
@@ -17,7 +17,9 @@ import { beginSagas } from '../../shared/workflow/saga/sagaRecords';
  * command.
  */
 export const handler = kafkaBatchHandler(facts.name, async (batch) => {
-  const placements = batch.accepted.filter((r) => r.envelope.type === 'order.placed');
+  // The mapping's filter keeps only these types (serverless.yml filterPatterns); a record of another
+  // type that still reaches the handler (a mapping without the filter) is ignored as before.
+  const placements = batch.accepted.filter((r) => facts.eventTypes.includes(r.envelope.type));
   const starts = placements.map((record) => ({ record, first: startOrder(record.envelope, 'triplane/start-order-workflow') }));
   const verdicts = await beginSagas(starts.map(({ record, first }) => ({ placed: record.envelope, first })));
   const commands: Envelope[] = [];

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
 import { functionKey, roleIdOf } from './derivedNames';
 import type { FunctionFacts } from './functionFacts';
 import { TOPICS, type TopicName } from './topics';
+import { envelopeTypePattern } from '../triggers/kafka/kafkaFilterPatterns';
 
 /**
  * The functions as the deploy tooling, the local runtime, the doctor and the tests see them: the
@@ -31,6 +33,12 @@ export interface MskSubscription {
   consumerGroupId: string;
   /** The cluster, as serverless.yml gives it (an ARN once resolved): the framework names the mapping after it. */
   clusterArn: unknown;
+  /**
+   * The mapping's event filter (osls renders it as the mapping's FilterCriteria; the local mapping
+   * applies it the same way, shared/triggers/kafka/kafkaFilterPatterns): records matching none of
+   * them never invoke the function. Empty: every record does.
+   */
+  filterPatterns: readonly Raw[];
 }
 
 /** One event source mapping per topic (MSK mappings take one topic each). */
@@ -75,6 +83,22 @@ const record = (value: unknown): Raw => (value !== null && typeof value === 'obj
 const text = (value: unknown, fallback = ''): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : fallback);
 const count = (value: unknown, fallback: number): number => (value === undefined ? fallback : Number(value));
 
+/**
+ * A function that acts on some envelope types only (function.ts `eventTypes`) has Lambda drop the
+ * others before they invoke it: its msk events carry the one pattern on those types, and a filter
+ * with no `eventTypes` behind it would hide records from a handler that expects them all.
+ */
+function filterPatternsOf(topic: string, declared: unknown, facts: FunctionFacts, fail: (why: string) => never): Raw[] {
+  const patterns = Array.isArray(declared) ? (declared as unknown[]).map(record) : [];
+  const expected = facts.eventTypes === undefined ? [] : [envelopeTypePattern(facts.eventTypes)];
+  if (!isDeepStrictEqual(patterns, expected)) {
+    fail(
+      `the msk event on ${topic} has filterPatterns ${JSON.stringify(patterns)}, but functions/${facts.name}/function.ts acts on ${facts.eventTypes === undefined ? 'every event type' : facts.eventTypes.join(', ')}: expected ${JSON.stringify(expected)}`,
+    );
+  }
+  return patterns;
+}
+
 function triggerOf(key: string, events: Raw[], facts: FunctionFacts): Trigger {
   const kinds = new Set(events.map((event) => Object.keys(event)[0]));
   const fail = (why: string): never => {
@@ -107,6 +131,7 @@ function triggerOf(key: string, events: Raw[], facts: FunctionFacts): Trigger {
         startingPosition,
         consumerGroupId,
         clusterArn: msk.arn,
+        filterPatterns: filterPatternsOf(topic, msk.filterPatterns, facts, fail),
       };
     });
     return { kind: 'msk', subscriptions };
@@ -171,7 +196,7 @@ export const FUNCTIONS: readonly FunctionRoute[] = loadFunctionCatalog(join(__di
 export const httpTriggerOf = (fn: FunctionRoute): HttpTrigger | undefined => (fn.trigger.kind === 'http' ? fn.trigger : undefined);
 export const mskTriggerOf = (fn: FunctionRoute): MskTrigger | undefined => (fn.trigger.kind === 'msk' ? fn.trigger : undefined);
 export const rabbitMqTriggerOf = (fn: FunctionRoute): RabbitMqTrigger | undefined => (fn.trigger.kind === 'rabbitmq' ? fn.trigger : undefined);
-/** A function's MSK subscriptions (none for other triggers): each topic with its consumer group. */
+/** A function's MSK subscriptions (none for other triggers): each topic with its consumer group and event filter. */
 export const subscriptionsOf = (fn: FunctionRoute): MskSubscription[] => mskTriggerOf(fn)?.subscriptions ?? [];
 /** The topics a function consumes (none for other triggers). */
 export const topicsOf = (fn: FunctionRoute): TopicName[] => mskTriggerOf(fn)?.subscriptions.map((s) => s.topic) ?? [];

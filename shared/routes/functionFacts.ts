@@ -19,6 +19,12 @@ export interface FunctionFacts {
   /** Workflow commands (routing keys on the workflow exchange) it publishes to RabbitMQ. */
   publishes: readonly string[];
   redis: RedisAccess;
+  /**
+   * The envelope types an MSK function acts on, when not every type of its topics: its mapping's
+   * filterPatterns (serverless.yml, checked against this list by the catalog) keep only these, so
+   * the others never invoke it, and its handler still ignores any other type that reaches it.
+   */
+  eventTypes?: readonly string[];
   /** The projection it writes (MSK projections) or reads (HTTP read routes). */
   projection?: ProjectionName;
   /** The workflow command it carries out: the step's queue (shared/routes/workflow). */

@@ -2,6 +2,10 @@ import type { ConsumeMessage } from 'amqplib';
 import { execFileSync } from 'node:child_process';
 import { produceRecords } from '../../testkit/produceRecords';
 import { handler as authorizePayment } from '../../functions/authorize-payment/handler';
+import { handler as startOrderWorkflow } from '../../functions/start-order-workflow/handler';
+import { toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../emulator/runtime/kafkaTriggerEvent';
+import { asConsumedRecord } from '../../shared/kafka/asConsumedRecord';
+import type { KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
 import { toRabbitMqTriggerEvent } from '../../emulator/runtime/rabbitMqTriggerEvent';
 import { createEnvelope } from '../../shared/envelope/envelope';
 import { toAmqpMessage } from '../../shared/envelope/toAmqpMessage';
@@ -151,6 +155,22 @@ describe('order workflow (RabbitMQ + Kafka + Redis, local runtime)', () => {
     // The one command it did publish runs the rest of the saga exactly once.
     expect((await finalOrder(id)).status).toBe('completed');
     expect(await actionCount('shipping', 'shipments', id)).toBe(1);
+  });
+
+  it('should start no saga for a record of another type that reaches start-order-workflow without its mapping filter', async () => {
+    const placedId = orderId('unfiltered-placed');
+    const otherId = orderId('unfiltered-other');
+    const placed = createEnvelope({ type: 'order.placed', version: 1, key: placedId, data: order(placedId).data, source: 'test' });
+    const other = createEnvelope({ type: 'order.completed', version: 1, key: otherId, data: { orderId: otherId }, source: 'test' });
+    // As a mapping with no filter would deliver them: the outcome first, then the placement.
+    const records = [other, placed].map((envelope, i) => toKafkaTriggerRecord('orders', 0, asConsumedRecord(toKafkaMessage(envelope), BigInt(i), BigInt(Date.now()))));
+    const result = await startOrderWorkflow(toKafkaTriggerEvent('arn:aws:kafka:local', 'local', records), lambdaContextOf<KafkaTriggerRecord>('start-order-workflow'));
+    expect(result).toMatchObject({ received: 2, deadLettered: 0 });
+    // The placement began its saga (another placement of the same order is a duplicate of it); the outcome began none.
+    const placedAgain = createEnvelope({ type: 'order.placed', version: 1, key: placedId, data: order(placedId).data, source: 'test' });
+    expect(await beginSagas([{ placed: placedAgain, first: startOrder(placedAgain, 'test') }])).toEqual([{ kind: 'duplicate', placedId: placed.id }]);
+    const otherAsPlaced = createEnvelope({ type: 'order.placed', version: 1, key: otherId, data: order(otherId).data, source: 'test' });
+    expect(await beginSagas([{ placed: otherAsPlaced, first: startOrder(otherAsPlaced, 'test') }])).toEqual([{ kind: 'start' }]);
   });
 
   it('should stop a chain at the hop limit instead of letting it bounce between Kafka and RabbitMQ', async () => {

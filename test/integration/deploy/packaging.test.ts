@@ -124,6 +124,19 @@ describe('serverless package (osls, offline)', () => {
     expect(withAlarmParams.Parameters).toMatchObject({ AlarmEmail: { Default: 'oncall@example.com' }, AlarmTopicArn: { Default: 'arn:aws:sns:us-east-1:123456789012:pager' } });
   });
 
+  it("should give an MSK mapping the FilterCriteria of its function's filterPatterns, and the others none", () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    for (const fn of FUNCTIONS) {
+      for (const s of subscriptionsOf(fn)) {
+        const mapping = mappings.find((m) => JSON.stringify(m.Properties.FunctionName).includes(logicalIdOf(fn.name)) && JSON.stringify(m.Properties.Topics) === JSON.stringify([s.topic]));
+        const filters = (mapping?.Properties.FilterCriteria as { Filters: Array<{ Pattern: string }> } | undefined)?.Filters.map((f) => JSON.parse(f.Pattern) as unknown);
+        expect({ fn: fn.name, topic: s.topic, filters }).toEqual({ fn: fn.name, topic: s.topic, filters: s.filterPatterns.length === 0 ? undefined : s.filterPatterns });
+      }
+    }
+    // Lambda reads each Pattern as a JSON string: start-order-workflow is invoked with order.placed records only.
+    expect(mappingOf('start-order-workflow')?.Properties.FilterCriteria).toEqual({ Filters: [{ Pattern: '{"value":{"type":["order.placed"]}}' }] });
+  });
+
   it('should give every mapping the batching window serverless.yml gives, 0 included, and start RabbitMQ mappings after the topology', () => {
     const mappings = ofType('AWS::Lambda::EventSourceMapping');
     for (const fn of FUNCTIONS) {

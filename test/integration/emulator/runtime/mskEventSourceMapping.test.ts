@@ -116,6 +116,102 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
   });
 });
 
+describe('the MSK event source mapping with an event filter, on the shared test Kafka', () => {
+  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+  const admin = localKafkaClient(brokers, 'tptest-mapping-filter-admin').admin();
+  const topics: string[] = [];
+  afterAll(async () => {
+    await admin.deleteTopics(topics).catch(() => undefined);
+    await admin.close();
+  });
+  const filterPatterns = [{ value: { type: ['keep'] } }];
+
+  async function topicWith(name: string, values: Array<string | null>): Promise<string> {
+    const topic = `tptest-mapping-filter-${name}-${run}`;
+    topics.push(topic);
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await localKafkaClient(brokers, 'tptest-mapping-filter-producer').producer();
+    try {
+      await producer.send([{ topic, records: values.map((value) => ({ key: 'one-partition', value, headers: {} })) }]);
+    } finally {
+      await producer.close();
+    }
+    return topic;
+  }
+
+  it('should invoke only the matching records and commit the offsets of the dropped ones, those after the last match included', async () => {
+    // Offsets 0..29: every third record matches; the others are another type, not JSON, or a tombstone; the last two are dropped.
+    const values = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 && i < 28 ? JSON.stringify({ type: 'keep', n: i }) : ([JSON.stringify({ type: 'drop', n: i }), 'keep', null][i % 3] ?? null)));
+    const topic = await topicWith('some', values);
+    const invoked: number[][] = [];
+    const mapping = await mappingOn(
+      brokers,
+      topic,
+      (event) => {
+        invoked.push(offsetsOf(event));
+        return Promise.resolve(undefined);
+      },
+      { event: { topic, batchSize: 4, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON', filterPatterns } },
+    );
+    try {
+      await waitUntil('every offset committed', async () => (await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0) === 30n);
+    } finally {
+      await mapping.disconnect();
+    }
+    expect(invoked.flat()).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
+    // batchSize counts the records invoked, not the records fetched.
+    expect(invoked.every((chunk) => chunk.length <= 4)).toBe(true);
+    expect(invoked.length).toBeLessThan(values.length / 4);
+  });
+
+  it('should invoke nothing for records that all miss the filter, and still move the offset past them', async () => {
+    const topic = await topicWith(
+      'none',
+      Array.from({ length: 12 }, (_, i) => JSON.stringify({ type: 'drop', n: i })),
+    );
+    let invocations = 0;
+    const mapping = await mappingOn(
+      brokers,
+      topic,
+      () => {
+        invocations++;
+        return Promise.resolve(undefined);
+      },
+      { event: { topic, batchSize: 100, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON', filterPatterns } },
+    );
+    try {
+      await waitUntil('every offset committed', async () => (await admin.groupOffsets(`tptest-mapping-${topic}`, topic)).get(0) === 12n);
+    } finally {
+      await mapping.disconnect();
+    }
+    expect(invocations).toBe(0);
+  });
+
+  it('should refuse to start with a pattern the local mapping does not implement, before reading a record', async () => {
+    let invocations = 0;
+    await expect(
+      mappingOn(
+        brokers,
+        'tptest-mapping-filter-never-read',
+        () => {
+          invocations++;
+          return Promise.resolve(undefined);
+        },
+        {
+          event: {
+            topic: 'tptest-mapping-filter-never-read',
+            batchSize: 100,
+            maximumBatchingWindow: 0,
+            startingPosition: 'TRIM_HORIZON',
+            filterPatterns: [{ value: { type: [{ prefix: 'order.' }] } }],
+          },
+        },
+      ),
+    ).rejects.toThrow(/filter pattern #1 value.type: .* is not an exact string value/);
+    expect(invocations).toBe(0);
+  });
+});
+
 describe('the MSK event source mapping when its broker dies', () => {
   let dir: string;
   let cluster: KafkaCluster;

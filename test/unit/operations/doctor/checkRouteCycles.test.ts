@@ -53,7 +53,10 @@ describe('checkRouteCycles', () => {
       modulePath: 'functions/echo-scores/handler',
       exportName: 'handler',
       description: '',
-      trigger: { kind: 'msk', subscriptions: [{ topic: 'scores', batchSize: 1, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'triplane-echo-scores', clusterArn: 'arn' }] },
+      trigger: {
+        kind: 'msk',
+        subscriptions: [{ topic: 'scores', batchSize: 1, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'triplane-echo-scores', clusterArn: 'arn', filterPatterns: [] }],
+      },
       produces: ['scores'],
       publishes: [],
       redis: { reads: [], writes: [] },

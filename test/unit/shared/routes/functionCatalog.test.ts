@@ -11,13 +11,16 @@ const root = PROJECT_ROOT;
 
 const stepFacts: FunctionFacts = { name: 'authorize-payment', produces: ['orders'], publishes: [], redis: { reads: [], writes: [] }, step: 'payment.authorize' };
 const projectionFacts: FunctionFacts = { name: 'project-sessions', produces: ['dead-letters'], publishes: [], redis: { reads: [], writes: ['session'] }, projection: 'sessions' };
+const starterFacts: FunctionFacts = { name: 'start-order-workflow', produces: [], publishes: [], redis: { reads: [], writes: [] }, eventTypes: ['order.placed'] };
 const factsOf = (name: string): FunctionFacts => {
-  const found = [stepFacts, projectionFacts].find((f) => f.name === name);
+  const found = [stepFacts, projectionFacts, starterFacts].find((f) => f.name === name);
   if (found === undefined) throw new Error(`no facts for ${name}`);
   return found;
 };
 const msk = (topic: string, extra: Record<string, unknown> = {}) => ({ msk: { arn: 'arn', topic, batchSize: 7, startingPosition: 'LATEST', consumerGroupId: `g-${topic}`, ...extra } });
 const sessions = (fn: Record<string, unknown>) => functionCatalog({ projectSessions: { handler: 'functions/project-sessions/handler.handler', ...fn } }, factsOf);
+const starter = (fn: Record<string, unknown>) => functionCatalog({ startOrderWorkflow: { handler: 'functions/start-order-workflow/handler.handler', ...fn } }, factsOf);
+const placedOnly = [{ value: { type: ['order.placed'] } }];
 const step = (fn: Record<string, unknown>) => functionCatalog({ authorizePayment: { handler: 'functions/authorize-payment/handler.handler', ...fn } }, factsOf);
 
 describe('the function catalog: serverless.yml joined with each function.ts', () => {
@@ -34,7 +37,7 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
     });
     expect(fn?.trigger).toEqual({
       kind: 'msk',
-      subscriptions: [{ topic: 'sessions', batchSize: 7, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'g-sessions', clusterArn: 'arn' }],
+      subscriptions: [{ topic: 'sessions', batchSize: 7, maximumBatchingWindow: 0, startingPosition: 'LATEST', consumerGroupId: 'g-sessions', clusterArn: 'arn', filterPatterns: [] }],
     });
     const [mq] = step({ events: [{ rabbitmq: { arn: 'a', queue: 'payment.authorize', basicAuthArn: { Ref: 'X' } } }] });
     expect(mq?.trigger).toEqual({ kind: 'rabbitmq', queue: 'payment.authorize', batchSize: 100, maximumBatchingWindow: 0.5, basicAuthArn: { Ref: 'X' } });
@@ -63,8 +66,19 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
       /its key must be projectSessions/,
     ],
     ["another function's role", () => sessions({ role: 'GetOrderRole', events: [msk('sessions')] }), /role must be ProjectSessionsRole/],
+    ['an event filter on a function that acts on every type', () => sessions({ events: [msk('sessions', { filterPatterns: placedOnly })] }), /function.ts acts on every event type: expected \[\]/],
+    ['a function of some event types with no event filter', () => starter({ events: [msk('orders')] }), /has filterPatterns \[\], but .* acts on order.placed/],
+    ['an event filter on other types than function.ts lists', () => starter({ events: [msk('orders', { filterPatterns: [{ value: { type: ['order.completed'] } }] })] }), /acts on order.placed/],
   ])('refuses %s, saying what to fix', (_case, build, message) => {
     expect(build).toThrow(message);
+  });
+
+  it('reads the event filter of a function that acts on some event types only', () => {
+    const [fn] = starter({ events: [msk('orders', { filterPatterns: placedOnly })] });
+    expect(fn?.trigger).toMatchObject({ kind: 'msk', subscriptions: [{ topic: 'orders', filterPatterns: placedOnly }] });
+    const starterOfProject = FUNCTIONS.find((f) => f.name === 'start-order-workflow');
+    expect(starterOfProject?.eventTypes).toEqual(['order.placed']);
+    expect(starterOfProject?.trigger).toMatchObject({ subscriptions: [{ topic: 'orders', filterPatterns: placedOnly }] });
   });
 
   it("refuses, at package time, a step whose event source logs in with a secret other than its own user's", () => {
