@@ -100,6 +100,8 @@ export interface ConsumerOptions {
   maxWaitMs: number;
   minBytes: number;
   maxBytesPerPartition: number;
+  /** The most bytes of one fetch response, all partitions together (the broker still returns at least one record batch); the client's default (50 MB) when absent. */
+  maxBytes?: number;
   sessionTimeoutMs: number;
 }
 
