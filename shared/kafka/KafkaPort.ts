@@ -73,7 +73,10 @@ export interface ConsumedRecord {
   headers: ReadonlyArray<readonly [string, Buffer]>;
 }
 
-/** The records of one fetch for one partition, handed over one at a time per partition. */
+/**
+ * The records of one partition fetched since its last batch was handed over (one fetch's, or several
+ * while that batch was in flight), in order; one batch in flight per partition, the partitions independent.
+ */
 export interface PartitionBatch {
   topic: string;
   partition: number;
