@@ -3,12 +3,15 @@ export interface MskFetchSettings {
   maxWaitMs: number;
   minBytes: number;
   maxBytesPerPartition: number;
+  maxBytes: number;
 }
 
 /** Kafka's own consumer default for fetch.max.wait.ms (https://kafka.apache.org/documentation/#consumerconfigs_fetch.max.wait.ms). */
 const KAFKA_DEFAULT_FETCH_MAX_WAIT_MS = 500;
-/** Lambda's invocation payload limit, which no batch can pass anyway. */
-const MAX_BYTES_PER_PARTITION = 6 * 1024 * 1024;
+/** Kafka's own consumer default for max.partition.fetch.bytes (https://kafka.apache.org/documentation/#consumerconfigs_max.partition.fetch.bytes). */
+const MAX_BYTES_PER_PARTITION = 1024 * 1024;
+/** Lambda's invocation payload limit (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): a fetch holds no more than one invocation could carry. */
+const MAX_BYTES = 6 * 1024 * 1024;
 /** Enough bytes that a windowed fetch is held until its window ends, as Lambda gathers a batch for the whole window. */
 const WINDOW_MIN_BYTES = 1024 * 1024;
 
@@ -24,6 +27,6 @@ const WINDOW_MIN_BYTES = 1024 * 1024;
 export function mskFetchSettings(maximumBatchingWindowSeconds: number): MskFetchSettings {
   const windowMs = maximumBatchingWindowSeconds * 1000;
   return windowMs > 0
-    ? { maxWaitMs: windowMs, minBytes: WINDOW_MIN_BYTES, maxBytesPerPartition: MAX_BYTES_PER_PARTITION }
-    : { maxWaitMs: KAFKA_DEFAULT_FETCH_MAX_WAIT_MS, minBytes: 1, maxBytesPerPartition: MAX_BYTES_PER_PARTITION };
+    ? { maxWaitMs: windowMs, minBytes: WINDOW_MIN_BYTES, maxBytesPerPartition: MAX_BYTES_PER_PARTITION, maxBytes: MAX_BYTES }
+    : { maxWaitMs: KAFKA_DEFAULT_FETCH_MAX_WAIT_MS, minBytes: 1, maxBytesPerPartition: MAX_BYTES_PER_PARTITION, maxBytes: MAX_BYTES };
 }

@@ -73,7 +73,10 @@ export interface ConsumedRecord {
   headers: ReadonlyArray<readonly [string, Buffer]>;
 }
 
-/** The records of one fetch for one partition, handed over one at a time per partition. */
+/**
+ * The records of one partition fetched since its last batch was handed over (one fetch's, or several
+ * while that batch was in flight), in order; one batch in flight per partition, the partitions independent.
+ */
 export interface PartitionBatch {
   topic: string;
   partition: number;
@@ -100,6 +103,8 @@ export interface ConsumerOptions {
   maxWaitMs: number;
   minBytes: number;
   maxBytesPerPartition: number;
+  /** The most bytes of one fetch response, all partitions together (the broker still returns at least one record batch); the client's default (50 MB) when absent. */
+  maxBytes?: number;
   sessionTimeoutMs: number;
 }
 

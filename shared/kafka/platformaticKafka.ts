@@ -23,7 +23,6 @@ import type {
   KafkaPort,
   KafkaProducerPort,
   KafkaSettings,
-  PartitionBatch,
   PartitionOffsets,
   TopicDescription,
 } from './KafkaPort';
@@ -130,6 +129,13 @@ function toBytes(record: OutgoingRecord): Omit<MessageToProduce, 'topic'> {
 }
 
 function toConsumedRecord(message: Message): ConsumedRecord {
+  // headerEntries: the headers in the record's order, a repeated name repeated (the Map keeps one of them).
+  const entries = message.headerEntries;
+  const headers = new Array<readonly [string, Buffer]>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry !== undefined) headers[i] = [entry[0].toString(), entry[1]];
+  }
   return {
     offset: message.offset,
     timestamp: message.timestamp,
@@ -137,7 +143,7 @@ function toConsumedRecord(message: Message): ConsumedRecord {
     key: message.key ?? null,
     value: message.value ?? null,
     /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-    headers: [...message.headers].map(([name, value]) => [name.toString(), value] as const),
+    headers,
   };
 }
 
@@ -150,14 +156,15 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     maxWaitTime: options.maxWaitMs,
     minBytes: options.minBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
   let running = true;
   let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
   // A failure nobody awaits yet (before run, or after stop) must not become an unhandled rejection, which ends the process.
   done.catch(() => undefined);
-  // Batches handed to the handler, one gathering after the other: stopping waits for the one in flight.
-  let chain = Promise.resolve();
+  // The partitions' drains running: stopping waits for each one's batch in flight.
+  const inFlight = new Set<Promise<void>>();
   const close = async (stream?: { close(): Promise<void> }) => {
     await stream?.close().catch(() => undefined);
     await consumer.close(true).catch(() => undefined);
@@ -191,13 +198,13 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
   const stop = async () => {
     if (!running) return;
     running = false;
-    await chain.catch(() => undefined);
+    await Promise.all(inFlight);
     await inBackground.settled();
     await close(stream);
   };
   failStream = (error) => {
     if (!running) return;
-    // Not stop(): the failure may come from inside the chain, which would then wait for itself.
+    // Not stop(): the failure may come from inside a drain, which would then wait for itself.
     running = false;
     void close(stream).then(() => settle.reject(error));
   };
@@ -209,52 +216,97 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       settle.resolve();
     },
     run(handler) {
-      // The messages of one fetch response arrive in one go: gathered until the next turn of the event
-      // loop, they make one batch per partition. Batches are handled one gathering at a time, with the
-      // stream paused, so a partition never has two batches in flight.
-      let gathered: Message[] = [];
-      const handle = async (messages: Message[]) => {
-        const byPartition = new Map<number, Message[]>();
-        for (const message of messages) {
-          const list = byPartition.get(message.partition);
-          if (list === undefined) byPartition.set(message.partition, [message]);
-          else list.push(message);
+      // Each partition has its own queue and its own drain: a partition's records are handed over as
+      // soon as its previous batch returned, whatever the other partitions do, and the stream keeps
+      // fetching while they run, so decoding the next fetch overlaps invoking this one (Lambda's
+      // poller keeps polling while it invokes). One batch in flight per partition, in order; the
+      // stream pauses once the records queued and not yet handed over pass about one fetch.
+      const queues = new Map<number, PartitionQueue>();
+      const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
+      let queuedBytes = 0;
+      let paused = false;
+      const take = (queue: PartitionQueue): Message[] => {
+        const list = queue.messages;
+        queue.messages = [];
+        queuedBytes -= queue.bytes;
+        queue.bytes = 0;
+        if (paused && queuedBytes < pauseAtBytes && running) {
+          paused = false;
+          stream.resume();
         }
-        const batchGeneration = generation;
-        await Promise.all(
-          [...byPartition].map(([partition, list]) => {
-            const last = list[list.length - 1];
-            const batch: PartitionBatch = {
-              topic: options.topic,
-              partition,
-              records: list.map(toConsumedRecord),
-              stillAssigned: () => running && generation === batchGeneration,
-              commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
-              commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch: last?.leaderEpoch ?? -1 }),
-            };
-            return handler(batch);
-          }),
-        );
+        return list;
       };
-      stream.on('data', (message) => {
-        gathered.push(message);
-        if (gathered.length > 1) return;
-        setImmediate(() => {
-          const messages = gathered;
-          gathered = [];
+      const drain = async (partition: number, queue: PartitionQueue) => {
+        // The rest of this fetch response's records of the partition arrive in the same turn of the event loop.
+        await new Promise((resolve) => setImmediate(resolve));
+        try {
+          await drainQueued(partition, queue);
+        } finally {
+          // In the same synchronous step as the loop's last look at the queue: a record queued after it starts a new drain.
+          queue.draining = undefined;
+        }
+      };
+      const drainQueued = async (partition: number, queue: PartitionQueue) => {
+        while (running && queue.messages.length > 0) {
+          const batchGeneration = queue.generation;
+          const list = take(queue);
+          // Fetched before a rejoin: the stream fetches them again from the committed offsets.
+          if (batchGeneration !== generation) continue;
+          const last = list[list.length - 1];
+          const leaderEpoch = last?.leaderEpoch ?? -1;
+          await handler({
+            topic: options.topic,
+            partition,
+            records: list.map(toConsumedRecord),
+            stillAssigned: () => running && generation === batchGeneration,
+            commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
+            commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
+          });
+        }
+      };
+      stream.on('data', (message: Message) => {
+        let queue = queues.get(message.partition);
+        if (queue === undefined) {
+          queue = { messages: [], bytes: 0, generation, draining: undefined };
+          queues.set(message.partition, queue);
+        }
+        if (queue.generation !== generation) {
+          // Fetched before a rejoin and not handed over yet: dropped, the stream fetches them again from the committed offsets.
+          take(queue);
+          queue.generation = generation;
+        }
+        const size = recordBytes(message);
+        queue.messages.push(message);
+        queue.bytes += size;
+        queuedBytes += size;
+        if (!paused && queuedBytes >= pauseAtBytes) {
+          paused = true;
           stream.pause();
-          chain = chain
-            .then(() => (running ? handle(messages) : undefined))
-            .then(
-              () => {
-                if (running) stream.resume();
-              },
-              (error: unknown) => failStream(error),
-            );
-        });
+        }
+        if (queue.draining !== undefined) return;
+        const draining = drain(message.partition, queue).catch((error: unknown) => failStream(error));
+        queue.draining = draining;
+        inFlight.add(draining);
+        void draining.then(() => inFlight.delete(draining));
       });
     },
   };
+}
+
+interface PartitionQueue {
+  messages: Message[];
+  bytes: number;
+  generation: number;
+  draining: Promise<void> | undefined;
+}
+
+/** What a queued record weighs against the fetch size: its payload, as the broker counts a fetch's bytes. */
+function recordBytes(message: Message): number {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one */
+  let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 32;
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
+  for (const [name, value] of message.headerEntries) bytes += name.length + value.length;
+  return bytes;
 }
 
 function adminPort(settings: KafkaSettings): KafkaAdminPort {

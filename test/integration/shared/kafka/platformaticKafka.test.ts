@@ -254,6 +254,50 @@ describe('KafkaPort on @platformatic/kafka', () => {
     expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(5n);
   });
 
+  it("should hand a partition's next batches over while another partition's batch is still in flight, each partition in order", async () => {
+    const topic = topicOf('independent');
+    await admin.createTopics([{ name: topic, partitions: 12, replicationFactor: 1 }]);
+    const keyOn = (partition: number) => Array.from({ length: 200 }, (_, i) => `k${i}`).find((key) => javaPartitionOf(topic, key) === partition) ?? 'none';
+    const [slowKey, busyKey] = [keyOn(3), keyOn(7)];
+    const producer = await port.producer();
+    await producer.send([{ topic, records: [{ key: slowKey, value: 'slow', headers: {} }] }]);
+    // One send per record batch: with 1 byte per partition a fetch returns one record batch of a partition (KIP-74).
+    for (let send = 0; send < 4; send++) {
+      await producer.send([{ topic, records: Array.from({ length: 5 }, (_, i) => ({ key: busyKey, value: `busy-${send * 5 + i}`, headers: { n: String(send * 5 + i) } })) }]);
+    }
+    await producer.close();
+    const consumer = await port.consumer({ groupId: `g-${topic}`, topic, startAt: 'earliest', maxWaitMs: 100, minBytes: 1, maxBytesPerPartition: 1, maxBytes: 1, sessionTimeoutMs: 10_000 });
+    const busyBatches: bigint[][] = [];
+    let slowInFlight = false;
+    const handedWhileSlowInFlight: boolean[] = [];
+    let busyDone: () => void = () => undefined;
+    const allBusy = new Promise<void>((resolve) => (busyDone = resolve));
+    const slowReturned = new Promise<void>((resolve, reject) =>
+      consumer.run(async (batch) => {
+        if (batch.partition === 3) {
+          slowInFlight = true;
+          // Returns only once the other partition got all its batches: a consumer that waited for this one would never get there.
+          await Promise.race([allBusy, new Promise((_, fail) => setTimeout(() => fail(new Error('the busy partition was held up by the slow one')), 15_000))]).catch(reject);
+          slowInFlight = false;
+          resolve();
+          return;
+        }
+        handedWhileSlowInFlight.push(slowInFlight);
+        busyBatches.push(batch.records.map((r) => r.offset));
+        expect(batch.records.map((r) => r.headers)).toEqual(batch.records.map((r) => [['n', Buffer.from(String(r.offset))]]));
+        if (busyBatches.flat().length >= 20) busyDone();
+      }),
+    );
+    try {
+      await slowReturned;
+    } finally {
+      await consumer.stop();
+    }
+    expect(busyBatches.length).toBeGreaterThan(1);
+    expect(busyBatches.flat()).toEqual(Array.from({ length: 20 }, (_, i) => BigInt(i)));
+    expect(handedWhileSlowInFlight.filter(Boolean).length).toBeGreaterThan(1);
+  });
+
   it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {
     const producer = await port.producer();
     try {
