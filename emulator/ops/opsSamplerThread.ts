@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { childEnvironment } from '../config/localConfig';
+import { stopWorkerThread } from '../runtime/stopWorkerThread';
 import type { SystemsStatus } from './collectOpsStatus';
 import type { FromSampler, OpsSamplerData, ToSampler } from './opsSamplerMessages';
 
@@ -56,11 +57,7 @@ export function startOpsSamplerThread(data: OpsSamplerData): OpsSamplerThread {
       stopping = true;
       const current = worker;
       if (current === undefined) return;
-      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
-      current.postMessage({ kind: 'stop' } satisfies ToSampler);
-      const grace = setTimeout(() => void current.terminate(), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(grace);
+      await stopWorkerThread(current, { kind: 'stop' } satisfies ToSampler, STOP_GRACE_MS);
     },
   };
 }

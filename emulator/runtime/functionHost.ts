@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProcessFigures } from '../ops/processFigures';
 import { functionEnvironment } from './functionEnvironment';
+import { stopWorkerThread } from './stopWorkerThread';
 import type { Invoke } from './loadedFunction';
 import type { FunctionRoute } from '../../shared/routes/functionCatalog';
 import { deserializeError, type FromWorker, type FunctionWorkerData, type ToWorker } from './workerMessages';
@@ -75,11 +76,7 @@ export class FunctionHost {
     this.worker = undefined;
     const worker = await started?.catch(() => undefined);
     if (worker === undefined) return;
-    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ kind: 'stop' } satisfies ToWorker);
-    const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
-    await exited;
-    clearTimeout(grace);
+    await stopWorkerThread(worker, { kind: 'stop' } satisfies ToWorker, STOP_GRACE_MS);
   }
 
   private async request(message: (id: number) => ToWorker): Promise<unknown> {

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { FunctionFigures } from '../ops/processFigures';
 import type { FromPoller, MskPollerData, SkippedGap, ToPoller } from './mskPollerMessages';
 import { deserializeError } from './workerMessages';
+import { stopWorkerThread } from './stopWorkerThread';
 
 const POLLER_ENTRY = join(__dirname, 'mskPollerWorker.cjs');
 /** How long the pollers may take to finish the batches in flight and close before the thread is terminated. */
@@ -72,12 +73,7 @@ export async function startMskPollerThread(data: MskPollerData, on: { log(line: 
     async stop() {
       stopping = true;
       if (!alive) return;
-      const current = worker;
-      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
-      current.postMessage({ kind: 'stop' } satisfies ToPoller);
-      const grace = setTimeout(() => void current.terminate(), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(grace);
+      await stopWorkerThread(worker, { kind: 'stop' } satisfies ToPoller, STOP_GRACE_MS);
     },
   };
 }

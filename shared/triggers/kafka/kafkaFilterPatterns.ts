@@ -90,7 +90,8 @@ function compileMskPattern(pattern: unknown, index: number): PatternNode {
   const keys = Object.keys(pattern);
   // https://docs.aws.amazon.com/lambda/latest/dg/with-msk-filtering.html: "Amazon MSK event source mappings only support filtering on the value key."
   if (keys.length !== 1 || keys[0] !== 'value') refuse(where, `filters on ${keys.join(', ') || 'nothing'}: an MSK mapping filters on the record's value only`);
-  if (!isObject(pattern.value)) refuse(`${where} value`, 'matches the value as a plain string, which is not implemented locally');
+  // Only object patterns on a JSON value are matched here; refusing any other form keeps the local mapping from filtering differently from AWS.
+  if (!isObject(pattern.value)) refuse(`${where} value`, 'must be an object pattern on the JSON value (a pattern on the value as a whole string is refused)');
   return compileNode(pattern.value, `${where} value`);
 }
 
