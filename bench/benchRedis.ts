@@ -2,9 +2,7 @@ import { Redis } from 'ioredis';
 import { localUsersOf } from '../emulator/runtime/localFunctionUsers';
 import { BENCH_NAMESPACE } from './benchEnvironment';
 import { localConfig } from '../emulator/config/localConfig';
-import { FUNCTIONS } from '../shared/routes/functionCatalog';
-import { redisUserOf } from '../shared/routes/derivedNames';
-import { usesRedis } from '../shared/security/redisAcl';
+import { deleteNamespaceKeys, deleteRedisNamespace } from '../emulator/services/redisNamespaces';
 
 /**
  * A Redis connection for the baselines and the watchers, with the same options as triplane's own
@@ -24,23 +22,11 @@ export function benchRedisAsFunction(fn: Parameters<typeof localUsersOf>[0]): Re
   return new Redis(localConfig().REDIS_URL, { username: user.username, password: user.password, enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 }
 
-/** Removes every key of the benchmarks' namespace (SCAN, never KEYS: Redis stays responsive meanwhile). */
-export async function deleteBenchKeys(redis: Redis, pattern = `${BENCH_NAMESPACE}:*`): Promise<number> {
-  let cursor = '0';
-  let deleted = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2_000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
+/** Removes every key of the benchmarks' namespace, keeping its users for the next benchmark. */
+export const deleteBenchKeys = (redis: Redis): Promise<number> => deleteNamespaceKeys(redis, BENCH_NAMESPACE);
 
-/** Removes a run's namespace: its keys, then the function users made for it (the keys first: a user deleted mid-scan is not one of these). */
-export async function deleteBenchNamespace(redis: Redis, namespace: string): Promise<void> {
-  await deleteBenchKeys(redis, `${namespace}:*`).catch(() => undefined);
-  await redis.call('ACL', 'DELUSER', ...FUNCTIONS.filter(usesRedis).map((fn) => redisUserOf(fn, namespace))).catch(() => undefined);
-}
+/** Removes a run's namespace, its keys and its users; a failure to clean up never fails the run. */
+export const deleteBenchNamespace = (redis: Redis, namespace: string): Promise<void> => deleteRedisNamespace(redis, namespace).catch(() => undefined);
 
 /** Deletes known keys in chunks: faster than a SCAN when the benchmark knows exactly what it wrote. */
 export async function deleteKeys(redis: Redis, keys: readonly string[]): Promise<void> {

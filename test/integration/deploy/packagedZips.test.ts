@@ -1,3 +1,4 @@
+import { setEnvironment } from '../../../emulator/config/localConfig';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,6 +8,7 @@ import { readServerlessWiring } from '../../../emulator/runtime/serverlessFuncti
 import { FUNCTIONS, type FunctionRoute } from '../../../shared/routes/functionCatalog';
 import { ensureNode22 } from '../../../tools/node22/node22Runtime';
 import { packagedService } from '../../../testkit/packagedService';
+import { PrivateNamespace } from '../../../testkit/privateNamespace';
 import { invokePackagedZip, type PackagedInvocation } from '../../../testkit/packagedZip/invokePackagedZip';
 import { packagedFunctionEnvironment } from '../../../testkit/packagedZip/packagedFunctionEnvironment';
 import { expectSampleResult, expectTopologyAnswer, isSampleRead, sampleEventOf, withResponseUrl } from '../../../testkit/sampleOutcomes';
@@ -26,12 +28,18 @@ const wiring = readServerlessWiring(PROJECT_ROOT);
 let zipDir: string;
 let node: string;
 let kafka: LocalKafka;
+// The samples' records carry fixed ids: they are applied where no test runtime's projections wrote (testkit/privateNamespace).
+const namespace = new PrivateNamespace('tpzips');
+setEnvironment({ TRIPLANE_REDIS_NAMESPACE: namespace.name });
 
 beforeAll(async () => {
+  await namespace.create();
   node = ensureNode22();
   kafka = await localKafka();
   zipDir = await packagedService();
 }, 180_000);
+
+afterAll(() => namespace.delete());
 
 async function runZip(fn: FunctionRoute, event: unknown): Promise<PackagedInvocation> {
   const functionName = `${wiring.service}-dev-${fn.key}`;

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { childEnvironment } from '../../../../emulator/config/localConfig';
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { FUNCTIONS, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
+import { PrivateNamespace } from '../../../../testkit/privateNamespace';
 import { PrivateVhost } from '../../../../testkit/privateVhost';
 import { expectSampleResult, expectTopologyAnswer, isSampleRead, sampleEventOf, withResponseUrl } from '../../../../testkit/sampleOutcomes';
 
@@ -16,7 +16,8 @@ import { expectSampleResult, expectTopologyAnswer, isSampleRead, sampleEventOf, 
  * test's own, so its steps act (and open their connections) as on a fresh system, and nothing they
  * publish reaches another test's runtime.
  */
-const RUN = `tpinvoke-${process.pid.toString(36)}-${Date.now().toString(36)}`;
+const namespace = new PrivateNamespace('tpinvoke');
+const RUN = namespace.name;
 const vhost = new PrivateVhost(RUN, `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(RUN)}`);
 /** Loading a function under tsx takes a few seconds on a busy machine; one that has not ended by then never will. */
 const KILL_AFTER_MS = 40_000;
@@ -30,10 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(eventDir, { recursive: true, force: true });
   await vhost.delete();
-  // Only this run's keys: the namespace is its own.
-  const redis = new Redis('redis://127.0.0.1:6379');
-  for await (const keys of redis.scanStream({ match: `${RUN}:*`, count: 500 })) if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-  redis.disconnect();
+  await namespace.delete();
 });
 
 async function npmRunInvoke(fn: FunctionRoute, event: unknown): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -1,7 +1,9 @@
+import { setEnvironment } from '../../../../emulator/config/localConfig';
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
 import { lambdaContextOf } from '../../../../testkit/lambdaContextOf';
+import { PrivateNamespace } from '../../../../testkit/privateNamespace';
 import { expectSampleResult, expectTopologyAnswer, isSampleRead, sampleEventOf, withResponseUrl } from '../../../../testkit/sampleOutcomes';
 
 /**
@@ -15,6 +17,12 @@ const callHandler = async (name: string, event: unknown): Promise<unknown> => {
   return handler(event, lambdaContextOf(name));
 };
 const byName = (fns: FunctionRoute[]): Array<[string, FunctionRoute]> => fns.map((fn) => [fn.name, fn]);
+
+// The samples' records carry fixed ids: they are applied where no test runtime's projections wrote (testkit/privateNamespace).
+const namespace = new PrivateNamespace('tpsamples');
+setEnvironment({ TRIPLANE_REDIS_NAMESPACE: namespace.name });
+beforeAll(() => namespace.create());
+afterAll(() => namespace.delete());
 
 describe('sample events', () => {
   // Batches dead-letter nothing, the archive writes one object, the ingest route accepts all three events.
