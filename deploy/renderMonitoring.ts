@@ -1,5 +1,5 @@
 import { logicalIdOf } from '../shared/routes/derivedNames';
-import { mskTriggerOf, type FunctionRoute } from '../shared/routes/functionCatalog';
+import { mskTriggerOf, subscriptionsOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../shared/routes/workflow';
 import { alarmActions, alarmTargetResources } from './renderAlarmTargets';
 
@@ -10,6 +10,26 @@ const ref = (name: string) => `\${${logicalIdOf(name)}}`;
 const mskFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => mskTriggerOf(fn) !== undefined);
 /** The event-source functions built on batchHandler: they publish IdReusedRefusals (and, on Kafka, SkippedRecords). */
 const guardedFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.guardExemption === undefined);
+/** An MSK function whose mapping filters records (FilterCriteria): it cannot tell a dropped record from a lost one. */
+const isFiltered = (fn: FunctionRoute) => subscriptionsOf(fn).some((s) => s.filterPatterns.length > 0);
+/**
+ * The guarded MSK functions that check their offsets (shared/middleware/idempotency/offsetGaps.ts),
+ * after making sure each topic a filtered mapping reads is also read by one of them: what the log
+ * itself lost is then still reported on that topic.
+ */
+function offsetCheckedFunctionsOf(functions: readonly FunctionRoute[]): FunctionRoute[] {
+  const checked = guardedFunctionsOf(functions).filter((fn) => fn.trigger.kind === 'msk' && !isFiltered(fn));
+  for (const fn of functions.filter(isFiltered)) {
+    for (const { topic } of subscriptionsOf(fn)) {
+      if (!checked.some((c) => subscriptionsOf(c).some((s) => s.topic === topic))) {
+        throw new Error(
+          `${fn.name}'s mapping filters ${topic}, so its handler cannot check offsets for skipped records, and no other guarded, unfiltered function reads ${topic} to report what the log lost: add one, or drop the filter`,
+        );
+      }
+    }
+  }
+  return checked;
+}
 /** The downstreams whose refusals isPermissionError recognises (Redis ACL, RabbitMQ permissions). */
 const PERMISSION_DOWNSTREAMS = ['redis', 'rabbitmq'] as const;
 /** triplane's embedded metrics (shared/observability): Powertools adds `service` to the dimensions it is given. */
@@ -209,7 +229,7 @@ export function monitoringResources(functions: readonly FunctionRoute[]): Record
     });
   }
   // The defect counters below are embedded metrics, written only by an invocation: no datapoint, no defect.
-  for (const fn of guardedFunctions.filter((f) => f.trigger.kind === 'msk')) {
+  for (const fn of offsetCheckedFunctionsOf(functions)) {
     // The deployed half of "a consumer never skips records silently": the handler's offset check (offsetGaps.ts).
     resources[`${pascal(fn.name)}SkippedRecordsAlarm`] = alarm({
       description: `${fn.name} was handed records past the offset it expected: the records between were never processed (retention, out of range, or discarded by the mapping); its log names the topic, partition and range ("records skipped"); replay the projection or re-drive the range`,

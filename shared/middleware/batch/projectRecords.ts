@@ -54,10 +54,12 @@ export function projectionHandler(spec: ProjectionSpec, generation?: number) {
       projectRecords(spec.build(batch.keys))(batch);
       await spec.alongside?.(batch);
     },
-    fixed === undefined ? () => projectionKeys(redisClient(), namespace, spec.projection) : () => Promise.resolve(fixed),
-    // Without `alongside` the handler only collects writes, so a fresh batch's marks need not be read
-    // before it (batchIdempotency's marksFirst); project-orders' saga records must never see a record
-    // whose id was reused with other content, so its marks are read first.
-    spec.alongside === undefined,
+    {
+      keyspace: fixed === undefined ? () => projectionKeys(redisClient(), namespace, spec.projection) : () => Promise.resolve(fixed),
+      // Without `alongside` the handler only collects writes, so a fresh batch's marks need not be read
+      // before it (batchIdempotency's marksFirst); project-orders' saga records must never see a record
+      // whose id was reused with other content, so its marks are read first.
+      pureWork: spec.alongside === undefined,
+    },
   );
 }

@@ -29,8 +29,11 @@ export const partitionNameOf = (span: { topic: string; partition: number }): Par
  * None can occur here: every producer (ingest, workflow outcomes, dead letters: shared/clients/kafkaProducer)
  * is idempotent but not transactional, so no control record takes an offset; every topic is created
  * with the broker's default cleanup.policy=delete (shared/routes/topics.ts sets no other), so nothing is
- * compacted away; and no mapping has FilterCriteria (serverless.yml). A consecutive offset is therefore
- * exact, and any start past it is a loss. A start before it (a retried or redelivered batch, two
+ * compacted away. A mapping with FilterCriteria (function.ts `eventTypes`: start-order-workflow) drops
+ * records without a word, so its function makes no such check (kafkaBatchHandler's `filtered`); the
+ * catalog keeps an unfiltered checked consumer on each such topic (project-orders on orders), which
+ * reports what the log itself lost, and the filtered mapping's OffsetLag alarm fires long before its
+ * records could expire. For every other consumer a consecutive offset is exact, and any start past it is a loss. A start before it (a retried or redelivered batch, two
  * mappings or a replay in one generation) is no gap: the expectation only ever moves forward.
  * Unknown is not a gap either: a partition seen for the first time, or whose key expired after the
  * idempotency TTL without a record, reports nothing for that batch.

@@ -177,9 +177,10 @@ describe('serverless package (osls, offline)', () => {
       return found;
     };
     const defects = [
+      // A mapping that filters (start-order-workflow) drops records without a word: its handler makes no offset check.
       ...perFunction(
         'SkippedRecords',
-        guarded.filter((f) => f.trigger.kind === 'msk'),
+        guarded.filter((f) => f.trigger.kind === 'msk' && subscriptionsOf(f).every((s) => s.filterPatterns.length === 0)),
       ),
       ...perFunction('IdReusedRefusals', guarded),
       ...named('PermissionDenied'),

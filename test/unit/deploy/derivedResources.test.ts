@@ -39,6 +39,21 @@ describe('alarms', () => {
     expect(named('OffsetLag').every(([, a]) => String(a.Properties.AlarmDescription).endsWith('(or the metric stopped arriving)'))).toBe(true);
   });
 
+  it('should alarm on skipped records for every offset-checked consumer, but not for a mapping that filters, whose topic another checks', () => {
+    const skipped = named('SkippedRecords').map(([, a]) => functionOf(a));
+    expect(skipped).toContainEqual({ Ref: logicalIdOf('project-orders') });
+    // Its filter drops 4 of every 5 orders records: a batch past the expected offset says nothing about loss.
+    expect(skipped).not.toContainEqual({ Ref: logicalIdOf('start-order-workflow') });
+    expect(named('OffsetLag').map(([, a]) => functionOf(a))).toContainEqual({ Ref: logicalIdOf('start-order-workflow') });
+  });
+
+  it('should refuse a filtering mapping on a topic no unfiltered guarded function reads, saying what to do', () => {
+    const withoutOrdersProjection = functions.filter((fn) => fn.name !== 'project-orders');
+    expect(() => derivedResources(withoutOrdersProjection)).toThrow(
+      /start-order-workflow's mapping filters orders, .* no other guarded, unfiltered function reads orders .*: add one, or drop the filter/,
+    );
+  });
+
   it('should use no queue-level Amazon MQ metric, which RabbitMQ 4 brokers no longer publish, and watch the broker totals instead', () => {
     for (const [, a] of alarms) expect((a.Properties.Dimensions ?? []).map((d) => d.Name)).not.toEqual(expect.arrayContaining(['Queue']));
     const mq = alarms.filter(([, a]) => a.Properties.Namespace === 'AWS/AmazonMQ');
