@@ -32,7 +32,7 @@ port.on('message', (message: ToWorker) => {
       send({ kind: 'error', id: message.id, error: { name: 'Error', message: `${functionName} did not load` } });
       return;
     }
-    run(message.event).then(
+    run(JSON.parse(message.eventJson)).then(
       (value) => send({ kind: 'result', id: message.id, value }),
       (error: unknown) => send({ kind: 'error', id: message.id, error: serializeError(error) }),
     );

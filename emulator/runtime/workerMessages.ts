@@ -8,8 +8,11 @@ export interface FunctionWorkerData {
   functionName: string;
 }
 
-/** The runtime to a function's worker: an invocation, a request for its figures, or the end of its life. */
-export type ToWorker = { kind: 'invoke'; id: number; event: unknown } | { kind: 'figures'; id: number } | { kind: 'stop' };
+/**
+ * The runtime to a function's worker: an invocation (its event as JSON text, as Lambda's runtime API hands
+ * it to the function), a request for its figures, or the end of its life.
+ */
+export type ToWorker = { kind: 'invoke'; id: number; eventJson: string } | { kind: 'figures'; id: number } | { kind: 'stop' };
 
 export interface SerializedError {
   name: string;

@@ -60,6 +60,20 @@ describe('FunctionHost', () => {
     await expect(hostOf('fn-slow', 1).invoke({ action: 'sleep' })).rejects.toMatchObject({ name: 'FunctionTimeoutError', message: 'Task timed out after 1.00 seconds (fn-slow)' });
   });
 
+  it('should hand the handler its event as JSON gives it, as Lambda does', async () => {
+    const event = { action: 'echo', at: new Date('2026-12-06T12:00:00.000Z'), missing: undefined, records: { 't-0': [{ offset: 1, headers: [{ id: [104, -61] }] }] } };
+    const answer = await hostOf('fn-echo').invoke(event);
+    expect(answer).toEqual({ invocations: 1, functionName: 'fn-echo', event: { action: 'echo', at: '2026-12-06T12:00:00.000Z', records: { 't-0': [{ offset: 1, headers: [{ id: [104, -61] }] }] } } });
+    expect(Object.keys((answer as { event: object }).event)).toEqual(['action', 'at', 'records']);
+  });
+
+  it('should refuse an event JSON cannot carry, without invoking the handler', async () => {
+    const host = hostOf('fn-refuses');
+    await expect(host.invoke({ action: 'echo', offset: 10n })).rejects.toThrow(TypeError);
+    await expect(host.invoke(undefined)).rejects.toThrow('fn-refuses: an event must be a JSON value, not undefined');
+    expect(await host.invoke({})).toEqual({ invocations: 1, functionName: 'fn-refuses' });
+  });
+
   it('should start a fresh worker after one crashed, with fresh module state', async () => {
     const host = hostOf('fn-crashes');
     await host.invoke({});

@@ -3,12 +3,13 @@ import { downstream } from '../../../../../shared/resilience/downstream';
 /**
  * A handler for the function-worker tests: it counts its invocations in module state, reports the
  * function name its environment gives it, and on request fails its Redis guard, throws, sleeps past
- * its timeout or crashes its worker outright.
+ * its timeout or crashes its worker outright, or echoes the event it received.
  */
 let invocations = 0;
 
-export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' }): Promise<{ invocations: number; functionName: string | undefined }> {
+export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' | 'echo' }): Promise<{ invocations: number; functionName: string | undefined; event?: unknown }> {
   invocations++;
+  if (event.action === 'echo') return { invocations, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, event };
   if (event.action === 'fail')
     await downstream('redis')
       .call(() => Promise.reject(new Error('redis is down')))
