@@ -128,14 +128,19 @@ function toBytes(record: OutgoingRecord): Omit<MessageToProduce, 'topic'> {
   };
 }
 
-function toConsumedRecord(message: Message): ConsumedRecord {
-  // headerEntries: the headers in the record's order, a repeated name repeated (the Map keeps one of them).
-  const entries = message.headerEntries;
-  const headers = new Array<readonly [string, Buffer]>(entries.length);
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (entry !== undefined) headers[i] = [entry[0].toString(), entry[1]];
-  }
+/** What the consumer hands over: the client's message with its header names already text (headerNameText). */
+type ConsumedMessage = Message<Buffer, Buffer, string>;
+
+/**
+ * Header names are decoded by the client as it reads each record, into the entries it builds anyway,
+ * so a consumed record takes the client's entry list as it is: in the record's order, a repeated name
+ * repeated (the client's header Map keeps one of them). Copying that list into pairs of our own, a
+ * name decoded per header, was a copy per record (about 0.5 us of the projection's ~46 us).
+ * Kafka's header key is a non-null string (the record format's headerKey); a missing one reads as ''.
+ */
+const headerNameText = (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8'));
+
+function toConsumedRecord(message: ConsumedMessage): ConsumedRecord {
   return {
     offset: message.offset,
     timestamp: message.timestamp,
@@ -143,7 +148,7 @@ function toConsumedRecord(message: Message): ConsumedRecord {
     key: message.key ?? null,
     value: message.value ?? null,
     /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-    headers,
+    headers: message.headerEntries,
   };
 }
 
@@ -157,6 +162,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     minBytes: options.minBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
+    deserializers: { headerKey: headerNameText },
   });
   let running = true;
   let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
@@ -225,7 +231,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
-      const take = (queue: PartitionQueue): Message[] => {
+      const take = (queue: PartitionQueue): ConsumedMessage[] => {
         const list = queue.messages;
         queue.messages = [];
         queuedBytes -= queue.bytes;
@@ -264,7 +270,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
           });
         }
       };
-      stream.on('data', (message: Message) => {
+      stream.on('data', (message: ConsumedMessage) => {
         let queue = queues.get(message.partition);
         if (queue === undefined) {
           queue = { messages: [], bytes: 0, generation, draining: undefined };
@@ -294,14 +300,14 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
 }
 
 interface PartitionQueue {
-  messages: Message[];
+  messages: ConsumedMessage[];
   bytes: number;
   generation: number;
   draining: Promise<void> | undefined;
 }
 
 /** What a queued record weighs against the fetch size: its payload, as the broker counts a fetch's bytes. */
-function recordBytes(message: Message): number {
+function recordBytes(message: ConsumedMessage): number {
   /* eslint-disable @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one */
   let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 32;
   /* eslint-enable @typescript-eslint/no-unnecessary-condition */

@@ -12,9 +12,23 @@ export function kafkaHopHeader(headers: unknown): string | undefined {
     if (header === null || typeof header !== 'object' || !Object.prototype.hasOwnProperty.call(header, 'hops')) continue;
     const bytes = (header as { hops: unknown }).hops;
     // A repeated name keeps its last value, as Kafka clients read a header by name (decodeKafkaHeaders).
-    if (Array.isArray(bytes)) found = Buffer.from(bytes.map((b) => Number(b) & 0xff)).toString('utf8');
+    if (Array.isArray(bytes)) found = headerText(bytes as unknown[]);
   }
   return found;
+}
+
+/**
+ * The header's bytes (each read as `Number(b) & 0xff`) as UTF-8 text. A hop count is a few ASCII
+ * digits, read straight into a string; anything else goes through a Buffer. The mapped array and
+ * Buffer per record were garbage on every record of every batch.
+ */
+function headerText(bytes: unknown[]): string {
+  let text = '';
+  for (const byte of bytes) {
+    if (typeof byte !== 'number' || !(byte >= 0 && byte < 128) || byte !== Math.floor(byte)) return Buffer.from(bytes.map((b) => Number(b) & 0xff)).toString('utf8');
+    text += String.fromCharCode(byte);
+  }
+  return text;
 }
 
 /** The RabbitMQ `x-hops` header as text, or undefined when the message has none. */

@@ -1,4 +1,4 @@
-import { decodeBase64 } from './decodeBase64';
+import { checkBase64, decodeBase64 } from './decodeBase64';
 import { checkKafkaHeaders, decodeKafkaHeaders } from './decodeKafkaHeaders';
 import { InvalidRecordError } from './InvalidRecordError';
 import type { KafkaTriggerRecord } from './KafkaTriggerEvent';
@@ -48,7 +48,7 @@ export function decodeKafkaRecord(raw: KafkaTriggerRecord): ConsumedRecord {
  */
 export function decodeKafkaRecordValue(raw: KafkaTriggerRecord): Buffer | null {
   checkRecordPosition(raw);
-  decodeBase64('key', raw.key);
+  checkBase64('key', raw.key);
   const value = decodeBase64('value', raw.value);
   checkKafkaHeaders(raw.headers);
   return value;

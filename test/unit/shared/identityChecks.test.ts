@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { contentDigest, stableJson } from '../../../shared/envelope/contentDigest';
 import { createEnvelope } from '../../../shared/envelope/envelope';
 import { forbiddenKeyPath } from '../../../shared/envelope/forbiddenKeyPath';
@@ -47,6 +48,18 @@ describe('hop header checks', () => {
     expect(hopHeaderMismatch(kafkaHopHeader([]), 5)).toBeUndefined();
     expect(hopHeaderMismatch(rabbitMqHopHeader({ 'x-hops': { bytes: bytes('7') } }), 1)).toMatch(/disagrees/);
     expect(hopHeaderMismatch(rabbitMqHopHeader({ 'x-hops': 1 }), 1)).toBeUndefined();
+  });
+
+  it("should read the Kafka hop header's bytes as the Buffer of their low bytes reads, whatever they are", () => {
+    const byteArb = fc.oneof(fc.integer({ min: -128, max: 255 }), fc.integer({ min: 0, max: 127 }), fc.double(), fc.constantFrom<unknown>(NaN, -0, 1.5, 300, '7', null, true, [1]));
+    fc.assert(
+      fc.property(fc.array(byteArb, { maxLength: 8 }), (list) => {
+        expect(kafkaHopHeader([{ id: [1] }, { hops: list }])).toBe(Buffer.from(list.map((b) => Number(b) & 0xff)).toString('utf8'));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(kafkaHopHeader([{ hops: [-61, -87] }])).toBe('é');
+    expect(kafkaHopHeader([{ hops: [49, 50] }, { hops: [51] }])).toBe('3');
   });
 });
 

@@ -6,7 +6,7 @@ import { forbiddenKeyPath } from '../../../../shared/envelope/forbiddenKeyPath';
 import { InvalidEventError } from '../../../../shared/envelope/InvalidEventError';
 import { envelopeShape, parseEnvelope } from '../../../../shared/envelope/parseEnvelope';
 import { upcastEnvelope } from '../../../../shared/envelope/upcastEnvelope';
-import { decodeBase64, STRICT_BASE64 } from '../../../../shared/triggers/kafka/decodeBase64';
+import { checkBase64, decodeBase64, STRICT_BASE64 } from '../../../../shared/triggers/kafka/decodeBase64';
 import { decodeKafkaRecord, decodeKafkaRecordValue } from '../../../../shared/triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
 import { DATA_ARBITRARIES, safeIdArb, thrownBy, unsafeIdArb } from '../../../../testkit/arbitraries';
@@ -46,9 +46,24 @@ describe('decodeBase64 against the strict base64 regex', () => {
     );
   });
 
-  it.each(['QUJ\u0141', '\u0141\u0141\u0141\u0141', 'QQ-_', 'QQ==QUJD', 'QUJD====', 'A===', 'QU=D', ' QUJ', 'QR=='])('should agree with the regex on %j', (text) => {
-    expect(thrownBy(() => decodeBase64('value', text)) === undefined).toBe(STRICT_BASE64.test(text));
+  it('should check (checkBase64) exactly what it decodes, with the same error', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearBase64Arb, fc.constant(null), fc.anything()), (text) => {
+        const decoding = thrownBy(() => decodeBase64('key', text as string));
+        const checking = thrownBy(() => checkBase64('key', text as string));
+        expect((checking as Error | undefined)?.message).toBe((decoding as Error | undefined)?.message);
+      }),
+      { numRuns: 3000 },
+    );
   });
+
+  it.each(['QUJ\u0141', '\u0141\u0141\u0141\u0141', 'QQ-_', 'QQ==QUJD', 'QUJD====', 'A===', 'QU=D', ' QUJ', 'QR==', '', '====', 'QUI=', 'QUJD', 'Q===', '=QUJ', 'QU==='])(
+    'should agree with the regex on %j',
+    (text) => {
+      expect(thrownBy(() => decodeBase64('value', text)) === undefined).toBe(STRICT_BASE64.test(text));
+      expect(thrownBy(() => checkBase64('key', text)) === undefined).toBe(STRICT_BASE64.test(text));
+    },
+  );
 });
 
 describe('decodeKafkaRecordValue against decodeKafkaRecord', () => {
