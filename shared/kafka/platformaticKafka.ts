@@ -231,9 +231,9 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
-      const take = (queue: PartitionQueue): ConsumedRecord[] => {
-        const list = queue.records;
-        queue.records = [];
+      const take = (queue: PartitionQueue): ConsumedMessage[] => {
+        const list = queue.messages;
+        queue.messages = [];
         queuedBytes -= queue.bytes;
         queue.bytes = 0;
         if (paused && queuedBytes < pauseAtBytes && running) {
@@ -253,17 +253,17 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
         }
       };
       const drainQueued = async (partition: number, queue: PartitionQueue) => {
-        while (running && queue.records.length > 0) {
+        while (running && queue.messages.length > 0) {
           const batchGeneration = queue.generation;
-          // The epoch of the last record queued, which the commit of the offset after it carries (KIP-320).
-          const leaderEpoch = queue.leaderEpoch;
-          const records = take(queue);
+          const list = take(queue);
           // Fetched before a rejoin: the stream fetches them again from the committed offsets.
           if (batchGeneration !== generation) continue;
+          const last = list[list.length - 1];
+          const leaderEpoch = last?.leaderEpoch ?? -1;
           await handler({
             topic: options.topic,
             partition,
-            records,
+            records: list.map(toConsumedRecord),
             stillAssigned: () => running && generation === batchGeneration,
             commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
             commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
@@ -273,7 +273,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       stream.on('data', (message: ConsumedMessage) => {
         let queue = queues.get(message.partition);
         if (queue === undefined) {
-          queue = { records: [], leaderEpoch: -1, bytes: 0, generation, draining: undefined };
+          queue = { messages: [], bytes: 0, generation, draining: undefined };
           queues.set(message.partition, queue);
         }
         if (queue.generation !== generation) {
@@ -282,11 +282,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
           queue.generation = generation;
         }
         const size = recordBytes(message);
-        // Queued as the few fields a batch needs: the client's message (its header Map, bound commit,
-        // metadata) can then die young instead of surviving in the queue until its batch is handed over,
-        // which moved it to the old generation (garbage collection was ~28% of the projection profile).
-        queue.records.push(toConsumedRecord(message));
-        queue.leaderEpoch = message.leaderEpoch;
+        queue.messages.push(message);
         queue.bytes += size;
         queuedBytes += size;
         if (!paused && queuedBytes >= pauseAtBytes) {
@@ -304,8 +300,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
 }
 
 interface PartitionQueue {
-  records: ConsumedRecord[];
-  leaderEpoch: number;
+  messages: ConsumedMessage[];
   bytes: number;
   generation: number;
   draining: Promise<void> | undefined;
