@@ -4,20 +4,21 @@
  *
  * KEYS: one next-offset key per partition (P = #KEYS). ARGV[1]: TTL in seconds (marks and offsets
  * alike); ARGV[2]: the scope, the prefix of every mark (a mark's key is the scope followed by the event
- * id); ARGV[3 .. 2+P]: each partition's next offset (decimal); ARGV[3+P]: the entries, packed by
- * applyOncePayload.ts: per entry its event id, its content digest, the number of ops, and per op a
- * header (a command's argument count plus one, or 0 for a touch) followed by the command's arguments
- * or the touch's key, field, value, at and ttlField. Every string there is a 4-byte big-endian byte
- * length followed by its bytes, read with struct.unpack's `c0`: any byte may appear in an id, a digest
- * or an argument (NUL, separators, any character), since nothing is ever looked for in the text. A marker
+ * id); ARGV[3 .. 2+P]: each partition's next offset (decimal); ARGV[3+P]: the entries, as one
+ * MessagePack array made by applyOncePayload.ts and decoded by cmsgpack.unpack: per entry its event id,
+ * its content digest and its number of ops, then per op a header (a command's argument count plus one,
+ * or 0 for a touch) followed by the command's arguments or the touch's key, field, value, at and
+ * ttlField. Every string is length-prefixed there: any byte may appear in an id, a digest or an
+ * argument (NUL, separators, MessagePack's own type bytes), since nothing is ever looked for in the
+ * text. A marker
  * holds the digest of the event it marks (`1` for marks made before digests, read as the same content:
  * they can only come from the same deployment's earlier applies).
  *
- * Arguments are what a batch costs to send: ioredis counts and writes each one, and Redis parses each,
- * makes it an object, then a Lua string, before the script starts. 500 ZINCRBY records were 4,000
- * arguments (8 each: 1.5 ms to reach a script that returned at once); packed they are one (0.4 ms, and
- * about 0.1 ms more inside the script to read them with struct). The marks' keys are made here from the
- * scope and the ids, not sent.
+ * Arguments are what a batch costs to send: ioredis counts and writes each one, and Redis parses each
+ * and makes it an object, then a Lua string, before the script starts. So the entries go as one
+ * argument (cmsgpack makes the same Lua strings from it in one C call; a struct.unpack reader cost
+ * more inside Redis than the arguments it saved), and the marks' keys are made here from the scope and
+ * the ids, not sent.
  *
  * Returns { a flag per entry as one digit each, errors as "entry:message", denial }. Flags: 1 applied now, 0 already
  * marked with the same content, 2 marked with other content (nothing applied), 3 refused for lack of
@@ -78,9 +79,10 @@ export const APPLY_ONCE_LUA = `
 local ttl = ARGV[1]
 local scope = ARGV[2]
 local npartitions = #KEYS
-local data = ARGV[3 + npartitions]
-local last = #data
-local read = struct.unpack
+-- The entries (applyOncePayload.ts): one MessagePack array, decoded in one call.
+local A = cmsgpack.unpack(ARGV[3 + npartitions])
+local last = #A
+local TOUCH_OP = 0
 local flags = {}
 local errors = {}
 local denial = ''
@@ -90,58 +92,25 @@ local function refused(...)
 end
 local ONE_KEY = { DEL = true, EXPIRE = true, EXPIREAT = true, HDEL = true, HINCRBY = true, HSET = true, HSETNX = true, INCR = true, INCRBY = true, SET = true, ZADD = true, ZINCRBY = true, ZREM = true }
 local verdicts = {}
-local function opRefused(args, nargs)
-  local name = args[1]
-  if not ONE_KEY[name] or nargs < 2 or (name == 'DEL' and nargs > 2) then return refused(unpack(args, 1, nargs)) end
+local function opRefused(first, nargs)
+  local name = A[first]
+  if not ONE_KEY[name] or nargs < 2 or (name == 'DEL' and nargs > 2) then return refused(unpack(A, first, first + nargs - 1)) end
   local byKey = verdicts[name]
   if byKey == nil then byKey = {}; verdicts[name] = byKey end
-  local key = args[2]
+  local key = A[first + 1]
   local verdict = byKey[key]
-  if verdict == nil then verdict = refused(unpack(args, 1, nargs)); byKey[key] = verdict end
+  if verdict == nil then verdict = refused(unpack(A, first, first + nargs - 1)); byKey[key] = verdict end
   return verdict
 end
 local touches = {}
-local function touchRefused(touch)
-  local key = touch[1]
+local function touchRefused(first)
+  local key = A[first]
   local verdict = touches[key]
   if verdict == nil then
-    verdict = refused('EXISTS', key) or refused('HSET', key, touch[2], touch[3]) or refused('HGET', key, touch[5]) or refused('EXPIREAT', key, '0')
+    verdict = refused('EXISTS', key) or refused('HSET', key, A[first + 1], A[first + 2]) or refused('HGET', key, A[first + 4]) or refused('EXPIREAT', key, '0')
     touches[key] = verdict
   end
   return verdict
-end
--- The payload (applyOncePayload.ts): every string is a 4-byte big-endian length and that many bytes,
--- read by struct's c0, so no byte of a field can be taken for structure.
-local TOUCH_OP = 0
-local ENTRY = '>I4c0I4c0I4'
-local HEADER = '>I4'
-local TOUCH = '>I4c0I4c0I4c0I4c0I4c0'
--- At most this many strings per struct call (each is a value on Lua's C stack, limited to about 8,000).
-local CHUNK = 64
-local formats = {}
-local function stringsFormat(n)
-  local format = formats[n]
-  if format == nil then format = '>' .. string.rep('I4c0', n); formats[n] = format end
-  return format
-end
--- n strings from pos as a list, and the position after them.
-local function readStrings(n, pos)
-  if n <= CHUNK then
-    local list = { read(stringsFormat(n), data, pos) }
-    pos = list[n + 1]
-    list[n + 1] = nil
-    return list, pos
-  end
-  local list = {}
-  local done = 0
-  while done < n do
-    local k = math.min(CHUNK, n - done)
-    local part = { read(stringsFormat(k), data, pos) }
-    pos = part[k + 1]
-    for i = 1, k do list[done + i] = part[i] end
-    done = done + k
-  end
-  return list, pos
 end
 for p = 1, npartitions do
   if denial == '' and refused('SET', KEYS[p], ARGV[2 + p], 'EX', ttl) then denial = '0:SET:' .. KEYS[p] end
@@ -152,30 +121,22 @@ local pos = 1
 local e = 0
 while pos <= last do
   e = e + 1
-  local id, digest, nops
-  id, digest, nops, pos = read(ENTRY, data, pos)
-  local key = scope .. id
+  local key = scope .. A[pos]
+  local digest = A[pos + 1]
+  local nops = A[pos + 2]
+  pos = pos + 3
   if markRefused == nil then markRefused = refused('SET', key, digest, 'NX', 'GET', 'EX', ttl) end
-  -- One pass reads the entry's ops and, while nothing was refused, checks each.
-  local ops = {}
-  local sizes = {}
+  local start = pos
+  -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
   local opDenial = ''
   for o = 1, nops do
-    local header
-    header, pos = read(HEADER, data, pos)
-    if header == TOUCH_OP then
-      local touch = { read(TOUCH, data, pos) }
-      pos = touch[6]
-      ops[o] = touch
-      sizes[o] = -1
-      if denial == '' and opDenial == '' and touchRefused(touch) then opDenial = e .. ':HSET:' .. touch[1] end
+    if A[pos] == TOUCH_OP then
+      if denial == '' and opDenial == '' and touchRefused(pos + 1) then opDenial = e .. ':HSET:' .. A[pos + 1] end
+      pos = pos + 6
     else
-      local nargs = header - 1
-      local args
-      args, pos = readStrings(nargs, pos)
-      ops[o] = args
-      sizes[o] = nargs
-      if denial == '' and opDenial == '' and opRefused(args, nargs) then opDenial = e .. ':' .. (args[1] or '') .. ':' .. (args[2] or '') end
+      local nargs = A[pos] - 1; local first = pos + 1
+      if denial == '' and opDenial == '' and opRefused(first, nargs) then opDenial = e .. ':' .. (A[first] or '') .. ':' .. (A[first + 1] or '') end
+      pos = first + nargs
     end
   end
   if denial ~= '' then
@@ -201,21 +162,24 @@ while pos <= last do
       if mark == digest or mark == '1' then flags[e] = '0' else flags[e] = '2' end
     else
       flags[e] = '1'
+      local at = start
       for o = 1, nops do
         local ok
-        local op = ops[o]
-        local nargs = sizes[o]
-        if nargs < 0 then
-          local touched = op[1]
+        if A[at] == TOUCH_OP then
+          local first = at + 1
+          at = at + 6
+          local touched = A[first]
           if redis.call('EXISTS', touched) == 1 then
-            ok = redis.pcall('HSET', touched, op[2], op[3])
+            ok = redis.pcall('HSET', touched, A[first + 1], A[first + 2])
             if not (type(ok) == 'table' and ok.err) then
-              local stored = tonumber(redis.call('HGET', touched, op[5]))
-              if stored then ok = redis.pcall('EXPIREAT', touched, tonumber(op[4]) + stored) end
+              local stored = tonumber(redis.call('HGET', touched, A[first + 4]))
+              if stored then ok = redis.pcall('EXPIREAT', touched, tonumber(A[first + 3]) + stored) end
             end
           end
         else
-          ok = redis.pcall(unpack(op, 1, nargs))
+          local nargs = A[at] - 1; local first = at + 1
+          at = first + nargs
+          ok = redis.pcall(unpack(A, first, first + nargs - 1))
         end
         if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
       end
