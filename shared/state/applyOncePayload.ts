@@ -57,21 +57,15 @@ class PayloadWriter {
     const units = value.length;
     this.reserve(MAX_HEADER + MAX_UTF8_PER_UNIT * units);
     const buffer = this.buffer;
-    // Ids, digests, key names and numbers are ASCII, one byte per unit: copied unit by unit, which
-    // costs less than a call into the encoder for strings this short. Any other unit hands the whole
-    // string to the encoder, after its byte length is known.
+    // Written by the encoder where an ASCII string's header ends (one byte per unit, the usual case);
+    // when its bytes need a wider header than its units, moved up. A copy loop in JavaScript measured
+    // six times slower than this call once ioredis is loaded (0.34 -> 2.0 ms per 4,000 strings).
     let header = stringHeaderSize(units);
-    let i = 0;
-    for (; i < units; i++) {
-      const unit = value.charCodeAt(i);
-      if (unit >= 0x80) break;
-      buffer[this.used + header + i] = unit;
-    }
-    let bytes = units;
-    if (i < units) {
-      bytes = Buffer.byteLength(value, 'utf8');
-      header = stringHeaderSize(bytes);
-      buffer.write(value, this.used + header, 'utf8');
+    const bytes = buffer.write(value, this.used + header, 'utf8');
+    if (stringHeaderSize(bytes) !== header) {
+      const wider = stringHeaderSize(bytes);
+      buffer.copyWithin(this.used + wider, this.used + header, this.used + header + bytes);
+      header = wider;
     }
     const at = this.used;
     if (header === 1) buffer[at] = 0xa0 | bytes;
