@@ -105,11 +105,10 @@ class PayloadWriter {
  * arguments or the touch's key, field, value, at and ttlField. Counts and headers are MessagePack
  * integers, everything else a string.
  *
- * One argument instead of about eight per record: each argument costs ioredis a byte-length count and
+ * One argument instead of about eight per record: each argument cost ioredis a byte-length count and
  * a write, and Redis a RESP parse and an object before the script starts, while cmsgpack makes the same
- * Lua strings Redis made from the arguments (measured on a batch of 500 ZINCRBY records, EVALSHA of a
- * script that only walks the fields: 1.41 ms as 4,000 arguments, 1.37 ms packed with a slower encoder
- * than this one; inside Redis 0.38 ms against 0.49 ms).
+ * Lua strings Redis made from the arguments. Measured on batches of 500 ZINCRBY records, back to back
+ * in one process: the script call 4.6 -> 3.6 ms (median), its time inside Redis unchanged (2.7 ms).
  */
 export function applyOncePayload(entries: readonly PayloadEntry[]): Buffer {
   const writer = new PayloadWriter(64 + entries.length * 160);
