@@ -16,10 +16,11 @@
  *
  * Arguments are what a batch costs to send: ioredis counts and writes each one, and Redis parses each
  * and makes it an object, then a Lua string, before the script starts. So the entries go as one
- * argument, which cmsgpack turns into the same Lua strings in one C call (a batch of 500 ZINCRBY
- * records: the call 4.6 -> 3.6 ms, the time inside Redis the same; a reader of length-prefixed fields
- * with struct.unpack cost 0.3-0.5 ms more inside Redis than the arguments it saved), and the marks'
- * keys are made here from the scope and the ids, not sent.
+ * argument, which cmsgpack (one of the runtime libraries every Redis Lua script has, beside struct and
+ * cjson: https://redis.io/docs/manual/programmability/lua-api/) turns into the same Lua strings in one
+ * C call (a batch of 500 ZINCRBY records: the call 4.6 -> 3.6 ms, the time inside Redis the same; a
+ * reader of length-prefixed fields with struct.unpack cost 0.3-0.5 ms more inside Redis than the
+ * arguments it saved), and the marks' keys are made here from the scope and the ids, not sent.
  *
  * Returns { a flag per entry as one digit each, errors as "entry:message", denial }. Flags: 1 applied now, 0 already
  * marked with the same content, 2 marked with other content (nothing applied), 3 refused for lack of
