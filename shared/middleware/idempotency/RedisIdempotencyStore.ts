@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
 import { downstream } from '../../resilience/downstream';
+import { applyOncePayload } from '../../state/applyOncePayload';
 import { APPLY_ONCE_LUA } from '../../state/applyOnceScript';
 import { keyShapeOf } from '../../state/keyShape';
 import type { AppliedState, CommitResult, IdempotencyEntry, IdempotencyStore, MarkedEvent, MarkMatch, NextOffset, PartitionName, PermissionDenial } from './IdempotencyStore';
 
-/** applyOnceScript's answer: a flag per entry, the ops' errors, the denial. */
-type ApplyOnceReply = [Array<0 | 1 | 2 | 3 | 4>, string[], string];
+/** applyOnceScript's answer: a flag per entry (one digit each, 0 to 4), the ops' errors, the denial. */
+type ApplyOnceReply = [string, string[], string];
 
 /** Marks made before marks held digests hold `1`: read as the same content (see applyOnceScript). */
 const LEGACY_MARK = '1';
@@ -78,20 +79,12 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const result: CommitResult = { applied: [], skipped: [], conflicts: [], failed: new Map(), denied: undefined, unapplied: [] };
     if (entries.length === 0 && offsets.length === 0) return result;
     // EVALSHA's SHA (evalApplyOnce puts it first) and number of keys, then applyOnceScript's layout:
-    // the offsets' keys; TTL, scope, the offsets; per entry its id, digest and ops.
-    const args = ['', String(offsets.length)];
+    // the offsets' keys; TTL, scope, the offsets; the entries packed into one argument.
+    const args: Array<string | Buffer> = ['', String(offsets.length)];
     for (const offset of offsets) args.push(nextOffsetKey(scope, offset.partition));
     args.push(String(this.ttlSeconds), scope);
     for (const offset of offsets) args.push(offset.next.toString());
-    for (const entry of entries) {
-      args.push(entry.eventId, entry.digest, String(entry.ops.length));
-      for (const op of entry.ops) {
-        if (op.kind === 'command') {
-          args.push(String(op.args.length));
-          for (const arg of op.args) args.push(arg);
-        } else args.push('t', op.key, op.field, op.value, String(op.at), op.ttlField);
-      }
-    }
+    args.push(applyOncePayload(entries));
     let reply: ApplyOnceReply;
     try {
       reply = await downstream('redis').call(async () => {
@@ -108,9 +101,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const [flags, errors] = reply;
     entries.forEach((entry, i) => {
       const flag = flags[i];
-      if (flag === 1) result.applied.push(entry.eventId);
-      else if (flag === 2) result.conflicts.push(entry.eventId);
-      else if (flag === 3 || flag === 4) result.unapplied.push(entry.eventId);
+      if (flag === '1') result.applied.push(entry.eventId);
+      else if (flag === '2') result.conflicts.push(entry.eventId);
+      else if (flag === '3' || flag === '4') result.unapplied.push(entry.eventId);
       else result.skipped.push(entry.eventId);
     });
     for (const error of errors) {
@@ -121,12 +114,8 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     return result;
   }
 
-  /**
-   * `args` are EVALSHA's whole argument list, its first left for the SHA, in one array: a spread of a
-   * 10,000-record batch's 80,000 arguments would strain the stack, and a copy of it (with the SHA in
-   * front) cost about a quarter of a millisecond per 500 records in the profile.
-   */
-  private async evalApplyOnce(args: string[]): Promise<ApplyOnceReply> {
+  /** `args` are EVALSHA's whole argument list, its first left for the SHA. */
+  private async evalApplyOnce(args: Array<string | Buffer>): Promise<ApplyOnceReply> {
     // EVALSHA first: the script body is 4 KB that need not cross the wire for every batch.
     if (this.scriptSha !== undefined) {
       args[0] = this.scriptSha;

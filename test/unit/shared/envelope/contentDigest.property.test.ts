@@ -39,10 +39,13 @@ describe('contentDigest', () => {
       node: fc.oneof(
         { depthSize: 'small' },
         fc.jsonValue(),
-        fc.constantFrom(undefined, Number.NaN, -0, Infinity),
+        fc.constantFrom(undefined, Number.NaN, -0, Infinity, -Infinity, 1e21, 5e-324, '\ud800', 'a\udfffb', '\u{1f600}', '\u007f', '\u001f', '"', '\\'),
+        fc.string({ unit: 'binary' }),
+        fc.double(),
         fc.array(tie('node')),
         fc.sparseArray(tie('node')),
-        fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'a"b', '\u2028', '')), tie('node')),
+        fc.dictionary(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('__proto__', 'constructor', 'a"b', '\u2028', '', '10', '9', '\ud800', '\u{1f600}', '\uffff')), tie('node')),
+        fc.dictionary(fc.string({ unit: 'binary-ascii', maxLength: 2 }), fc.integer(), { minKeys: 17, maxKeys: 40 }),
       ),
     })).node;
     fc.assert(

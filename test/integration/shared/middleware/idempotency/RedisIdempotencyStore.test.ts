@@ -178,6 +178,41 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     );
   });
 
+  it('should apply and mark ids, digests and arguments holding any bytes exactly as sent (one packed argument, read by length)', async () => {
+    // What ioredis would have stored from the same strings as arguments of their own: their UTF-8 bytes.
+    const stored = (value: string) => Buffer.from(value, 'utf8').toString('utf8');
+    const hostile = ['', '__proto__', 'constructor', ':', '\0', 'x\0y', '\r\n$3\r\nSET\r\n', '\u00dd\u00d9\u00a0\u00ce', '\u{1f600}', '\ud800', 'a'.repeat(70_000), 't', '5'];
+    const unit = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom(...hostile));
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.record({ id: unit, digest: unit, field: unit, value: unit }), { minLength: 1, maxLength: 12, selector: (e) => stored(e.id) }), async (records) => {
+        run++;
+        const scope = keys.idempotency(`bytes${run}`, '');
+        const hash = keys.session(`bytes${run}`);
+        const entries = records.map(({ id, digest, field, value }) => ({ eventId: id, digest, ops: [command('HSET', hash, field, value), command('HINCRBY', hash, `n:${field}`, 1)] }));
+        const first = await store.commit(scope, entries, [{ partition: 'bytes:0', next: 1n }]);
+        expect(first).toMatchObject({ applied: records.map((r) => r.id), skipped: [], conflicts: [], unapplied: [] });
+        expect(first.failed.size).toBe(0);
+        const expected = new Map<string, string>();
+        for (const { field, value } of records) {
+          expected.set(stored(field), stored(value));
+          expected.set(`n:${stored(field)}`, String(Number(expected.get(`n:${stored(field)}`) ?? 0) + 1));
+        }
+        expect(new Map(Object.entries(await redis.hgetall(hash)))).toEqual(expected);
+        for (const { id, digest } of records) expect(await redis.get(scope + id)).toBe(stored(digest));
+        // Delivered again: every id found by its mark; with another digest, refused as a reused id.
+        expect(await store.commit(scope, entries)).toMatchObject({ applied: [], skipped: records.map((r) => r.id) });
+        const reused = await store.commit(
+          scope,
+          entries.map((entry) => ({ ...entry, digest: `${entry.digest}-other` })),
+        );
+        expect(reused).toMatchObject({ applied: [], conflicts: records.map((r) => r.id) });
+        expect(new Map(Object.entries(await redis.hgetall(hash)))).toEqual(expected);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('should report a refused op by event id and still apply the rest', async () => {
     const text = keys.flags();
     await redis.set(text, 'not a hash');

@@ -1,0 +1,134 @@
+import type { RedisOp } from './RedisOp';
+
+/** What applyOnceScript applies per event: its mark (id and digest) and its writes. */
+export interface PayloadEntry {
+  eventId: string;
+  digest: string;
+  ops: readonly RedisOp[];
+}
+
+/**
+ * An op's header: a command's argument count plus one, or TOUCH_OP for a touch, so no count can be
+ * taken for a touch. applyOnceScript reads the same values.
+ */
+const TOUCH_OP = 0;
+
+/** Bytes a UTF-16 code unit can take in UTF-8 (a lone surrogate becomes U+FFFD, 3 bytes; a pair, 4 for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
+/** The largest MessagePack header of a string or an array (type byte and a 32-bit length). */
+const MAX_HEADER = 5;
+
+/** MessagePack's header size for a string of `bytes` bytes (fixstr, str 8, str 16, str 32). */
+const stringHeaderSize = (bytes: number): number => (bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5);
+
+/**
+ * Writes a MessagePack array of strings and small counts into one Buffer, growing it as needed
+ * (https://github.com/msgpack/msgpack/blob/master/spec.md). Each string is a header holding its UTF-8
+ * byte length, then its bytes, exactly the bytes ioredis would have sent as an argument of its own, so
+ * a string can hold any character, MessagePack's own type bytes, NUL and separators included: the
+ * decoder reads it by its length, never by looking for a delimiter.
+ */
+class PayloadWriter {
+  private buffer: Buffer;
+  private used = MAX_HEADER;
+  private items = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, MAX_HEADER));
+  }
+
+  count(value: number): void {
+    this.reserve(MAX_HEADER);
+    const buffer = this.buffer;
+    if (value < 0x80) buffer[this.used++] = value;
+    else if (value < 0x10000) {
+      buffer[this.used] = 0xcd;
+      buffer.writeUInt16BE(value, this.used + 1);
+      this.used += 3;
+    } else {
+      buffer[this.used] = 0xce;
+      buffer.writeUInt32BE(value, this.used + 1);
+      this.used += 5;
+    }
+    this.items++;
+  }
+
+  text(value: string): void {
+    const units = value.length;
+    this.reserve(MAX_HEADER + MAX_UTF8_PER_UNIT * units);
+    const buffer = this.buffer;
+    // Written by the encoder where an ASCII string's header ends (one byte per unit, the usual case);
+    // when its bytes need a wider header than its units, moved up. A copy loop in JavaScript measured
+    // six times slower than this call once ioredis is loaded (0.34 -> 2.0 ms per 4,000 strings).
+    let header = stringHeaderSize(units);
+    const bytes = buffer.write(value, this.used + header, 'utf8');
+    if (stringHeaderSize(bytes) !== header) {
+      const wider = stringHeaderSize(bytes);
+      buffer.copyWithin(this.used + wider, this.used + header, this.used + header + bytes);
+      header = wider;
+    }
+    const at = this.used;
+    if (header === 1) buffer[at] = 0xa0 | bytes;
+    else if (header === 2) {
+      buffer[at] = 0xd9;
+      buffer[at + 1] = bytes;
+    } else if (header === 3) {
+      buffer[at] = 0xda;
+      buffer.writeUInt16BE(bytes, at + 1);
+    } else {
+      buffer[at] = 0xdb;
+      buffer.writeUInt32BE(bytes, at + 1);
+    }
+    this.used = at + header + bytes;
+    this.items++;
+  }
+
+  /** The array (an `array 32` header in front of its items), without a copy. */
+  done(): Buffer {
+    this.buffer[0] = 0xdd;
+    this.buffer.writeUInt32BE(this.items, 1);
+    return this.buffer.subarray(0, this.used);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
+  }
+}
+
+/**
+ * A batch's entries as applyOnceScript's one payload argument: a MessagePack array that Redis's Lua
+ * decodes with cmsgpack.unpack in one C call. Its items are what the script's arguments used to be:
+ * per entry its id, its digest and its number of ops, and per op its header followed by the command's
+ * arguments or the touch's key, field, value, at and ttlField. Counts and headers are MessagePack
+ * integers, everything else a string.
+ *
+ * One argument instead of about eight per record: each argument cost ioredis a byte-length count and
+ * a write, and Redis a RESP parse and an object before the script starts, while cmsgpack makes the same
+ * Lua strings Redis made from the arguments. Measured on batches of 500 ZINCRBY records, back to back
+ * in one process: the script call 4.6 -> 3.6 ms (median), its time inside Redis unchanged (2.7 ms).
+ */
+export function applyOncePayload(entries: readonly PayloadEntry[]): Buffer {
+  const writer = new PayloadWriter(64 + entries.length * 160);
+  for (const entry of entries) {
+    writer.text(entry.eventId);
+    writer.text(entry.digest);
+    writer.count(entry.ops.length);
+    for (const op of entry.ops) {
+      if (op.kind === 'command') {
+        writer.count(op.args.length + 1);
+        for (const arg of op.args) writer.text(arg);
+      } else {
+        writer.count(TOUCH_OP);
+        writer.text(op.key);
+        writer.text(op.field);
+        writer.text(op.value);
+        writer.text(String(op.at));
+        writer.text(op.ttlField);
+      }
+    }
+  }
+  return writer.done();
+}

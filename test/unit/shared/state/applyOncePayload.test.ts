@@ -1,0 +1,124 @@
+import fc from 'fast-check';
+import { applyOncePayload, type PayloadEntry } from '../../../../shared/state/applyOncePayload';
+import { command, type RedisOp } from '../../../../shared/state/RedisOp';
+
+/**
+ * A MessagePack reader written from the spec (https://github.com/msgpack/msgpack/blob/master/spec.md)
+ * for the types the payload may hold (array 32, positive fixint, uint 16/32, str types), independent of
+ * the writer: strings come back as the UTF-8 bytes' text. Anything else, or bytes left over, throws.
+ */
+function decode(payload: Buffer): Array<string | number> {
+  let at = 0;
+  const byte = () => {
+    const value = payload[at++];
+    if (value === undefined) throw new Error('payload ends early');
+    return value;
+  };
+  const uint = (size: number) => {
+    let value = 0;
+    for (let i = 0; i < size; i++) value = value * 256 + byte();
+    return value;
+  };
+  const text = (length: number) => {
+    if (at + length > payload.length) throw new Error('string runs past the payload');
+    const value = payload.subarray(at, at + length).toString('utf8');
+    at += length;
+    return value;
+  };
+  if (byte() !== 0xdd) throw new Error('not an array 32');
+  const items = uint(4);
+  const out: Array<string | number> = [];
+  for (let i = 0; i < items; i++) {
+    const type = byte();
+    if (type < 0x80) out.push(type);
+    else if (type >= 0xa0 && type <= 0xbf) out.push(text(type & 0x1f));
+    else if (type === 0xd9) out.push(text(uint(1)));
+    else if (type === 0xda) out.push(text(uint(2)));
+    else if (type === 0xdb) out.push(text(uint(4)));
+    else if (type === 0xcd) out.push(uint(2));
+    else if (type === 0xce) out.push(uint(4));
+    else throw new Error(`unexpected type byte ${type.toString(16)}`);
+  }
+  if (at !== payload.length) throw new Error(`${payload.length - at} bytes after the array`);
+  return out;
+}
+
+/** The flat layout applyOnceScript walks, built the obvious way (what the arguments used to be). */
+function expectedItems(entries: readonly PayloadEntry[]): Array<string | number> {
+  const utf8 = (value: string) => Buffer.from(value, 'utf8').toString('utf8');
+  return entries.flatMap((entry) => [
+    utf8(entry.eventId),
+    utf8(entry.digest),
+    entry.ops.length,
+    ...entry.ops.flatMap((op) => (op.kind === 'command' ? [op.args.length + 1, ...op.args.map(utf8)] : [0, utf8(op.key), utf8(op.field), utf8(op.value), String(op.at), utf8(op.ttlField)])),
+  ]);
+}
+
+/** Strings that look like structure to a reader that would search the text, or that sit on a header's size boundary. */
+const hostile = [
+  '',
+  '__proto__',
+  'constructor',
+  ':',
+  'a:b:c',
+  '\0',
+  'x\0y',
+  '\r\n$3\r\nSET\r\n',
+  '\u00dd\u00d9\u00a0',
+  '\u{1f600}',
+  '\ud800',
+  'é'.repeat(20),
+  'a'.repeat(31),
+  'a'.repeat(32),
+  'a'.repeat(255),
+  'a'.repeat(256),
+  'a'.repeat(65_535),
+  'a'.repeat(65_536),
+  '\u00e9'.repeat(16),
+];
+
+describe('applyOncePayload', () => {
+  it('should give the script every id, digest, count and argument back exactly, whatever the strings hold', () => {
+    const op: fc.Arbitrary<RedisOp> = fc.oneof(
+      fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...hostile)), { maxLength: 6 }).map((args) => command(...args)),
+      fc.record({
+        kind: fc.constant('touch' as const),
+        key: fc.string({ unit: 'binary' }),
+        field: fc.constantFrom(...hostile),
+        value: fc.string({ unit: 'binary' }),
+        at: fc.integer({ min: 0, max: 2 ** 40 }),
+        ttlField: fc.string(),
+      }),
+    );
+    const entry: fc.Arbitrary<PayloadEntry> = fc.record({
+      eventId: fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...hostile)),
+      digest: fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom(...hostile)),
+      ops: fc.array(op, { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 20 }), (entries) => {
+        expect(decode(applyOncePayload(entries))).toEqual(expectedItems(entries));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('should size each string header by its UTF-8 bytes, not its UTF-16 units', () => {
+    // 16 units, 32 bytes: a fixstr header (up to 31 bytes) would cut it.
+    const entries: PayloadEntry[] = [{ eventId: '\u00e9'.repeat(16), digest: 'a'.repeat(31), ops: [command('SET', 'é'.repeat(128), 'a'.repeat(65_536))] }];
+    const payload = applyOncePayload(entries);
+    expect(payload[5]).toBe(0xd9);
+    expect(payload[6]).toBe(32);
+    expect(decode(payload)).toEqual(expectedItems(entries));
+  });
+
+  it('should count an op with more arguments than a fixint holds, and many items, in wider integers', () => {
+    const args = Array.from({ length: 200 }, (_, i) => `k${i}`);
+    const entries: PayloadEntry[] = Array.from({ length: 300 }, (_, i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('DEL', ...args)] }));
+    expect(decode(applyOncePayload(entries))).toEqual(expectedItems(entries));
+  });
+
+  it('should be an empty array for no entries', () => {
+    expect([...applyOncePayload([])]).toEqual([0xdd, 0, 0, 0, 0]);
+  });
+});
