@@ -1,13 +1,14 @@
+import { resourceLimits } from 'node:worker_threads';
 import { downstream } from '../../../../../shared/resilience/downstream';
 
 /**
  * A handler for the function-worker tests: it counts its invocations in module state, reports the
- * function name its environment gives it, and on request fails its Redis guard, throws, sleeps past
+ * function name its environment gives it (and its worker's young generation limit), and on request fails its Redis guard, throws, sleeps past
  * its timeout or crashes its worker outright.
  */
 let invocations = 0;
 
-export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' }): Promise<{ invocations: number; functionName: string | undefined }> {
+export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'crash' | 'limits' }): Promise<{ invocations: number; functionName: string | undefined; youngGenerationMb?: number }> {
   invocations++;
   if (event.action === 'fail')
     await downstream('redis')
@@ -22,5 +23,6 @@ export async function handler(event: { action?: 'fail' | 'throw' | 'sleep' | 'cr
       }),
     );
   }
+  if (event.action === 'limits') return { invocations, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, youngGenerationMb: resourceLimits.maxYoungGenerationSizeMb };
   return { invocations, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME };
 }
