@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { oncePerInvocation } from '../resilience/invocationDeadline';
 import { ConfigError, environmentReader, text, url, wholeNumber } from './environmentReader';
 
 /**
@@ -78,6 +79,8 @@ export { ConfigError };
 
 const KEEP_EMPTY: ReadonlySet<string> = new Set(['TRIPLANE_API_KEYS', 'ARCHIVE_PREFIX']);
 
+const CONFIG_SLOT = Symbol('functionConfig');
+
 const read = environmentReader(SCHEMA, { keepEmpty: KEEP_EMPTY, error: (message) => new ConfigError(message) });
 
 /**
@@ -86,5 +89,10 @@ const read = environmentReader(SCHEMA, { keepEmpty: KEEP_EMPTY, error: (message)
  * closed as a list without keys (shared/middleware/http/apiKeySource).
  */
 export function functionConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
-  return read(env, env === process.env);
+  if (env !== process.env) return read(env, false);
+  // Read once per invocation: Lambda sets the environment before the handler loads and never changes
+  // it during an invocation. Even the cached read checks all ~30 variables through process.env's
+  // interceptor, about 50 us in a worker thread: a workflow step reads its configuration per provider
+  // call, and that was 4% of a step worker's CPU profile (README, workflow profile).
+  return oncePerInvocation(CONFIG_SLOT, () => read(env, true));
 }

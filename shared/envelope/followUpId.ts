@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -20,7 +20,8 @@ export const isReservedEventId = (id: string): boolean => id.endsWith(FOLLOW_UP_
  * a hash of the parent id and the follow-up type, and ends with the reserved suffix.
  */
 export function followUpId(parentId: string, type: string): string {
-  const digest = createHash('sha256').update(`${parentId}|${type}`).digest();
+  // crypto.hash: no Hash object per call; a step derives several ids per command (its profile had this at 3.5%).
+  const digest = hash('sha256', `${parentId}|${type}`, 'buffer');
   let suffix = '';
   for (let i = 0; i < 16; i++) suffix += CROCKFORD.charAt((digest[i] ?? 0) & 31);
   const prefix = /^[0-9A-HJKMNP-TV-Z]{26}/.test(parentId) ? parentId.slice(0, 10) : '0000000000';

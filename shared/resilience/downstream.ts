@@ -46,6 +46,10 @@ const SETTINGS: Record<DownstreamName, DownstreamSettings> = {
 const SAFETY_MARGIN_MS = 250;
 const MIN_TIMEOUT_MS = 20;
 
+const guardPolicy = (bulkheadPolicy: BulkheadPolicy, breaker: CircuitBreakerPolicy, budgetMs: number) =>
+  wrap(bulkheadPolicy, breaker, timeout(Math.max(MIN_TIMEOUT_MS, budgetMs), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+type GuardPolicy = ReturnType<typeof guardPolicy>;
+
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
 
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
@@ -105,7 +109,9 @@ export class Downstream {
     // abortOnReturn false: no caller hands the signal to work that outlives its call, and aborting it on
     // every return builds a DOMException with a stack (about 5% of a read route's CPU in its profile).
     // A call that times out is still cut short and its signal aborted.
-    const policy = wrap(this.bulkhead, this.breaker, timeout(Math.max(MIN_TIMEOUT_MS, budget), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+    // The usual case, an invocation with more time left than the downstream's own timeout, reuses one
+    // policy (cockatiel's policies hold no per-call state): a workflow step guards each provider call.
+    const policy = budget === this.settings.timeoutMs ? (this.fullTimePolicy ??= this.policyFor(budget)) : this.policyFor(budget);
     try {
       // A parent signal of the call's own: without one, cockatiel hangs every concurrent call's abort
       // listener on one shared never-aborted signal, past Node's listener warning under load.
@@ -120,6 +126,12 @@ export class Downstream {
       else this.counts.failures++;
       throw error;
     }
+  }
+
+  private fullTimePolicy: GuardPolicy | undefined;
+
+  private policyFor(budgetMs: number): GuardPolicy {
+    return guardPolicy(this.bulkhead, this.breaker, budgetMs);
   }
 
   /** Seconds a client should wait before trying again while this downstream is refusing calls. */

@@ -1,6 +1,6 @@
 import { stableJson } from '../../envelope/contentDigest';
 import { orderPlacedV1 } from '../../envelope/eventCatalog';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const PLACEMENT_FIELDS = Object.keys(orderPlacedV1.shape);
 
@@ -13,5 +13,5 @@ const PLACEMENT_FIELDS = Object.keys(orderPlacedV1.shape);
 export function orderDigest(data: Record<string, unknown>): string {
   const placement: Record<string, unknown> = {};
   for (const field of PLACEMENT_FIELDS) if (Object.prototype.hasOwnProperty.call(data, field)) placement[field] = data[field];
-  return createHash('sha256').update(stableJson(placement)).digest('base64url').slice(0, 22);
+  return hash('sha256', stableJson(placement), 'base64url').slice(0, 22);
 }

@@ -1,5 +1,6 @@
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { FunctionHost } from '../../../../emulator/runtime/functionHost';
+import { WORKER_RESOURCE_LIMITS } from '../../../../emulator/runtime/workerResourceLimits';
 import type { FunctionRoute } from '../../../../shared/routes/functionCatalog';
 
 /**
@@ -41,6 +42,11 @@ describe('FunctionHost', () => {
     await one.invoke({});
     expect(await one.invoke({})).toEqual({ invocations: 2, functionName: 'fn-one' });
     expect(await two.invoke({})).toEqual({ invocations: 1, functionName: 'fn-two' });
+  });
+
+  it('should run the worker with the young generation the local runtime gives its workers', async () => {
+    expect(await hostOf('fn-limits').invoke({ action: 'limits' })).toMatchObject({ youngGenerationMb: WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb });
+    expect(WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb).toBeGreaterThan(48);
   });
 
   it("should keep one function's open breaker out of another's", async () => {

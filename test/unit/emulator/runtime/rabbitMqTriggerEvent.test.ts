@@ -58,6 +58,14 @@ describe('formatRabbitMqTimestamp', () => {
     expect(text).toBe('Jan 1, 1970, 12:33:41 AM');
   });
 
+  it('should give each second its own text when the same second comes again in between others', () => {
+    // act
+    const texts = [formatRabbitMqTimestamp(2021), formatRabbitMqTimestamp(2021), formatRabbitMqTimestamp(2022), formatRabbitMqTimestamp(2021)];
+
+    // assess
+    expect(texts).toEqual(['Jan 1, 1970, 12:33:41 AM', 'Jan 1, 1970, 12:33:41 AM', 'Jan 1, 1970, 12:33:42 AM', 'Jan 1, 1970, 12:33:41 AM']);
+  });
+
   it('should put a plain space before AM and PM', () => {
     // act
     const texts = [formatRabbitMqTimestamp(0), formatRabbitMqTimestamp(1_768_478_400)];

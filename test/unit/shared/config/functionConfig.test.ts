@@ -2,6 +2,7 @@ import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ConfigError, functionConfig } from '../../../../shared/config/functionConfig';
+import { runWithDeadline } from '../../../../shared/resilience/invocationDeadline';
 
 const root = PROJECT_ROOT;
 const sourcesUnder = (dir: string): string[] =>
@@ -68,6 +69,27 @@ describe('function configuration', () => {
       expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(10);
       process.env.TRIPLANE_HOP_LIMIT = '3';
       expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(3);
+    } finally {
+      if (before === undefined) delete process.env.TRIPLANE_HOP_LIMIT;
+      else process.env.TRIPLANE_HOP_LIMIT = before;
+    }
+  });
+
+  it('should read the environment once per invocation, and again in the next one', async () => {
+    const before = process.env.TRIPLANE_HOP_LIMIT;
+    try {
+      process.env.TRIPLANE_HOP_LIMIT = '3';
+      const during = await runWithDeadline(1_000, async () => {
+        const first = functionConfig().TRIPLANE_HOP_LIMIT;
+        process.env.TRIPLANE_HOP_LIMIT = '4';
+        await new Promise((resolve) => setImmediate(resolve));
+        return [first, functionConfig().TRIPLANE_HOP_LIMIT];
+      });
+      const next = runWithDeadline(1_000, () => functionConfig().TRIPLANE_HOP_LIMIT);
+
+      expect(during).toEqual([3, 3]);
+      expect(next).toBe(4);
+      expect(functionConfig().TRIPLANE_HOP_LIMIT).toBe(4);
     } finally {
       if (before === undefined) delete process.env.TRIPLANE_HOP_LIMIT;
       else process.env.TRIPLANE_HOP_LIMIT = before;

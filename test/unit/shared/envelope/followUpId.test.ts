@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { decodeTime, ulid } from 'ulid';
 import { newEventId, SAFE_ID_PATTERN } from '../../../../shared/envelope/eventId';
 import { FOLLOW_UP_ID_SUFFIX, followUpId, isReservedEventId } from '../../../../shared/envelope/followUpId';
@@ -108,5 +109,20 @@ describe('followUpId', () => {
 
     // assess
     expect(a).not.toBe(b);
+  });
+
+  it('should derive the same ids as every earlier version: SHA-256 of parent|type, 16 Crockford characters', () => {
+    // prepare: the reference the first version computed (a redelivered command after an upgrade must get the same follow-up ids)
+    const reference = (parentId: string, type: string): string => {
+      const digest = createHash('sha256').update(`${parentId}|${type}`).digest();
+      const suffix = Array.from(digest.subarray(0, 16), (byte) => '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.charAt(byte & 31)).join('');
+      return `${parentId.slice(0, 10)}${suffix}${FOLLOW_UP_ID_SUFFIX}`;
+    };
+
+    // act
+    const id = followUpId(ULID_PARENT, 'payment.authorize');
+
+    // assess
+    expect(id).toBe(reference(ULID_PARENT, 'payment.authorize'));
   });
 });
