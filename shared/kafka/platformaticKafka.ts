@@ -13,6 +13,7 @@ import {
 } from '@platformatic/kafka';
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
+import { javaPartitionOf } from './javaPartitionOf';
 import type {
   Acknowledgement,
   OutgoingRecord,
@@ -82,9 +83,10 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
   });
   return {
     async send(batches) {
-      // Each record's partition is chosen here, once, with the partitioner the client would use: the
-      // client keeps a message's own partition (producer.js, #assignPartition), and the check below
-      // reads the same numbers instead of hashing every key again (getSendTopicPartitions).
+      // Each record's partition is chosen here, once, as the client's compatibilityPartitioner would
+      // (javaPartitionOf.ts, without its BigInts): the client keeps a message's own partition
+      // (producer.js, #assignPartition), and the check below reads the same numbers instead of hashing
+      // every key again (getSendTopicPartitions).
       const messages: MessageToProduce[] = [];
       const partitionsByTopic = new Map<string, Set<number>>();
       for (const { topic, records } of batches) {
@@ -159,7 +161,7 @@ function toBytes(topic: string, record: OutgoingRecord): MessageToProduce & { pa
   const message: MessageToProduce & { partition: number } = { topic, headers, partition: 0 };
   if (key !== undefined) message.key = key;
   if (record.value !== null) message.value = bytes(record.value);
-  message.partition = compatibilityPartitioner(message, key);
+  message.partition = javaPartitionOf(key);
   return message;
 }
 
