@@ -1,21 +1,9 @@
-import * as z from 'zod';
 import { createEnvelope, type Envelope } from './envelope';
 import { specOf } from './eventCatalog';
-import { SAFE_ID_PATTERN } from './eventId';
 import { toFieldErrors, type FieldError } from './fieldErrors';
 import { FOLLOW_UP_ID_SUFFIX, isReservedEventId } from './followUpId';
 import { forbiddenKeyPath } from './forbiddenKeyPath';
-
-const safeId = z.string().regex(SAFE_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 . _ @ -');
-
-const incomingEventShape = z.strictObject({
-  type: z.string().min(1).max(100),
-  version: z.number().int().min(1).optional(),
-  id: safeId.optional(),
-  key: safeId.optional(),
-  correlationId: safeId.optional(),
-  data: z.record(z.string(), z.unknown()),
-});
+import { certainIncomingShape, incomingEventShape, type IncomingEventShape } from './incomingEventShape';
 
 /** A field of the event at `base` (`events[3]`), or of the body itself. */
 const fieldAt = (base: string, field: string): string => (base === '' ? field : `${base}.${field}`);
@@ -30,9 +18,12 @@ export type IncomingEventResult = { ok: true; envelope: Envelope<Record<string, 
  * client omits it: that is the version the public contract documents, and it must never break.
  */
 export function validateIncomingEvent(input: unknown, base: string, source: string): IncomingEventResult {
-  const shape = incomingEventShape.safeParse(input);
-  if (!shape.success) return { ok: false, errors: toFieldErrors(base, shape.error) };
-  const event = shape.data;
+  let event: IncomingEventShape | undefined = certainIncomingShape(input);
+  if (event === undefined) {
+    const shape = incomingEventShape.safeParse(input);
+    if (!shape.success) return { ok: false, errors: toFieldErrors(base, shape.error) };
+    event = shape.data;
+  }
 
   // z.record drops a "__proto__" key instead of reporting it: refuse it here like any unknown field.
   if (Object.prototype.hasOwnProperty.call(event.data, '__proto__') || hasOwnProto((input as { data?: unknown }).data)) {
