@@ -46,7 +46,7 @@ export function parseIngestRequest(body: unknown, maxEventBytes = MAX_EVENT_BYTE
   const errors: FieldError[] = [];
   const ids = new Set<string>();
   for (let index = 0; index < inputs.length; index++) {
-    const base = isBatch ? `events[${index}]` : '';
+    const base = isBatch ? eventPath(index) : '';
     const result = validateIncomingEvent(inputs[index], base, INGEST_SOURCE);
     if (!result.ok) {
       errors.push(...result.errors);
@@ -74,6 +74,10 @@ export function parseIngestRequest(body: unknown, maxEventBytes = MAX_EVENT_BYTE
   }
   return events;
 }
+
+/** `events[i]` for every index a request may hold, made once: each event's errors are named from it. */
+const EVENT_PATHS = Array.from({ length: MAX_EVENTS_PER_REQUEST }, (_, index) => `events[${index}]`);
+const eventPath = (index: number): string => EVENT_PATHS[index] ?? `events[${index}]`;
 
 /** The size of the envelope's JSON as sent (the record's value). */
 const valueBytes = ({ record }: GatherableRecord): number => (typeof record.value === 'string' ? Buffer.byteLength(record.value) : (record.value?.length ?? 0));
