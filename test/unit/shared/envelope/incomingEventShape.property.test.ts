@@ -20,9 +20,10 @@ const eventArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.tuple(clientEventArb, nameArb, fieldValueArb).map(([event, name, value]) => ({ ...event, [name]: value })),
   // Own __proto__ and constructor keys, at the top and in the data, as only JSON.parse makes them.
   fc.tuple(clientEventArb, fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.boolean(), plainJsonArb).map(([event, name, inData, value]) => {
-    const text = JSON.stringify(event);
-    const extra = `${JSON.stringify(name)}:${JSON.stringify(value)}`;
-    return JSON.parse(inData ? text.replace('"data":{', `"data":{${extra},`) : `{${extra},${text.slice(1)}`) as unknown;
+    // A key put first in an object's JSON text: `{"k":v}` or `{"k":v,...the rest}`.
+    const withKey = (json: string): string => `{${JSON.stringify(name)}:${JSON.stringify(value)}${json === '{}' ? '}' : `,${json.slice(1)}`}`;
+    const { data, ...rest } = event;
+    return JSON.parse(inData ? withKey(JSON.stringify({ ...rest, data: '@data' })).replace('"@data"', () => withKey(JSON.stringify(data))) : withKey(JSON.stringify(event))) as unknown;
   }),
   fc.jsonValue({ maxDepth: 2 }),
   fc.constantFrom<unknown>(null, undefined, [], 'event', 1, Object.create(null), new Map(), { type: 'page.viewed', data: [] }, { type: 'page.viewed', data: new Date(0) }),
