@@ -27,8 +27,8 @@ const text = Buffer.alloc(TIME_CHARS + RANDOM_CHARS);
  * the order they were made. Monotonic as the ulid package's monotonicFactory: within a millisecond (or
  * when the clock steps back) the random part of the last id is incremented, so ids keep their order.
  * Made here rather than by that package because it builds each id a character at a time, a rope of 26
- * strings that every JSON.stringify of the envelope then had to flatten (ingest makes one per event;
- * the two together were 3% of its CPU). The same ids: tied to the package's decoding by tests.
+ * strings that every JSON.stringify of the envelope then had to flatten (ingest makes one per event:
+ * about 1 us of its ~23 us of CPU per event, measured A/B). The same ids: tied to the package by tests.
  */
 export function newEventId(): string {
   const now = Date.now();

@@ -158,10 +158,9 @@ function toBytes(topic: string, record: OutgoingRecord): MessageToProduce & { pa
     }
     headers.set(sharedBytes(name), valueBytes);
   }
-  const message: MessageToProduce & { partition: number } = { topic, headers, partition: 0 };
+  const message: MessageToProduce & { partition: number } = { topic, headers, partition: javaPartitionOf(key) };
   if (key !== undefined) message.key = key;
   if (record.value !== null) message.value = bytes(record.value);
-  message.partition = javaPartitionOf(key);
   return message;
 }
 
