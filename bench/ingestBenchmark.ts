@@ -7,13 +7,14 @@ import { closeKafkaProducer } from '../shared/clients/kafkaProducer';
 import { createEnvelope } from '../shared/envelope/envelope';
 import { toKafkaMessage } from '../shared/envelope/toKafkaMessage';
 import { benchRawProducer } from './benchKafka';
-import { ratioOf, type BenchmarkResult } from './benchmarkResult';
+import { ratioOf, type BenchmarkResult, type ResultRow } from './benchmarkResult';
 import { stopBenchRuntime } from './benchRuntime';
 import { RUN_ID, wiredFunction } from './benchRun';
 import { okCount, perSecondRates, runLoad } from '../testkit/load/autocannonLoad';
 import { median } from './statistics';
 import { BENCH_HEADERS } from './benchEnvironment';
 import { functionEnvironment } from '../emulator/runtime/functionEnvironment';
+import { measureThreadCpu, type ThreadCpu } from './threadCpu';
 
 const EVENTS_PER_REQUEST = 100;
 const CONNECTIONS = 16;
@@ -108,16 +109,22 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
   let oursTotal: number;
   let statusCounts: Record<string, number>;
   let raw: { rates: number[]; total: number };
+  let oursCpu: ThreadCpu | undefined;
+  let rawCpu: ThreadCpu | undefined;
   try {
     await runLoad(plan(WARMUP_SECONDS));
+    const oursMeter = measureThreadCpu();
     const load = await runLoad(plan(SECONDS));
+    oursCpu = oursMeter.stop();
     // Only accepted requests count as ingested events (a 503 carries none).
     const okShare = okCount(load) / Math.max(1, load.completedAt.length);
     oursRates = perSecondRates(load, EVENTS_PER_REQUEST).map((rate) => rate * okShare);
     oursTotal = okCount(load) * EVENTS_PER_REQUEST;
     statusCounts = load.statusCounts;
     await rawProduce(producer, WARMUP_SECONDS);
+    const rawMeter = measureThreadCpu();
     raw = await rawProduce(producer, SECONDS);
+    rawCpu = rawMeter.stop();
   } finally {
     await producer.close();
     await new Promise<void>((resolve) => {
@@ -130,6 +137,28 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
   const oursRate = median(oursRates);
   const rawRate = median(raw.rates);
   const ratio = ratioOf(oursRate, rawRate);
+  // CPU per event of the thread both sides run on: steadier than the rates on a shared machine, and it
+  // says what bounds the figure (the HTTP server, the function and its Kafka client share that thread).
+  const perEvent = (cpu: ThreadCpu | undefined, events: number) =>
+    cpu === undefined || events === 0 ? undefined : { mainUs: (cpu.mainSeconds * 1e6) / events, otherCores: cpu.otherSeconds / SECONDS };
+  const oursPerEvent = perEvent(oursCpu, oursTotal);
+  const rawPerEvent = perEvent(rawCpu, raw.total);
+  const cpuRows: ResultRow[] =
+    oursPerEvent === undefined || rawPerEvent === undefined
+      ? []
+      : [
+          {
+            figure: 'main-thread CPU per accepted event (HTTP server, ingest-events and its Kafka client share that thread)',
+            value: oursPerEvent.mainUs,
+            unit: 'us',
+            baseline: rawPerEvent.mainUs,
+            baselineLabel: 'the raw client, per record produced',
+            ratio: ratioOf(oursPerEvent.mainUs, rawPerEvent.mainUs),
+            better: 'lower',
+            ratioAs: 'factor',
+            aim: 'printed',
+          },
+        ];
   return {
     name: 'ingest',
     measuredAt: new Date().toISOString(),
@@ -146,12 +175,27 @@ export async function ingestBenchmark(): Promise<BenchmarkResult> {
         aim: `>= ${AIM_RATE.toLocaleString('en-US')}/s and >= ${AIM_SHARE * 100}%`,
         met: oursRate >= AIM_RATE && ratio >= AIM_SHARE && failures.length === 0,
       },
+      ...cpuRows,
     ],
     latencySeries: [],
     notes: [
       `autocannon (worker thread), ${CONNECTIONS} connections, no rate limit, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up; statuses ${JSON.stringify(statusCounts)}; ${oursTotal.toLocaleString('en-US')} events accepted vs ${raw.total.toLocaleString('en-US')} produced raw. Only the HTTP server and ingest-events run (projections stopped).`,
+      ...(oursCpu === undefined || rawCpu === undefined
+        ? []
+        : [
+            `CPU while measured: main thread ${(oursCpu.mainSeconds / SECONDS).toFixed(2)} cores for ingest vs ${(rawCpu.mainSeconds / SECONDS).toFixed(2)} for the raw client; the process's other threads (autocannon's worker, GC helpers, libuv) ${(oursCpu.otherSeconds / SECONDS).toFixed(2)} vs ${(rawCpu.otherSeconds / SECONDS).toFixed(2)} cores.`,
+          ]),
       ...(failures.length > 0 ? [`ingest-events failed ${failures.length} times: ${failures[0] ?? ''}`] : []),
     ],
-    details: { eventsPerRequest: EVENTS_PER_REQUEST, connections: CONNECTIONS, seconds: SECONDS, triplanePerSecond: oursRates, rawPerSecond: raw.rates, statusCounts, failures: failures.slice(0, 5) },
+    details: {
+      eventsPerRequest: EVENTS_PER_REQUEST,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      triplanePerSecond: oursRates,
+      rawPerSecond: raw.rates,
+      statusCounts,
+      failures: failures.slice(0, 5),
+      cpu: { triplane: oursCpu, raw: rawCpu },
+    },
   };
 }

@@ -4,7 +4,7 @@ import { readJsonBody } from '../../shared/http/readJsonBody';
 import { requireJsonContentType } from '../../shared/http/requireJsonContentType';
 import { httpHandler } from '../../shared/middleware/http/httpHandler';
 import { logger } from '../../shared/observability/logger';
-import { publishToKafka } from '../../shared/publishing/publishToKafka';
+import { publishRecords } from '../../shared/publishing/publishToKafka';
 import { downstream, isRefused } from '../../shared/resilience/downstream';
 import type { AcceptedBody } from './contract';
 import { parseIngestRequest } from './parseIngestRequest';
@@ -19,10 +19,10 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
  */
 export const handler = httpHandler(async (event) => {
   requireJsonContentType(event);
-  const envelopes = parseIngestRequest(readJsonBody(event, MAX_BODY_BYTES));
-  const ids = envelopes.map((envelope) => envelope.id);
+  const events = parseIngestRequest(readJsonBody(event, MAX_BODY_BYTES));
+  const ids = events.map(({ envelope }) => envelope.id);
   try {
-    await publishToKafka(envelopes);
+    await publishRecords(events.map(({ record }) => record));
   } catch (cause) {
     // Refused by an open breaker: nothing was sent. Otherwise some events may be stored; either way
     // the same ids can be sent again safely, because every consumer is idempotent per id.
@@ -41,7 +41,7 @@ export const handler = httpHandler(async (event) => {
     );
   }
   return jsonResponse(202, {
-    accepted: envelopes.map((envelope, index) => ({ index, id: envelope.id, type: envelope.type, correlationId: envelope.correlationId })),
-    ...(envelopes.length === 1 ? { id: ids[0] } : {}),
+    accepted: events.map(({ envelope }, index) => ({ index, id: envelope.id, type: envelope.type, correlationId: envelope.correlationId })),
+    ...(events.length === 1 ? { id: ids[0] } : {}),
   } satisfies AcceptedBody);
 });

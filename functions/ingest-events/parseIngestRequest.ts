@@ -2,18 +2,26 @@ import type { Envelope } from '../../shared/envelope/envelope';
 import { fieldPath, type FieldError } from '../../shared/envelope/fieldErrors';
 import { validateIncomingEvent } from '../../shared/envelope/validateIncomingEvent';
 import { HttpError } from '../../shared/http/HttpError';
+import type { GatherableRecord } from '../../shared/publishing/gatheredProduce';
+import { kafkaRecordOf } from '../../shared/publishing/publishToKafka';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 /** Below MSK's default 1 MB record limit, with room for headers. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 export const INGEST_SOURCE = 'triplane/ingest-events';
 
+/** An accepted event: its envelope, and the Kafka record it is sent as (made once: its size is checked on the bytes sent). */
+export interface IngestedEvent {
+  envelope: Envelope<Record<string, unknown>>;
+  record: GatherableRecord;
+}
+
 /**
- * Turns a POST /events body (one event, or `{events: [...]}`) into envelopes, all or nothing: if any
- * event is bad the request is refused with every bad field named, so a client never has to work out
- * which half of a batch went in.
+ * Turns a POST /events body (one event, or `{events: [...]}`) into envelopes and their records, all or
+ * nothing: if any event is bad the request is refused with every bad field named, so a client never
+ * has to work out which half of a batch went in.
  */
-export function parseIngestRequest(body: unknown): Array<Envelope<Record<string, unknown>>> {
+export function parseIngestRequest(body: unknown, maxEventBytes = MAX_EVENT_BYTES): IngestedEvent[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new HttpError(400, 'body must be an event object or {"events": [...]}');
   }
@@ -37,27 +45,39 @@ export function parseIngestRequest(body: unknown): Array<Envelope<Record<string,
   const envelopes: Array<Envelope<Record<string, unknown>>> = [];
   const errors: FieldError[] = [];
   const ids = new Set<string>();
-  inputs.forEach((input, index) => {
-    const base = isBatch ? `events[${index}]` : '';
-    const result = validateIncomingEvent(input, base, INGEST_SOURCE);
+  for (let index = 0; index < inputs.length; index++) {
+    const base = isBatch ? eventPath(index) : '';
+    const result = validateIncomingEvent(inputs[index], base, INGEST_SOURCE);
     if (!result.ok) {
       errors.push(...result.errors);
-      return;
+      continue;
     }
     if (ids.has(result.envelope.id)) {
       errors.push({ field: base === '' ? 'id' : `${base}.id`, reason: `duplicate id ${result.envelope.id} in this request` });
-      return;
+      continue;
     }
     ids.add(result.envelope.id);
     envelopes.push(result.envelope);
-  });
+  }
   if (errors.length > 0) throw new HttpError(400, 'invalid events: nothing was accepted', { details: { errors, accepted: [] } });
 
-  const tooLarge = envelopes.findIndex((envelope) => Buffer.byteLength(JSON.stringify(envelope)) > MAX_EVENT_BYTES);
-  if (tooLarge >= 0) {
-    throw new HttpError(413, `an event may be at most ${MAX_EVENT_BYTES} bytes: nothing was accepted`, {
-      details: { errors: [{ field: isBatch ? `events[${tooLarge}]` : '(root)', reason: 'too large' }], accepted: [] },
-    });
+  const events: IngestedEvent[] = new Array<IngestedEvent>(envelopes.length);
+  for (let index = 0; index < envelopes.length; index++) {
+    const envelope = envelopes[index] as Envelope<Record<string, unknown>>;
+    const record = kafkaRecordOf(envelope);
+    if (valueBytes(record) > maxEventBytes) {
+      throw new HttpError(413, `an event may be at most ${maxEventBytes} bytes: nothing was accepted`, {
+        details: { errors: [{ field: isBatch ? `events[${index}]` : '(root)', reason: 'too large' }], accepted: [] },
+      });
+    }
+    events[index] = { envelope, record };
   }
-  return envelopes;
+  return events;
 }
+
+/** `events[i]` for every index a request may hold, made once: each event's errors are named from it. */
+const EVENT_PATHS = Array.from({ length: MAX_EVENTS_PER_REQUEST }, (_, index) => `events[${index}]`);
+const eventPath = (index: number): string => EVENT_PATHS[index] ?? `events[${index}]`;
+
+/** The size of the envelope's JSON as sent (the record's value). */
+const valueBytes = ({ record }: GatherableRecord): number => (typeof record.value === 'string' ? Buffer.byteLength(record.value) : (record.value?.length ?? 0));

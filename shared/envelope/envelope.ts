@@ -29,6 +29,22 @@ export interface NewEventFields<TData> {
   time?: Date;
 }
 
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * The time now as ISO 8601 text, made once per millisecond: an ingest request of 100 events makes them
+ * within a millisecond or two, and formatting a Date per event was a sixth of building its envelope.
+ */
+function isoNow(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
+}
+
 /** An event entering the system (from HTTP): hop 0, and its own id as correlation id unless given. */
 export function createEnvelope<TData>(fields: NewEventFields<TData>): Envelope<TData> {
   const id = fields.id ?? newEventId();
@@ -37,7 +53,7 @@ export function createEnvelope<TData>(fields: NewEventFields<TData>): Envelope<T
     type: fields.type,
     version: fields.version,
     source: fields.source,
-    time: (fields.time ?? new Date()).toISOString(),
+    time: fields.time === undefined ? isoNow() : fields.time.toISOString(),
     key: fields.key,
     correlationId: fields.correlationId ?? id,
     causationId: null,
@@ -56,7 +72,7 @@ export function deriveEnvelope<TData>(parent: Envelope, fields: FollowUpFields<T
     type: fields.type,
     version: fields.version,
     source: fields.source,
-    time: (fields.time ?? new Date()).toISOString(),
+    time: fields.time === undefined ? isoNow() : fields.time.toISOString(),
     key: fields.key,
     correlationId: parent.correlationId,
     causationId: parent.id,

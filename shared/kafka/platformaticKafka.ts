@@ -13,6 +13,7 @@ import {
 } from '@platformatic/kafka';
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
+import { javaPartitionOf } from './javaPartitionOf';
 import type {
   Acknowledgement,
   OutgoingRecord,
@@ -82,13 +83,27 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
   });
   return {
     async send(batches) {
-      const messages = batches.flatMap(({ topic, records }) => records.map((r) => ({ topic, ...toBytes(r) })));
+      // Each record's partition is chosen here, once, as the client's compatibilityPartitioner would
+      // (javaPartitionOf.ts, without its BigInts): the client keeps a message's own partition
+      // (producer.js, #assignPartition), and the check below reads the same numbers instead of hashing
+      // every key again (getSendTopicPartitions).
+      const messages: MessageToProduce[] = [];
+      const partitionsByTopic = new Map<string, Set<number>>();
+      for (const { topic, records } of batches) {
+        let partitions = partitionsByTopic.get(topic);
+        for (const record of records) {
+          const message = toBytes(topic, record);
+          if (partitions === undefined) partitionsByTopic.set(topic, (partitions = new Set()));
+          partitions.add(message.partition);
+          messages.push(message);
+        }
+      }
       if (messages.length === 0) return [];
       const result = await producer.send({ messages });
       const acknowledgements: Acknowledgement[] = (result.offsets ?? []).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset }));
       // Trust a resolved send only for the partitions it reports: the rule kafkajs 2.2.4 taught us.
       const answered = new Set(acknowledgements.map((a) => `${a.topic}\u0000${a.partition}`));
-      for (const [topic, partitions] of producer.getSendTopicPartitions({ messages })) {
+      for (const [topic, partitions] of partitionsByTopic) {
         const count = producer.currentMetadata?.topics.get(topic)?.partitionsCount;
         if (count === undefined) throw new Error(`no metadata for topic ${topic} after a send to it`);
         for (const raw of partitions) if (!answered.has(`${topic}\u0000${raw % count}`)) throw new Error(`Kafka did not acknowledge ${topic}[${raw % count}]`);
@@ -102,30 +117,51 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
 const bytes = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 
 /**
- * Header names as bytes, made once: every record carries the same five (toKafkaMessage), and a Buffer per
- * name per record was a fifth of `toBytes`. The client only reads them. Bounded, so names from
- * elsewhere cannot grow it.
+ * Names and values as bytes, made once, for the headers whose values are few: every record carries the
+ * same five names (toKafkaMessage), and type, version and hops take a handful of values, so a Buffer per
+ * record for each was most of `toBytes`. The client only reads them. Bounded, so values from elsewhere
+ * cannot grow it; ids (unique per record) are never kept.
  */
-const headerNames = new Map<string, Buffer>();
-function headerName(name: string): Buffer {
-  let known = headerNames.get(name);
+const FEW_VALUED_HEADERS = new Set(['type', 'version', 'hops']);
+const knownBytes = new Map<string, Buffer>();
+function sharedBytes(text: string): Buffer {
+  let known = knownBytes.get(text);
   if (known === undefined) {
-    known = Buffer.from(name, 'utf8');
-    if (headerNames.size < 64) headerNames.set(name, known);
+    known = Buffer.from(text, 'utf8');
+    if (knownBytes.size < 256) knownBytes.set(text, known);
   }
   return known;
 }
 
 /**
- * The record as bytes, sent with the client's pass-through serializers: its stringSerializers drop a
- * Buffer (serde.js answers undefined for anything not a string), and the partitioner hashes the key's bytes.
+ * The record as bytes for `topic`, with its partition, sent with the client's pass-through serializers:
+ * its stringSerializers drop a Buffer (serde.js answers undefined for anything not a string), and the
+ * partitioner hashes the key's bytes. A header value equal to the last one made (the correlation id of
+ * an event that starts its chain is its id) shares its bytes.
  */
-function toBytes(record: OutgoingRecord): Omit<MessageToProduce, 'topic'> {
-  return {
-    ...(record.key === null ? {} : { key: bytes(record.key) }),
-    ...(record.value === null ? {} : { value: bytes(record.value) }),
-    headers: new Map(Object.entries(record.headers).map(([name, value]) => [headerName(name), bytes(value)])),
-  };
+function toBytes(topic: string, record: OutgoingRecord): MessageToProduce & { partition: number } {
+  const key = record.key === null ? undefined : bytes(record.key);
+  const headers = new Map<Buffer, Buffer>();
+  let previousText: string | undefined;
+  let previousBytes: Buffer | undefined;
+  for (const name of Object.keys(record.headers)) {
+    const value = record.headers[name];
+    if (value === undefined) continue;
+    let valueBytes: Buffer;
+    if (typeof value !== 'string') valueBytes = value;
+    else if (value === previousText && previousBytes !== undefined) valueBytes = previousBytes;
+    else if (FEW_VALUED_HEADERS.has(name)) valueBytes = sharedBytes(value);
+    else {
+      valueBytes = Buffer.from(value, 'utf8');
+      previousText = value;
+      previousBytes = valueBytes;
+    }
+    headers.set(sharedBytes(name), valueBytes);
+  }
+  const message: MessageToProduce & { partition: number } = { topic, headers, partition: javaPartitionOf(key) };
+  if (key !== undefined) message.key = key;
+  if (record.value !== null) message.value = bytes(record.value);
+  return message;
 }
 
 /** What the consumer hands over: the client's message with its header names already text (headerNameText). */

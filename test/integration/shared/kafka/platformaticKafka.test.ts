@@ -101,6 +101,40 @@ describe('KafkaPort on @platformatic/kafka', () => {
     }
   });
 
+  it('should store every header of every record as sent, in order, when values repeat across and within records', async () => {
+    const topic = topicOf('headers');
+    await admin.createTopics([{ name: topic, partitions: 3, replicationFactor: 1 }]);
+    // Type, version and hops take few values and share their bytes between records; a correlation id
+    // equal to the id shares the id's bytes; values given as bytes go as they are.
+    const sent = Array.from({ length: 60 }, (_, i) => ({
+      key: i % 10 === 0 ? null : `h-user-${i % 7}`,
+      value: i % 2 === 0 ? JSON.stringify({ id: `h-${i}` }) : Buffer.from(JSON.stringify({ id: `h-${i}` })),
+      headers: {
+        id: `h-${i}`,
+        type: i % 3 === 0 ? 'page.viewed' : 'session.touched',
+        version: String(1 + (i % 2)),
+        hops: String(i % 4),
+        'correlation-id': i % 5 === 0 ? `c-${i}` : `h-${i}`,
+        ...(i % 6 === 0 ? { raw: Buffer.from([0, 255, i]) } : {}),
+      },
+    }));
+    const producer = await port.producer();
+    try {
+      await producer.send([{ topic, records: sent }]);
+    } finally {
+      await producer.close();
+    }
+    const seen = await consumeUntil(`g-${topic}`, topic, commitAll, (s) => s.length >= sent.length);
+    const asText = (headers: ReadonlyArray<readonly [string, Buffer]>) => headers.map(([name, value]) => [name, name === 'raw' ? value.toString('hex') : value.toString()]);
+    const byId = new Map(seen.map((record) => [(JSON.parse(record.value?.toString() ?? '{}') as { id?: string }).id, record]));
+    for (const record of sent) {
+      const stored = byId.get(record.headers.id);
+      if (stored === undefined) throw new Error(`${record.headers.id} was not stored`);
+      expect(stored.key?.toString() ?? null).toBe(record.key);
+      expect(asText(stored.headers)).toEqual(Object.entries(record.headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.toString('hex')]));
+    }
+  });
+
   it('commits only what the handler commits, and a second consumer of the group resumes there', async () => {
     const topic = topicOf('commit');
     await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);

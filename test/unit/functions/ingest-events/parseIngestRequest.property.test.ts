@@ -56,6 +56,9 @@ function upcastExpectation(envelope: Envelope<Record<string, unknown>>): Envelop
   return { ...envelope, version: 2, data: { ...envelope.data, rollout } };
 }
 
+/** The envelopes ingest makes of a body. */
+const envelopesOf = (body: unknown): Array<Envelope<Record<string, unknown>>> => parseIngestRequest(body).map(({ envelope }) => envelope);
+
 /** An ingest body: one event as is, or a list under `events`. */
 const bodyOf = (events: ClientEvent[], single: boolean): unknown => (single && events.length === 1 ? events[0] : { events });
 
@@ -153,7 +156,7 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
   it('should accept every valid generated event, alone or in a batch, and build its envelope from it', () => {
     fc.assert(
       fc.property(fc.array(clientEventArb, { minLength: 1, maxLength: 20 }).map(withUniqueIds), fc.boolean(), (events, single) => {
-        const envelopes = parseIngestRequest(bodyOf(events, single));
+        const envelopes = envelopesOf(bodyOf(events, single));
         expect(envelopes).toHaveLength(events.length);
         events.forEach((event, index) => {
           const envelope = envelopes[index];
@@ -166,12 +169,16 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
     );
   });
 
-  it('should round-trip every accepted envelope through toKafkaMessage and parseEnvelope (flag.set v1 upcast to v2)', () => {
+  it('should round-trip every accepted envelope through the record ingest sends and parseEnvelope (flag.set v1 upcast to v2)', () => {
     fc.assert(
       fc.property(clientEventArb, (event) => {
-        const [envelope] = parseIngestRequest(event);
-        if (envelope === undefined) throw new Error('no envelope');
-        const message = toKafkaMessage(envelope);
+        const [ingested] = parseIngestRequest(event);
+        if (ingested === undefined) throw new Error('no envelope');
+        const { envelope, record } = ingested;
+        const message = record.record;
+        expect(record.topic).toBe(specOf(envelope.type)?.topic);
+        expect(message).toStrictEqual({ ...toKafkaMessage(envelope), value: Buffer.from(JSON.stringify(envelope)) });
+        expect(record.bytes).toBe(Buffer.byteLength(envelope.key) + Buffer.byteLength(JSON.stringify(envelope)));
         expect(message.key).toBe(envelope.key);
         expect(message.headers).toStrictEqual({
           id: envelope.id,
@@ -180,8 +187,8 @@ describe('parseIngestRequest and validateIncomingEvent (properties)', () => {
           hops: '0',
           'correlation-id': envelope.correlationId,
         });
-        if (typeof message.value !== 'string') throw new Error('value is not JSON text');
-        expect(parseEnvelope(message.value)).toStrictEqual(upcastExpectation(envelope));
+        if (!Buffer.isBuffer(message.value)) throw new Error('value is not JSON bytes');
+        expect(parseEnvelope(message.value.toString('utf8'))).toStrictEqual(upcastExpectation(envelope));
       }),
       { numRuns: 250 },
     );
@@ -335,7 +342,7 @@ describe('parseEnvelope (properties)', () => {
 
   it('should throw only InvalidEventError on envelopes with arbitrary or missing fields', () => {
     const validArb = clientEventArb.map((event) => {
-      const [envelope] = parseIngestRequest(event);
+      const [envelope] = envelopesOf(event);
       if (envelope === undefined) throw new Error('no envelope');
       return envelope as unknown as Record<string, unknown>;
     });
@@ -353,7 +360,7 @@ describe('parseEnvelope (properties)', () => {
   });
 
   it('should refuse unknown types and versions, naming the field', () => {
-    const base = parseIngestRequest({ type: 'session.touched', data: { sessionId: 's-1' } })[0];
+    const base = envelopesOf({ type: 'session.touched', data: { sessionId: 's-1' } })[0];
     if (base === undefined) throw new Error('no envelope');
     fc.assert(
       fc.property(

@@ -92,9 +92,9 @@ describe('ids used in Redis keys (properties)', () => {
 
   it('should refuse injected ids in envelopes read from Kafka, naming the field', () => {
     const envelopeArb = clientEventArb.map((event) => {
-      const [envelope] = parseIngestRequest(event);
-      if (envelope === undefined) throw new Error('no envelope');
-      return { event, envelope };
+      const [ingested] = parseIngestRequest(event);
+      if (ingested === undefined) throw new Error('no envelope');
+      return { event, envelope: ingested.envelope };
     });
     fc.assert(
       fc.property(envelopeArb, fc.nat(), unsafeIdArb, ({ event, envelope }, n, bad) => {

@@ -24,9 +24,9 @@ type Item = ValidItem | { kind: 'garbage'; raw: unknown; why: string };
 const TOPIC = 'sessions';
 
 const envelopeArb = fc.tuple(clientEventArb, fc.integer({ min: 0, max: 20 })).map(([event, hops]) => {
-  const [envelope] = parseIngestRequest(event);
-  if (envelope === undefined) throw new Error('no envelope');
-  return { ...envelope, hops };
+  const [ingested] = parseIngestRequest(event);
+  if (ingested === undefined) throw new Error('no envelope');
+  return { ...ingested.envelope, hops };
 });
 
 const validArb: fc.Arbitrary<ValidItem> = envelopeArb.map((envelope) => ({ kind: 'valid', raw: kafkaRecordOf(TOPIC, envelope), envelope }));
