@@ -61,3 +61,10 @@ export async function sampleNamespaceKeys(redis: Redis, namespace: string, limit
     truncated: cursor !== '0' || names.length > limit,
   };
 }
+
+/** The type of each named global inside a Lua script (`table` for a library that is there): one EVAL, no key touched. */
+export async function luaGlobalTypes(redis: Redis, names: readonly string[]): Promise<Record<string, string>> {
+  const reply = await redis.eval('local t = {} for i, name in ipairs(ARGV) do t[i] = type(_G[name]) end return t', 0, ...names);
+  const types = Array.isArray(reply) ? reply : [];
+  return Object.fromEntries(names.map((name, i) => [name, typeof types[i] === 'string' ? types[i] : 'not reported']));
+}

@@ -21,7 +21,8 @@ import { clusterTopicPartitions, functionLags, topicRetentions, withKafkaAdmin }
 import { checkTopicRetention, TOPIC_RETENTION_CHECK } from './checkTopicRetention';
 import { sampleProjectionWrites, SAMPLE_NAMESPACE } from './projectionSamples';
 import { listBrokerQueues } from './rabbitMqProbe';
-import { readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
+import { luaGlobalTypes, readMemoryConfig, sampleNamespaceKeys, withRedis } from './redisProbe';
+import { checkRedisLuaLibraries, LUA_LIBRARIES_USED, REDIS_LUA_CHECK } from './checkRedisLuaLibraries';
 import type { HandlerGuards } from './requiredGuards';
 import { commandBindingsOf } from './routeGraph';
 import { withDeadline } from './withDeadline';
@@ -80,15 +81,16 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
   const declaredFamilies = [...new Set(FUNCTIONS.flatMap((fn) => fn.redis.writes))];
   const bindings = commandBindingsOf(workflowQueues(), WORKFLOW_EXCHANGE);
 
-  const [[memoryPolicy, keyFamilies], [kafkaPartitions, topicRetention, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
-    probe([REDIS_MEMORY_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
+  const [[memoryPolicy, luaLibraries, keyFamilies], [kafkaPartitions, topicRetention, consumerLag, skippedRecords], [queueDeclarations, queueDepths]] = await Promise.all([
+    probe([REDIS_MEMORY_CHECK, REDIS_LUA_CHECK, REDIS_KEYS_CHECK], `Redis at ${options.redisUrl}`, options.serviceTimeoutMs, () =>
       withRedis(options.redisUrl, async (client) => {
         const memory = await readMemoryConfig(client).then(checkRedisMemoryPolicy, (error: unknown) =>
           // ElastiCache refuses CONFIG: that is not a broken setup, only one the doctor cannot see.
           warn(REDIS_MEMORY_CHECK, `CONFIG GET refused: ${(error as Error).message}`, 'on ElastiCache, check the parameter group sets maxmemory-policy allkeys-lru'),
         );
+        const luaLibraries = checkRedisLuaLibraries(await luaGlobalTypes(client, Object.keys(LUA_LIBRARIES_USED)));
         const sample = await sampleNamespaceKeys(client, options.namespace, options.keySampleLimit);
-        return [memory, checkRedisKeyFamilies({ namespace: options.namespace, keys: sample.keys, truncated: sample.truncated, declaredFamilies, keyFamilies: KEY_FAMILIES })];
+        return [memory, luaLibraries, checkRedisKeyFamilies({ namespace: options.namespace, keys: sample.keys, truncated: sample.truncated, declaredFamilies, keyFamilies: KEY_FAMILIES })];
       }),
     ),
     probe([KAFKA_PARTITIONS_CHECK, TOPIC_RETENTION_CHECK, CONSUMER_LAG_CHECK, SKIPPED_RECORDS_CHECK], 'Kafka', options.serviceTimeoutMs, () =>
@@ -111,6 +113,7 @@ export async function runDoctor(options: DoctorOptions = defaultDoctorOptions())
 
   return [
     memoryPolicy,
+    luaLibraries,
     checkManifestPartitions(
       Object.entries(TOPICS).map(([name, spec]) => ({ name, partitions: spec.partitions })),
       MIN_PARTITIONS,

@@ -177,7 +177,8 @@ describe('the doctor command', () => {
     // assess
     expect(run.stdout).toMatch(/^\d+ pass, \d+ warn, 0 fail$/m);
     expect(run.stdout).not.toMatch(/^FAIL/m);
-    expect(run.stdout.trim().split('\n')).toHaveLength(14);
+    expect(run.stdout.trim().split('\n')).toHaveLength(15);
+    expect(run.stdout).toMatch(/^PASS +redis lua libraries/m);
     expect(run.code).toBe(0);
   }, 60_000);
 });
