@@ -176,6 +176,15 @@ type ConsumedMessage = Message<Buffer, Buffer, string>;
  */
 const headerNameText = (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8'));
 
+const NO_BYTES = Buffer.alloc(0);
+/**
+ * A header's value may be null in Kafka's record format (length -1: Java's `new RecordHeader(name, null)`),
+ * and the client hands that over as undefined, which the mapping's byte counts and Lambda's signed-byte
+ * lists could not read: one such record stopped the consumer. Lambda's MSK event gives every header as a
+ * byte list, which has no null, so a null value reads as no bytes.
+ */
+const headerValueBytes = (data?: Buffer): Buffer => data ?? NO_BYTES;
+
 function toConsumedRecord(message: ConsumedMessage): ConsumedRecord {
   return {
     offset: message.offset,
@@ -198,7 +207,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     minBytes: options.minBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
-    deserializers: { headerKey: headerNameText },
+    deserializers: { headerKey: headerNameText, headerValue: headerValueBytes },
   });
   let running = true;
   let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };

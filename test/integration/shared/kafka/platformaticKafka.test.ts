@@ -1,3 +1,4 @@
+import { Producer as RawProducer } from '@platformatic/kafka';
 import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { ConsumedRecord, KafkaPort, PartitionBatch } from '../../../../shared/kafka/KafkaPort';
 import { platformaticKafka } from '../../../../shared/kafka/platformaticKafka';
@@ -133,6 +134,30 @@ describe('KafkaPort on @platformatic/kafka', () => {
       expect(stored.key?.toString() ?? null).toBe(record.key);
       expect(asText(stored.headers)).toEqual(Object.entries(record.headers).map(([name, value]) => [name, typeof value === 'string' ? value : value.toString('hex')]));
     }
+  });
+
+  it('should read a header whose value is null (as Java clients may write) as no bytes, and go on with the records after it', async () => {
+    const topic = topicOf('nullheader');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    // Our own producer cannot send a null header value; Kafka's record format and other clients can.
+    const raw = new RawProducer({ clientId: `raw-${run}`, bootstrapBrokers: brokers, autocreateTopics: false });
+    const headersOf = (i: number) =>
+      new Map<Buffer, Buffer>([
+        [Buffer.from('id'), Buffer.from(`n-${i}`)],
+        [Buffer.from('trace'), (i % 2 === 0 ? null : Buffer.from('t')) as unknown as Buffer],
+      ]);
+    try {
+      await raw.send({ messages: Array.from({ length: 6 }, (_, i) => ({ topic, key: Buffer.from(`k-${i}`), value: Buffer.from(`v-${i}`), headers: headersOf(i) })) });
+    } finally {
+      await raw.close();
+    }
+    const seen = await consumeUntil(`g-${topic}`, topic, commitAll, (s) => s.length >= 6);
+    expect(seen.map((record) => record.headers.map(([name, value]) => [name, value.toString()]))).toEqual(
+      Array.from({ length: 6 }, (_, i) => [
+        ['id', `n-${i}`],
+        ['trace', i % 2 === 0 ? '' : 't'],
+      ]),
+    );
   });
 
   it('commits only what the handler commits, and a second consumer of the group resumes there', async () => {
