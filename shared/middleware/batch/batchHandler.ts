@@ -15,6 +15,11 @@ import type { BatchContext, RecordBatch } from './RecordBatch';
 
 /** The guards every event-source-triggered handler carries; the doctor reads them off the handler. */
 export const BATCH_GUARDS = ['record-isolation', 'hop-guard', 'dead-letters', 'idempotency'] as const;
+/**
+ * The tag of a handler that checks each Kafka partition's offsets for skipped records (offsetGaps.ts):
+ * every unfiltered MSK handler must, and one behind a filtering mapping must not (the doctor holds both).
+ */
+export const OFFSET_CHECK_GUARD = 'offset-check';
 
 export interface BatchSummary {
   received: number;
@@ -89,5 +94,5 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
     });
   // Clients size their timeouts from the time this invocation has left (shared/resilience).
   const withDeadline = (event: TEvent, context: BatchContext<TSource>) => runWithDeadline(context.getRemainingTimeInMillis(), () => handler(event, context));
-  return Object.assign(withDeadline, { triplaneGuards: BATCH_GUARDS });
+  return Object.assign(withDeadline, { triplaneGuards: spans === undefined ? BATCH_GUARDS : [...BATCH_GUARDS, OFFSET_CHECK_GUARD] });
 }

@@ -1,9 +1,11 @@
 import { checkHandlerGuards } from '../../../../operations/doctor/checkHandlerGuards';
 import type { HandlerGuards } from '../../../../operations/doctor/requiredGuards';
-import { BATCH_GUARDS } from '../../../../shared/middleware/batch/batchHandler';
-import { FUNCTIONS } from '../../../../shared/routes/functionCatalog';
+import { BATCH_GUARDS, OFFSET_CHECK_GUARD } from '../../../../shared/middleware/batch/batchHandler';
+import { FUNCTIONS, subscriptionsOf, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
 
-const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: [...BATCH_GUARDS] }]));
+/** As the handlers are built: MSK handlers check offsets unless their mapping filters. */
+const checksOffsets = (fn: FunctionRoute) => fn.trigger.kind === 'msk' && subscriptionsOf(fn).every((s) => s.filterPatterns.length === 0);
+const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: checksOffsets(fn) ? [...BATCH_GUARDS, OFFSET_CHECK_GUARD] : [...BATCH_GUARDS] }]));
 
 describe('checkHandlerGuards', () => {
   it('should pass guarded handlers and show the exemption reason of the audit sink', () => {
@@ -15,6 +17,17 @@ describe('checkHandlerGuards', () => {
 
     // assess
     expect(result).toMatchObject({ status: 'pass', detail: expect.stringContaining('exempt: archive-events (publishes nothing') });
+  });
+
+  it('should fail a filtered MSK handler that checks offsets, and an unfiltered one that does not', () => {
+    const withCheck = new Map(allGuarded).set('start-order-workflow', { guards: [...BATCH_GUARDS, OFFSET_CHECK_GUARD] });
+    expect(checkHandlerGuards(FUNCTIONS, withCheck)).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("start-order-workflow's mapping filters records, but its handler checks offsets"),
+      fix: expect.stringContaining('`filtered: true` exactly when its mapping has filterPatterns'),
+    });
+    const withoutCheck = new Map(allGuarded).set('project-orders', { guards: [...BATCH_GUARDS] });
+    expect(checkHandlerGuards(FUNCTIONS, withoutCheck)).toMatchObject({ status: 'fail', detail: expect.stringContaining('project-orders lacks the offset check for skipped records') });
   });
 
   it('should fail a handler without guards', () => {
