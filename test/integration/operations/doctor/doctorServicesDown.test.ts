@@ -15,9 +15,19 @@ describe('the doctor command with every service down', () => {
     expect(run.code).toBe(1);
     expect(lines.filter((line) => line.startsWith('FAIL')).every((line) => line.endsWith(`-> fix: ${START_SERVICES_FIX}`))).toBe(true);
     expect(
-      ['redis memory policy', 'topic partitions (kafka)', 'redis keys by family', 'workflow queues', 'queue depth', 'consumer lag', 'skipped records', 'topic retention (kafka)'].map(status),
-    ).toEqual(Array(8).fill('FAIL'));
+      [
+        'redis memory policy',
+        'redis lua libraries',
+        'topic partitions (kafka)',
+        'redis keys by family',
+        'workflow queues',
+        'queue depth',
+        'consumer lag',
+        'skipped records',
+        'topic retention (kafka)',
+      ].map(status),
+    ).toEqual(Array(9).fill('FAIL'));
     expect(['topic partitions (manifest)', 'projection write ttl', 'route cycles', 'handler guards', 'event versions per consumer'].map(status)).toEqual(Array(5).fill('PASS'));
-    expect(lines.at(-1)).toBe('5 pass, 0 warn, 8 fail');
+    expect(lines.at(-1)).toBe('5 pass, 0 warn, 9 fail');
   }, 60_000);
 });
