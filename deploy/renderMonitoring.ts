@@ -1,5 +1,5 @@
 import { logicalIdOf } from '../shared/routes/derivedNames';
-import { mskTriggerOf, subscriptionsOf, type FunctionRoute } from '../shared/routes/functionCatalog';
+import { filtersRecords, mskTriggerOf, subscriptionsOf, type FunctionRoute } from '../shared/routes/functionCatalog';
 import { parkingLotOf, WORKFLOW_STEPS } from '../shared/routes/workflow';
 import { alarmActions, alarmTargetResources } from './renderAlarmTargets';
 
@@ -10,16 +10,14 @@ const ref = (name: string) => `\${${logicalIdOf(name)}}`;
 const mskFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => mskTriggerOf(fn) !== undefined);
 /** The event-source functions built on batchHandler: they publish IdReusedRefusals (and, on Kafka, SkippedRecords). */
 const guardedFunctionsOf = (functions: readonly FunctionRoute[]) => functions.filter((fn) => (fn.trigger.kind === 'msk' || fn.trigger.kind === 'rabbitmq') && fn.guardExemption === undefined);
-/** An MSK function whose mapping filters records (FilterCriteria): it cannot tell a dropped record from a lost one. */
-const isFiltered = (fn: FunctionRoute) => subscriptionsOf(fn).some((s) => s.filterPatterns.length > 0);
 /**
  * The guarded MSK functions that check their offsets (shared/middleware/idempotency/offsetGaps.ts),
  * after making sure each topic a filtered mapping reads is also read by one of them: what the log
  * itself lost is then still reported on that topic.
  */
 function offsetCheckedFunctionsOf(functions: readonly FunctionRoute[]): FunctionRoute[] {
-  const checked = guardedFunctionsOf(functions).filter((fn) => fn.trigger.kind === 'msk' && !isFiltered(fn));
-  for (const fn of functions.filter(isFiltered)) {
+  const checked = guardedFunctionsOf(functions).filter((fn) => fn.trigger.kind === 'msk' && !filtersRecords(fn));
+  for (const fn of functions.filter(filtersRecords)) {
     for (const { topic } of subscriptionsOf(fn)) {
       if (!checked.some((c) => subscriptionsOf(c).some((s) => s.topic === topic))) {
         throw new Error(

@@ -1,5 +1,5 @@
 import { OFFSET_CHECK_GUARD } from '../../shared/middleware/batch/batchHandler';
-import { subscriptionsOf, type FunctionRoute } from '../../shared/routes/functionCatalog';
+import { filtersRecords, type FunctionRoute } from '../../shared/routes/functionCatalog';
 import { fail, listSome, pass, type CheckResult } from './checkResult';
 import { missingGuards, REQUIRED_GUARDS, type HandlerGuards } from './requiredGuards';
 
@@ -42,7 +42,7 @@ export function checkHandlerGuards(functions: readonly FunctionRoute[], handlers
  * records without a word and every batch would start past the offset expected (offsetGaps.ts).
  */
 function offsetCheckProblems(fn: FunctionRoute, handler: HandlerGuards): string[] {
-  const filtered = subscriptionsOf(fn).some((s) => s.filterPatterns.length > 0);
+  const filtered = filtersRecords(fn);
   const checks = (handler.guards ?? []).includes(OFFSET_CHECK_GUARD);
   if (filtered && checks) return [`${fn.name}'s mapping filters records, but its handler checks offsets: every record the filter drops would be reported as skipped`];
   if (!filtered && !checks) return [`${fn.name} lacks the offset check for skipped records`];

@@ -198,5 +198,7 @@ export const mskTriggerOf = (fn: FunctionRoute): MskTrigger | undefined => (fn.t
 export const rabbitMqTriggerOf = (fn: FunctionRoute): RabbitMqTrigger | undefined => (fn.trigger.kind === 'rabbitmq' ? fn.trigger : undefined);
 /** A function's MSK subscriptions (none for other triggers): each topic with its consumer group and event filter. */
 export const subscriptionsOf = (fn: FunctionRoute): MskSubscription[] => mskTriggerOf(fn)?.subscriptions ?? [];
+/** Whether a function's MSK mapping filters records before they invoke it (FilterCriteria): it cannot tell a dropped record from a lost one. */
+export const filtersRecords = (fn: FunctionRoute): boolean => subscriptionsOf(fn).some((s) => s.filterPatterns.length > 0);
 /** The topics a function consumes (none for other triggers). */
 export const topicsOf = (fn: FunctionRoute): TopicName[] => mskTriggerOf(fn)?.subscriptions.map((s) => s.topic) ?? [];

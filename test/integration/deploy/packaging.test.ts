@@ -6,7 +6,7 @@ import { API_KEYS_SECRET } from '../../../deploy/renderApiKeySecret';
 import { functionRoles } from '../../../deploy/renderFunctionRoles';
 import { deployedFunctionCatalog, resolveParams } from '../../../testkit/deployedFunctionCatalog';
 import { hasMqUser } from '../../../deploy/renderMqUsers';
-import { FUNCTIONS, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
+import { FUNCTIONS, filtersRecords, httpTriggerOf, mskTriggerOf, rabbitMqTriggerOf, subscriptionsOf, topicsOf } from '../../../shared/routes/functionCatalog';
 import { rabbitMqPermissions } from '../../../shared/security/rabbitMqPermissions';
 import { usesRedis } from '../../../shared/security/redisAcl';
 import { PACKAGE_DIR, packagedTemplatePath, packagedTemplateWithParams } from '../../../testkit/packagedService';
@@ -180,7 +180,7 @@ describe('serverless package (osls, offline)', () => {
       // A mapping that filters (start-order-workflow) drops records without a word: its handler makes no offset check.
       ...perFunction(
         'SkippedRecords',
-        guarded.filter((f) => f.trigger.kind === 'msk' && subscriptionsOf(f).every((s) => s.filterPatterns.length === 0)),
+        guarded.filter((f) => f.trigger.kind === 'msk' && !filtersRecords(f)),
       ),
       ...perFunction('IdReusedRefusals', guarded),
       ...named('PermissionDenied'),

@@ -1,10 +1,10 @@
 import { checkHandlerGuards } from '../../../../operations/doctor/checkHandlerGuards';
 import type { HandlerGuards } from '../../../../operations/doctor/requiredGuards';
 import { BATCH_GUARDS, OFFSET_CHECK_GUARD } from '../../../../shared/middleware/batch/batchHandler';
-import { FUNCTIONS, subscriptionsOf, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
+import { FUNCTIONS, filtersRecords, type FunctionRoute } from '../../../../shared/routes/functionCatalog';
 
 /** As the handlers are built: MSK handlers check offsets unless their mapping filters. */
-const checksOffsets = (fn: FunctionRoute) => fn.trigger.kind === 'msk' && subscriptionsOf(fn).every((s) => s.filterPatterns.length === 0);
+const checksOffsets = (fn: FunctionRoute) => fn.trigger.kind === 'msk' && !filtersRecords(fn);
 const allGuarded = new Map<string, HandlerGuards>(FUNCTIONS.map((fn) => [fn.name, { guards: checksOffsets(fn) ? [...BATCH_GUARDS, OFFSET_CHECK_GUARD] : [...BATCH_GUARDS] }]));
 
 describe('checkHandlerGuards', () => {
