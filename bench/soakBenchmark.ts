@@ -15,6 +15,7 @@ import { showsGrowth, type GrowthTrend } from './growthTrend';
 import { emptyCounters, http5xx, runSoakLoad, type SoakCounters } from './soak/soakLoad';
 import { SoakOrders } from './soak/soakOrders';
 import { printedReport, reportLineOf, soakMarkdown, type SoakCorrectness, type SoakReportLine, type SoakRun } from './soak/soakReport';
+import { heapSnapshotOptions, runtimeLiveHeapMb } from './soak/runtimeHeapSnapshot';
 import { sampleOf, soakTrends, type SoakSample } from './soak/soakSample';
 
 const EVENTS_PER_SECOND = 1_000;
@@ -102,6 +103,8 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
   // on this machine during the soak deletes every tpbench key (a first full run lost 12 orders' saga
   // records that way). The runtime makes the namespace's function users; they and the keys go at the end.
   const namespace = `tpsoak-${RUN_ID}`;
+  // Heap snapshots of the runtime thread go to a folder of their own: runtimeErrorLines reads every file in logDir.
+  const snapshotDir = mkdtempSync(join(tmpdir(), 'tpsoak-heap-'));
   const runtime = new RuntimeProcess({
     port: await freePort(),
     groupSuffix: `-tpsoak-${RUN_ID}`,
@@ -111,6 +114,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     archiveDir: BENCH_ARCHIVE_DIR,
     kafkaBrokers: kafkaBrokers(),
     logDir,
+    nodeOptions: heapSnapshotOptions(snapshotDir),
   });
   const redis = benchRedis();
   const orders = new SoakOrders(redis, namespace);
@@ -164,9 +168,16 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
       }
       if (Math.floor(second / settings.reportSeconds) > lastReported) {
         lastReported = Math.floor(second / settings.reportSeconds);
-        const line = reportLineOf(samples[samples.length - 1] as SoakSample, loadFigures(counters, orders));
+        const latest = samples[samples.length - 1] as SoakSample;
+        const line = reportLineOf(latest, loadFigures(counters, orders));
         reports.push(line);
         process.stdout.write(`${printedReport(line)}\n`);
+        try {
+          samples[samples.length - 1] = { ...latest, runtimeSnapshotHeapMb: await runtimeLiveHeapMb(runtime, snapshotDir) };
+          process.stdout.write(`    runtime thread live heap (heap snapshot): ${(samples[samples.length - 1]?.runtimeSnapshotHeapMb ?? Number.NaN).toFixed(1)} MB\n`);
+        } catch (error) {
+          sampleErrors.push(`${Math.round(second)} s: heap snapshot: ${(error as Error).message}`);
+        }
       }
     }
     await loading;
@@ -252,6 +263,7 @@ export async function soakBenchmark(): Promise<BenchmarkResult> {
     progress(`soak: ${run.passed ? 'PASSED' : 'FAILED'}; wrote ${RESULTS_DIR}/soak.{json,md}`);
   } finally {
     await runtime.stop();
+    rmSync(snapshotDir, { recursive: true, force: true });
     await deleteBenchNamespace(redis, namespace);
     redis.disconnect();
     if (run?.passed === true) rmSync(logDir, { recursive: true, force: true });
@@ -276,6 +288,7 @@ function soakResult(run: SoakRun, durationSeconds: number): BenchmarkResult {
   const worst = [...workers].sort((a, b) => (b.slopeShareOfMean || 0) - (a.slopeShareOfMean || 0))[0];
   const named: Array<[string, string]> = [
     ['process RSS', 'runtime process RSS'],
+    ['runtime thread heap after full GC (heap snapshot)', 'runtime thread heap after full GC (heap snapshot, once a minute)'],
     ['runtime thread heap after full GC', 'runtime thread heap after full GC'],
     ['runtime thread heap used (too few full GCs)', 'runtime thread heap used'],
     ['consumer lag, all functions', 'consumer lag'],

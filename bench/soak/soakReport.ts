@@ -182,7 +182,8 @@ export function soakMarkdown(run: SoakRun): string {
     ...lags,
     '',
     'Growth trend: a least-squares line over every sample after the warm-up (bench/growthTrend.ts). A series **grows** (a trend shown, the soak fails) when its slope is above the limit and at least 3 standard errors above flat; it is *unclear* when the slope is above the limit but within the noise (no trend shown; the resolution column is the smallest slope this run could have told from noise, and a longer run resolves finer). ' +
-      "Heaps are judged by their size just after full collections (live objects) when they had at least 3 after the warm-up, otherwise by heapUsed, garbage included: a quiet worker's heapUsed climbs for minutes between full collections without any leak. Limits:",
+      "Heaps are judged by their size just after full collections (live objects) when they had at least 3 after the warm-up, otherwise by heapUsed, garbage included: a quiet worker's heapUsed climbs for minutes between full collections without any leak. " +
+      'The runtime thread seldom runs a full collection of its own, so its live heap is read from a heap snapshot of it once a minute (V8 collects before a snapshot; each pauses that thread about a second). Limits:',
     '',
     ...limits,
     '',

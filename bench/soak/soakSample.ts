@@ -15,6 +15,8 @@ export interface SoakSample {
   runtimeLiveHeapMb: number | undefined;
   /** Each worker's heap after its last full collection, for those that had one. */
   workerLiveHeapMb: Record<string, number>;
+  /** The runtime thread's live heap from a heap snapshot the soak took right after this sample (once a minute). */
+  runtimeSnapshotHeapMb?: number;
   /** NaN when the runtime could not read Kafka's offsets (said in `unreadable`). */
   lag: number;
   lagByFunction: Record<string, number>;
@@ -87,7 +89,7 @@ const MIN_FULL_COLLECTIONS = 3;
  * Every series the soak judges, each fitted over the samples after the warm-up. A heap is judged by
  * its size after full collections (its live objects), from its first full collection after the
  * warm-up, when it had at least 3 of them; otherwise by heapUsed, garbage included (the series name
- * says which).
+ * says which). The runtime thread's is judged by its heap snapshots when there are at least 3.
  */
 export function soakTrends(samples: readonly SoakSample[], warmUpSeconds: number, rates: SoakRates): GrowthTrend[] {
   const limits = soakLimits(rates);
@@ -109,6 +111,17 @@ export function soakTrends(samples: readonly SoakSample[], warmUpSeconds: number
       : growthTrend(`${name} heap used (too few full GCs)`, 'MB', points(used), limits.memory);
   };
   const workers = [...new Set(samples.flatMap((s) => Object.keys(s.workerHeapMb)))].sort();
+  // The runtime thread seldom runs a full collection of its own (its ~20 MB heap fills slowly), so the
+  // soak measures its live heap with a heap snapshot once a minute; without 3 of them, as the workers.
+  const snapshots = points((s) => s.runtimeSnapshotHeapMb);
+  const runtimeHeap =
+    snapshots.length >= MIN_FULL_COLLECTIONS
+      ? growthTrend('runtime thread heap after full GC (heap snapshot)', 'MB', snapshots, limits.memory)
+      : heap(
+          'runtime thread',
+          (s) => s.runtimeLiveHeapMb,
+          (s) => s.runtimeHeapMb,
+        );
   return [
     growthTrend(
       'process RSS',
@@ -116,11 +129,7 @@ export function soakTrends(samples: readonly SoakSample[], warmUpSeconds: number
       points((s) => s.rssMb),
       limits.memory,
     ),
-    heap(
-      'runtime thread',
-      (s) => s.runtimeLiveHeapMb,
-      (s) => s.runtimeHeapMb,
-    ),
+    runtimeHeap,
     // A worker missing from a sample (not started yet, or replaced after a crash) gives no point there.
     ...workers.map((w) =>
       heap(

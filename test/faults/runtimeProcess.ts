@@ -17,6 +17,8 @@ export interface RuntimeSettings {
   kafkaBrokers: string[];
   /** Where the child's stdout and stderr go, one file per start. */
   logDir: string;
+  /** Node options before the entry point (the soak's `--heapsnapshot-signal`). */
+  nodeOptions?: readonly string[];
 }
 
 const START_TIMEOUT_MS = 90_000;
@@ -79,7 +81,7 @@ export class RuntimeProcess {
     });
     const log = createWriteStream(join(settings.logDir, `runtime-${this.starts}.log`));
     this.log = log;
-    const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'emulator', 'runtime', 'start.ts')], {
+    const child = spawn(process.execPath, [...(settings.nodeOptions ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'emulator', 'runtime', 'start.ts')], {
       cwd: PROJECT_ROOT,
       env,
       detached: true,
@@ -124,6 +126,13 @@ export class RuntimeProcess {
   /** SIGTERM: the runtime finishes the batches in flight, then exits (a clean stop, at the end of the suite). */
   async stop(): Promise<void> {
     await this.signal('SIGTERM');
+  }
+
+  /** Sends `signal` to the runtime's own process only (not its group), e.g. the `--heapsnapshot-signal` it was started with. */
+  signalRuntime(signal: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || !this.running) throw new Error('the runtime is not running');
+    process.kill(pid, signal);
   }
 
   private async signal(signal: NodeJS.Signals): Promise<void> {

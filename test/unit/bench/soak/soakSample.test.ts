@@ -113,4 +113,26 @@ describe('soakTrends', () => {
     expect(trends.find((t) => t.series.startsWith('worker idle'))).toMatchObject({ series: 'worker idle heap used (too few full GCs)', verdict: 'grows' });
     expect(trends.find((t) => t.series.startsWith('runtime thread'))?.series).toBe('runtime thread heap used (too few full GCs)');
   });
+
+  it("should judge the runtime thread by its heap snapshots once it has three after the warm-up, whatever its heapUsed's sawtooth does", () => {
+    // heapUsed climbs 1 MB a minute between the rare full collections; the snapshots, once a minute, stay at 20 MB.
+    const samples = Array.from({ length: 20 }, (_, i) => ({
+      ...sample(i * 30, 300, 0, {}),
+      runtimeHeapMb: 21 + i / 2,
+      ...(i % 2 === 0 ? { runtimeSnapshotHeapMb: 20 + (i % 3) * 0.05 } : {}),
+    }));
+    expect(soakTrends(samples, 120, rates).find((t) => t.series.startsWith('runtime thread'))).toMatchObject({
+      series: 'runtime thread heap after full GC (heap snapshot)',
+      verdict: 'flat',
+      samples: 8,
+    });
+  });
+
+  it('should find a runtime thread that leaks from its heap snapshots', () => {
+    const samples = Array.from({ length: 20 }, (_, i) => ({ ...sample(i * 30, 300, 0, {}), runtimeSnapshotHeapMb: 20 + i }));
+    expect(soakTrends(samples, 120, rates).find((t) => t.series.startsWith('runtime thread'))).toMatchObject({
+      series: 'runtime thread heap after full GC (heap snapshot)',
+      verdict: 'grows',
+    });
+  });
 });
