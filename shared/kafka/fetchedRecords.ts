@@ -1,5 +1,6 @@
 import { IS_CONTROL, type fetchV17 } from '@platformatic/kafka';
 import type { ConsumedRecord } from './KafkaPort';
+import type { DecodedBatch } from './recordBatchDecoder';
 
 type FetchResponse = fetchV17.FetchResponse;
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
@@ -29,26 +30,31 @@ export class HeaderNames {
   private readonly known: Array<{ bytes: Buffer; text: string }> = [];
 
   text(bytes: Buffer | null): string {
-    if (bytes === null) return '';
+    return bytes === null ? '' : this.textAt(bytes, 0, bytes.length);
+  }
+
+  /** The name written in `buffer` from `start` to `end`, read in place. */
+  textAt(buffer: Buffer, start: number, end: number): string {
     const known = this.known;
-    const length = bytes.length;
+    const length = end - start;
     for (let i = 0; i < known.length; i++) {
       const entry = known[i];
-      if (entry !== undefined && entry.bytes.length === length && sameBytes(entry.bytes, bytes, length)) return entry.text;
+      if (entry !== undefined && entry.bytes.length === length && sameBytes(entry.bytes, buffer, start, length)) return entry.text;
     }
-    const text = bytes.toString('utf8');
-    if (known.length < 64) known.push({ bytes: Buffer.from(bytes), text });
+    const text = buffer.toString('utf8', start, end);
+    if (known.length < 64) known.push({ bytes: Buffer.from(buffer.subarray(start, end)), text });
     return text;
   }
 }
 
-function sameBytes(a: Buffer, b: Buffer, length: number): boolean {
-  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+function sameBytes(a: Buffer, b: Buffer, start: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a[i] !== b[start + i]) return false;
   return true;
 }
 
 /**
- * Takes the records out of a fetch response the client parsed, as ConsumedRecords per partition, and
+ * Takes the records out of a fetch response, as ConsumedRecords per partition (read by triplane's
+ * decoder, recordBatchDecoder.ts, or else by the client's parser and converted here), and
  * leaves the response's record batches empty (their offsets, lengths and attributes intact) for the
  * client's MessagesStream, which then only moves its fetch offsets on.
  *
@@ -84,6 +90,12 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
         const kafkaRecords = batch.records;
         batch.records = [];
         if ((batch.attributes & IS_CONTROL) !== 0) continue;
+        // Read by triplane's decoder (recordBatchDecoder.ts): already ConsumedRecords.
+        const decoded: DecodedBatch = batch;
+        if (decoded.consumed !== undefined) {
+          for (const record of decoded.consumed) if (record.offset >= fetchOffset) records.push(record);
+          continue;
+        }
         const firstOffset = batch.firstOffset;
         const firstTimestamp = batch.firstTimestamp;
         for (const record of kafkaRecords) {
