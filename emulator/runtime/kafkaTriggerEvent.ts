@@ -46,7 +46,18 @@ export function toKafkaTriggerRecord(topic: string, partition: number, record: C
 /** The `aws:kafka` event of one batch: records keyed `<topic>-<partition>`, bytes base64, as MSK delivers them. */
 export function toKafkaTriggerEvent(eventSourceArn: string, bootstrapServers: string, records: KafkaTriggerRecord[]): KafkaTriggerEvent {
   const grouped: Record<string, KafkaTriggerRecord[]> = {};
-  for (const record of records) (grouped[`${record.topic}-${record.partition}`] ??= []).push(record);
+  // A mapping's batch is one partition's: its key made once per run of records, not once per record.
+  let topic: string | undefined;
+  let partition: number | undefined;
+  let list: KafkaTriggerRecord[] = [];
+  for (const record of records) {
+    if (record.topic !== topic || record.partition !== partition) {
+      topic = record.topic;
+      partition = record.partition;
+      list = grouped[`${topic}-${partition}`] ??= [];
+    }
+    list.push(record);
+  }
   return { eventSource: 'aws:kafka', eventSourceArn, bootstrapServers, records: grouped };
 }
 
