@@ -64,12 +64,33 @@ export function toKafkaTriggerEvent(eventSourceArn: string, bootstrapServers: st
 /** Lambda's invocation payload limit: a batch is cut before it would pass it, whatever batchSize says. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-export function chunkRecords(records: KafkaTriggerRecord[], batchSize: number, maxBytes = MAX_PAYLOAD_BYTES): KafkaTriggerRecord[][] {
-  const chunks: KafkaTriggerRecord[][] = [];
-  let current: KafkaTriggerRecord[] = [];
+/** What a record weighs against the payload limit: its base64 key and value, and a share for its other fields and headers. */
+export function triggerRecordSize(record: KafkaTriggerRecord): number {
+  return (record.value?.length ?? 0) + (record.key?.length ?? 0) + 200 + record.headers.length * 64;
+}
+
+const base64Length = (bytes: Buffer | null): number => (bytes === null ? 0 : 4 * Math.ceil(bytes.length / 3));
+
+/**
+ * triggerRecordSize of the record toKafkaTriggerRecord would make, from the consumed record: so a
+ * batch is cut into invocations before its records are made, and each invocation's are made only
+ * when it goes (the records of a whole fetch, made at once, outlived the young generation).
+ */
+export function consumedRecordSize(record: ConsumedRecord): number {
+  return base64Length(record.value) + base64Length(record.key) + 200 + record.headers.length * 64;
+}
+
+export function chunkRecords<R = KafkaTriggerRecord>(
+  records: readonly R[],
+  batchSize: number,
+  maxBytes = MAX_PAYLOAD_BYTES,
+  sizeOf: (record: R) => number = triggerRecordSize as (record: R) => number,
+): R[][] {
+  const chunks: R[][] = [];
+  let current: R[] = [];
   let bytes = 0;
   for (const record of records) {
-    const size = (record.value?.length ?? 0) + (record.key?.length ?? 0) + 200 + record.headers.length * 64;
+    const size = sizeOf(record);
     if (current.length > 0 && (current.length >= batchSize || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];
