@@ -1,6 +1,5 @@
 import { createAPI, fetchV17, readKnownTaggedFields, ResponseError, type Reader } from '@platformatic/kafka';
-import { decodeRecordBatches, type DecodedBatch } from './recordBatchDecoder';
-import type { HeaderNames } from './fetchedRecords';
+import { readRecordBatches, type DecodedBatch } from './recordBatchDecoder';
 
 type FetchResponse = fetchV17.FetchResponse;
 type FetchResponsePartition = fetchV17.FetchResponsePartition;
@@ -8,10 +7,10 @@ type FetchResponsePartition = fetchV17.FetchResponsePartition;
 /**
  * Fetch v17 (the version the client speaks to Kafka 4), its request the client's own, its response
  * read as @platformatic/kafka 2.12's fetch-v17.js reads it, field for field and with the same errors,
- * except the records: decodeRecordBatches instead of the client's readRecordsBatches (why: there).
+ * except the records: readRecordBatches instead of the client's readRecordsBatches (why: there).
  * https://kafka.apache.org/protocol#The_Messages_Fetch
  */
-export function fetchV17WithDecoder(headerNames: HeaderNames): typeof fetchV17.api {
+export function fetchV17WithDecoder(): typeof fetchV17.api {
   const parseResponse = (_correlationId: number, apiKey: number, apiVersion: number, reader: Reader): FetchResponse => {
     const errors: Array<[string, [number, null]]> = [];
     const throttleTimeMs = reader.readInt32();
@@ -45,7 +44,7 @@ export function fetchV17WithDecoder(headerNames: HeaderNames): typeof fetchV17.a
             if (recordsSize === 0) partition.records = null;
             if (recordsSize > 1) {
               recordsSize--;
-              const batches: DecodedBatch[] = decodeRecordBatches(r.buffer.slice(r.position, r.position + recordsSize), headerNames);
+              const batches: DecodedBatch[] = readRecordBatches(r.buffer.slice(r.position, r.position + recordsSize));
               partition.records = batches;
               r.skip(recordsSize);
             }

@@ -1,6 +1,6 @@
 import { IS_CONTROL, type fetchV17 } from '@platformatic/kafka';
 import type { ConsumedRecord } from './KafkaPort';
-import type { DecodedBatch } from './recordBatchDecoder';
+import { decodeRecords, type DecodedBatch } from './recordBatchDecoder';
 
 type FetchResponse = fetchV17.FetchResponse;
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
@@ -8,7 +8,8 @@ type FetchRequestTopic = fetchV17.FetchRequestTopic;
 /** One partition's records of one fetch response, in order, as the consumer port hands them on. */
 export interface FetchedPartition {
   partition: number;
-  records: ConsumedRecord[];
+  /** Reads the records (once): batches triplane decodes stay bytes until then (recordBatchDecoder.ts says why). */
+  records(): ConsumedRecord[];
   /** The partition leader epoch of the last record batch read (KIP-320: what OffsetCommit's committedLeaderEpoch expects). */
   leaderEpoch: number;
   /** The record batches' bytes, as the broker counts a fetch's size. */
@@ -81,7 +82,8 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
       if (batches === undefined || batches === null || batches.length === 0) continue;
       const fetchOffset = fetchOffsets.get(`${topicResponse.topicId}:${partitionResponse.partitionIndex}`);
       if (fetchOffset === undefined) continue;
-      const records: ConsumedRecord[] = [];
+      // In order: records the client parsed (converted now) and batches left as bytes (decoded when read).
+      const parts: Array<ConsumedRecord[] | Buffer> = [];
       let bytes = 0;
       let leaderEpoch = -1;
       for (const batch of batches) {
@@ -90,12 +92,12 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
         const kafkaRecords = batch.records;
         batch.records = [];
         if ((batch.attributes & IS_CONTROL) !== 0) continue;
-        // Read by triplane's decoder (recordBatchDecoder.ts): already ConsumedRecords.
-        const decoded: DecodedBatch = batch;
-        if (decoded.consumed !== undefined) {
-          for (const record of decoded.consumed) if (record.offset >= fetchOffset) records.push(record);
+        const { encoded }: DecodedBatch = batch;
+        if (encoded !== undefined) {
+          parts.push(encoded);
           continue;
         }
+        const records: ConsumedRecord[] = [];
         const firstOffset = batch.firstOffset;
         const firstTimestamp = batch.firstTimestamp;
         for (const record of kafkaRecords) {
@@ -109,8 +111,17 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
           }
           records.push({ offset, timestamp: firstTimestamp + record.timestampDelta, key: record.key, value: record.value, headers });
         }
+        if (records.length > 0) parts.push(records);
       }
-      if (records.length > 0) fetched.push({ partition: partitionResponse.partitionIndex, records, leaderEpoch, bytes });
+      if (parts.length === 0) continue;
+      const records = (): ConsumedRecord[] => {
+        const [only] = parts;
+        if (parts.length === 1 && Array.isArray(only)) return only;
+        const all: ConsumedRecord[] = [];
+        for (const part of parts) for (const record of Array.isArray(part) ? part : decodeRecords(part, headerNames, fetchOffset)) all.push(record);
+        return all;
+      };
+      fetched.push({ partition: partitionResponse.partitionIndex, records, leaderEpoch, bytes });
     }
   }
   return fetched;

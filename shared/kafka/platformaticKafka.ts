@@ -14,19 +14,7 @@ import { coalescedCommits } from './coalescedCommits';
 import { javaPartitionOf } from './javaPartitionOf';
 import type { FetchedPartition } from './fetchedRecords';
 import { RecordTakingConsumer } from './recordTakingConsumer';
-import type {
-  Acknowledgement,
-  OutgoingRecord,
-  ConsumedRecord,
-  ConsumerOptions,
-  KafkaAdminPort,
-  KafkaConsumerPort,
-  KafkaPort,
-  KafkaProducerPort,
-  KafkaSettings,
-  PartitionOffsets,
-  TopicDescription,
-} from './KafkaPort';
+import type { Acknowledgement, OutgoingRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionOffsets, TopicDescription } from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -242,9 +230,9 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
-      const take = (queue: PartitionQueue): ConsumedRecord[] => {
-        const list = queue.records;
-        queue.records = [];
+      const take = (queue: PartitionQueue): FetchedPartition[] => {
+        const list = queue.fetched;
+        queue.fetched = [];
         queuedBytes -= queue.bytes;
         queue.bytes = 0;
         if (paused && queuedBytes < pauseAtBytes && running) {
@@ -264,12 +252,14 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
         }
       };
       const drainQueued = async (partition: number, queue: PartitionQueue) => {
-        while (running && queue.records.length > 0) {
+        while (running && queue.fetched.length > 0) {
           const batchGeneration = queue.generation;
           const leaderEpoch = queue.leaderEpoch;
-          const records = take(queue);
+          const fetched = take(queue);
           // Fetched before a rejoin: the stream fetches them again from the committed offsets.
           if (batchGeneration !== generation) continue;
+          const [only] = fetched;
+          const records = fetched.length === 1 && only !== undefined ? only.records() : fetched.flatMap((part) => part.records());
           await handler({
             topic: options.topic,
             partition,
@@ -280,10 +270,11 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
           });
         }
       };
-      const queueFetched = ({ partition, records, leaderEpoch, bytes }: FetchedPartition) => {
+      const queueFetched = (fetched: FetchedPartition) => {
+        const { partition, leaderEpoch, bytes } = fetched;
         let queue = queues.get(partition);
         if (queue === undefined) {
-          queue = { records: [], bytes: 0, leaderEpoch, generation, draining: undefined };
+          queue = { fetched: [], bytes: 0, leaderEpoch, generation, draining: undefined };
           queues.set(partition, queue);
         }
         if (queue.generation !== generation) {
@@ -291,8 +282,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
           take(queue);
           queue.generation = generation;
         }
-        if (queue.records.length === 0) queue.records = records;
-        else for (const record of records) queue.records.push(record);
+        queue.fetched.push(fetched);
         queue.leaderEpoch = leaderEpoch;
         queue.bytes += bytes;
         queuedBytes += bytes;
@@ -322,7 +312,8 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
 }
 
 interface PartitionQueue {
-  records: ConsumedRecord[];
+  /** Read into records only when handed over. */
+  fetched: FetchedPartition[];
   bytes: number;
   /** Of the last record batch queued: what the commit of the records taken is sent with. */
   leaderEpoch: number;

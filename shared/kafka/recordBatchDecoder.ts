@@ -2,9 +2,14 @@ import { IS_COMPRESSED, IS_CONTROL, Reader, readRecordsBatch, type RecordsBatch 
 import type { HeaderNames } from './fetchedRecords';
 import type { ConsumedRecord } from './KafkaPort';
 
-/** A record batch as the client's parser makes it, with its records already as ConsumedRecords when decoded here. */
+/**
+ * A record batch as the client's parser makes it, or, for one triplane decodes, its header fields
+ * with no records and its bytes as they came (`encoded`), read into records by decodeRecords only
+ * when its partition's batch is handed over: records made while the fetch is still queued behind
+ * the partition's batch in flight outlived the young generation.
+ */
 export interface DecodedBatch extends RecordsBatch {
-  consumed?: ConsumedRecord[];
+  encoded?: Buffer;
 }
 
 /** baseOffset (int64) + batchLength (int32): the bytes before those batchLength counts. */
@@ -53,9 +58,10 @@ class Cursor {
 }
 
 /**
- * Kafka's record batches (magic 2) of one partition of a fetch response, with their records read
- * straight into ConsumedRecords: offsets and timestamps, key and value as views of the response's
- * bytes, header names decoded once per name (HeaderNames), a null header value as no bytes.
+ * Kafka's record batches (magic 2) of one partition of a fetch response: each batch's header, its
+ * records left in their bytes for decodeRecords, which reads them straight into ConsumedRecords:
+ * offsets and timestamps, key and value as views of the response's bytes, header names decoded once
+ * per name (HeaderNames), a null header value as no bytes.
  *
  * Hand-written because the client's record parser was the largest piece of the projection benchmark
  * left once its per-record messages were gone: it returns a `[value, bytesRead]` array for every
@@ -67,7 +73,7 @@ class Cursor {
  * Like the client, a batch cut short at the end of the response (the broker stops at the fetch's
  * byte limit) is left for the next fetch.
  */
-export function decodeRecordBatches(bytes: Buffer, headerNames: HeaderNames): DecodedBatch[] {
+export function readRecordBatches(bytes: Buffer): DecodedBatch[] {
   const batches: DecodedBatch[] = [];
   let position = 0;
   while (bytes.length - position >= BATCH_HEAD_BYTES) {
@@ -79,19 +85,40 @@ export function decodeRecordBatches(bytes: Buffer, headerNames: HeaderNames): De
     if (magic !== 2 || (attributes & (IS_COMPRESSED | IS_CONTROL)) !== 0) {
       batches.push(readRecordsBatch(Reader.from(bytes.subarray(position, end))));
     } else {
-      batches.push(decodeBatch(bytes, position, end, headerNames));
+      batches.push(batchHeader(bytes.subarray(position, end)));
     }
     position = end;
   }
   return batches;
 }
 
-function decodeBatch(bytes: Buffer, start: number, end: number, headerNames: HeaderNames): DecodedBatch {
-  const firstOffset = bytes.readBigInt64BE(start);
-  const firstTimestamp = bytes.readBigInt64BE(start + 27);
-  const count = bytes.readInt32BE(start + 57);
-  const consumed = new Array<ConsumedRecord>(count);
-  const cursor = new Cursor(bytes, start + BATCH_HEADER_BYTES);
+function batchHeader(bytes: Buffer): DecodedBatch {
+  return {
+    firstOffset: bytes.readBigInt64BE(0),
+    length: bytes.readInt32BE(8),
+    partitionLeaderEpoch: bytes.readInt32BE(12),
+    magic: 2,
+    crc: bytes.readUInt32BE(17),
+    attributes: bytes.readInt16BE(21),
+    lastOffsetDelta: bytes.readInt32BE(23),
+    firstTimestamp: bytes.readBigInt64BE(27),
+    maxTimestamp: bytes.readBigInt64BE(35),
+    producerId: bytes.readBigInt64BE(43),
+    producerEpoch: bytes.readInt16BE(51),
+    firstSequence: bytes.readInt32BE(53),
+    records: [],
+    encoded: bytes,
+  };
+}
+
+/** The records of one batch readRecordBatches left `encoded`, from `fromOffset` on (the broker returns whole batches: those before were delivered already). */
+export function decodeRecords(bytes: Buffer, headerNames: HeaderNames, fromOffset: bigint): ConsumedRecord[] {
+  const firstOffset = bytes.readBigInt64BE(0);
+  const firstTimestamp = bytes.readBigInt64BE(27);
+  const count = bytes.readInt32BE(57);
+  const end = bytes.length;
+  const consumed: ConsumedRecord[] = [];
+  const cursor = new Cursor(bytes, BATCH_HEADER_BYTES);
   for (let i = 0; i < count; i++) {
     const length = cursor.varInt();
     const recordEnd = cursor.position + length;
@@ -99,6 +126,11 @@ function decodeBatch(bytes: Buffer, start: number, end: number, headerNames: Hea
     cursor.position++; // the record's attributes, unused (int8)
     const timestampDelta = cursor.varLong();
     const offsetDelta = cursor.varInt();
+    const offset = firstOffset + BigInt(offsetDelta);
+    if (offset < fromOffset) {
+      cursor.position = recordEnd;
+      continue;
+    }
     const key = bytesAt(cursor);
     const value = bytesAt(cursor);
     const headerCount = cursor.varInt();
@@ -112,24 +144,9 @@ function decodeBatch(bytes: Buffer, start: number, end: number, headerNames: Hea
       headers[h] = [name, bytesAt(cursor) ?? NO_BYTES];
     }
     if (cursor.position !== recordEnd) throw new RangeError(`record ${i} of the batch at offset ${firstOffset} is ${length} bytes long but reads as ${length + cursor.position - recordEnd}`);
-    consumed[i] = { offset: firstOffset + BigInt(offsetDelta), timestamp: firstTimestamp + BigInt(timestampDelta), key, value, headers };
+    consumed.push({ offset, timestamp: firstTimestamp + BigInt(timestampDelta), key, value, headers });
   }
-  return {
-    firstOffset,
-    length: bytes.readInt32BE(start + 8),
-    partitionLeaderEpoch: bytes.readInt32BE(start + 12),
-    magic: 2,
-    crc: bytes.readUInt32BE(start + 17),
-    attributes: bytes.readInt16BE(start + 21),
-    lastOffsetDelta: bytes.readInt32BE(start + 23),
-    firstTimestamp,
-    maxTimestamp: bytes.readBigInt64BE(start + 35),
-    producerId: bytes.readBigInt64BE(start + 43),
-    producerEpoch: bytes.readInt16BE(start + 51),
-    firstSequence: bytes.readInt32BE(start + 53),
-    records: [],
-    consumed,
-  };
+  return consumed;
 }
 
 /** A varint length then that many bytes (a view, not a copy), or null for length -1. */

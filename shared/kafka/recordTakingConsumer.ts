@@ -15,7 +15,7 @@ type Options = FetchOptions<Buffer, Buffer, Buffer, Buffer>;
 export class RecordTakingConsumer extends Consumer {
   private listener: ((fetched: FetchedPartition[]) => void) | undefined;
   private readonly headerNames = new HeaderNames();
-  private readonly fetchApi = fetchV17WithDecoder(this.headerNames);
+  private readonly fetchApi = fetchV17WithDecoder();
 
   /** From now on every fetch's records go to `listener`, once per response, before the stream sees it. */
   takeRecords(listener: (fetched: FetchedPartition[]) => void): void {

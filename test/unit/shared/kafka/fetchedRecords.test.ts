@@ -1,5 +1,6 @@
 import { createRecordsBatch, IS_CONTROL, Reader, readRecordsBatches, type fetchV17, type RecordsBatch } from '@platformatic/kafka';
 import { HeaderNames, takeFetchedRecords } from '../../../../shared/kafka/fetchedRecords';
+import { readRecordBatches } from '../../../../shared/kafka/recordBatchDecoder';
 
 type FetchResponse = fetchV17.FetchResponse;
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
@@ -65,7 +66,7 @@ describe('takeFetchedRecords', () => {
       ]),
       new HeaderNames(),
     );
-    expect(fetched.map((f) => [f.partition, f.records.map((r) => [r.offset, text(r.value), text(r.key)])])).toEqual([
+    expect(fetched.map((f) => [f.partition, f.records().map((r) => [r.offset, text(r.value), text(r.key)])])).toEqual([
       [
         0,
         [
@@ -75,7 +76,7 @@ describe('takeFetchedRecords', () => {
       ],
       [1, [[0n, 'z', 'k0']]],
     ]);
-    const [first] = fetched[0]?.records ?? [];
+    const [first] = fetched[0]?.records() ?? [];
     expect(first?.timestamp).toBe(1_700_000_000_000n);
     expect(first?.headers.map(([name, value]) => [name, text(value)])).toEqual([['type', 'a']]);
     expect(fetched[0]?.leaderEpoch).toBe(3);
@@ -91,7 +92,7 @@ describe('takeFetchedRecords', () => {
 
   it('should skip the records of a batch before the offset asked for, which were delivered already', () => {
     const fetched = takeFetchedRecords(request({ 0: 12n }), response([{ partition: 0, batches: [parsedBatch(10n, ['a', 'b', 'c', 'd'])] }]), new HeaderNames());
-    expect(fetched[0]?.records.map((r) => r.offset)).toEqual([12n, 13n]);
+    expect(fetched[0]?.records().map((r) => r.offset)).toEqual([12n, 13n]);
   });
 
   it('should skip a partition the request did not ask for (stale in an incremental fetch session) and control batches', () => {
@@ -105,7 +106,7 @@ describe('takeFetchedRecords', () => {
       ]),
       new HeaderNames(),
     );
-    expect(fetched.map((f) => [f.partition, f.records.map((r) => text(r.value))])).toEqual([[0, ['after']]]);
+    expect(fetched.map((f) => [f.partition, f.records().map((r) => text(r.value))])).toEqual([[0, ['after']]]);
   });
 
   it('should read a null header value as no bytes and keep repeated names repeated, in order', () => {
@@ -115,10 +116,30 @@ describe('takeFetchedRecords', () => {
       [Buffer.from('id'), Buffer.from('2')],
     ]);
     const [partition] = takeFetchedRecords(request({ 0: 0n }), response([{ partition: 0, batches: [parsedBatch(0n, ['v'], [headers])] }]), new HeaderNames());
-    expect(partition?.records[0]?.headers.map(([name, value]) => [name, value.length, text(value)])).toEqual([
+    expect(partition?.records()[0]?.headers.map(([name, value]) => [name, value.length, text(value)])).toEqual([
       ['trace', 0, ''],
       ['id', 1, '1'],
       ['id', 1, '2'],
+    ]);
+  });
+});
+
+describe('takeFetchedRecords of batches left as bytes (recordBatchDecoder)', () => {
+  const encoded = (firstOffset: bigint, values: string[]) => {
+    const bytes = Buffer.from(createRecordsBatch(values.map((value) => ({ topic: 't', value: Buffer.from(value), timestamp: 1n })) as Parameters<typeof createRecordsBatch>[0]).buffer);
+    bytes.writeBigInt64BE(firstOffset, 0);
+    return readRecordBatches(bytes);
+  };
+
+  it('should read them only when asked, from the offset asked for, in order with the batches the client parsed', () => {
+    const batches = [...encoded(10n, ['a', 'b', 'c']), parsedBatch(13n, ['d']), ...encoded(14n, ['e'])];
+    const [partition] = takeFetchedRecords(request({ 0: 11n }), response([{ partition: 0, batches }]), new HeaderNames());
+    expect(batches.every((b) => b.records.length === 0)).toBe(true);
+    expect(partition?.records().map((r) => [r.offset, text(r.value)])).toEqual([
+      [11n, 'b'],
+      [12n, 'c'],
+      [13n, 'd'],
+      [14n, 'e'],
     ]);
   });
 });

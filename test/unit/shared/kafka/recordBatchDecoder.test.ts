@@ -1,7 +1,7 @@
 import { createRecordsBatch, IS_CONTROL, Reader, readRecordsBatches, type MessageRecord } from '@platformatic/kafka';
 import fc from 'fast-check';
 import { HeaderNames } from '../../../../shared/kafka/fetchedRecords';
-import { decodeRecordBatches } from '../../../../shared/kafka/recordBatchDecoder';
+import { decodeRecords, readRecordBatches } from '../../../../shared/kafka/recordBatchDecoder';
 
 interface Sample {
   key: Buffer | null;
@@ -40,8 +40,9 @@ function clientReading(bytes: Buffer) {
 }
 
 function decoderReading(bytes: Buffer) {
-  return decodeRecordBatches(bytes, new HeaderNames()).flatMap((batch) =>
-    (batch.consumed ?? []).map((r) => ({
+  const names = new HeaderNames();
+  return readRecordBatches(bytes).flatMap((batch) =>
+    (batch.encoded === undefined ? [] : decodeRecords(batch.encoded, names, 0n)).map((r) => ({
       ...r,
       key: r.key === null ? null : Buffer.from(r.key),
       value: r.value === null ? null : Buffer.from(r.value),
@@ -67,7 +68,7 @@ const sample = fc.record({
   timestamp: fc.bigInt({ min: 0n, max: 4_000_000_000_000n }),
 });
 
-describe('decodeRecordBatches', () => {
+describe('readRecordBatches and decodeRecords', () => {
   it("should read every record exactly as the client's own parser does (offsets, timestamps, keys, values, headers in order)", () => {
     fc.assert(
       fc.property(fc.array(fc.array(sample, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }), fc.bigInt({ min: 0n, max: 2n ** 40n }), (batches, start) => {
@@ -94,26 +95,27 @@ describe('decodeRecordBatches', () => {
       40n,
     );
     const [client] = readRecordsBatches(Reader.from(bytes));
-    const [decoded] = decodeRecordBatches(bytes, new HeaderNames());
-    expect({ ...decoded, consumed: undefined }).toEqual({ ...client, records: [], consumed: undefined });
-    expect(decoded?.consumed?.map((r) => r.offset)).toEqual([40n, 41n]);
+    const [decoded] = readRecordBatches(bytes);
+    expect({ ...decoded, encoded: undefined }).toEqual({ ...client, records: [], encoded: undefined });
+    expect(decodeRecords(decoded?.encoded ?? Buffer.alloc(0), new HeaderNames(), 0n).map((r) => r.offset)).toEqual([40n, 41n]);
+    expect(decodeRecords(decoded?.encoded ?? Buffer.alloc(0), new HeaderNames(), 41n).map((r) => r.value?.toString())).toEqual(['b']);
   });
 
   it('should leave a batch cut short at the end of the response for the next fetch, as the client does', () => {
     const whole = batchBytes([{ key: null, value: Buffer.from('first'), headers: [], timestamp: 1n }], 0n);
     const next = batchBytes([{ key: null, value: Buffer.from('second'), headers: [], timestamp: 1n }], 1n);
     const bytes = Buffer.concat([whole, next.subarray(0, next.length - 3)]);
-    expect(decodeRecordBatches(bytes, new HeaderNames()).flatMap((b) => (b.consumed ?? []).map((r) => r.value?.toString()))).toEqual(['first']);
+    expect(readRecordBatches(bytes).flatMap((b) => (b.encoded === undefined ? [] : decodeRecords(b.encoded, new HeaderNames(), 0n)).map((r) => r.value?.toString()))).toEqual(['first']);
   });
 
   it("should hand a compressed batch and a control batch to the client's parser", () => {
     const compressed = batchBytes([{ key: null, value: Buffer.from('zipped'), headers: [[Buffer.from('type'), Buffer.from('x')]], timestamp: 1n }], 7n, { compression: 'gzip' });
     const control = batchBytes([{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.from([0, 0, 0, 0, 0, 0]), headers: [], timestamp: 1n }], 8n);
     control.writeInt16BE(control.readInt16BE(21) | IS_CONTROL, 21);
-    const [zipped, marker] = decodeRecordBatches(Buffer.concat([compressed, control]), new HeaderNames());
-    expect(zipped?.consumed).toBeUndefined();
+    const [zipped, marker] = readRecordBatches(Buffer.concat([compressed, control]));
+    expect(zipped?.encoded).toBeUndefined();
     expect(zipped?.records.map((r) => r.value?.toString())).toEqual(['zipped']);
-    expect(marker?.consumed).toBeUndefined();
+    expect(marker?.encoded).toBeUndefined();
     expect(marker?.records[0]?.key).toEqual(Buffer.from([0, 0, 0, 1]));
   });
 
@@ -121,6 +123,7 @@ describe('decodeRecordBatches', () => {
     const bytes = batchBytes([{ key: null, value: Buffer.from('abc'), headers: [], timestamp: 1n }], 0n);
     // The first record's length varint (zigzag) sits right after the 61-byte batch header.
     bytes.writeInt8(bytes.readInt8(61) + 2, 61);
-    expect(() => decodeRecordBatches(bytes, new HeaderNames())).toThrow(RangeError);
+    const [batch] = readRecordBatches(bytes);
+    expect(() => decodeRecords(batch?.encoded ?? Buffer.alloc(0), new HeaderNames(), 0n)).toThrow(RangeError);
   });
 });
