@@ -63,7 +63,7 @@ function sameBytes(a: Buffer, b: Buffer, start: number, length: number): boolean
  * diagnostics context, a bound commit, a header Map and an entries list, the message, and pushes it
  * through an object-mode stream. In the projection benchmark that was 4.2 us of the 37 us of one
  * thread a record costs (plus the garbage: GC was 11.2 us), the largest single piece
- * (/work README, "Where the time goes", projection). Group membership, rebalances, fetch sessions,
+ * (README, "Where the time goes", projection). Group membership, rebalances, fetch sessions,
  * leader epochs, out-of-range recovery and commits stay the client's.
  *
  * The rules the client's #pushRecords keeps are kept here: a partition not asked for in this request
