@@ -46,19 +46,51 @@ export function toKafkaTriggerRecord(topic: string, partition: number, record: C
 /** The `aws:kafka` event of one batch: records keyed `<topic>-<partition>`, bytes base64, as MSK delivers them. */
 export function toKafkaTriggerEvent(eventSourceArn: string, bootstrapServers: string, records: KafkaTriggerRecord[]): KafkaTriggerEvent {
   const grouped: Record<string, KafkaTriggerRecord[]> = {};
-  for (const record of records) (grouped[`${record.topic}-${record.partition}`] ??= []).push(record);
+  // A mapping's batch is one partition's: its key made once per run of records, not once per record.
+  let topic: string | undefined;
+  let partition: number | undefined;
+  let list: KafkaTriggerRecord[] = [];
+  for (const record of records) {
+    if (record.topic !== topic || record.partition !== partition) {
+      topic = record.topic;
+      partition = record.partition;
+      list = grouped[`${topic}-${partition}`] ??= [];
+    }
+    list.push(record);
+  }
   return { eventSource: 'aws:kafka', eventSourceArn, bootstrapServers, records: grouped };
 }
 
 /** Lambda's invocation payload limit: a batch is cut before it would pass it, whatever batchSize says. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
-export function chunkRecords(records: KafkaTriggerRecord[], batchSize: number, maxBytes = MAX_PAYLOAD_BYTES): KafkaTriggerRecord[][] {
-  const chunks: KafkaTriggerRecord[][] = [];
-  let current: KafkaTriggerRecord[] = [];
+/** What a record weighs against the payload limit: its base64 key and value, and a share for its other fields and headers. */
+export function triggerRecordSize(record: KafkaTriggerRecord): number {
+  return (record.value?.length ?? 0) + (record.key?.length ?? 0) + 200 + record.headers.length * 64;
+}
+
+const base64Length = (bytes: Buffer | null): number => (bytes === null ? 0 : 4 * Math.ceil(bytes.length / 3));
+
+/**
+ * triggerRecordSize of the record toKafkaTriggerRecord would make, from the consumed record: so a
+ * batch is cut into invocations before its records are made, and each invocation's are made only
+ * when it goes (the records of a whole fetch, made at once, outlived the young generation).
+ */
+export function consumedRecordSize(record: ConsumedRecord): number {
+  return base64Length(record.value) + base64Length(record.key) + 200 + record.headers.length * 64;
+}
+
+export function chunkRecords<R = KafkaTriggerRecord>(
+  records: readonly R[],
+  batchSize: number,
+  maxBytes = MAX_PAYLOAD_BYTES,
+  sizeOf: (record: R) => number = triggerRecordSize as (record: R) => number,
+): R[][] {
+  const chunks: R[][] = [];
+  let current: R[] = [];
   let bytes = 0;
   for (const record of records) {
-    const size = (record.value?.length ?? 0) + (record.key?.length ?? 0) + 200 + record.headers.length * 64;
+    const size = sizeOf(record);
     if (current.length > 0 && (current.length >= batchSize || bytes + size > maxBytes)) {
       chunks.push(current);
       current = [];

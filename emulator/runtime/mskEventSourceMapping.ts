@@ -2,7 +2,7 @@ import type { KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../sh
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
-import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
+import { chunkRecords, consumedRecordSize, MAX_PAYLOAD_BYTES, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
 import type { Invoke } from './loadedFunction';
 import type { MskSubscription } from '../../shared/routes/functionCatalog';
 import { compileKafkaFilterPatterns, type KafkaRecordFilter } from '../../shared/triggers/kafka/kafkaFilterPatterns';
@@ -130,9 +130,15 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
   }
   // Lambda applies the mapping's filter before batching: a dropped record never invokes the function.
   const kept = filter === undefined ? batch.records : batch.records.filter((record) => filter(record.value));
-  const records = kept.map((record) => toKafkaTriggerRecord(batch.topic, batch.partition, record));
-  for (const chunk of chunkRecords(records, event.batchSize)) {
-    const payload = toKafkaTriggerEvent(options.eventSourceArn, options.brokers.join(','), chunk);
+  // Cut into invocations first, each one's Lambda records made only when it goes.
+  for (const chunk of chunkRecords(kept, event.batchSize, MAX_PAYLOAD_BYTES, consumedRecordSize)) {
+    const last = chunk[chunk.length - 1];
+    if (last === undefined) continue;
+    const payload = toKafkaTriggerEvent(
+      options.eventSourceArn,
+      options.brokers.join(','),
+      chunk.map((record) => toKafkaTriggerRecord(batch.topic, batch.partition, record)),
+    );
     for (let attempt = 1; ; attempt++) {
       if (!batch.stillAssigned()) return;
       try {
@@ -144,9 +150,7 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
         await sleep(Math.min(MAX_RETRY_WAIT_MS, 250 * 2 ** Math.min(attempt, 6)));
       }
     }
-    const last = chunk[chunk.length - 1];
-    if (last === undefined) continue;
-    const next = BigInt(last.offset) + 1n;
+    const next = last.offset + 1n;
     batch.commitInBackground(next);
     expected.consumedUpTo(batch.partition, next);
   }

@@ -3,30 +3,18 @@ import {
   Admin,
   compatibilityPartitioner,
   ConfigResourceTypes,
-  Consumer,
   IncrementalAlterConfigOperationTypes,
   ListOffsetTimestamps,
   Producer,
-  type Message,
   type MessageToProduce,
   type SASLOptions,
 } from '@platformatic/kafka';
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
 import { javaPartitionOf } from './javaPartitionOf';
-import type {
-  Acknowledgement,
-  OutgoingRecord,
-  ConsumedRecord,
-  ConsumerOptions,
-  KafkaAdminPort,
-  KafkaConsumerPort,
-  KafkaPort,
-  KafkaProducerPort,
-  KafkaSettings,
-  PartitionOffsets,
-  TopicDescription,
-} from './KafkaPort';
+import type { FetchedPartition } from './fetchedRecords';
+import { RecordTakingConsumer } from './recordTakingConsumer';
+import type { Acknowledgement, OutgoingRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionOffsets, TopicDescription } from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -164,41 +152,8 @@ function toBytes(topic: string, record: OutgoingRecord): MessageToProduce & { pa
   return message;
 }
 
-/** What the consumer hands over: the client's message with its header names already text (headerNameText). */
-type ConsumedMessage = Message<Buffer, Buffer, string>;
-
-/**
- * Header names are decoded by the client as it reads each record, into the entries it builds anyway,
- * so a consumed record takes the client's entry list as it is: in the record's order, a repeated name
- * repeated (the client's header Map keeps one of them). Copying that list into pairs of our own, a
- * name decoded per header, was a copy per record (about 0.5 us of the projection's ~46 us).
- * Kafka's header key is a non-null string (the record format's headerKey); a missing one reads as ''.
- */
-const headerNameText = (data?: Buffer): string => (data === undefined ? '' : data.toString('utf8'));
-
-const NO_BYTES = Buffer.alloc(0);
-/**
- * A header's value may be null in Kafka's record format (length -1: Java's `new RecordHeader(name, null)`),
- * and the client hands that over as undefined, which the mapping's byte counts and Lambda's signed-byte
- * lists could not read: one such record stopped the consumer. Lambda's MSK event gives every header as a
- * byte list, which has no null, so a null value reads as no bytes.
- */
-const headerValueBytes = (data?: Buffer): Buffer => data ?? NO_BYTES;
-
-function toConsumedRecord(message: ConsumedMessage): ConsumedRecord {
-  return {
-    offset: message.offset,
-    timestamp: message.timestamp,
-    /* eslint-disable @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one */
-    key: message.key ?? null,
-    value: message.value ?? null,
-    /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-    headers: message.headerEntries,
-  };
-}
-
 async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): Promise<KafkaConsumerPort> {
-  const consumer = new Consumer({
+  const consumer = new RecordTakingConsumer({
     ...connection(settings),
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs,
@@ -207,7 +162,6 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
     minBytes: options.minBytes,
     maxBytesPerPartition: options.maxBytesPerPartition,
     ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
-    deserializers: { headerKey: headerNameText, headerValue: headerValueBytes },
   });
   let running = true;
   let settle: { resolve: () => void; reject: (error: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
@@ -276,9 +230,9 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
-      const take = (queue: PartitionQueue): ConsumedMessage[] => {
-        const list = queue.messages;
-        queue.messages = [];
+      const take = (queue: PartitionQueue): FetchedPartition[] => {
+        const list = queue.fetched;
+        queue.fetched = [];
         queuedBytes -= queue.bytes;
         queue.bytes = 0;
         if (paused && queuedBytes < pauseAtBytes && running) {
@@ -288,7 +242,7 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
         return list;
       };
       const drain = async (partition: number, queue: PartitionQueue) => {
-        // The rest of this fetch response's records of the partition arrive in the same turn of the event loop.
+        // Let the fetch response's other partitions be queued first (one turn of the event loop).
         await new Promise((resolve) => setImmediate(resolve));
         try {
           await drainQueued(partition, queue);
@@ -298,66 +252,73 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
         }
       };
       const drainQueued = async (partition: number, queue: PartitionQueue) => {
-        while (running && queue.messages.length > 0) {
+        while (running && queue.fetched.length > 0) {
           const batchGeneration = queue.generation;
-          const list = take(queue);
+          const leaderEpoch = queue.leaderEpoch;
+          const fetched = take(queue);
           // Fetched before a rejoin: the stream fetches them again from the committed offsets.
           if (batchGeneration !== generation) continue;
-          const last = list[list.length - 1];
-          const leaderEpoch = last?.leaderEpoch ?? -1;
+          const [only] = fetched;
+          const records = fetched.length === 1 && only !== undefined ? only.records() : fetched.flatMap((part) => part.records());
           await handler({
             topic: options.topic,
             partition,
-            records: list.map(toConsumedRecord),
+            records,
             stillAssigned: () => running && generation === batchGeneration,
             commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
             commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
           });
         }
       };
-      stream.on('data', (message: ConsumedMessage) => {
-        let queue = queues.get(message.partition);
+      const queueFetched = (fetched: FetchedPartition) => {
+        const { partition, leaderEpoch, bytes } = fetched;
+        let queue = queues.get(partition);
         if (queue === undefined) {
-          queue = { messages: [], bytes: 0, generation, draining: undefined };
-          queues.set(message.partition, queue);
+          queue = { fetched: [], bytes: 0, leaderEpoch, generation, draining: undefined };
+          queues.set(partition, queue);
         }
         if (queue.generation !== generation) {
           // Fetched before a rejoin and not handed over yet: dropped, the stream fetches them again from the committed offsets.
           take(queue);
           queue.generation = generation;
         }
-        const size = recordBytes(message);
-        queue.messages.push(message);
-        queue.bytes += size;
-        queuedBytes += size;
+        queue.fetched.push(fetched);
+        queue.leaderEpoch = leaderEpoch;
+        queue.bytes += bytes;
+        queuedBytes += bytes;
         if (!paused && queuedBytes >= pauseAtBytes) {
           paused = true;
           stream.pause();
         }
         if (queue.draining !== undefined) return;
-        const draining = drain(message.partition, queue).catch((error: unknown) => failStream(error));
+        const draining = drain(partition, queue).catch((error: unknown) => failStream(error));
         queue.draining = draining;
         inFlight.add(draining);
         void draining.then(() => inFlight.delete(draining));
+      };
+      consumer.takeRecords((fetched) => {
+        // A response that arrives while the consumer stops is not handed over: nothing more is committed.
+        if (!running) return;
+        try {
+          for (const partition of fetched) queueFetched(partition);
+        } catch (error) {
+          failStream(error);
+        }
       });
+      // Nothing is ever pushed through the stream (the records are taken above); flowing is what starts its fetch loop.
+      stream.resume();
     },
   };
 }
 
 interface PartitionQueue {
-  messages: ConsumedMessage[];
+  /** Read into records only when handed over. */
+  fetched: FetchedPartition[];
   bytes: number;
+  /** Of the last record batch queued: what the commit of the records taken is sent with. */
+  leaderEpoch: number;
   generation: number;
   draining: Promise<void> | undefined;
-}
-
-/** What a queued record weighs against the fetch size: its payload, as the broker counts a fetch's bytes. */
-function recordBytes(message: ConsumedMessage): number {
-  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- typed as always there, but a keyless record or a tombstone comes without one */
-  let bytes = (message.key?.length ?? 0) + (message.value?.length ?? 0) + 32;
-  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
-  for (const [name, value] of message.headerEntries) bytes += name.length + value.length;
-  return bytes;
 }
 
 function adminPort(settings: KafkaSettings): KafkaAdminPort {

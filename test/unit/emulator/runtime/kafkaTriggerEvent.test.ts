@@ -1,4 +1,5 @@
-import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../../../emulator/runtime/kafkaTriggerEvent';
+import fc from 'fast-check';
+import { chunkRecords, consumedRecordSize, toKafkaTriggerEvent, toKafkaTriggerRecord, triggerRecordSize } from '../../../../emulator/runtime/kafkaTriggerEvent';
 import type { ConsumedRecord } from '../../../../shared/kafka/KafkaPort';
 import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
@@ -127,5 +128,39 @@ describe('chunkRecords', () => {
     // assess: a limit that holds the two plain records does not hold the two heavy ones
     expect(chunkRecords(plain, 100, 1_000)).toHaveLength(1);
     expect(chunkRecords(heavy, 100, 1_000)).toHaveLength(2);
+  });
+
+  it('should weigh a consumed record exactly as the Lambda record made from it, so cutting before making them cuts the same invocations', () => {
+    const bytes = fc.option(
+      fc.uint8Array({ maxLength: 200 }).map((a) => Buffer.from(a)),
+      { nil: null },
+    );
+    fc.assert(
+      fc.property(
+        bytes,
+        bytes,
+        fc.array(
+          fc.tuple(
+            fc.string({ maxLength: 8 }),
+            fc.uint8Array({ maxLength: 8 }).map((a) => Buffer.from(a)),
+          ),
+          { maxLength: 5 },
+        ),
+        (value, key, headers) => {
+          const record: ConsumedRecord = { offset: 1n, timestamp: 2n, key, value, headers };
+          expect(consumedRecordSize(record)).toBe(triggerRecordSize(toKafkaTriggerRecord('t', 0, record)));
+        },
+      ),
+    );
+    const sample = Array.from({ length: 9 }, (_, i) => consumed(i, 'x'.repeat(37 * i), i % 2 === 0 ? null : 'key'));
+    expect(offsetsOf(chunkRecords(sample, 4, 1_500, consumedRecordSize).map((chunk) => chunk.map((r) => toKafkaTriggerRecord('t', 0, r))))).toEqual(
+      offsetsOf(
+        chunkRecords(
+          sample.map((r) => toKafkaTriggerRecord('t', 0, r)),
+          4,
+          1_500,
+        ),
+      ),
+    );
   });
 });
