@@ -56,7 +56,9 @@ export class PermissionDefectError extends Error {
  *
  * The same two round trips carry each Kafka partition's next expected offset (offsetGaps.ts): the
  * MGET reads it, and a batch starting past it is reported as skipped records (logged, counted in the
- * summary, the SkippedRecords metric); the script moves it on. A write the function's user may not
+ * summary, the SkippedRecords metric); the script moves it on. A pure handler's batch that starts
+ * where this process's own last commit left every partition skips that read (committedOffsets.ts), so
+ * a projection's fresh batch is one round trip, the script. A write the function's user may not
  * make fails the batch (batch.permissionDefect) instead of dead-lettering the record.
  */
 export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
