@@ -17,6 +17,26 @@ const generationPrefixes = (namespace: string, projection: string): string[] =>
 
 type AclFunction = Pick<FunctionFacts, 'name' | 'redis' | 'projection'>;
 
+/** How many digits of a generation a key pattern takes (`g[0-9][0-9]-` is 2); 0 for a pattern outside the generations. */
+const generationDigitsOf = (rule: string): number => rule.split('[0-9]').length - 1;
+
+/**
+ * The same key rules, in the order Redis should try them. Redis matches every key of every command
+ * (each redis.call inside the apply script included) against a user's patterns one after the other
+ * until one matches (ACLSelectorCheckKey), so the order changes no verdict, only the time a verdict
+ * takes. Keys live in small generations (g1, g2, ...), so the one-digit patterns of every family go
+ * first, then the two-digit ones, and so on; within a digit count a family's `:*` pattern (the keys
+ * with an id) before its bare key. Before, project-leaderboards' marks were tried against the 8
+ * leaderboard patterns of every digit count first: a batch of 500 `SET NX GET EX` marks from Lua took
+ * Redis 1.15 ms as its user, 0.91 ms in this order, 0.79 ms as the default user (minimum of 30 each,
+ * one script of 500 marks, TIME inside it).
+ */
+const inMatchingOrder = (rules: readonly string[]): string[] =>
+  rules
+    .map((rule, at) => ({ rule, at, digits: generationDigitsOf(rule), bare: rule.endsWith('*') ? 0 : 1 }))
+    .sort((a, b) => a.digits - b.digits || a.bare - b.bare || a.at - b.at)
+    .map(({ rule }) => rule);
+
 /**
  * The key patterns of one family for one function, exact: every pattern starts with the namespace and
  * the family's fixed position, so it can only match keys of that family (redisKeys, keyFamilyOf).
@@ -71,12 +91,12 @@ const RATE_LIMIT_COMMANDS = ['+evalsha', '+eval', '+incr', '+expire'];
 export function redisAclRules(fn: AclFunction, namespace: string, functions: readonly AclFunction[]): string[] {
   const writes = fn.redis.writes;
   const reads = fn.redis.reads.filter((family) => !writes.includes(family));
-  const keys = [
+  const keys = inMatchingOrder([
     ...writes.flatMap((family) => familyPatterns(fn, namespace, family, functions).map((pattern) => `~${pattern}`)),
     ...reads.flatMap((family) => familyPatterns(fn, namespace, family, functions).map((pattern) => `%R~${pattern}`)),
     // Every reader and projection resolves its generation pointer; no one but a replay (as admin) moves it.
     ...generationPointersOf(fn, functions).map((projection) => `%R~${literal(generationPointerKey(namespace, projection))}`),
-  ];
+  ]);
   const commands = ['-@all', '+@connection', '+ping'];
   if (reads.length > 0 || fn.projection !== undefined) commands.push('+@read');
   const dataWrites = writes.filter((family) => family !== 'ratelimit');

@@ -8,7 +8,8 @@
  * MessagePack array made by applyOncePayload.ts and decoded by cmsgpack.unpack: per entry its event id,
  * its content digest and its number of ops, then per op a header (a command's argument count plus one,
  * or 0 for a touch) followed by the command's arguments or the touch's key, field, value, at and
- * ttlField. Every string is length-prefixed there: any byte may appear in an id, a digest or an
+ * ttlField; a command whose name and key an earlier op wrote has minus that header, then the position
+ * of the earlier op's name in the array, then its other arguments (each name and key is sent once). Every string is length-prefixed there: any byte may appear in an id, a digest or an
  * argument (NUL, separators, MessagePack's own type bytes), since nothing is ever looked for in the
  * text. A marker
  * holds the digest of the event it marks (`1` for marks made before digests, read as the same content:
@@ -94,14 +95,15 @@ local function refused(...)
 end
 local ONE_KEY = { DEL = true, EXPIRE = true, EXPIREAT = true, HDEL = true, HINCRBY = true, HSET = true, HSETNX = true, INCR = true, INCRBY = true, SET = true, ZADD = true, ZINCRBY = true, ZREM = true }
 local verdicts = {}
-local function opRefused(first, nargs)
-  local name = A[first]
-  if not ONE_KEY[name] or nargs < 2 or (name == 'DEL' and nargs > 2) then return refused(unpack(A, first, first + nargs - 1)) end
+-- A command of nargs arguments: name, key, then A[rest .. rest + nargs - 3] (with fewer than two
+-- arguments, all of them sit at A[rest - 2 ..], as a full op holds them).
+local function opRefused(name, key, rest, nargs)
+  if nargs < 2 then return refused(unpack(A, rest - 2, rest - 3 + nargs)) end
+  if not ONE_KEY[name] or (name == 'DEL' and nargs > 2) then return refused(name, key, unpack(A, rest, rest + nargs - 3)) end
   local byKey = verdicts[name]
   if byKey == nil then byKey = {}; verdicts[name] = byKey end
-  local key = A[first + 1]
   local verdict = byKey[key]
-  if verdict == nil then verdict = refused(unpack(A, first, first + nargs - 1)); byKey[key] = verdict end
+  if verdict == nil then verdict = refused(name, key, unpack(A, rest, rest + nargs - 3)); byKey[key] = verdict end
   return verdict
 end
 local touches = {}
@@ -132,13 +134,22 @@ while pos <= last do
   -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
   local opDenial = ''
   for o = 1, nops do
-    if A[pos] == TOUCH_OP then
+    local header = A[pos]
+    if header == TOUCH_OP then
       if denial == '' and opDenial == '' and touchRefused(pos + 1) then opDenial = e .. ':HSET:' .. A[pos + 1] end
       pos = pos + 6
     else
-      local nargs = A[pos] - 1; local first = pos + 1
-      if denial == '' and opDenial == '' and opRefused(first, nargs) then opDenial = e .. ':' .. (A[first] or '') .. ':' .. (A[first + 1] or '') end
-      pos = first + nargs
+      -- A command in full (header > 0), or one that repeats the name and key of an earlier op, whose
+      -- arguments start at A[named] (header < 0, applyOncePayload), followed by its other arguments.
+      local nargs, name, key, rest
+      if header > 0 then
+        nargs = header - 1; name = A[pos + 1]; key = A[pos + 2]; rest = pos + 3
+      else
+        local named = A[pos + 1]
+        nargs = -header - 1; name = A[named]; key = A[named + 1]; rest = pos + 2
+      end
+      if denial == '' and opDenial == '' and opRefused(name, key, rest, nargs) then opDenial = e .. ':' .. (name or '') .. ':' .. (key or '') end
+      pos = rest + nargs - 2
     end
   end
   if denial ~= '' then
@@ -178,10 +189,14 @@ while pos <= last do
               if stored then ok = redis.pcall('EXPIREAT', touched, tonumber(A[first + 3]) + stored) end
             end
           end
-        else
+        elseif A[at] > 0 then
           local nargs = A[at] - 1; local first = at + 1
           at = first + nargs
           ok = redis.pcall(unpack(A, first, first + nargs - 1))
+        else
+          local nargs = -A[at] - 1; local named = A[at + 1]; local first = at + 2
+          at = first + nargs - 2
+          ok = redis.pcall(A[named], A[named + 1], unpack(A, first, at - 1))
         end
         if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
       end

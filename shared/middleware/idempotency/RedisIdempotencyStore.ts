@@ -44,7 +44,7 @@ class ApplyRefusedError extends Error {
  *
  * Powertools' Redis layer does a check-then-write per record (two round trips each, and a race between
  * them); here a batch of any size costs at most one MGET and one script call (a projection's fresh batch
- * reads only its offsets), and the script checks and sets each mark in one command inside Redis, so two
+ * reads only its offsets, and none when it starts where its process's last commit left them: committedOffsets.ts), and the script checks and sets each mark in one command inside Redis, so two
  * overlapping invocations cannot both apply the same event.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {

@@ -4,7 +4,8 @@ import { reportSkippedRecords } from '../../observability/skippedRecordsMetric';
 import { keyShapeOf } from '../../state/keyShape';
 import type { AcceptedRecord, BatchContext, RecordBatch } from '../batch/RecordBatch';
 import type { PartitionSpan } from '../batch/partitionSpans';
-import type { CommitResult, IdempotencyStore, PartitionName } from './IdempotencyStore';
+import { CommittedOffsets } from './committedOffsets';
+import type { AppliedState, CommitResult, IdempotencyStore, PartitionName } from './IdempotencyStore';
 import { nextOffsetsOf, offsetGaps, partitionNameOf, type OffsetGap } from './offsetGaps';
 
 export interface BatchIdempotencyOptions {
@@ -17,6 +18,11 @@ export interface BatchIdempotencyOptions {
    * so the marks need not be read first (see `marksFirst`).
    */
   pureWork?: boolean;
+  /**
+   * Where this process's own commits left each partition (committedOffsets.ts): a pure handler's batch
+   * that starts exactly there skips the offsets' read. One per middleware unless given.
+   */
+  committed?: CommittedOffsets;
 }
 
 /** The reason every such record is dead-lettered with; `archive lookup --event-id` shows it (DESIGN.md, identity rules). */
@@ -50,12 +56,14 @@ export class PermissionDefectError extends Error {
  *
  * The same two round trips carry each Kafka partition's next expected offset (offsetGaps.ts): the
  * MGET reads it, and a batch starting past it is reported as skipped records (logged, counted in the
- * summary, the SkippedRecords metric); the script moves it on. A write the function's user may not
+ * summary, the SkippedRecords metric); the script moves it on. A pure handler's batch that starts
+ * where this process's own last commit left every partition skips that read (committedOffsets.ts), so
+ * a projection's fresh batch is one round trip, the script. A write the function's user may not
  * make fails the batch (batch.permissionDefect) instead of dead-lettering the record.
  */
 export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
   // Checked when the factory is called, as middy's middlewares do: a caller in JavaScript or behind a cast learns here, not mid-batch.
-  const { store, consumer, pureWork = false } = opts as Partial<BatchIdempotencyOptions>;
+  const { store, consumer, pureWork = false, committed = new CommittedOffsets() } = opts as Partial<BatchIdempotencyOptions>;
   if (store === undefined) throw new TypeError('batchIdempotency: store is required');
   if (typeof consumer !== 'string' || consumer === '') throw new TypeError('batchIdempotency: consumer is required');
   const digests = new WeakMap<RecordBatch<TSource>, Map<string, string>>();
@@ -84,7 +92,10 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
     const scope = batch.keys.idempotency(consumer, '');
     const marked = unique.map((record) => ({ eventId: record.envelope.id, digest: byId.get(record.envelope.id) ?? '' }));
     const partitions = batch.spans.map(partitionNameOf);
-    const read = await store.findApplied(scope, pureWork ? [] : marked, partitions);
+    // A pure handler's batch that starts where this process's last commit left every partition: nothing
+    // the read could say would change what runs (committedOffsets.ts), so it is not made.
+    const known = pureWork ? committed.expectedIfConsecutive(scope, batch.spans) : undefined;
+    const read: AppliedState = known !== undefined ? { marks: new Map(), expected: known } : await store.findApplied(scope, pureWork ? [] : marked, partitions);
     const { expected } = read;
     let { marks } = read;
     if (!pureWork) marksRead.add(batch);
@@ -111,15 +122,19 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): Middle
     const batch = request.context.batch;
     const records = batch.accepted;
     const byId = digests.get(batch);
+    const scope = batch.keys.idempotency(consumer, '');
+    const offsets = nextOffsetsOf(batch.spans);
     const result = await store.commit(
-      batch.keys.idempotency(consumer, ''),
+      scope,
       records.map((record) => ({
         eventId: record.envelope.id,
         digest: byId?.get(record.envelope.id) ?? contentDigest(record.envelope),
         ops: batch.writes.get(record.envelope.id) ?? [],
       })),
-      nextOffsetsOf(batch.spans),
+      offsets,
     );
+    // The script stored the offsets (only forward) unless a write was refused.
+    if (result.denied === undefined) committed.remember(scope, offsets);
     batch.duplicates += result.skipped.length;
     if (result.skipped.length > 0) {
       // Found marked by the script (applied meanwhile, or never read before): duplicates, not processed.

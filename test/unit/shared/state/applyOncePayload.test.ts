@@ -4,7 +4,7 @@ import { command, type RedisOp } from '../../../../shared/state/RedisOp';
 
 /**
  * A MessagePack reader written from the spec (https://github.com/msgpack/msgpack/blob/master/spec.md)
- * for the types the payload may hold (array 32, positive fixint, uint 16/32, str types), independent of
+ * for the types the payload may hold (array 32, positive and negative fixint, uint 16/32, int 16/32, str types), independent of
  * the writer: strings come back as the UTF-8 bytes' text. Anything else, or bytes left over, throws.
  */
 function decode(payload: Buffer): Array<string | number> {
@@ -31,6 +31,9 @@ function decode(payload: Buffer): Array<string | number> {
   for (let i = 0; i < items; i++) {
     const type = byte();
     if (type < 0x80) out.push(type);
+    else if (type >= 0xe0) out.push(type - 0x100);
+    else if (type === 0xd1) out.push(uint(2) - 0x10000);
+    else if (type === 0xd2) out.push(uint(4) - 0x100000000);
     else if (type >= 0xa0 && type <= 0xbf) out.push(text(type & 0x1f));
     else if (type === 0xd9) out.push(text(uint(1)));
     else if (type === 0xda) out.push(text(uint(2)));
@@ -40,6 +43,45 @@ function decode(payload: Buffer): Array<string | number> {
     else throw new Error(`unexpected type byte ${type.toString(16)}`);
   }
   if (at !== payload.length) throw new Error(`${payload.length - at} bytes after the array`);
+  return out;
+}
+
+/**
+ * The decoded items with every back reference resolved as applyOnceScript resolves it: a negative
+ * header -(n + 1) is followed by the position (from 1) of an earlier op's name, whose name and key it
+ * takes, then its other n - 2 arguments. Throws if a reference points anywhere but at the name of an
+ * earlier command written in full.
+ */
+function resolved(items: ReadonlyArray<string | number>): Array<string | number> {
+  const out: Array<string | number> = [];
+  const fullNames = new Set<number>();
+  let at = 0;
+  const next = () => {
+    const item = items[at++];
+    if (item === undefined) throw new Error('items end early');
+    return item;
+  };
+  while (at < items.length) {
+    out.push(next(), next());
+    const nops = next();
+    out.push(nops);
+    for (let o = 0; o < Number(nops); o++) {
+      const header = Number(next());
+      if (header === 0) {
+        out.push(0);
+        for (let i = 0; i < 5; i++) out.push(next());
+      } else if (header > 0) {
+        out.push(header);
+        fullNames.add(at + 1);
+        for (let i = 0; i < header - 1; i++) out.push(next());
+      } else {
+        const ref = Number(next());
+        if (!fullNames.has(ref)) throw new Error(`reference ${ref} is not the name of an earlier op in full`);
+        out.push(-header, items[ref - 1] ?? '', items[ref] ?? '');
+        for (let i = 0; i < -header - 3; i++) out.push(next());
+      }
+    }
+  }
   return out;
 }
 
@@ -97,7 +139,7 @@ describe('applyOncePayload', () => {
     });
     fc.assert(
       fc.property(fc.array(entry, { maxLength: 20 }), (entries) => {
-        expect(decode(applyOncePayload(entries))).toEqual(expectedItems(entries));
+        expect(resolved(decode(applyOncePayload(entries)))).toEqual(expectedItems(entries));
       }),
       { numRuns: 300 },
     );
@@ -109,13 +151,33 @@ describe('applyOncePayload', () => {
     const payload = applyOncePayload(entries);
     expect(payload[5]).toBe(0xd9);
     expect(payload[6]).toBe(32);
-    expect(decode(payload)).toEqual(expectedItems(entries));
+    expect(resolved(decode(payload))).toEqual(expectedItems(entries));
   });
 
   it('should count an op with more arguments than a fixint holds, and many items, in wider integers', () => {
     const args = Array.from({ length: 200 }, (_, i) => `k${i}`);
     const entries: PayloadEntry[] = Array.from({ length: 300 }, (_, i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('DEL', ...args)] }));
-    expect(decode(applyOncePayload(entries))).toEqual(expectedItems(entries));
+    expect(resolved(decode(applyOncePayload(entries)))).toEqual(expectedItems(entries));
+  });
+
+  it("should write a command's name and key once per batch and refer back to them, whatever their bytes", () => {
+    const board = 'tp:g1-leaderboards:leaderboard:\u0000:\ud800:' + 'b'.repeat(40);
+    const entries: PayloadEntry[] = Array.from({ length: 500 }, (_, i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('ZINCRBY', board, String(i % 50), `u${i}`), command('INCR', `k${i % 2}`)] }));
+    const items = decode(applyOncePayload(entries));
+    expect(resolved(items)).toEqual(expectedItems(entries));
+    expect(items.filter((item) => item === Buffer.from(board, 'utf8').toString('utf8'))).toHaveLength(1);
+    expect(items.filter((item) => item === 'INCR')).toHaveLength(2);
+    // ZINCRBY of 4 arguments: -5 and the position of the first one's name (item 5: id, digest, count, header, name)
+    expect(items.slice(3, 5)).toEqual([5, 'ZINCRBY']);
+    expect(items.filter((item) => item === -5)).toHaveLength(499);
+  });
+
+  it('should refer back with wider negative headers for commands of many arguments', () => {
+    const args = Array.from({ length: 40_000 }, (_, i) => `f${i}`);
+    const entries: PayloadEntry[] = [0, 1].map((i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('HDEL', 'h', ...args)] }));
+    const items = decode(applyOncePayload(entries));
+    expect(items).toContain(-(args.length + 3));
+    expect(resolved(items)).toEqual(expectedItems(entries));
   });
 
   it('should be an empty array for no entries', () => {

@@ -4,6 +4,7 @@ import { contentDigest } from '../../../../../shared/envelope/contentDigest';
 import { RecordBatch, type BatchContext } from '../../../../../shared/middleware/batch/RecordBatch';
 import type { PartitionSpan } from '../../../../../shared/middleware/batch/partitionSpans';
 import { batchIdempotency, ID_REUSED_REASON, PermissionDefectError } from '../../../../../shared/middleware/idempotency/batchIdempotency';
+import { CommittedOffsets } from '../../../../../shared/middleware/idempotency/committedOffsets';
 import type { AppliedState, CommitResult, IdempotencyEntry, IdempotencyStore, MarkedEvent, NextOffset, PartitionName } from '../../../../../shared/middleware/idempotency/IdempotencyStore';
 import type { RedisOp } from '../../../../../shared/state/RedisOp';
 import { capturedLogs } from '../../../../../testkit/capturedLogs';
@@ -105,7 +106,14 @@ const project: Work = (batch) => {
 };
 
 /** One invocation: the records given (sources named after their ids) pass batch idempotency around `work`. */
-async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<string, unknown>>>, work: Work = project, spans: PartitionSpan[] = [], pureWork = false): Promise<RecordBatch<string>> {
+async function invoke(
+  store: IdempotencyStore,
+  envelopes: Array<Envelope<Record<string, unknown>>>,
+  work: Work = project,
+  spans: PartitionSpan[] = [],
+  pureWork = false,
+  committed = new CommittedOffsets(),
+): Promise<RecordBatch<string>> {
   const context = lambdaContextOf<string>('unit-batch-idempotency');
   const handler = middy<unknown, undefined, Error, BatchContext<string>>()
     .use({
@@ -117,7 +125,7 @@ async function invoke(store: IdempotencyStore, envelopes: Array<Envelope<Record<
         request.context.batch = batch;
       },
     })
-    .use(batchIdempotency<string>({ store, consumer: CONSUMER, pureWork }))
+    .use(batchIdempotency<string>({ store, consumer: CONSUMER, pureWork, committed }))
     .handler((_event: unknown, ctx: BatchContext<string>) => {
       work(ctx.batch);
       return Promise.resolve(undefined);
@@ -343,6 +351,80 @@ describe('batchIdempotency', () => {
       expect(batch.rejected).toEqual([
         { source: a.id, stage: 'id-reused', reason: `${ID_REUSED_REASON}: score.recorded ${a.id} differs from the event already applied under that id (${CONSUMER} applies an id once)` },
       ]);
+    });
+
+    describe('in one process, batch after batch (committedOffsets)', () => {
+      const c = eventOf('01ARZ3NDEKTSV4RRFFQ69G5FA3', 30);
+
+      it("should skip the offsets' read for a batch that starts where this process's last commit left it, and still apply a duplicate the log holds once", async () => {
+        const store = new MemoryIdempotencyStore();
+        const committed = new CommittedOffsets();
+        await invoke(store, [a], project, span(0n, 0n), true, committed);
+        const batch = await invoke(store, [a, b], project, span(1n, 2n), true, committed);
+        expect(store.reads).toEqual([[]]);
+        expect(appliedIds(store)).toEqual([a.id, b.id]);
+        expect(batch.duplicates).toBe(1);
+        expect(store.offsets.get(`tptest:idem:${CONSUMER}:scores:0`)).toBe(3n);
+      });
+
+      it('should read as before a redelivery below that point and a batch starting past it, and report the gap', async () => {
+        const store = new MemoryIdempotencyStore();
+        const committed = new CommittedOffsets();
+        await invoke(store, [a, b], project, span(0n, 1n), true, committed);
+        const seen: string[] = [];
+        const redelivered = await invoke(
+          store,
+          [a, b],
+          (batch) => {
+            seen.push(...batch.accepted.map((r) => r.envelope.id));
+            project(batch);
+          },
+          span(0n, 1n),
+          true,
+          committed,
+        );
+        expect(store.reads).toEqual([[], [], [a.id, b.id]]);
+        expect(seen).toEqual([]);
+        expect(redelivered.duplicates).toBe(2);
+        const past = await invoke(store, [c], project, span(5n, 5n), true, committed);
+        expect(store.reads).toHaveLength(4);
+        expect(past.skipped).toBe(3);
+        expect(appliedIds(store)).toEqual([a.id, b.id, c.id]);
+      });
+
+      it('should apply each record once when another delivery of the same records got through meanwhile', async () => {
+        const store = new MemoryIdempotencyStore();
+        const here = new CommittedOffsets();
+        await invoke(store, [a], project, span(0n, 0n), true, here);
+        // Another consumer of the same scope (a second mapping, another process) applies offsets 1-2 first.
+        await invoke(store, [b, c], project, span(1n, 2n), true, new CommittedOffsets());
+        const batch = await invoke(store, [b, c], project, span(1n, 2n), true, here);
+        expect(appliedIds(store)).toEqual([a.id, b.id, c.id]);
+        expect(batch.duplicates).toBe(2);
+        expect(batch.accepted).toEqual([]);
+      });
+
+      it('should not take a refused batch as committed: the partition did not move, so a later batch past it is a gap', async () => {
+        const store = new MemoryIdempotencyStore();
+        const committed = new CommittedOffsets();
+        await invoke(store, [a], project, span(0n, 0n), true, committed);
+        store.denyEventId = b.id;
+        const refused = await invoke(store, [b], project, span(1n, 1n), true, committed);
+        expect(refused.permissionDefect).toBeInstanceOf(PermissionDefectError);
+        store.denyEventId = undefined;
+        const later = await invoke(store, [c], project, span(2n, 2n), true, committed);
+        expect(store.reads).toHaveLength(2);
+        expect(later.skipped).toBe(1);
+        expect(appliedIds(store)).toEqual([a.id, c.id]);
+      });
+
+      it('should read as before for a handler that is not pure: its marks are read first whatever the offsets', async () => {
+        const store = new MemoryIdempotencyStore();
+        const committed = new CommittedOffsets();
+        await invoke(store, [a], project, span(0n, 0n), false, committed);
+        await invoke(store, [b], project, span(1n, 1n), false, committed);
+        expect(store.reads).toEqual([[a.id], [b.id]]);
+      });
     });
 
     it('should read no marks without partitions (a first batch, or offsets evicted) and let the script decide', async () => {
