@@ -6,7 +6,6 @@ import {
   Consumer,
   IncrementalAlterConfigOperationTypes,
   ListOffsetTimestamps,
-  Producer,
   type Message,
   type MessageToProduce,
   type SASLOptions,
@@ -14,6 +13,7 @@ import {
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
 import { javaPartitionOf } from './javaPartitionOf';
+import { OneBufferProducer } from './oneBufferProducer';
 import type {
   Acknowledgement,
   OutgoingRecord,
@@ -71,7 +71,8 @@ export function platformaticKafka(settings: KafkaSettings): KafkaPort {
 }
 
 function producerPort(settings: KafkaSettings): KafkaProducerPort {
-  const producer = new Producer({
+  // The client's Producer with its Produce v11 request written in one Buffer (oneBufferProducer.ts).
+  const producer = new OneBufferProducer({
     ...connection(settings),
     // The client allows one request in flight per connection when idempotent (producer.js), so retries keep order.
     idempotent: true,
