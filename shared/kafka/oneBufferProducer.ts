@@ -1,3 +1,4 @@
+import './promiseWithResolvers';
 import { createAPI, kGetApi, ProduceAcks, Producer, produceV11, Writer, type API, type Callback, type CreateRecordsBatchOptions, type MessageRecord } from '@platformatic/kafka';
 import { encodeProduceRequestV11 } from './produceRequestV11';
 
