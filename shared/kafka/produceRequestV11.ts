@@ -1,4 +1,17 @@
-import { crc32c, type CreateRecordsBatchOptions, type MessageRecord } from '@platformatic/kafka';
+import { crc32c, type CreateRecordsBatchOptions } from '@platformatic/kafka';
+
+/** Bytes, or text written as UTF-8 straight into the request (no Buffer per header value or per JSON value). */
+export type Bytes = Buffer | string;
+
+/** A record as the client hands it to its Produce API (its MessageRecord), with text allowed where bytes go. */
+export interface ProducedRecord {
+  key?: Bytes | null;
+  value?: Bytes | null;
+  headers?: Map<Bytes, Bytes>;
+  topic: string;
+  partition?: number;
+  timestamp?: bigint;
+}
 
 /**
  * A Produce v11 request body (the part after the request header), with one record batch (magic 2) per
@@ -17,7 +30,7 @@ import { crc32c, type CreateRecordsBatchOptions, type MessageRecord } from '@pla
  * Wire format: https://kafka.apache.org/protocol#The_Messages_Produce (v11, flexible) and
  * https://kafka.apache.org/documentation/#recordbatch (record batch v2, varints zigzag-encoded).
  */
-export function encodeProduceRequestV11(acks: number, timeout: number, messages: readonly MessageRecord[], options: Partial<CreateRecordsBatchOptions>): Buffer {
+export function encodeProduceRequestV11(acks: number, timeout: number, messages: readonly ProducedRecord[], options: Partial<CreateRecordsBatchOptions>): Buffer {
   const now = BigInt(Date.now());
   // Normalized as the client's createRequest does: a retry of the same messages sends the same timestamps.
   for (const message of messages) {
@@ -27,7 +40,8 @@ export function encodeProduceRequestV11(acks: number, timeout: number, messages:
   const topics = groupedByTopicAndPartition(messages);
   const transactionalId = options.transactionalId === null || options.transactionalId === undefined ? undefined : Buffer.from(options.transactionalId, 'utf8');
 
-  // Pass 1: sizes.
+  // Pass 1: sizes. The UTF-8 length of each text, in the order pass 2 writes them.
+  const texts: TextLengths = { lengths: [], next: 0 };
   let size = (transactionalId === undefined ? 1 : unsignedVarIntSize(transactionalId.length + 1) + transactionalId.length) + 2 + 4 + unsignedVarIntSize(topics.length + 1);
   const batchSizes: number[] = [];
   const recordSizes: number[] = [];
@@ -37,7 +51,7 @@ export function encodeProduceRequestV11(acks: number, timeout: number, messages:
       const first = records[0]?.timestamp ?? now;
       let batch = RECORD_BATCH_OVERHEAD;
       for (let i = 0; i < records.length; i++) {
-        const bodySize = recordBodySize(records[i] as MessageRecord, i, first);
+        const bodySize = recordBodySize(records[i] as ProducedRecord, i, first, texts);
         recordSizes.push(bodySize);
         batch += varIntSize(bodySize) + bodySize;
       }
@@ -87,7 +101,7 @@ export function encodeProduceRequestV11(acks: number, timeout: number, messages:
       at = out.writeInt16BE(options.producerEpoch ?? 0, at);
       at = out.writeInt32BE(options.sequences?.getWithDefault(`${records[0]?.topic ?? ''}:${partition}`, 0) ?? 0, at);
       at = out.writeInt32BE(records.length, at);
-      for (let i = 0; i < records.length; i++) at = writeRecord(out, at, records[i] as MessageRecord, i, first, recordSizes[recordIndex++] as number);
+      for (let i = 0; i < records.length; i++) at = writeRecord(out, at, records[i] as ProducedRecord, i, first, recordSizes[recordIndex++] as number, texts);
       // CRC-32C from the attributes to the end of the batch.
       out.writeUInt32BE(crc32c(out.subarray(crcAt + 4, batchStart + batchSize)), crcAt);
       at = out.writeUInt8(0, at); // partition's tagged fields
@@ -105,15 +119,15 @@ const RECORD_BATCH_OVERHEAD = 61;
 
 interface TopicGroup {
   name: Buffer;
-  partitions: Array<[number, MessageRecord[]]>;
+  partitions: Array<[number, ProducedRecord[]]>;
 }
 
 /** Topics in their first appearance, partitions in ascending order (the client's groupByProperty), records in their order. */
-function groupedByTopicAndPartition(messages: readonly MessageRecord[]): TopicGroup[] {
-  const byTopic = new Map<string, Map<number, MessageRecord[]>>();
+function groupedByTopicAndPartition(messages: readonly ProducedRecord[]): TopicGroup[] {
+  const byTopic = new Map<string, Map<number, ProducedRecord[]>>();
   for (const message of messages) {
     let partitions = byTopic.get(message.topic);
-    if (partitions === undefined) byTopic.set(message.topic, (partitions = new Map<number, MessageRecord[]>()));
+    if (partitions === undefined) byTopic.set(message.topic, (partitions = new Map<number, ProducedRecord[]>()));
     const partition = message.partition ?? 0;
     const list = partitions.get(partition);
     if (list === undefined) partitions.set(partition, [message]);
@@ -124,38 +138,77 @@ function groupedByTopicAndPartition(messages: readonly MessageRecord[]): TopicGr
   return topics;
 }
 
+/** The UTF-8 lengths of a request's texts, measured in pass 1 and read back in the same order in pass 2. */
+interface TextLengths {
+  lengths: number[];
+  next: number;
+}
+
 /** A record's bytes after its own length varint. */
-function recordBodySize(record: MessageRecord, offsetDelta: number, firstTimestamp: bigint): number {
-  let size = 1 + varLongSize(Number((record.timestamp ?? firstTimestamp) - firstTimestamp)) + varIntSize(offsetDelta) + bytesSize(record.key) + bytesSize(record.value);
+function recordBodySize(record: ProducedRecord, offsetDelta: number, firstTimestamp: bigint, texts: TextLengths): number {
+  let size = 1 + varLongSize(Number((record.timestamp ?? firstTimestamp) - firstTimestamp)) + varIntSize(offsetDelta) + bytesSize(record.key, texts) + bytesSize(record.value, texts);
   const headers = record.headers;
   if (headers === undefined) return size + 1;
   size += varIntSize(headers.size);
-  for (const [name, value] of headers) size += bytesSize(name) + bytesSize(value);
+  for (const [name, value] of headers) size += bytesSize(name, texts) + bytesSize(value, texts);
   return size;
 }
 
-function writeRecord(out: Buffer, at: number, record: MessageRecord, offsetDelta: number, firstTimestamp: bigint, bodySize: number): number {
+function writeRecord(out: Buffer, at: number, record: ProducedRecord, offsetDelta: number, firstTimestamp: bigint, bodySize: number, texts: TextLengths): number {
   at = writeVarInt(out, at, bodySize);
   at = out.writeInt8(0, at); // attributes
   at = writeVarLong(out, at, Number((record.timestamp ?? firstTimestamp) - firstTimestamp));
   at = writeVarInt(out, at, offsetDelta);
-  at = writeBytes(out, at, record.key);
-  at = writeBytes(out, at, record.value);
+  at = writeBytes(out, at, record.key, texts);
+  at = writeBytes(out, at, record.value, texts);
   const headers = record.headers;
   if (headers === undefined) return writeVarInt(out, at, 0);
   at = writeVarInt(out, at, headers.size);
-  for (const [name, value] of headers) at = writeBytes(out, writeBytes(out, at, name), value);
+  for (const [name, value] of headers) at = writeBytes(out, writeBytes(out, at, name, texts), value, texts);
   return at;
 }
 
 /** Length-prefixed bytes, -1 for null (the client writes an undefined key as null). */
-const bytesSize = (data: Buffer | undefined | null): number => (data === undefined || data === null ? 1 : varIntSize(data.length) + data.length);
-function writeBytes(out: Buffer, at: number, data: Buffer | undefined | null): number {
+function bytesSize(data: Bytes | undefined | null, texts: TextLengths): number {
+  if (data === undefined || data === null) return 1;
+  if (typeof data !== 'string') return varIntSize(data.length) + data.length;
+  const length = utf8Length(data);
+  texts.lengths.push(length);
+  return varIntSize(length) + length;
+}
+
+function writeBytes(out: Buffer, at: number, data: Bytes | undefined | null, texts: TextLengths): number {
   if (data === undefined || data === null) return writeVarInt(out, at, -1);
+  if (typeof data === 'string') {
+    const length = texts.lengths[texts.next++] as number;
+    at = writeVarInt(out, at, length);
+    return at + writeUtf8(out, at, data, length);
+  }
   at = writeVarInt(out, at, data.length);
   // TypedArray's set, not Buffer's copy: copy's argument checks cost more than the bytes of a header value.
   out.set(data, at);
   return at + data.length;
+}
+
+/** Short texts (ids, types, header names) are ASCII almost always: measured and written in JavaScript, no call into C++ per header. */
+const SHORT_TEXT = 64;
+
+function utf8Length(text: string): number {
+  if (text.length <= SHORT_TEXT) {
+    let i = 0;
+    while (i < text.length && text.charCodeAt(i) < 0x80) i++;
+    if (i === text.length) return i;
+  }
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** As Buffer.from(text, 'utf8') would make it (a lone surrogate as U+FFFD), `length` being its UTF-8 length. */
+function writeUtf8(out: Buffer, at: number, text: string, length: number): number {
+  if (length === text.length && length <= SHORT_TEXT) {
+    for (let i = 0; i < length; i++) out[at + i] = text.charCodeAt(i);
+    return length;
+  }
+  return out.write(text, at, length, 'utf8');
 }
 
 export function unsignedVarIntSize(value: number): number {

@@ -22,7 +22,7 @@ describe('OneBufferProducer', () => {
     }
   });
 
-  it('should produce with its own encoder on this broker, and the broker should store every record as sent across sends, partitions and sizes', async () => {
+  it('should produce with its own encoder on this broker, and the broker should store every record as sent across sends, partitions, sizes, text or bytes, compressed or not', async () => {
     // What the client negotiates with this broker is Produce v11, so the sends below go through encodeProduceRequestV11.
     const api = await new Promise<API<unknown[], unknown>>((resolve, reject) =>
       producer[kGetApi]('Produce', (error, found) => (error === null && found !== undefined ? resolve(found) : reject(error ?? new Error('no Produce API')))),
@@ -46,6 +46,25 @@ describe('OneBufferProducer', () => {
       });
       const result = await producer.send({ messages });
       expect(new Set((result.offsets ?? []).map((o) => o.partition))).toEqual(new Set([0, 1, 2]));
+    }
+
+    // Text where bytes go, as the KafkaPort hands records over: written as UTF-8, as Buffer.from would.
+    const texts = Array.from({ length: 30 }, (_, i) => ({
+      topic,
+      key: `t-${i % 4}`,
+      value: JSON.stringify({ i, path: `/é/😀/${i}` }),
+      headers: new Map([
+        ['id', `t-${i}`],
+        ['type', 'page.viewed'],
+      ]),
+      partition: i % 3,
+    }));
+    await producer.send({ messages: texts });
+    // Compressed, the client's own encoder writes the batch, from Buffers made of the texts.
+    const compressed = texts.map((m) => ({ ...m, key: `c-${m.key}`, headers: new Map([['id', `c-${m.headers.get('id') ?? ''}`]]) }));
+    await producer.send({ messages: compressed, compression: 'gzip' });
+    for (const m of [...texts, ...compressed]) {
+      sent.push({ key: Buffer.from(m.key), value: Buffer.from(m.value), headers: new Map([...m.headers].map(([name, value]) => [Buffer.from(name), Buffer.from(value)])), partition: m.partition });
     }
 
     const consumer = new Consumer({ ...connection, groupId: `g-${topic}`, maxWaitTime: 100 });
