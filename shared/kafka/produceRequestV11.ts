@@ -144,9 +144,13 @@ interface TextLengths {
   next: number;
 }
 
+/** The records of a request share one timestamp (the request's `now`): no BigInt arithmetic, which allocates, for them. */
+const timestampDelta = (record: ProducedRecord, firstTimestamp: bigint): number =>
+  record.timestamp === undefined || record.timestamp === firstTimestamp ? 0 : Number(record.timestamp - firstTimestamp);
+
 /** A record's bytes after its own length varint. */
 function recordBodySize(record: ProducedRecord, offsetDelta: number, firstTimestamp: bigint, texts: TextLengths): number {
-  let size = 1 + varLongSize(Number((record.timestamp ?? firstTimestamp) - firstTimestamp)) + varIntSize(offsetDelta) + bytesSize(record.key, texts) + bytesSize(record.value, texts);
+  let size = 1 + varLongSize(timestampDelta(record, firstTimestamp)) + varIntSize(offsetDelta) + bytesSize(record.key, texts) + bytesSize(record.value, texts);
   const headers = record.headers;
   if (headers === undefined) return size + 1;
   size += varIntSize(headers.size);
@@ -157,7 +161,7 @@ function recordBodySize(record: ProducedRecord, offsetDelta: number, firstTimest
 function writeRecord(out: Buffer, at: number, record: ProducedRecord, offsetDelta: number, firstTimestamp: bigint, bodySize: number, texts: TextLengths): number {
   at = writeVarInt(out, at, bodySize);
   at = out.writeInt8(0, at); // attributes
-  at = writeVarLong(out, at, Number((record.timestamp ?? firstTimestamp) - firstTimestamp));
+  at = writeVarLong(out, at, timestampDelta(record, firstTimestamp));
   at = writeVarInt(out, at, offsetDelta);
   at = writeBytes(out, at, record.key, texts);
   at = writeBytes(out, at, record.value, texts);
