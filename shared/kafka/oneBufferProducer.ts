@@ -57,7 +57,7 @@ const olderVersion = (version: number): API<ProduceArguments, unknown> | undefin
  * its request body is written by encodeProduceRequestV11 instead of the client's per-record Writers.
  * Keys, values and headers may be text (the client's default serializers pass anything through): it
  * is written as UTF-8 into the request. On an older broker the client's own encoder of that version
- * gets Buffers made from them. Figures: produceRequestV11.ts and /work/helper-notes/profile-ingest3.md.
+ * gets Buffers made from them. Figures: produceRequestV11.ts and the README (ingest profile).
  */
 export class OneBufferProducer extends Producer<Bytes, Bytes, Bytes, Bytes> {
   override [kGetApi]<RequestArguments extends Array<unknown>, ResponseType>(name: string, callback: Callback<API<RequestArguments, ResponseType>>): void {
