@@ -68,10 +68,12 @@ export function toHttpApiEvent(request: RawHttpRequest, routeKey: string, pathPa
 /**
  * What API Gateway makes of a handler's result with payload 2.0: a result without statusCode is
  * taken as a 200 JSON body. Source: same page, "Lambda function response format".
+ * A text body stays a string: node:http sends a string body in one write with the head (a Buffer goes
+ * as a writev of the two), and copying ingest's ~10 KB answer into a Buffer first was a copy per request.
  */
-export function fromHttpApiResult(result: unknown): { statusCode: number; headers: Record<string, string>; cookies: string[]; body: Buffer } {
+export function fromHttpApiResult(result: unknown): { statusCode: number; headers: Record<string, string>; cookies: string[]; body: Buffer | string } {
   if (result === null || typeof result !== 'object' || !('statusCode' in result)) {
-    return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: Buffer.from(JSON.stringify(result ?? null)) };
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, cookies: [], body: JSON.stringify(result ?? null) };
   }
   const structured = result as APIGatewayProxyStructuredResultV2;
   const body = structured.body ?? '';
@@ -79,6 +81,6 @@ export function fromHttpApiResult(result: unknown): { statusCode: number; header
     statusCode: structured.statusCode ?? 200,
     headers: Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)])),
     cookies: structured.cookies ?? [],
-    body: structured.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8'),
+    body: structured.isBase64Encoded ? Buffer.from(body, 'base64') : body,
   };
 }

@@ -80,6 +80,13 @@ export async function startHttpApiServer(
           const response = fromHttpApiResult(result);
           const headers: Record<string, string | string[]> = { ...response.headers };
           if (response.cookies.length > 0) headers['set-cookie'] = response.cookies;
+          // As API Gateway answers: with a Content-Length, not chunked (writeHead before end left node:http
+          // no length, so every answer went as chunks: a size line, the body and a last chunk).
+          // A 204 or 304 has no body and no length (RFC 9110, 8.6).
+          const bodiless = response.statusCode === 204 || response.statusCode === 304 || response.statusCode < 200;
+          if (!bodiless && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-length' || name.toLowerCase() === 'transfer-encoding')) {
+            headers['content-length'] = String(typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length);
+          }
           res.writeHead(response.statusCode, headers).end(response.body);
         },
         (error: unknown) => {

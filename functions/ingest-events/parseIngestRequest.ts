@@ -2,18 +2,17 @@ import type { Envelope } from '../../shared/envelope/envelope';
 import { fieldPath, type FieldError } from '../../shared/envelope/fieldErrors';
 import { validateIncomingEvent } from '../../shared/envelope/validateIncomingEvent';
 import { HttpError } from '../../shared/http/HttpError';
-import type { GatherableRecord } from '../../shared/publishing/gatheredProduce';
-import { kafkaRecordOf } from '../../shared/publishing/publishToKafka';
+import { kafkaRecordOf, type SizedRecord } from '../../shared/publishing/publishToKafka';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 /** Below MSK's default 1 MB record limit, with room for headers. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 export const INGEST_SOURCE = 'triplane/ingest-events';
 
-/** An accepted event: its envelope, and the Kafka record it is sent as (made once: its size is checked on the bytes sent). */
+/** An accepted event: its envelope, and the Kafka record it is sent as (made once: its size is checked on the JSON sent). */
 export interface IngestedEvent {
   envelope: Envelope<Record<string, unknown>>;
-  record: GatherableRecord;
+  record: SizedRecord;
 }
 
 /**
@@ -65,7 +64,7 @@ export function parseIngestRequest(body: unknown, maxEventBytes = MAX_EVENT_BYTE
   for (let index = 0; index < envelopes.length; index++) {
     const envelope = envelopes[index] as Envelope<Record<string, unknown>>;
     const record = kafkaRecordOf(envelope);
-    if (valueBytes(record) > maxEventBytes) {
+    if (record.valueBytes > maxEventBytes) {
       throw new HttpError(413, `an event may be at most ${maxEventBytes} bytes: nothing was accepted`, {
         details: { errors: [{ field: isBatch ? `events[${index}]` : '(root)', reason: 'too large' }], accepted: [] },
       });
@@ -78,6 +77,3 @@ export function parseIngestRequest(body: unknown, maxEventBytes = MAX_EVENT_BYTE
 /** `events[i]` for every index a request may hold, made once: each event's errors are named from it. */
 const EVENT_PATHS = Array.from({ length: MAX_EVENTS_PER_REQUEST }, (_, index) => `events[${index}]`);
 const eventPath = (index: number): string => EVENT_PATHS[index] ?? `events[${index}]`;
-
-/** The size of the envelope's JSON as sent (the record's value). */
-const valueBytes = ({ record }: GatherableRecord): number => (typeof record.value === 'string' ? Buffer.byteLength(record.value) : (record.value?.length ?? 0));

@@ -1,18 +1,11 @@
 import './promiseWithResolvers';
-import {
-  Admin,
-  compatibilityPartitioner,
-  ConfigResourceTypes,
-  IncrementalAlterConfigOperationTypes,
-  ListOffsetTimestamps,
-  Producer,
-  type MessageToProduce,
-  type SASLOptions,
-} from '@platformatic/kafka';
+import { Admin, compatibilityPartitioner, ConfigResourceTypes, IncrementalAlterConfigOperationTypes, ListOffsetTimestamps, type MessageToProduce, type SASLOptions } from '@platformatic/kafka';
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
 import { javaPartitionOf } from './javaPartitionOf';
 import type { FetchedPartition } from './fetchedRecords';
+import { OneBufferProducer } from './oneBufferProducer';
+import type { Bytes } from './produceRequestV11';
 import { RecordTakingConsumer } from './recordTakingConsumer';
 import type { Acknowledgement, OutgoingRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionOffsets, TopicDescription } from './KafkaPort';
 
@@ -59,7 +52,8 @@ export function platformaticKafka(settings: KafkaSettings): KafkaPort {
 }
 
 function producerPort(settings: KafkaSettings): KafkaProducerPort {
-  const producer = new Producer({
+  // The client's Producer with its Produce v11 request written in one Buffer (oneBufferProducer.ts).
+  const producer = new OneBufferProducer({
     ...connection(settings),
     // The client allows one request in flight per connection when idempotent (producer.js), so retries keep order.
     idempotent: true,
@@ -75,7 +69,7 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
       // (javaPartitionOf.ts, without its BigInts): the client keeps a message's own partition
       // (producer.js, #assignPartition), and the check below reads the same numbers instead of hashing
       // every key again (getSendTopicPartitions).
-      const messages: MessageToProduce[] = [];
+      const messages: Array<MessageToProduce<Bytes, Bytes, Bytes, Bytes>> = [];
       const partitionsByTopic = new Map<string, Set<number>>();
       for (const { topic, records } of batches) {
         let partitions = partitionsByTopic.get(topic);
@@ -105,50 +99,22 @@ function producerPort(settings: KafkaSettings): KafkaProducerPort {
 const bytes = (data: string | Buffer): Buffer => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 
 /**
- * Names and values as bytes, made once, for the headers whose values are few: every record carries the
- * same five names (toKafkaMessage), and type, version and hops take a handful of values, so a Buffer per
- * record for each was most of `toBytes`. The client only reads them. Bounded, so values from elsewhere
- * cannot grow it; ids (unique per record) are never kept.
+ * The record for `topic`, with its partition, as the client's pass-through serializers hand it on: the
+ * key as bytes (its partition is Java's murmur2 of them), the value and the headers as they are, text
+ * or bytes. OneBufferProducer writes text as UTF-8 straight into the request: a Buffer made here per
+ * header value and per JSON value was an allocation and a copy per record (with those Buffers, toBytes
+ * was 4.9% of the ingest benchmark's main thread once the client's encoder was replaced).
  */
-const FEW_VALUED_HEADERS = new Set(['type', 'version', 'hops']);
-const knownBytes = new Map<string, Buffer>();
-function sharedBytes(text: string): Buffer {
-  let known = knownBytes.get(text);
-  if (known === undefined) {
-    known = Buffer.from(text, 'utf8');
-    if (knownBytes.size < 256) knownBytes.set(text, known);
-  }
-  return known;
-}
-
-/**
- * The record as bytes for `topic`, with its partition, sent with the client's pass-through serializers:
- * its stringSerializers drop a Buffer (serde.js answers undefined for anything not a string), and the
- * partitioner hashes the key's bytes. A header value equal to the last one made (the correlation id of
- * an event that starts its chain is its id) shares its bytes.
- */
-function toBytes(topic: string, record: OutgoingRecord): MessageToProduce & { partition: number } {
+function toBytes(topic: string, record: OutgoingRecord): MessageToProduce<Bytes, Bytes, Bytes, Bytes> & { partition: number } {
   const key = record.key === null ? undefined : bytes(record.key);
-  const headers = new Map<Buffer, Buffer>();
-  let previousText: string | undefined;
-  let previousBytes: Buffer | undefined;
+  const headers = new Map<Bytes, Bytes>();
   for (const name of Object.keys(record.headers)) {
     const value = record.headers[name];
-    if (value === undefined) continue;
-    let valueBytes: Buffer;
-    if (typeof value !== 'string') valueBytes = value;
-    else if (value === previousText && previousBytes !== undefined) valueBytes = previousBytes;
-    else if (FEW_VALUED_HEADERS.has(name)) valueBytes = sharedBytes(value);
-    else {
-      valueBytes = Buffer.from(value, 'utf8');
-      previousText = value;
-      previousBytes = valueBytes;
-    }
-    headers.set(sharedBytes(name), valueBytes);
+    if (value !== undefined) headers.set(name, value);
   }
-  const message: MessageToProduce & { partition: number } = { topic, headers, partition: javaPartitionOf(key) };
+  const message: MessageToProduce<Bytes, Bytes, Bytes, Bytes> & { partition: number } = { topic, headers, partition: javaPartitionOf(key) };
   if (key !== undefined) message.key = key;
-  if (record.value !== null) message.value = bytes(record.value);
+  if (record.value !== null) message.value = record.value;
   return message;
 }
 

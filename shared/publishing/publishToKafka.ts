@@ -3,7 +3,7 @@ import type { Envelope } from '../envelope/envelope';
 import { specOf } from '../envelope/eventCatalog';
 import { toKafkaMessageWith } from '../envelope/toKafkaMessage';
 import { downstream } from '../resilience/downstream';
-import { gatheredProduce, KAFKA_REQUEST_LIMITS, outgoingBytes, piecesWithin, type GatherableRecord } from './gatheredProduce';
+import { gatheredProduce, KAFKA_REQUEST_LIMITS, piecesWithin, type GatherableRecord } from './gatheredProduce';
 
 // The guard is looked up when a request is sent, inside the invocation that sends it (shared/resilience/downstream).
 const gather = gatheredProduce(
@@ -14,16 +14,24 @@ const gather = gatheredProduce(
   KAFKA_REQUEST_LIMITS,
 );
 
+/** A record made by kafkaRecordOf: with the UTF-8 size of its value, the envelope's JSON. */
+export interface SizedRecord extends GatherableRecord {
+  valueBytes: number;
+}
+
 /**
- * An envelope as the record publishToKafka sends: its topic (from the event catalog), its JSON made into
- * bytes once, and its size as the request limits count it. A caller that checks sizes (ingest) checks
- * the very bytes that are sent.
+ * An envelope as the record publishToKafka sends: its topic (from the event catalog), its JSON made
+ * once, and its size as the request limits count it. A caller that checks sizes (ingest) checks the
+ * size of the very JSON that is sent. The JSON stays text: the producer writes it as UTF-8 straight
+ * into the produce request (shared/kafka/oneBufferProducer.ts), without a Buffer per record.
  */
-export function kafkaRecordOf(envelope: Envelope): GatherableRecord {
+export function kafkaRecordOf(envelope: Envelope): SizedRecord {
   const topic = specOf(envelope.type)?.topic;
   if (topic === undefined || topic === null) throw new Error(`${envelope.type} has no Kafka topic`);
-  const record = toKafkaMessageWith(envelope, Buffer.from(JSON.stringify(envelope), 'utf8'));
-  return { topic, record, bytes: outgoingBytes(record) };
+  const json = JSON.stringify(envelope);
+  const record = toKafkaMessageWith(envelope, json);
+  const valueBytes = Buffer.byteLength(json, 'utf8');
+  return { topic, record, bytes: (record.key === null ? 0 : Buffer.byteLength(record.key, 'utf8')) + valueBytes, valueBytes };
 }
 
 /**

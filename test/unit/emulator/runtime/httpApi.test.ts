@@ -51,7 +51,11 @@ describe('toHttpApiEvent', () => {
 
 describe('fromHttpApiResult', () => {
   it('should treat a result without statusCode as a 200 JSON body', () => {
-    expect(fromHttpApiResult({ a: 1 })).toMatchObject({ statusCode: 200, body: Buffer.from('{"a":1}') });
+    expect(fromHttpApiResult({ a: 1 })).toMatchObject({ statusCode: 200, body: '{"a":1}' });
     expect(fromHttpApiResult({ statusCode: 201, body: 'aGk=', isBase64Encoded: true })).toMatchObject({ statusCode: 201, body: Buffer.from('hi') });
+  });
+
+  it('should keep a text body as the handler gave it, for node:http to send as UTF-8 with the head', () => {
+    expect(fromHttpApiResult({ statusCode: 202, body: '{"path":"/é/😀"}' })).toMatchObject({ statusCode: 202, body: '{"path":"/é/😀"}' });
   });
 });
