@@ -31,9 +31,8 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * before any provider is called (the same script reads the batch's idempotency marks first, and a
  * command already applied claims nothing: one round trip, see claimUnmarkedSteps), and anything
  * refused is parked with its reason, never sent to a provider. After the provider answered, the saga
- * moves on (one more script) while the outcome is produced to Kafka, and both are done before the next
- * command is published: a crash before either replays the same command, which its own claim lets
- * through, and the next step finds its saga moved on and the outcome on the order's partition.
+ * moves on (one more script) before the outcome is published, so a crash in between replays the same
+ * command, which its own claim lets through.
  *
  * A step that throws goes to its next retry queue with the attempt count raised (backoff by delay
  * queues); past its last retry it is parked with the reason. While the provider's breaker is open the
@@ -116,9 +115,11 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
           }
         }),
       );
-      // Independent of each other (a replay after either failed does both again, and the outcome events
-      // move no saga record whose step is claimed: sagaProgress), both before the next command exists.
-      await Promise.all([advanceSagas(done), publishToKafka(outcomes.flatMap((o) => o.events))]);
+      // One after the other, not side by side: the first produce of a container connects the producer
+      // and loads the Kafka client synchronously (about a second), which timed out a Redis call running
+      // beside it (its 1 s guard) and failed the invocation in every benchmark run that tried it.
+      await advanceSagas(done);
+      await publishToKafka(outcomes.flatMap((o) => o.events));
       await publishConfirmed([...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })), ...retries]);
     },
     { readMarks: readMarksAndClaim },
