@@ -2,9 +2,7 @@ import type { Envelope } from '../envelope/envelope';
 import type { OrderCommand } from '../envelope/eventCatalog';
 import { toAmqpMessage } from '../envelope/toAmqpMessage';
 import { rabbitMqBatchHandler } from '../middleware/batch/rabbitMqBatchHandler';
-import type { AcceptedRecord, RecordBatch } from '../middleware/batch/RecordBatch';
-import type { MarkedEvent, MarkMatch } from '../middleware/idempotency/IdempotencyStore';
-import { markMatchOf } from '../middleware/idempotency/markMatch';
+import type { AcceptedRecord } from '../middleware/batch/RecordBatch';
 import { publishToKafka } from '../publishing/publishToKafka';
 import { publishConfirmed, type OutgoingAmqpMessage } from '../publishing/publishToRabbitMq';
 import type { FunctionFacts } from '../routes/functionFacts';
@@ -14,7 +12,7 @@ import type { RabbitMqSource } from '../triggers/rabbitmq/RabbitMqTriggerEvent';
 import { downstream, isRefused } from '../resilience/downstream';
 import { retryBudget } from '../resilience/RetryBudget';
 import { nextAfter, type StepOutcome, type StepResult } from './orderSaga';
-import { advanceSagas, claimUnmarkedSteps, type StepClaim } from './saga/sagaRecords';
+import { advanceSagas, claimSteps } from './saga/sagaRecords';
 import { admitClaimed, retryMessage, routeFailedStep, wrongCommandReason } from './stepRouting';
 
 export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
@@ -28,11 +26,9 @@ export type RunStep = (command: Envelope<OrderCommand>) => Promise<StepResult>;
  * starter writes it before it publishes the first command; a command whose record is missing goes
  * round the retry queues, then to the parking lot), only the command the saga issued, and
  * only once the step before it happened: the record is claimed for the whole batch in one script
- * before any provider is called (the same script reads the batch's idempotency marks first, and a
- * command already applied claims nothing: one round trip, see claimUnmarkedSteps), and anything
- * refused is parked with its reason, never sent to a provider. After the provider answered, the saga
- * moves on (one more script) before the outcome is published, so a crash in between replays the same
- * command, which its own claim lets through.
+ * before any provider is called, and anything refused is parked with its reason, never sent to a
+ * provider. After the provider answered, the saga moves on (one more script) before the outcome is
+ * published, so a crash in between replays the same command, which its own claim lets through.
  *
  * A step that throws goes to its next retry queue with the attempt count raised (backoff by delay
  * queues); past its last retry it is parked with the reason. While the provider's breaker is open the
@@ -49,79 +45,51 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
   const step = stepOf(queue);
   const source = `triplane/${consumer}`;
   const budget = retryBudget();
-  /** Each batch's claims, made by the idempotency read (readMarks) before the handler runs. */
-  const claimsOf = new WeakMap<RecordBatch<RabbitMqSource>, Map<string, StepClaim>>();
-  const readMarksAndClaim = async (batch: RecordBatch<RabbitMqSource>, scope: string, events: MarkedEvent[]): Promise<Map<string, MarkMatch>> => {
-    const commands = new Map(batch.accepted.map((record) => [record.envelope.id, record.envelope]));
-    const requests = events.map(({ eventId }) => {
-      const command = commands.get(eventId);
-      if (command === undefined) throw new Error(`the idempotency read asked for ${eventId}, which is not in the batch`);
-      // A command of another type is parked whatever its saga says: only its mark is read.
-      return { command, markKey: scope + eventId, claim: wrongCommandReason(queue, command.type) === undefined };
+  return rabbitMqBatchHandler(consumer, async (batch) => {
+    // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
+    const provider = downstream(step.provider);
+    const outcomes: StepOutcome[] = [];
+    const done: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }> = [];
+    const retries: OutgoingAmqpMessage[] = [];
+    for (const record of [...batch.accepted]) {
+      const wrong = wrongCommandReason(queue, record.envelope.type);
+      if (wrong !== undefined) batch.rejectAccepted(record, wrong);
+    }
+    const claimed = [...batch.accepted];
+    const claims = await claimSteps(claimed.map((record) => record.envelope));
+    const missing = new Map<AcceptedRecord<RabbitMqSource>, string>();
+    claimed.forEach((record, i) => {
+      const admission = admitClaimed(String(record.envelope.data.orderId), claims[i]);
+      if (admission.kind === 'park') batch.rejectAccepted(record, admission.reason);
+      else if (admission.kind === 'await-saga') missing.set(record, admission.reason);
     });
-    const answers = await claimUnmarkedSteps(requests);
-    const marks = new Map<string, MarkMatch>();
-    const claims = new Map<string, StepClaim>();
-    answers.forEach((answer, i) => {
-      const { eventId, digest } = events[i] as MarkedEvent;
-      if (answer.kind === 'marked') marks.set(eventId, markMatchOf(answer.mark, digest));
-      else if (answer.claim !== undefined) claims.set(eventId, answer.claim);
-    });
-    claimsOf.set(batch, claims);
-    return marks;
-  };
-  return rabbitMqBatchHandler(
-    consumer,
-    async (batch) => {
-      // Inside the invocation: the guard is this function's own (shared/resilience/downstream).
-      const provider = downstream(step.provider);
-      const outcomes: StepOutcome[] = [];
-      const done: Array<{ command: Envelope<Record<string, unknown>>; next: Envelope | undefined }> = [];
-      const retries: OutgoingAmqpMessage[] = [];
-      for (const record of [...batch.accepted]) {
-        const wrong = wrongCommandReason(queue, record.envelope.type);
-        if (wrong !== undefined) batch.rejectAccepted(record, wrong);
-      }
-      const claims = claimsOf.get(batch);
-      const missing = new Map<AcceptedRecord<RabbitMqSource>, string>();
-      [...batch.accepted].forEach((record) => {
-        const admission = admitClaimed(String(record.envelope.data.orderId), claims?.get(record.envelope.id));
-        if (admission.kind === 'park') batch.rejectAccepted(record, admission.reason);
-        else if (admission.kind === 'await-saga') missing.set(record, admission.reason);
-      });
-      await Promise.all(
-        [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
-          const command = record.envelope as Envelope<OrderCommand>;
-          budget.recordRequest();
-          try {
-            const absent = missing.get(record);
-            // Retried like a failed step (the record may be on its way back), never sent to the provider.
-            if (absent !== undefined) throw new Error(`saga of order ${command.data.orderId}: ${absent}`);
-            const outcome = nextAfter(command, await provider.call(() => runStep(command)), source);
-            outcomes.push(outcome);
-            done.push({ command: record.envelope, next: outcome.commands[0] });
-          } catch (error) {
-            const reason = (error as Error).message;
-            // Read only for a failed step (the decoding of every header was ~1% of a step's CPU profile).
-            // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
-            const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
-            const route = routeFailedStep({ attempt, retries: step.retryDelaysMs.length, refused: isRefused(error), reason, tryRetry: () => budget.tryRetry() });
-            if (route.kind === 'park') {
-              batch.rejectAccepted(record, route.reason);
-              return;
-            }
-            retries.push(retryMessage(queue, command, route, reason));
-            batch.defer(record);
+    await Promise.all(
+      [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
+        const command = record.envelope as Envelope<OrderCommand>;
+        budget.recordRequest();
+        try {
+          const absent = missing.get(record);
+          // Retried like a failed step (the record may be on its way back), never sent to the provider.
+          if (absent !== undefined) throw new Error(`saga of order ${command.data.orderId}: ${absent}`);
+          const outcome = nextAfter(command, await provider.call(() => runStep(command)), source);
+          outcomes.push(outcome);
+          done.push({ command: record.envelope, next: outcome.commands[0] });
+        } catch (error) {
+          const reason = (error as Error).message;
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
+          const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
+          const route = routeFailedStep({ attempt, retries: step.retryDelaysMs.length, refused: isRefused(error), reason, tryRetry: () => budget.tryRetry() });
+          if (route.kind === 'park') {
+            batch.rejectAccepted(record, route.reason);
+            return;
           }
-        }),
-      );
-      // One after the other, not side by side: the first produce of a container connects the producer
-      // and loads the Kafka client synchronously (about a second), which timed out a Redis call running
-      // beside it (its 1 s guard) and failed the invocation in every benchmark run that tried it.
-      await advanceSagas(done);
-      await publishToKafka(outcomes.flatMap((o) => o.events));
-      await publishConfirmed([...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })), ...retries]);
-    },
-    { readMarks: readMarksAndClaim },
-  );
+          retries.push(retryMessage(queue, command, route, reason));
+          batch.defer(record);
+        }
+      }),
+    );
+    await advanceSagas(done);
+    await publishToKafka(outcomes.flatMap((o) => o.events));
+    await publishConfirmed([...outcomes.flatMap((o) => o.commands).map((next) => ({ exchange: WORKFLOW_EXCHANGE, routingKey: next.type, ...toAmqpMessage(next) })), ...retries]);
+  });
 }

@@ -13,7 +13,7 @@ import { WORKFLOW_EXCHANGE } from '../../shared/routes/workflow';
 import type { RabbitMqSource } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
 import { startOrder } from '../../shared/workflow/orderSaga';
 import { providerIdempotencyKey } from '../../shared/workflow/providers/providerIdempotencyKey';
-import { advanceSagas, beginSagas, claimSteps, claimUnmarkedSteps } from '../../shared/workflow/saga/sagaRecords';
+import { advanceSagas, beginSagas, claimSteps } from '../../shared/workflow/saga/sagaRecords';
 import { redisKeys, redisNamespace } from '../../shared/state/redisKeys';
 import { actionCount } from '../../shared/workflow/sandbox/sandboxLedger';
 import { sandboxPayments } from '../../shared/workflow/sandbox/sandboxProviders';
@@ -265,24 +265,6 @@ describe('order identity: follow-up ids and crash paths', () => {
     await authorizePayment(toRabbitMqTriggerEvent('arn:aws:mq:local', 'payment.authorize', 'triplane-test', [redelivered]), lambdaContextOf<RabbitMqSource>('authorize-payment'));
     expect((await finalOrder(id)).status).toBe('completed');
     expect(await actionCount('payment', 'charges', id)).toBe(1);
-  });
-
-  it('should charge once when a step crashed after its read-and-claim script and its provider call, and is delivered again', async () => {
-    const id = orderId('crash-folded-claim');
-    const placed = createEnvelope({ type: 'order.placed', version: 1, key: id, data: orderData(id), source: 'test' });
-    const command = startOrder(placed, 'test');
-    await beginSagas([{ placed, first: command }]);
-    // The first delivery up to the crash: the marks read and the step claimed in one script, the card charged.
-    const markKey = redisKeys(redisNamespace()).idempotency('authorize-payment', command.id);
-    expect(await claimUnmarkedSteps([{ command, markKey, claim: true }])).toEqual([{ kind: 'unmarked', claim: { kind: 'claimed' } }]);
-    await sandboxPayments.authorize({ orderId: id, amount: 2_500, currency: 'EUR', paymentToken: 'tok_visa', idempotencyKey: providerIdempotencyKey(command as Envelope<{ orderId: string }>) });
-    const { content, options } = toAmqpMessage(command);
-    const redelivered = { content, fields: { redelivered: true }, properties: { ...options, deliveryMode: 2 } } as unknown as ConsumeMessage;
-    const summary = await authorizePayment(toRabbitMqTriggerEvent('arn:aws:mq:local', 'payment.authorize', 'triplane-test', [redelivered]), lambdaContextOf<RabbitMqSource>('authorize-payment'));
-    expect(summary).toMatchObject({ received: 1, processed: 1, duplicates: 0, deadLettered: 0 });
-    expect((await finalOrder(id)).status).toBe('completed');
-    expect(await actionCount('payment', 'charges', id)).toBe(1);
-    expect(await actionCount('shipping', 'shipments', id)).toBe(1);
   });
 
   it('should publish the first command again when the starter crashed after writing the saga record', async () => {

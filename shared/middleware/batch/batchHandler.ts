@@ -2,7 +2,7 @@ import { functionConfig } from '../../config/functionConfig';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { redisClient } from '../../clients/redisClient';
 import type { RedisKeys } from '../../state/redisKeys';
-import { batchIdempotency, type BatchIdempotencyOptions } from '../idempotency/batchIdempotency';
+import { batchIdempotency } from '../idempotency/batchIdempotency';
 import { RedisIdempotencyStore } from '../idempotency/RedisIdempotencyStore';
 import { runWithDeadline } from '../../resilience/invocationDeadline';
 import { invocationLog } from '../invocationLog';
@@ -60,8 +60,6 @@ export interface BatchHandlerOptions<TEvent, TSource> {
   spans?: (event: TEvent) => PartitionSpan[];
   /** `work` only collects Redis writes from each record's content (batchIdempotency's `pureWork`). */
   pureWork?: boolean;
-  /** Reads the batch's idempotency marks together with work of the handler's own (batchIdempotency's `readMarks`). */
-  readMarks?: BatchIdempotencyOptions<TSource>['readMarks'];
 }
 
 /**
@@ -89,7 +87,7 @@ export function batchHandler<TEvent, TSource>(options: BatchHandlerOptions<TEven
     // Before deadLetters, so its `after` runs after theirs: the batch's bad records are out before it fails.
     .use(failOnPermissionDefect<TSource>())
     .use(deadLetters<TSource>({ publish: options.deadLetterPublisher }))
-    .use(batchIdempotency<TSource>({ store, consumer: options.consumer, pureWork: options.pureWork, readMarks: options.readMarks }))
+    .use(batchIdempotency<TSource>({ store, consumer: options.consumer, pureWork: options.pureWork }))
     .handler(async (_event, context) => {
       await options.work(context.batch, context);
       return summarizeBatch(context.batch);

@@ -4,10 +4,10 @@ import { reportSkippedRecords } from '../../observability/skippedRecordsMetric';
 import { keyShapeOf } from '../../state/keyShape';
 import type { AcceptedRecord, BatchContext, RecordBatch } from '../batch/RecordBatch';
 import type { PartitionSpan } from '../batch/partitionSpans';
-import type { CommitResult, IdempotencyStore, MarkedEvent, MarkMatch, PartitionName } from './IdempotencyStore';
+import type { CommitResult, IdempotencyStore, PartitionName } from './IdempotencyStore';
 import { nextOffsetsOf, offsetGaps, partitionNameOf, type OffsetGap } from './offsetGaps';
 
-export interface BatchIdempotencyOptions<TSource = unknown> {
+export interface BatchIdempotencyOptions {
   store: IdempotencyStore;
   /** Marks are per consumer: the same event must be applied once by each function that reads it. */
   consumer: string;
@@ -17,14 +17,6 @@ export interface BatchIdempotencyOptions<TSource = unknown> {
    * so the marks need not be read first (see `marksFirst`).
    */
   pureWork?: boolean;
-  /**
-   * Reads the marks of a batch's events in place of the store (which still reads any partition's
-   * offsets), for a handler that folds work of its own into that round trip: a workflow step claims
-   * its saga steps in the same script (shared/workflow/saga). It must answer the mark of every event it
-   * is given, as the store's read would, and do nothing for a marked one; the records are then dropped
-   * or refused here as usual. Not with `pureWork`, whose marks are not read first.
-   */
-  readMarks?: (batch: RecordBatch<TSource>, scope: string, events: MarkedEvent[]) => Promise<Map<string, MarkMatch>>;
 }
 
 /** The reason every such record is dead-lettered with; `archive lookup --event-id` shows it (DESIGN.md, identity rules). */
@@ -61,12 +53,11 @@ export class PermissionDefectError extends Error {
  * summary, the SkippedRecords metric); the script moves it on. A write the function's user may not
  * make fails the batch (batch.permissionDefect) instead of dead-lettering the record.
  */
-export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions<TSource>): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
+export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions): MiddlewareObj<unknown, unknown, Error, BatchContext<TSource>> {
   // Checked when the factory is called, as middy's middlewares do: a caller in JavaScript or behind a cast learns here, not mid-batch.
-  const { store, consumer, pureWork = false, readMarks } = opts as Partial<BatchIdempotencyOptions<TSource>>;
+  const { store, consumer, pureWork = false } = opts as Partial<BatchIdempotencyOptions>;
   if (store === undefined) throw new TypeError('batchIdempotency: store is required');
   if (typeof consumer !== 'string' || consumer === '') throw new TypeError('batchIdempotency: consumer is required');
-  if (pureWork && readMarks !== undefined) throw new TypeError('batchIdempotency: readMarks reads the marks first, which pureWork does not');
   const digests = new WeakMap<RecordBatch<TSource>, Map<string, string>>();
   const gaps = new WeakMap<RecordBatch<TSource>, OffsetGap[]>();
   /** Batches whose marks were read before the handler: a conflict the script finds then arose meanwhile. */
@@ -93,13 +84,10 @@ export function batchIdempotency<TSource>(opts: BatchIdempotencyOptions<TSource>
     const scope = batch.keys.idempotency(consumer, '');
     const marked = unique.map((record) => ({ eventId: record.envelope.id, digest: byId.get(record.envelope.id) ?? '' }));
     const partitions = batch.spans.map(partitionNameOf);
-    const read = await store.findApplied(scope, pureWork || readMarks !== undefined ? [] : marked, partitions);
+    const read = await store.findApplied(scope, pureWork ? [] : marked, partitions);
     const { expected } = read;
     let { marks } = read;
-    if (readMarks !== undefined) {
-      marks = await readMarks(batch, scope, marked);
-      marksRead.add(batch);
-    } else if (!pureWork) marksRead.add(batch);
+    if (!pureWork) marksRead.add(batch);
     else if (marksFirst(batch.spans, expected)) {
       ({ marks } = await store.findApplied(scope, marked));
       marksRead.add(batch);

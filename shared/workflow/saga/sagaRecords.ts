@@ -6,7 +6,7 @@ import { luaScript } from '../../state/luaScript';
 import { projectionKeys } from '../../state/projectionKeys';
 import { redisKeys, redisNamespace, type RedisKeys } from '../../state/redisKeys';
 import { orderDigest } from './orderDigest';
-import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA, CLAIM_UNMARKED_STEPS_LUA, RECORD_PROGRESS_LUA } from './sagaScripts';
+import { ADVANCE_SAGAS_LUA, BEGIN_SAGAS_LUA, CLAIM_STEPS_LUA, RECORD_PROGRESS_LUA } from './sagaScripts';
 import type { SagaProgress } from './sagaProgress';
 
 /**
@@ -25,7 +25,6 @@ export type BeginVerdict = { kind: 'start' } | { kind: 'duplicate' | 'conflict' 
 
 const beginScript = luaScript(BEGIN_SAGAS_LUA);
 const claimScript = luaScript(CLAIM_STEPS_LUA);
-const claimUnmarkedScript = luaScript(CLAIM_UNMARKED_STEPS_LUA);
 const advanceScript = luaScript(ADVANCE_SAGAS_LUA);
 const progressScript = luaScript(RECORD_PROGRESS_LUA);
 
@@ -52,8 +51,6 @@ export type StepClaim = { kind: 'claimed' } | { kind: 'missing' | 'refused'; rea
 
 const MISSING_RECORD = 'no saga record: the order was never placed, or Redis lost its record and a replay of the orders topic has not rebuilt it yet';
 
-const claimOf = (reply: string): StepClaim => (reply === 'ok' ? { kind: 'claimed' } : reply === 'missing' ? { kind: 'missing', reason: MISSING_RECORD } : { kind: 'refused', reason: reply });
-
 /** Per command whether it may run its step. One script call for the batch. */
 export async function claimSteps(commands: Array<Envelope<Record<string, unknown>>>): Promise<StepClaim[]> {
   if (commands.length === 0) return [];
@@ -66,40 +63,7 @@ export async function claimSteps(commands: Array<Envelope<Record<string, unknown
     ),
   )) as string[];
   if (replies.length !== commands.length) throw new Error(`the claim script answered ${replies.length} of ${commands.length} commands`);
-  return replies.map(claimOf);
-}
-
-/** A command whose idempotency mark is read and, unless it is marked, whose step is claimed (`claim` false: only its mark is read). */
-export interface UnmarkedClaimRequest {
-  command: Envelope<Record<string, unknown>>;
-  /** The command's idempotency mark (the consumer's scope and the command's id). */
-  markKey: string;
-  claim: boolean;
-}
-
-/** A command's mark (the value it holds), or, for a command never applied, its claim (undefined when not asked to claim). */
-export type MarkOrClaim = { kind: 'marked'; mark: string } | { kind: 'unmarked'; claim: StepClaim | undefined };
-
-/**
- * A step batch's idempotency read and its saga claims, in one script call: each command not marked
- * claims its step (as claimSteps), a marked one claims nothing.
- */
-export async function claimUnmarkedSteps(requests: readonly UnmarkedClaimRequest[]): Promise<MarkOrClaim[]> {
-  if (requests.length === 0) return [];
-  const keys = redisKeys(redisNamespace());
-  const redisKeyList: string[] = [];
-  const args: string[] = [];
-  for (const { command, markKey, claim } of requests) {
-    redisKeyList.push(markKey, keys.saga(orderIdOf(command)));
-    // A command that claims nothing needs no digest of its order.
-    args.push(claim ? '1' : '0', command.type, command.id, claim ? orderDigest(command.data) : '');
-  }
-  const replies = (await downstream('redis').call(() => claimUnmarkedScript(redisClient(), redisKeyList, args))) as string[];
-  if (replies.length !== requests.length) throw new Error(`the claim script answered ${replies.length} of ${requests.length} commands`);
-  return replies.map((reply): MarkOrClaim => {
-    if (reply.startsWith('m')) return { kind: 'marked', mark: reply.slice(1) };
-    return { kind: 'unmarked', claim: reply.startsWith('c') ? claimOf(reply.slice(1)) : undefined };
-  });
+  return replies.map((reply): StepClaim => (reply === 'ok' ? { kind: 'claimed' } : reply === 'missing' ? { kind: 'missing', reason: MISSING_RECORD } : { kind: 'refused', reason: reply }));
 }
 
 /** Moves each saga past the step its command carried out; `next` is the command it issues, if any. */

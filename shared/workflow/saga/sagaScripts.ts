@@ -67,54 +67,27 @@ return out
 `;
 
 /**
- * Claims the step of one command, or says why it may not: `ok` (claimed now, or claimed before by this
- * same command: a redelivery or a retry after a crash), `missing` (no saga record: the order was never
- * placed, or Redis lost the record and a replay of the orders topic is rebuilding it) or the reason it
- * is refused.
- */
-const CLAIM_STEP_LUA = `
-local function claimStep(saga, ctype, cid, digest)
-  local rec = redis.call('HMGET', saga, 'digest', 'expect', 'expectId', 'took:' .. ctype)
-  if not rec[1] then return 'missing'
-  elseif rec[1] ~= digest then return 'the command carries another order than the one placed'
-  elseif rec[4] == cid then return 'ok'
-  elseif rec[4] then return 'step already carried out by command ' .. rec[4]
-  elseif rec[2] ~= ctype then return 'out of order: the saga is at ' .. rec[2] .. ', not ' .. ctype
-  elseif rec[3] ~= cid then return 'not the command the saga issued: it expects ' .. rec[3]
-  end
-  redis.call('HSET', saga, 'took:' .. ctype, cid)
-  return 'ok'
-end
-`;
-
-/**
- * Claims, for each command of a batch, the step it carries out, or says why it may not (claimStep).
+ * Claims, for each command of a batch, the step it carries out, or says why it may not.
  * KEYS: the saga record of each command's order. ARGV: per command its type, id and order digest.
+ * Returns per command `ok` (claimed now, or claimed before by this same command: a redelivery or a
+ * retry after a crash), `missing` (no saga record: the order was never placed, or Redis lost the record
+ * and a replay of the orders topic is rebuilding it) or the reason it is refused.
  */
-export const CLAIM_STEPS_LUA = `${CLAIM_STEP_LUA}
+export const CLAIM_STEPS_LUA = `
 local out = {}
 for e = 1, #KEYS do
-  out[e] = claimStep(KEYS[e], ARGV[3 * e - 2], ARGV[3 * e - 1], ARGV[3 * e])
-end
-return out
-`;
-
-/**
- * A step's idempotency read and its claim in one script (one round trip instead of two): per command,
- * its idempotency mark is read first, and only a command this consumer never applied claims its step,
- * so a duplicate or an id reused for other content claims nothing, as when the marks were read before
- * the claim. KEYS: per command its mark, then its saga record. ARGV: per command `1` to claim its step
- * (`0`: a command the step will refuse whatever its saga says, whose mark alone is wanted), its type, id
- * and order digest. Returns per command `m<mark>` (marked: the value the mark holds), `u` (unmarked,
- * not claimed) or `c<claimStep's answer>`.
- */
-export const CLAIM_UNMARKED_STEPS_LUA = `${CLAIM_STEP_LUA}
-local out = {}
-for e = 1, #KEYS / 2 do
-  local mark = redis.call('GET', KEYS[2 * e - 1])
-  if mark then out[e] = 'm' .. mark
-  elseif ARGV[4 * e - 3] ~= '1' then out[e] = 'u'
-  else out[e] = 'c' .. claimStep(KEYS[2 * e], ARGV[4 * e - 2], ARGV[4 * e - 1], ARGV[4 * e]) end
+  local ctype, cid, digest = ARGV[3 * e - 2], ARGV[3 * e - 1], ARGV[3 * e]
+  local rec = redis.call('HMGET', KEYS[e], 'digest', 'expect', 'expectId', 'took:' .. ctype)
+  if not rec[1] then out[e] = 'missing'
+  elseif rec[1] ~= digest then out[e] = 'the command carries another order than the one placed'
+  elseif rec[4] == cid then out[e] = 'ok'
+  elseif rec[4] then out[e] = 'step already carried out by command ' .. rec[4]
+  elseif rec[2] ~= ctype then out[e] = 'out of order: the saga is at ' .. rec[2] .. ', not ' .. ctype
+  elseif rec[3] ~= cid then out[e] = 'not the command the saga issued: it expects ' .. rec[3]
+  else
+    redis.call('HSET', KEYS[e], 'took:' .. ctype, cid)
+    out[e] = 'ok'
+  end
 end
 return out
 `;
