@@ -66,8 +66,6 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
     await Promise.all(
       [...batch.accepted].map(async (record: AcceptedRecord<RabbitMqSource>) => {
         const command = record.envelope as Envelope<OrderCommand>;
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
-        const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
         budget.recordRequest();
         try {
           const absent = missing.get(record);
@@ -78,6 +76,9 @@ export function workflowStepHandler(facts: Pick<FunctionFacts, 'name' | 'step'>,
           done.push({ command: record.envelope, next: outcome.commands[0] });
         } catch (error) {
           const reason = (error as Error).message;
+          // Decoded only for a failed step: decoding every message's headers was ~1% of a step thread's CPU profile.
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a message not sent by AWS may lack basicProperties
+          const attempt = attemptOf(decodeRabbitMqHeaders(record.source.message.basicProperties?.headers));
           const route = routeFailedStep({ attempt, retries: step.retryDelaysMs.length, refused: isRefused(error), reason, tryRetry: () => budget.tryRetry() });
           if (route.kind === 'park') {
             batch.rejectAccepted(record, route.reason);

@@ -1,7 +1,12 @@
 import { connect, type ConsumeMessage } from 'amqplib';
 import { facts } from '../../../../functions/authorize-payment/function';
 import { toRabbitMqTriggerEvent } from '../../../../emulator/runtime/rabbitMqTriggerEvent';
+import { redisClient } from '../../../../shared/clients/redisClient';
+import { contentDigest } from '../../../../shared/envelope/contentDigest';
 import { createEnvelope, type Envelope } from '../../../../shared/envelope/envelope';
+import { parseEnvelope } from '../../../../shared/envelope/parseEnvelope';
+import { ID_REUSED_REASON } from '../../../../shared/middleware/idempotency/batchIdempotency';
+import { redisKeys, redisNamespace } from '../../../../shared/state/redisKeys';
 import type { OrderCommand } from '../../../../shared/envelope/eventCatalog';
 import { toAmqpMessage } from '../../../../shared/envelope/toAmqpMessage';
 import { parkingLotOf, retryQueueOf, stepOf } from '../../../../shared/routes/workflow';
@@ -92,6 +97,8 @@ async function begunOrder(label: string): Promise<Envelope<OrderCommand>> {
   return command as Envelope<OrderCommand>;
 }
 
+const tookOf = (command: Envelope<OrderCommand>) => redisClient().hget(redisKeys(redisNamespace()).saga(command.data.orderId), `took:${command.type}`);
+
 describe('workflowStepHandler', () => {
   it('should park a command of another type with the reason, never running the step', async () => {
     // prepare
@@ -161,5 +168,57 @@ describe('workflowStepHandler', () => {
     const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
     expect(parked?.headers).toMatchObject({ attempt: LAST_ATTEMPT, 'x-triplane-reason': `failed after ${LAST_ATTEMPT} attempts: provider answered 500` });
     expect(ran).toEqual([command.id, command.id]);
+  });
+  it('should drop a command this step already applied (its mark holds its digest) as a duplicate, claiming nothing and never running the step', async () => {
+    // prepare: the command as the step receives it, marked as the step's commit marks it
+    const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
+    const command = await begunOrder('applied');
+    const received = parseEnvelope(toAmqpMessage(command).content.toString('utf8'));
+    await redisClient().set(redisKeys(redisNamespace()).idempotency(facts.name, command.id), contentDigest(received), 'EX', 600);
+
+    // act
+    const summary = await invoke(workflowStepHandler(FACTS, step), command);
+
+    // assess
+    expect(summary).toMatchObject({ received: 1, processed: 0, duplicates: 1, deferred: 0, deadLettered: 0 });
+    expect(ran).toEqual([]);
+    expect(await tookOf(command)).toBeNull();
+  });
+
+  it('should park a command whose id this step applied for other content, claiming nothing and never running the step', async () => {
+    // prepare
+    const { ran, step } = recordingStep(() => ({ kind: 'authorized', authorizationId: 'a' }));
+    const command = await begunOrder('id-reused');
+    await redisClient().set(redisKeys(redisNamespace()).idempotency(facts.name, command.id), 'digest-of-other-content', 'EX', 600);
+
+    // act
+    const summary = await invoke(workflowStepHandler(FACTS, step), command);
+
+    // assess
+    expect(summary).toMatchObject({ received: 1, processed: 0, duplicates: 0, deadLettered: 1, idReused: 1 });
+    expect(ran).toEqual([]);
+    expect(await tookOf(command)).toBeNull();
+    const parked = await takeParked(parkingLotOf(QUEUE), (m) => m.body.id === command.id, 10_000);
+    expect(parked?.headers).toMatchObject({ 'x-triplane-stage': 'id-reused' });
+    expect(String(parked?.headers['x-triplane-reason'])).toContain(ID_REUSED_REASON);
+  });
+
+  it('should claim the step of a command never applied before running it, and let its redelivery run it again under the same claim', async () => {
+    // prepare: a step that fails, so nothing is published or marked (as after a crash before the commit)
+    const { ran, step } = recordingStep(() => {
+      throw new Error('provider timed out');
+    });
+    const command = await begunOrder('claimed-then-failed');
+
+    // act
+    await invoke(workflowStepHandler(FACTS, step), command, 1);
+    const again = await invoke(workflowStepHandler(FACTS, step), command, 2);
+    await takeRetried(command.id);
+    await takeRetried(command.id);
+
+    // assess: both deliveries ran the step under the claim the first one made
+    expect(again).toMatchObject({ processed: 0, deferred: 1, deadLettered: 0 });
+    expect(ran).toEqual([command.id, command.id]);
+    expect(await tookOf(command)).toBe(command.id);
   });
 });
