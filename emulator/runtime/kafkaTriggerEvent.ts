@@ -80,12 +80,8 @@ export function consumedRecordSize(record: ConsumedRecord): number {
   return base64Length(record.value) + base64Length(record.key) + 200 + record.headers.length * 64;
 }
 
-export function chunkRecords<R = KafkaTriggerRecord>(
-  records: readonly R[],
-  batchSize: number,
-  maxBytes = MAX_PAYLOAD_BYTES,
-  sizeOf: (record: R) => number = triggerRecordSize as (record: R) => number,
-): R[][] {
+/** Cuts records into invocations of at most `batchSize` records and `maxBytes` by `sizeOf` (a record heavier than maxBytes goes alone). */
+export function chunkRecords<R>(records: readonly R[], batchSize: number, maxBytes: number, sizeOf: (record: R) => number): R[][] {
   const chunks: R[][] = [];
   let current: R[] = [];
   let bytes = 0;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { chunkRecords, consumedRecordSize, toKafkaTriggerEvent, toKafkaTriggerRecord, triggerRecordSize } from '../../../../emulator/runtime/kafkaTriggerEvent';
+import { chunkRecords, consumedRecordSize, MAX_PAYLOAD_BYTES, toKafkaTriggerEvent, toKafkaTriggerRecord, triggerRecordSize } from '../../../../emulator/runtime/kafkaTriggerEvent';
 import type { ConsumedRecord } from '../../../../shared/kafka/KafkaPort';
 import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
@@ -83,16 +83,16 @@ describe('chunkRecords', () => {
 
   it('should keep every record once, in order, across the chunks', () => {
     const all = records(23);
-    expect(chunkRecords(all, 5).flat()).toEqual(all);
+    expect(chunkRecords(all, 5, MAX_PAYLOAD_BYTES, triggerRecordSize).flat()).toEqual(all);
   });
 
   it('should give one chunk for a batch within batchSize, and none for no records', () => {
-    expect(offsetsOf(chunkRecords(records(3), 100))).toEqual([[0, 1, 2]]);
-    expect(chunkRecords([], 100)).toEqual([]);
+    expect(offsetsOf(chunkRecords(records(3), 100, MAX_PAYLOAD_BYTES, triggerRecordSize))).toEqual([[0, 1, 2]]);
+    expect(chunkRecords([], 100, MAX_PAYLOAD_BYTES, triggerRecordSize)).toEqual([]);
   });
 
   it('should give a batchSize of 1 one record per invocation', () => {
-    expect(offsetsOf(chunkRecords(records(3), 1))).toEqual([[0], [1], [2]]);
+    expect(offsetsOf(chunkRecords(records(3), 1, MAX_PAYLOAD_BYTES, triggerRecordSize))).toEqual([[0], [1], [2]]);
   });
 
   it('should send a record larger than the payload limit alone rather than drop it or block its partition', () => {
@@ -102,7 +102,7 @@ describe('chunkRecords', () => {
     const after = toKafkaTriggerRecord('t', 0, consumed(2));
 
     // act
-    const chunks = chunkRecords([before, big, after], 100, 1_000);
+    const chunks = chunkRecords([before, big, after], 100, 1_000, triggerRecordSize);
 
     // assess
     expect(offsetsOf(chunks)).toEqual([[0], [1], [2]]);
@@ -126,8 +126,8 @@ describe('chunkRecords', () => {
     );
 
     // assess: a limit that holds the two plain records does not hold the two heavy ones
-    expect(chunkRecords(plain, 100, 1_000)).toHaveLength(1);
-    expect(chunkRecords(heavy, 100, 1_000)).toHaveLength(2);
+    expect(chunkRecords(plain, 100, 1_000, triggerRecordSize)).toHaveLength(1);
+    expect(chunkRecords(heavy, 100, 1_000, triggerRecordSize)).toHaveLength(2);
   });
 
   it('should weigh a consumed record exactly as the Lambda record made from it, so cutting before making them cuts the same invocations', () => {
@@ -159,6 +159,7 @@ describe('chunkRecords', () => {
           sample.map((r) => toKafkaTriggerRecord('t', 0, r)),
           4,
           1_500,
+          triggerRecordSize,
         ),
       ),
     );

@@ -1,5 +1,5 @@
 import type { ConsumedRecord } from '../../../../shared/kafka/KafkaPort';
-import { chunkRecords, toKafkaTriggerEvent, toKafkaTriggerRecord } from '../../../../emulator/runtime/kafkaTriggerEvent';
+import { chunkRecords, MAX_PAYLOAD_BYTES, toKafkaTriggerEvent, toKafkaTriggerRecord, triggerRecordSize } from '../../../../emulator/runtime/kafkaTriggerEvent';
 import { decodeKafkaRecord } from '../../../../shared/triggers/kafka/decodeKafkaRecord';
 
 const message = (offset: number, value: string | null, headers: ConsumedRecord['headers'] = [['name', Buffer.from('café')]]): ConsumedRecord => ({
@@ -46,7 +46,7 @@ describe('toKafkaTriggerRecord / toKafkaTriggerEvent', () => {
 describe('chunkRecords', () => {
   it('should cut at batchSize and before the payload limit', () => {
     const records = Array.from({ length: 5 }, (_, i) => toKafkaTriggerRecord('t', 0, message(i, 'x'.repeat(300))));
-    expect(chunkRecords(records, 2).map((c) => c.length)).toEqual([2, 2, 1]);
-    expect(chunkRecords(records, 100, 1500).map((c) => c.length)).toEqual([2, 2, 1]);
+    expect(chunkRecords(records, 2, MAX_PAYLOAD_BYTES, triggerRecordSize).map((c) => c.length)).toEqual([2, 2, 1]);
+    expect(chunkRecords(records, 100, 1500, triggerRecordSize).map((c) => c.length)).toEqual([2, 2, 1]);
   });
 });
