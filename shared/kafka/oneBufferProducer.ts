@@ -1,6 +1,7 @@
 import './promiseWithResolvers';
 import * as kafka from '@platformatic/kafka';
-import { createAPI, kGetApi, ProduceAcks, Producer, produceV11, Writer, type API, type Callback, type CreateRecordsBatchOptions, type MessageRecord } from '@platformatic/kafka';
+import { promisify } from 'node:util';
+import { createAPI, kGetApi, ProduceAcks, Producer, produceV11, Writer, type API, type Callback, type Connection, type CreateRecordsBatchOptions, type MessageRecord } from '@platformatic/kafka';
 import { encodeProduceRequestV11, type Bytes, type ProducedRecord } from './produceRequestV11';
 
 type ProduceArguments = [acks: number | undefined, timeout: number | undefined, messages: ProducedRecord[], options?: Partial<CreateRecordsBatchOptions>];
@@ -34,21 +35,32 @@ const oneBufferProduceV11 = createAPI<ProduceArguments, unknown>(
   produceV11.parseResponse,
 );
 
-/** The client's own Produce versions, for a broker whose newest is older than v11: given Buffers, as they need. */
-const clientProduceVersions = new Map<number, { createRequest: (...args: Parameters<typeof produceV11.createRequest>) => Writer; parseResponse: typeof produceV11.parseResponse }>(
-  [kafka.produceV3, kafka.produceV4, kafka.produceV5, kafka.produceV6, kafka.produceV7, kafka.produceV8, kafka.produceV9, kafka.produceV10].map((module) => [module.api.version, module]),
+/** The client's own Produce APIs, for a broker whose newest is older than v11. */
+const clientProduceApis = new Map<number, API<ProduceArguments, unknown>>(
+  [kafka.produceV3, kafka.produceV4, kafka.produceV5, kafka.produceV6, kafka.produceV7, kafka.produceV8, kafka.produceV9, kafka.produceV10].map((module) => [
+    module.api.version,
+    module.api as unknown as API<ProduceArguments, unknown>,
+  ]),
 );
-const olderVersion = (version: number): API<ProduceArguments, unknown> | undefined => {
-  const module = clientProduceVersions.get(version);
-  if (module === undefined) return undefined;
-  return createAPI<ProduceArguments, unknown>(
-    produceV11.api.key,
-    version,
-    (acks: number | undefined, timeout: number | undefined, messages: ProducedRecord[], options?: Partial<CreateRecordsBatchOptions>) =>
-      module.createRequest(acks, timeout, withBuffers(messages), options),
-    module.parseResponse,
-  );
-};
+
+/**
+ * The client's own API of that version, given Buffers as its encoders need. It is the client's API
+ * itself, called with the records converted, not one rebuilt around its createRequest: v3-v8 are not
+ * flexible versions (no tagged fields in the request and response headers, KIP-482), which only the
+ * client's own definition says.
+ */
+function withBufferRecords(api: API<ProduceArguments, unknown>): API<ProduceArguments, unknown> {
+  const call = (connection: Connection, acks: number | undefined, timeout: number | undefined, messages: ProducedRecord[], ...rest: unknown[]): void =>
+    (api as unknown as (...args: unknown[]) => void)(connection, acks, timeout, withBuffers(messages), ...rest);
+  return Object.assign(call, { async: promisify(call), key: api.key, version: api.version });
+}
+
+/** The Produce API OneBufferProducer uses with a broker whose newest version the client implements is `version`: ours for v11, the client's (given Buffers) below. */
+export function produceApiFor(version: number): API<ProduceArguments, unknown> | undefined {
+  if (version === oneBufferProduceV11.version) return oneBufferProduceV11;
+  const api = clientProduceApis.get(version);
+  return api === undefined ? undefined : withBufferRecords(api);
+}
 
 /**
  * @platformatic/kafka's Producer, all of it (idempotence: producer id, epoch, per-partition sequences,
@@ -70,7 +82,7 @@ export class OneBufferProducer extends Producer<Bytes, Bytes, Bytes, Bytes> {
         callback(error, api);
         return;
       }
-      const ours = api.version === oneBufferProduceV11.version ? oneBufferProduceV11 : olderVersion(api.version);
+      const ours = produceApiFor(api.version);
       if (ours === undefined) callback(new Error(`Produce v${api.version} has no encoder for text records`));
       else callback(null, ours as unknown as API<RequestArguments, ResponseType>);
     });
