@@ -1,5 +1,5 @@
 import { childEnvironment } from '../config/localConfig';
-import { WORKER_RESOURCE_LIMITS } from './workerResourceLimits';
+import { workerResourceLimits } from './workerResourceLimits';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ProcessFigures } from '../ops/processFigures';
@@ -108,7 +108,7 @@ export class FunctionHost {
   private async spawn(): Promise<Worker> {
     const generation = ++this.generation;
     const release = await loadSlot();
-    const worker = new Worker(WORKER_ENTRY, { workerData: this.data, env: this.env, stdout: false, stderr: false, resourceLimits: WORKER_RESOURCE_LIMITS });
+    const worker = new Worker(WORKER_ENTRY, { workerData: this.data, env: this.env, stdout: false, stderr: false, resourceLimits: workerResourceLimits(this.data.fn.trigger.kind) });
     const started = new Promise<Worker>((resolve, reject) => {
       let ready = false;
       let crash: Error | undefined;

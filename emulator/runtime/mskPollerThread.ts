@@ -5,7 +5,7 @@ import type { FunctionFigures } from '../ops/processFigures';
 import type { FromPoller, MskPollerData, SkippedGap, ToPoller } from './mskPollerMessages';
 import { deserializeError } from './workerMessages';
 import { stopWorkerThread } from './stopWorkerThread';
-import { WORKER_RESOURCE_LIMITS } from './workerResourceLimits';
+import { workerResourceLimits } from './workerResourceLimits';
 
 const POLLER_ENTRY = join(__dirname, 'mskPollerWorker.cjs');
 /** How long the pollers may take to finish the batches in flight and close before the thread is terminated. */
@@ -34,7 +34,7 @@ export async function startMskPollerThread(data: MskPollerData, on: { log(line: 
   const spawn = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       // The environment as this thread sees it now (a test may have changed its own copy): the functions' workers copy it in turn.
-      const current = new Worker(POLLER_ENTRY, { workerData: data, env: childEnvironment(), stdout: false, stderr: false, resourceLimits: WORKER_RESOURCE_LIMITS });
+      const current = new Worker(POLLER_ENTRY, { workerData: data, env: childEnvironment(), stdout: false, stderr: false, resourceLimits: workerResourceLimits('poller') });
       worker = current;
       alive = true;
       current.on('message', (message: FromPoller) => {

@@ -1,14 +1,28 @@
 import type { ResourceLimits } from 'node:worker_threads';
+import type { Trigger } from '../../shared/routes/functionCatalog';
 
 /**
- * The heap limits of the local runtime's worker threads (each function's worker, the MSK poller thread).
- * Their young generation may grow to 128 MB instead of V8's 48 MB: a batch's objects live across
- * several awaits (Redis, Kafka, RabbitMQ round trips) while other threads run, and with the default
- * they outlived one or two scavenges and were promoted, so the old generation filled and V8's GC helper
- * threads marked and compacted it: those four threads took about 30% of the runtime process's CPU in
- * the workflow benchmark (per-thread CPU from /proc). On Lambda each function has its own process and
- * its memorySize (512 MB for the workflow steps); here fifteen isolates share two cores, so collection
- * work that a Lambda container spends on its own core slows every other function. The space is only
- * taken by a worker that allocates that fast: idle functions' young generations stay small.
+ * The heap limits of the local runtime's worker threads, by what triggers the function.
+ *
+ * Batch functions (MSK, RabbitMQ) and the MSK poller thread: a young generation of up to 128 MB
+ * instead of V8's 48 MB. A batch's objects live across several awaits (Redis, Kafka, RabbitMQ round
+ * trips) while other threads run, and with the default they outlived one or two scavenges and were
+ * promoted, so the old generation filled and V8's GC helper threads marked and compacted it: those four
+ * threads took about 30% of the runtime process's CPU in the workflow benchmark (per-thread CPU from
+ * /proc). On Lambda each function has its own process and its memorySize (512 MB for the workflow
+ * steps); here fifteen isolates share two cores, so collection work that a Lambda container spends on
+ * its own core slows every other function. The space is only taken by a worker that allocates that
+ * fast: idle functions' young generations stay small.
+ *
+ * HTTP functions keep V8's default, as on Lambda. A request is short-lived, so what the scavenger
+ * copies is only what the requests in flight hold, and a larger young generation only made each
+ * collection rarer and longer: get-leaderboard at 2,000 requests/s scavenged every ~450 ms for 10-14 ms
+ * with 128 MB (about 50 MB allocated and 7 MB copied each time: `--trace-gc-nvp`), every ~110 ms for
+ * 4-6 ms with the default. Each such pause holds every request that reaches the worker meanwhile, so a
+ * read's p99 is set by the longest pause, not by the total.
  */
-export const WORKER_RESOURCE_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 128 };
+export function workerResourceLimits(trigger: Trigger['kind'] | 'poller'): ResourceLimits {
+  return trigger === 'http' ? {} : BATCH_WORKER_LIMITS;
+}
+
+const BATCH_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 128 };

@@ -1,7 +1,6 @@
 import { PROJECT_ROOT } from '../../../../emulator/services/localPaths';
 import { FunctionHost } from '../../../../emulator/runtime/functionHost';
-import { WORKER_RESOURCE_LIMITS } from '../../../../emulator/runtime/workerResourceLimits';
-import type { FunctionRoute } from '../../../../shared/routes/functionCatalog';
+import type { FunctionRoute, Trigger } from '../../../../shared/routes/functionCatalog';
 
 /**
  * Each function in a worker thread of its own (no servers needed: the fixture handler touches none):
@@ -10,7 +9,8 @@ import type { FunctionRoute } from '../../../../shared/routes/functionCatalog';
 jest.setTimeout(60_000);
 
 const ROOT = PROJECT_ROOT;
-const fixture = (timeoutSeconds = 3): FunctionRoute => ({
+const HTTP: Trigger = { kind: 'http', method: 'GET', path: '/fixture' };
+const fixture = (timeoutSeconds = 3, trigger: Trigger = HTTP): FunctionRoute => ({
   name: 'fixture',
   key: 'fixture',
   modulePath: 'test/unit/emulator/runtime/workerFixture/handler',
@@ -18,15 +18,15 @@ const fixture = (timeoutSeconds = 3): FunctionRoute => ({
   description: 'a worker fixture touching no server',
   timeoutSeconds,
   memoryMb: 256,
-  trigger: { kind: 'http', method: 'GET', path: '/fixture' },
+  trigger,
   produces: [],
   publishes: [],
   redis: { reads: [], writes: [] },
 });
 
 const hosts: FunctionHost[] = [];
-const hostOf = (name: string, timeoutSeconds?: number) => {
-  const host = new FunctionHost(ROOT, fixture(timeoutSeconds), name);
+const hostOf = (name: string, timeoutSeconds?: number, trigger?: Trigger) => {
+  const host = new FunctionHost(ROOT, fixture(timeoutSeconds, trigger), name);
   hosts.push(host);
   return host;
 };
@@ -44,9 +44,13 @@ describe('FunctionHost', () => {
     expect(await two.invoke({})).toEqual({ invocations: 1, functionName: 'fn-two' });
   });
 
-  it('should run the worker with the young generation the local runtime gives its workers', async () => {
-    expect(await hostOf('fn-limits').invoke({ action: 'limits' })).toMatchObject({ youngGenerationMb: WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb });
-    expect(WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb).toBeGreaterThan(48);
+  it("should give a batch function's worker a young generation larger than V8's default, and an HTTP function's V8's default", async () => {
+    const queue: Trigger = { kind: 'rabbitmq', queue: 'fixture', batchSize: 10, maximumBatchingWindow: 0.5, basicAuthArn: 'unused' };
+    const batch = (await hostOf('fn-batch-limits', 3, queue).invoke({ action: 'limits' })) as { youngGenerationMb: number };
+    const http = (await hostOf('fn-http-limits').invoke({ action: 'limits' })) as { youngGenerationMb: number };
+    expect(batch.youngGenerationMb).toBe(128);
+    expect(http.youngGenerationMb).toBeLessThanOrEqual(48);
+    expect(http.youngGenerationMb).toBeGreaterThan(0);
   });
 
   it("should keep one function's open breaker out of another's", async () => {
