@@ -1,12 +1,12 @@
 import { functionConfig } from '../../config/functionConfig';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { awsClientConfig } from '../../clients/awsClientConfig';
 import { logger } from '../../observability/logger';
 import { ApiKeyConfigError, parseApiKeyList } from '../../security/apiKeyList';
 
-/** Keys are held only as SHA-256 digests: equal length for constant-time comparison, and nothing to leak. */
-export const keyDigest = (value: string): Buffer => createHash('sha256').update(value).digest();
+/** Keys are held only as SHA-256 digests: equal length for constant-time comparison, and nothing to leak. One-shot `hash`: every request takes one. */
+export const keyDigest = (value: string): Buffer => hash('sha256', value, 'buffer');
 
 /**
  * How long a container trusts the keys it read from Secrets Manager. A rotated or revoked key is

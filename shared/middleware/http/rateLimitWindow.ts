@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { HttpError } from '../../http/HttpError';
 import { redisKeys } from '../../state/redisKeys';
 
-/** A key's id in Redis: a digest, so neither Redis nor a key listing ever holds an API key. */
-export const keyId = (apiKey: string): string => createHash('sha256').update(apiKey).digest('hex').slice(0, 24);
+/**
+ * A key's id in Redis: a digest, so neither Redis nor a key listing ever holds an API key. The one-shot
+ * `hash` (Node 20.12+) makes no Hash object per call, on a path every request takes.
+ */
+export const keyId = (apiKey: string): string => hash('sha256', apiKey).slice(0, 24);
 
 export interface RateLimitWindow {
   /** The counter of this key's current window. */
