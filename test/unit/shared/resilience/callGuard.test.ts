@@ -122,3 +122,66 @@ describe('CallGuard', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'fulfilled']);
   });
 });
+
+/**
+ * The same scripted calls, one after another, through CallGuard and through the cockatiel policies it
+ * replaced (wrap(bulkhead, circuitBreaker(ConsecutiveBreaker), timeout(Aggressive))): every call must
+ * end the same way (its value, or the same error class and message) and the breaker go through the
+ * same states.
+ */
+describe('CallGuard against the cockatiel policies it replaced', () => {
+  type Step = 'ok' | 'fail' | 'denied' | 'slow' | 'wait';
+  const HALF_OPEN_MS = 200;
+  const TIMEOUT_MS = 20;
+  // A fixed pseudo-random script (LCG), weighted towards failures so the breaker opens and half-opens often.
+  const script: Step[] = [];
+  let seed = 17;
+  for (let i = 0; i < 70; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    script.push((['ok', 'fail', 'fail', 'denied', 'slow', 'wait', 'ok', 'fail'] as const)[(seed >>> 16) % 8] as Step);
+  }
+  const callOf = (step: Step) => async (): Promise<string> => {
+    if (step === 'fail') throw new Error('down');
+    if (step === 'denied') throw new Denied('NOPERM');
+    if (step === 'slow') await sleep(150);
+    return step;
+  };
+  const outcome = async (run: () => Promise<string>): Promise<string> => {
+    try {
+      return `value ${await run()}`;
+    } catch (error) {
+      return `${(error as Error).constructor.name}: ${(error as Error).message}`;
+    }
+  };
+
+  it('should end every call of the script as cockatiel did, through the same breaker states', async () => {
+    const { bulkhead, circuitBreaker, ConsecutiveBreaker, handleWhen, timeout, TimeoutStrategy, wrap } = await import('cockatiel');
+    const breaker = circuitBreaker(
+      handleWhen((error) => counts(error)),
+      { halfOpenAfter: HALF_OPEN_MS, breaker: new ConsecutiveBreaker(3) },
+    );
+    const policy = wrap(bulkhead(2, 2), breaker, timeout(TIMEOUT_MS, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
+    const theirStates: string[] = [];
+    breaker.onStateChange((state) => theirStates.push(['closed', 'open', 'half-open', 'isolated'][state] ?? String(state)));
+    const ourStates: GuardState[] = [];
+    const guard = new CallGuard({ failures: 3, halfOpenAfterMs: HALF_OPEN_MS, maxConcurrent: 2, maxQueued: 2 }, counts, (state) => ourStates.push(state));
+
+    const theirs: string[] = [];
+    for (const step of script) {
+      if (step === 'wait') await sleep(HALF_OPEN_MS + 60);
+      else theirs.push(await outcome(() => policy.execute(callOf(step), new AbortController().signal)));
+    }
+    const ours: string[] = [];
+    for (const step of script) {
+      if (step === 'wait') await sleep(HALF_OPEN_MS + 60);
+      else ours.push(await outcome(() => guard.execute(callOf(step), TIMEOUT_MS)));
+    }
+
+    expect(ours).toEqual(theirs);
+    expect(ourStates).toEqual(theirStates);
+    // The script did reach every state and every kind of ending.
+    expect(new Set(ourStates)).toEqual(new Set(['open', 'half-open', 'closed']));
+    expect(theirs.some((o) => o.startsWith('BrokenCircuitError'))).toBe(true);
+    expect(theirs.some((o) => o.startsWith('TaskCancelledError'))).toBe(true);
+  }, 30_000);
+});
