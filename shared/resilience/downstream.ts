@@ -1,63 +1,19 @@
-import {
-  BrokenCircuitError,
-  BulkheadRejectedError,
-  bulkhead,
-  CircuitState,
-  circuitBreaker,
-  ConsecutiveBreaker,
-  handleWhen,
-  TaskCancelledError,
-  timeout,
-  TimeoutStrategy,
-  wrap,
-  type BulkheadPolicy,
-  type CircuitBreakerPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'cockatiel';
 import { logger } from '../observability/logger';
 import { publishPermissionDenied } from '../observability/permissionDeniedMetric';
 import { remainingMs } from './invocationDeadline';
 import { isConnectionError } from './connectionError';
 import { isPermissionError } from './permissionError';
+import { CallGuard } from './callGuard';
+import { DOWNSTREAM_SETTINGS as SETTINGS, type DownstreamName, type DownstreamSettings } from './downstreamSettings';
 
-export type DownstreamName = 'kafka' | 'redis' | 'rabbitmq' | 'payment' | 'inventory' | 'shipping';
-
-interface DownstreamSettings {
-  /** Longest a call may take, before the invocation's remaining time shortens it further. */
-  timeoutMs: number;
-  /** Consecutive failures that open the breaker. */
-  failures: number;
-  /** How long an open breaker refuses calls before it lets one trial call through (half-open). */
-  halfOpenAfterMs: number;
-  /** Calls in flight, and calls waiting, beyond which a call is refused at once: no unbounded queue. */
-  maxConcurrent: number;
-  maxQueued: number;
-}
-
-const SETTINGS: Record<DownstreamName, DownstreamSettings> = {
-  kafka: { timeoutMs: 5_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
-  redis: { timeoutMs: 1_000, failures: 5, halfOpenAfterMs: 1_000, maxConcurrent: 512, maxQueued: 1_024 },
-  rabbitmq: { timeoutMs: 5_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
-  payment: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
-  inventory: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
-  shipping: { timeoutMs: 3_000, failures: 5, halfOpenAfterMs: 2_000, maxConcurrent: 64, maxQueued: 256 },
-};
+export type { DownstreamName } from './downstreamSettings';
 
 /** Time kept back from the invocation's remaining time, to answer (or fail the batch) before Lambda kills it. */
 const SAFETY_MARGIN_MS = 250;
 const MIN_TIMEOUT_MS = 20;
 
-const guardPolicy = (bulkheadPolicy: BulkheadPolicy, breaker: CircuitBreakerPolicy, budgetMs: number) =>
-  wrap(bulkheadPolicy, breaker, timeout(Math.max(MIN_TIMEOUT_MS, budgetMs), { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false }));
-type GuardPolicy = ReturnType<typeof guardPolicy>;
-
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
-
-const STATE_NAMES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-};
 
 export interface DownstreamStatus {
   name: DownstreamName;
@@ -73,17 +29,17 @@ export interface DownstreamStatus {
 }
 
 /**
- * One downstream (Kafka, Redis, RabbitMQ, a provider) behind cockatiel's policies: a bulkhead (bounded
- * concurrency and queue), a circuit breaker (opens after consecutive failures, lets a trial call
- * through after a pause, closes on its success), and a timeout sized from the invocation's remaining
- * time. A refused or timed-out call fails at once with the policy's error, which callers turn into a
- * 503, a failed batch or a retry-queue trip.
+ * One downstream (Kafka, Redis, RabbitMQ, a provider) behind a guard with cockatiel's semantics and
+ * error classes (shared/resilience/callGuard): a bulkhead (bounded concurrency and queue), a circuit
+ * breaker (opens after consecutive failures, lets a trial call through after a pause, closes on its
+ * success), and a timeout sized from the invocation's remaining time. A refused or timed-out call
+ * fails at once with the policy's error, which callers turn into a 503, a failed batch or a
+ * retry-queue trip.
  */
 export class Downstream {
   readonly name: DownstreamName;
   private readonly settings: DownstreamSettings;
-  private readonly breaker: CircuitBreakerPolicy;
-  private readonly bulkhead: BulkheadPolicy;
+  private readonly guard: CallGuard;
   private changedAt = new Date();
   private readonly counts = { calls: 0, failures: 0, timeouts: 0, refused: 0, denied: 0 };
 
@@ -92,30 +48,21 @@ export class Downstream {
     this.settings = settings;
     // A permission error proves the server answered: it is passed through without counting towards
     // the breaker, which every caller of this downstream in the process shares.
-    this.breaker = circuitBreaker(
-      handleWhen((error) => !isPermissionError(error)),
-      { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) },
+    this.guard = new CallGuard(
+      settings,
+      (error) => !isPermissionError(error),
+      () => {
+        this.changedAt = new Date();
+      },
     );
-    this.bulkhead = bulkhead(settings.maxConcurrent, settings.maxQueued);
-    this.breaker.onStateChange(() => {
-      this.changedAt = new Date();
-    });
   }
 
   async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     this.counts.calls++;
     const left = remainingMs();
     const budget = left === undefined ? this.settings.timeoutMs : Math.min(this.settings.timeoutMs, left - SAFETY_MARGIN_MS);
-    // abortOnReturn false: no caller hands the signal to work that outlives its call, and aborting it on
-    // every return builds a DOMException with a stack (about 5% of a read route's CPU in its profile).
-    // A call that times out is still cut short and its signal aborted.
-    // The usual case, an invocation with more time left than the downstream's own timeout, reuses one
-    // policy (cockatiel's policies hold no per-call state): a workflow step guards each provider call.
-    const policy = budget === this.settings.timeoutMs ? (this.fullTimePolicy ??= this.policyFor(budget)) : this.policyFor(budget);
     try {
-      // A parent signal of the call's own: without one, cockatiel hangs every concurrent call's abort
-      // listener on one shared never-aborted signal, past Node's listener warning under load.
-      return await policy.execute(({ signal }) => fn(signal), new AbortController().signal);
+      return await this.guard.execute(fn, Math.max(MIN_TIMEOUT_MS, budget));
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof BulkheadRejectedError) this.counts.refused++;
       else if (isPermissionError(error)) {
@@ -128,19 +75,13 @@ export class Downstream {
     }
   }
 
-  private fullTimePolicy: GuardPolicy | undefined;
-
-  private policyFor(budgetMs: number): GuardPolicy {
-    return guardPolicy(this.bulkhead, this.breaker, budgetMs);
-  }
-
   /** Seconds a client should wait before trying again while this downstream is refusing calls. */
   get retryAfterSeconds(): number {
     return Math.max(1, Math.ceil(this.settings.halfOpenAfterMs / 1000));
   }
 
   status(): DownstreamStatus {
-    return { name: this.name, state: STATE_NAMES[this.breaker.state], stateChangedAt: this.changedAt.toISOString(), ...this.counts };
+    return { name: this.name, state: this.guard.state, stateChangedAt: this.changedAt.toISOString(), ...this.counts };
   }
 }
 

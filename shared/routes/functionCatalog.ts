@@ -6,6 +6,8 @@ import { functionKey, roleIdOf } from './derivedNames';
 import type { FunctionFacts } from './functionFacts';
 import { TOPICS, type TopicName } from './topics';
 import { envelopeTypePattern } from '../triggers/kafka/kafkaFilterPatterns';
+import { downstreamCapacity } from '../resilience/downstreamSettings';
+import { stepOf } from './workflow';
 
 /**
  * The functions as the deploy tooling, the local runtime, the doctor and the tests see them: the
@@ -142,7 +144,13 @@ function triggerOf(key: string, events: Raw[], facts: FunctionFacts): Trigger {
     const queue = text(mq.queue);
     // The queue is where the step is wired; function.ts says which command its code carries out.
     if (queue !== facts.step) fail(`it reads queue ${queue}, but functions/${facts.name}/function.ts carries out ${facts.step ?? 'no step'}`);
-    return { kind: 'rabbitmq', queue, batchSize: count(mq.batchSize, DEFAULTS.mqBatch), maximumBatchingWindow: count(mq.maximumBatchingWindow, DEFAULTS.mqWindow), basicAuthArn: mq.basicAuthArn };
+    const batchSize = count(mq.batchSize, DEFAULTS.mqBatch);
+    // A step calls its provider for every command of a batch at once; the guard refuses calls past its
+    // capacity, and each refused command would go round a delay queue on every delivery.
+    const { provider } = stepOf(queue);
+    if (batchSize > downstreamCapacity(provider))
+      fail(`batchSize ${batchSize} is more than the ${provider} guard takes at once (${downstreamCapacity(provider)}, shared/resilience/downstreamSettings.ts)`);
+    return { kind: 'rabbitmq', queue, batchSize, maximumBatchingWindow: count(mq.maximumBatchingWindow, DEFAULTS.mqWindow), basicAuthArn: mq.basicAuthArn };
   }
   return fail(`${kind} events are not a trigger this system runs`);
 }

@@ -4,7 +4,7 @@ import { functionConfig, type FunctionConfig } from '../config/functionConfig';
  * agree on names. `namespace` lets several systems (or test runs) share one Redis without clashing.
  * Ids inside keys are limited to SAFE_ID_PATTERN (no ':'), so no id can pose as another key.
  */
-export function redisKeys(namespace: string) {
+function keysOf(namespace: string) {
   return {
     session: (sessionId: string) => `${namespace}:session:${sessionId}`,
     flags: () => `${namespace}:flags`,
@@ -21,7 +21,26 @@ export function redisKeys(namespace: string) {
   };
 }
 
-export type RedisKeys = ReturnType<typeof redisKeys>;
+export type RedisKeys = ReturnType<typeof keysOf>;
+
+const built = new Map<string, RedisKeys>();
+/** Enough for every generation a process meets; past it the cache starts over (tests make many namespaces). */
+const MAX_NAMESPACES = 64;
+
+/**
+ * The key builders of a namespace, built once per namespace: a provider call, a claim and each
+ * projected record ask for them, and building the object (ten closures, each named by tsx's and
+ * esbuild's keepNames with a defineProperty) was ~0.5% of a workflow step's and project-orders' CPU.
+ */
+export function redisKeys(namespace: string): RedisKeys {
+  let keys = built.get(namespace);
+  if (keys === undefined) {
+    if (built.size >= MAX_NAMESPACES) built.clear();
+    keys = keysOf(namespace);
+    built.set(namespace, keys);
+  }
+  return keys;
+}
 
 /**
  * How each key family stays within rule 2 (Redis holds derived state only): `ttl` keys always get an

@@ -221,4 +221,36 @@ describe('workflowStepHandler', () => {
     expect(ran).toEqual([command.id, command.id]);
     expect(await tookOf(command)).toBe(command.id);
   });
+  // The steps take batches of up to 250 (serverless.yml) and call their provider for every command at
+  // once; the provider's guard runs 64 at a time and queues the rest (up to 256). Declined, so the batch
+  // publishes its outcomes to Kafka and no next command.
+  it('should carry out a batch of 250 commands, more than its provider guard runs at once, queueing the rest and refusing none', async () => {
+    // prepare
+    let inFlight = 0;
+    let most = 0;
+    const ran: string[] = [];
+    const step: RunStep = async (command) => {
+      ran.push(command.id);
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return { kind: 'declined', reason: 'card declined (test)' };
+    };
+    const placed = Array.from({ length: 250 }, (_, i) => placedOf(orderId(`full-batch-${i}`)));
+    const commands = placed.map((p) => startOrder(p, 'test'));
+    await beginSagas(placed.map((p, i) => ({ placed: p, first: commands[i] as Envelope })));
+    const messages = commands.map((command) => {
+      const { content, options } = toAmqpMessage(command, 1);
+      return { content, fields: { redelivered: false }, properties: { ...options, deliveryMode: 2 } } as unknown as ConsumeMessage;
+    });
+
+    // act
+    const summary = await workflowStepHandler(FACTS, step)(toRabbitMqTriggerEvent('arn:aws:mq:local', QUEUE, 'triplane-test', messages), lambdaContextOf<RabbitMqSource>('authorize-payment'));
+
+    // assess
+    expect(summary).toMatchObject({ received: 250, processed: 250, deferred: 0, deadLettered: 0 });
+    expect(new Set(ran).size).toBe(250);
+    expect(most).toBe(64);
+    expect(await tookOf(commands[249] as Envelope<OrderCommand>)).toBe(commands[249]?.id);
+  });
 });

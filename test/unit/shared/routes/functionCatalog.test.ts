@@ -57,6 +57,11 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
       () => step({ events: [{ rabbitmq: { queue: 'inventory.reserve' } }] }),
       /reads queue inventory.reserve, but functions\/authorize-payment\/function.ts carries out payment.authorize/,
     ],
+    [
+      "a step batch larger than its provider's guard takes at once (its calls past 320 would be refused)",
+      () => step({ events: [{ rabbitmq: { queue: 'payment.authorize', batchSize: 321 } }] }),
+      /batchSize 321 is more than the payment guard takes at once \(320/,
+    ],
     ['no event and no deploy hook', () => sessions({ events: [] }), /no events/],
     ['an sqs event', () => sessions({ events: [{ sqs: { arn: 'x' } }] }), /sqs events are not a trigger/],
     ['a handler outside functions/', () => functionCatalog({ projectSessions: { handler: 'src/x.handler' } }, factsOf), /is not functions\/<name>\/handler/],
@@ -71,6 +76,17 @@ describe('the function catalog: serverless.yml joined with each function.ts', ()
     ['an event filter on other types than function.ts lists', () => starter({ events: [msk('orders', { filterPatterns: [{ value: { type: ['order.completed'] } }] })] }), /acts on order.placed/],
   ])('refuses %s, saying what to fix', (_case, build, message) => {
     expect(build).toThrow(message);
+  });
+
+  it("should take a step batch up to what its provider's guard takes at once, and the deployed steps within it", () => {
+    const [mq] = step({ events: [{ rabbitmq: { queue: 'payment.authorize', batchSize: 320 } }] });
+    expect(mq?.trigger).toMatchObject({ kind: 'rabbitmq', batchSize: 320 });
+    const steps = FUNCTIONS.filter((fn) => fn.trigger.kind === 'rabbitmq' && fn.step !== 'payment.refund');
+    expect(steps.map((fn) => [fn.name, fn.trigger.kind === 'rabbitmq' ? fn.trigger.batchSize : 0])).toEqual([
+      ['authorize-payment', 250],
+      ['reserve-inventory', 250],
+      ['schedule-shipment', 250],
+    ]);
   });
 
   it('reads the event filter of a function that acts on some event types only', () => {
