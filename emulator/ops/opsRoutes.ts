@@ -29,7 +29,8 @@ export const OPS_ROUTES: readonly DocumentedRoute[] = [
     servedBy: 'local-runtime',
     contract: {
       summary: 'The ops figures as JSON (local runtime only)',
-      description: 'The latest sample of every system (taken each second) and a five-minute history; a system that cannot be read says why in place of its figures.',
+      description:
+        'The latest sample of every system (taken each second while this or the page is read, every 15 s otherwise; a read after a quiet spell waits for a new one) and a five-minute history; a system that cannot be read says why in place of its figures.',
       responses: {
         200: {
           description: 'The figures',

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { opsStatus, type OpsStatus } from './collectOpsStatus';
 import { startOpsSamplerThread } from './opsSamplerThread';
+import { OPS_SAMPLING_PACE, sampleTooOldToServe, samplingDue, type OpsSamplingPace } from './opsSampling';
 import { watchFullCollections, type FunctionFigures } from './processFigures';
 
 export interface OpsSample {
@@ -37,9 +38,10 @@ export function summarizeSample(status: OpsStatus): OpsSample {
 }
 
 /**
- * The local ops view: samples every system once a second into a five-minute history, and serves the
- * page (uPlot chart + tables, updated live) and the same data as JSON. One place to look, instead of
- * a Kafka lag dashboard, a RabbitMQ one and a Redis one.
+ * The local ops view: samples every system into a five-minute history (once a second while the page or
+ * /ops/status is read, every 15 s while nobody reads them; see opsSampling), and serves the page (uPlot
+ * chart + tables, updated live) and the same data as JSON. One place to look, instead of a Kafka lag
+ * dashboard, a RabbitMQ one and a Redis one.
  */
 export async function startOpsView(options: {
   brokers: string[];
@@ -49,8 +51,9 @@ export async function startOpsView(options: {
   groupSuffix: string;
   /** Each function's process figures, asked of its worker (see emulator/runtime/functionHost). */
   functionFigures: () => Promise<FunctionFigures[]>;
-  intervalMs?: number;
+  pace?: OpsSamplingPace;
 }): Promise<OpsView> {
+  const pace = options.pace ?? OPS_SAMPLING_PACE;
   // The runtime thread's own heap after full collections, beside the workers' (memory on /ops/status).
   watchFullCollections();
   const sampler = startOpsSamplerThread({
@@ -64,18 +67,27 @@ export async function startOpsView(options: {
   const history: OpsSample[] = [];
   let latest: OpsStatus | undefined;
   let sampling: Promise<void> | undefined;
+  let lastSampleAt = 0;
+  let lastReadAt = -Infinity;
   const sample = async () => {
     const [systems, figures] = await Promise.all([sampler.sample(), options.functionFigures()]);
     latest = opsStatus(systems, figures);
+    // When it was taken (the figures' time), not when asked: a slow first sample is not already stale.
+    lastSampleAt = Date.now();
     history.push(summarizeSample(latest));
+    // Five minutes of samples at the watched pace; idle samples, sparser, reach further back.
     if (history.length > HISTORY) history.shift();
   };
+  // One sample at a time: a read waiting for a fresh one shares the sample in flight.
+  const sampleOnce = (): Promise<void> =>
+    (sampling ??= sample()
+      .catch(() => undefined)
+      .finally(() => (sampling = undefined)));
   await sample();
   const timer = setInterval(() => {
-    sampling ??= sample()
-      .catch(() => undefined)
-      .finally(() => (sampling = undefined));
-  }, options.intervalMs ?? 1_000);
+    if (samplingDue(Date.now(), lastSampleAt, lastReadAt, pace)) void sampleOnce();
+  }, pace.intervalMs);
+  const answerStatus = (res: ServerResponse) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
 
   return {
     latest: () => latest,
@@ -93,12 +105,15 @@ export async function startOpsView(options: {
           .end(JSON.stringify({ error: `${String(req.method)} is not allowed here; use GET` }));
         return true;
       }
+      if (page || asset === undefined) lastReadAt = Date.now();
       if (page) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(readFileSync(PAGE));
         return true;
       }
       if (asset === undefined) {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ ...latest, history }));
+        // After a while unread, the last sample may be 15 s old: the reader gets a new one instead.
+        if (sampleTooOldToServe(Date.now(), lastSampleAt, pace)) void sampleOnce().then(() => answerStatus(res));
+        else answerStatus(res);
         return true;
       }
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));

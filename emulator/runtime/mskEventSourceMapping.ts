@@ -2,7 +2,8 @@ import type { KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../sh
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
-import { chunkRecords, consumedRecordSize, MAX_PAYLOAD_BYTES, toKafkaTriggerEvent, toKafkaTriggerRecord } from './kafkaTriggerEvent';
+import { chunkRecords, consumedRecordSize, kafkaTriggerEventJson, MAX_PAYLOAD_BYTES } from './kafkaTriggerEvent';
+import { EventJson } from './eventJson';
 import type { Invoke } from './loadedFunction';
 import type { MskSubscription } from '../../shared/routes/functionCatalog';
 import { compileKafkaFilterPatterns, type KafkaRecordFilter } from '../../shared/triggers/kafka/kafkaFilterPatterns';
@@ -14,6 +15,7 @@ export interface MappingOptions {
   groupId: string;
   brokers: string[];
   eventSourceArn: string;
+  /** Handed each batch's `aws:kafka` event as an EventJson (its JSON text); receivedEvent gives the object a function receives. */
   invoke: Invoke;
   onInvocation?: (outcome: { functionName: string; records: number; ok: boolean; error?: unknown }) => void;
   /** The consumer failed (a fetch, a commit or the group membership); this mapping starts a new one after `restartInMs`. */
@@ -122,6 +124,7 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
 
 async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
   const { event, invoke, functionName } = options;
+  const bootstrapServers = options.brokers.join(',');
   const first = batch.records[0];
   if (first === undefined) return;
   const expectedNext = expected.of(batch.partition);
@@ -134,11 +137,8 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
   for (const chunk of chunkRecords(kept, event.batchSize, MAX_PAYLOAD_BYTES, consumedRecordSize)) {
     const last = chunk[chunk.length - 1];
     if (last === undefined) continue;
-    const payload = toKafkaTriggerEvent(
-      options.eventSourceArn,
-      options.brokers.join(','),
-      chunk.map((record) => toKafkaTriggerRecord(batch.topic, batch.partition, record)),
-    );
+    // The event's JSON text written from the records (the text JSON.stringify of toKafkaTriggerEvent's event makes).
+    const payload = new EventJson(kafkaTriggerEventJson(options.eventSourceArn, bootstrapServers, batch.topic, batch.partition, chunk));
     for (let attempt = 1; ; attempt++) {
       if (!batch.stillAssigned()) return;
       try {

@@ -1,7 +1,13 @@
 import type { ConsumeMessage } from 'amqplib';
 import type { RabbitMqHeaderValue, RabbitMqTriggerEvent, RabbitMqTriggerMessage } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
 
-const signedBytes = (bytes: Buffer): number[] => Array.from(bytes, (b) => (b > 127 ? b - 256 : b));
+/** Java's signed bytes. A sized array filled by a loop: `Array.from(bytes, mapFn)` calls the callback per byte through the iterator protocol (see kafkaTriggerEvent's toSignedBytes, ~15x). */
+function signedBytes(bytes: Buffer): number[] {
+  const length = bytes.length;
+  const signed = new Array<number>(length);
+  for (let i = 0; i < length; i++) signed[i] = ((bytes[i] ?? 0) << 24) >> 24;
+  return signed;
+}
 
 /** Header values as the Amazon MQ event source mapping serialises them: text as `{bytes}`, numbers as numbers. */
 export function toRabbitMqHeaderValue(value: unknown): RabbitMqHeaderValue {

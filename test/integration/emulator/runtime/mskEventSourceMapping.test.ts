@@ -5,6 +5,7 @@ import { startKafkaCluster, stopKafkaCluster, type KafkaCluster } from '../../..
 import { startMskEventSourceMapping, type MappingOptions, type MskMapping } from '../../../../emulator/runtime/mskEventSourceMapping';
 import { localKafkaClient } from '../../../../shared/kafka/kafkaClient';
 import type { KafkaTriggerEvent } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
+import { receivedEvent } from '../../../../emulator/runtime/eventJson';
 
 /**
  * The local MSK event source mapping on the KafkaPort, against real Kafka: Lambda's retry and commit
@@ -16,7 +17,7 @@ jest.setTimeout(120_000);
 const run = `${process.pid}-${Date.now()}`;
 const ARN = 'arn:aws:kafka:local:000000000000:cluster/t/1';
 
-const offsetsOf = (event: unknown): number[] => Object.values((event as KafkaTriggerEvent).records).flatMap((records) => records.map((r) => r.offset));
+const offsetsOf = (event: unknown): number[] => Object.values((receivedEvent(event) as KafkaTriggerEvent).records).flatMap((records) => records.map((r) => r.offset));
 
 async function waitUntil(what: string, done: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -4,6 +4,7 @@ import { checkSkippedRecords } from '../../../../operations/doctor/checkSkippedR
 import type { KafkaAdminPort, KafkaProducerPort } from '../../../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../../../shared/kafka/kafkaClient';
 import type { KafkaTriggerEvent } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
+import { receivedEvent } from '../../../../emulator/runtime/eventJson';
 
 /**
  * Issue 13 point 5 on real Kafka: records deleted before a group read them (as retention would) are
@@ -36,7 +37,7 @@ function mapping(seen: number[], gaps: Array<{ expected: bigint; fetched: bigint
     brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/t/1',
     invoke: (event) => {
-      for (const records of Object.values((event as KafkaTriggerEvent).records)) for (const record of records) seen.push(record.offset);
+      for (const records of Object.values((receivedEvent(event) as KafkaTriggerEvent).records)) for (const record of records) seen.push(record.offset);
       return Promise.resolve(undefined);
     },
     onSkipped: ({ expected, fetched }) => gaps.push({ expected, fetched }),

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { chunkRecords, consumedRecordSize, MAX_PAYLOAD_BYTES, toKafkaTriggerEvent, toKafkaTriggerRecord, triggerRecordSize } from '../../../../emulator/runtime/kafkaTriggerEvent';
+import {
+  chunkRecords,
+  consumedRecordSize,
+  kafkaTriggerEventJson,
+  MAX_PAYLOAD_BYTES,
+  toKafkaTriggerEvent,
+  toKafkaTriggerRecord,
+  triggerRecordSize,
+} from '../../../../emulator/runtime/kafkaTriggerEvent';
 import type { ConsumedRecord } from '../../../../shared/kafka/KafkaPort';
 import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
@@ -163,5 +171,65 @@ describe('chunkRecords', () => {
         ),
       ),
     );
+  });
+});
+
+describe('kafkaTriggerEventJson', () => {
+  const buffer = fc.uint8Array({ maxLength: 24 }).map((a) => Buffer.from(a));
+  // Header names a hand-written JSON writer could get wrong: prototype keys, escapes, non-ASCII, lone surrogates, empty.
+  const headerName = fc.oneof(
+    fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'é', 'Ünïcode-名前', '😀', '"quoted"', 'back\\slash', 'line\nbreak', '\u0000', '\u2028', '\ud800', '\udfff'),
+    fc.string({ unit: 'binary', maxLength: 12 }),
+  );
+  const record = fc.record({
+    offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }),
+    timestamp: fc.bigInt({ min: -1n, max: 2n ** 53n }),
+    key: fc.option(buffer, { nil: null }),
+    value: fc.option(buffer, { nil: null }),
+    // A null header value reaches the mapping as no bytes (fetchedRecords), so empty buffers stand for it.
+    headers: fc.array(fc.tuple(headerName, fc.oneof(buffer, fc.constant(Buffer.alloc(0)))), { maxLength: 6 }),
+  });
+
+  it('should write exactly the text JSON.stringify makes of toKafkaTriggerEvent for the same records', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 16 }),
+        fc.nat({ max: 2 ** 31 - 1 }),
+        fc.string({ unit: 'binary', maxLength: 16 }),
+        fc.string({ maxLength: 16 }),
+        fc.array(record, { maxLength: 8 }),
+        (topic, partition, arn, bootstrap, records) => {
+          const expected = JSON.stringify(
+            toKafkaTriggerEvent(
+              arn,
+              bootstrap,
+              records.map((r) => toKafkaTriggerRecord(topic, partition, r)),
+            ),
+          );
+          expect(kafkaTriggerEventJson(arn, bootstrap, topic, partition, records)).toBe(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('should write the documented example event, its header bytes signed and a __proto__ header kept as a header', () => {
+    // prepare
+    const record = consumed(15, '{"key":"value"}', 'recordKey', [
+      ['headerKey', Buffer.from('headerValue')],
+      ['__proto__', Buffer.from([0xff, 0x80, 0x7f, 0])],
+    ]);
+
+    // act
+    const parsed = JSON.parse(kafkaTriggerEventJson(DOCUMENTED_ARN, DOCUMENTED_BOOTSTRAP, 'mytopic', 0, [{ ...record, timestamp: 1545084650987n }])) as typeof DOCUMENTED_EVENT;
+
+    // assess
+    const [first] = DOCUMENTED_EVENT.records['mytopic-0'];
+    expect(parsed).toEqual({ ...DOCUMENTED_EVENT, records: { 'mytopic-0': [{ ...first, headers: [...(first?.headers ?? []), JSON.parse('{"__proto__":[-1,-128,127,0]}')] }] } });
+    expect(Object.getOwnPropertyNames(parsed.records['mytopic-0'][0]?.headers[1])).toEqual(['__proto__']);
+  });
+
+  it('should write an event with no records as an empty records object', () => {
+    expect(kafkaTriggerEventJson('arn', 'b:9092', 't', 0, [])).toBe(JSON.stringify(toKafkaTriggerEvent('arn', 'b:9092', [])));
   });
 });

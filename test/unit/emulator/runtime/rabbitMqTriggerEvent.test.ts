@@ -109,6 +109,17 @@ describe('toRabbitMqHeaderValue', () => {
     expect(values).toEqual([{ bytes: [-61, -87] }, { bytes: [99, 97, 102, -61, -87] }]);
   });
 
+  it("should give every byte value as Java's signed byte, an empty buffer as no bytes", () => {
+    // prepare
+    const all = Buffer.from(Array.from({ length: 256 }, (_, b) => b));
+
+    // act
+    const values = [toRabbitMqHeaderValue(all), toRabbitMqHeaderValue(Buffer.alloc(0))];
+
+    // assess
+    expect(values).toEqual([{ bytes: Array.from({ length: 256 }, (_, b) => (b > 127 ? b - 256 : b)) }, { bytes: [] }]);
+  });
+
   it.each([
     [10, 10],
     [-2.5, -2.5],
