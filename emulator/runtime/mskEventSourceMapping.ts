@@ -4,7 +4,6 @@ import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
 import { chunkRecords, consumedRecordSize, kafkaTriggerEventJson, MAX_PAYLOAD_BYTES } from './kafkaTriggerEvent';
 import { EventJson } from './eventJson';
-import type { Invoke } from './loadedFunction';
 import type { MskSubscription } from '../../shared/routes/functionCatalog';
 import { compileKafkaFilterPatterns, type KafkaRecordFilter } from '../../shared/triggers/kafka/kafkaFilterPatterns';
 
@@ -15,8 +14,12 @@ export interface MappingOptions {
   groupId: string;
   brokers: string[];
   eventSourceArn: string;
-  /** Handed each batch's `aws:kafka` event as an EventJson (its JSON text); receivedEvent gives the object a function receives. */
-  invoke: Invoke;
+  /**
+   * Handed each batch's `aws:kafka` event as an EventJson (its JSON text, as Lambda's runtime API hands
+   * it over): a FunctionHost sends the text to its worker as it is, a loaded function (loadFunction)
+   * and any other caller parse it first (receivedEvent). Typed, so no caller takes it for the object.
+   */
+  invoke: (event: EventJson) => Promise<unknown>;
   onInvocation?: (outcome: { functionName: string; records: number; ok: boolean; error?: unknown }) => void;
   /** The consumer failed (a fetch, a commit or the group membership); this mapping starts a new one after `restartInMs`. */
   onCrash?: (crash: { functionName: string; error: Error; restartInMs: number }) => void;

@@ -6,6 +6,7 @@ import { projectionHandler, type ProjectionSpec } from '../../shared/middleware/
 import { FUNCTIONS, topicsOf } from '../../shared/routes/functionCatalog';
 import { currentGeneration, generationNamespace, generationPointerKey, MAX_GENERATION, type ProjectionName } from '../../shared/state/projectionKeys';
 import { lambdaContext } from '../../emulator/runtime/lambdaContext';
+import { receivedEvent } from '../../emulator/runtime/eventJson';
 import { startMskEventSourceMapping } from '../../emulator/runtime/mskEventSourceMapping';
 import { PROJECT_ROOT } from '../../emulator/services/localPaths';
 import { waitCaughtUp } from '../../shared/kafka/consumerLag';
@@ -84,7 +85,8 @@ async function replayOne(projection: ProjectionName, admin: KafkaAdminPort, opti
     groupId,
     brokers: options.brokers,
     eventSourceArn: 'arn:aws:kafka:local:000000000000:cluster/triplane-operations/replay',
-    invoke: (event) => handler(event as never, lambdaContext(`replay-${fn.name}`, 60, 512) as never),
+    // The mapping hands over the event's JSON text, as Lambda's runtime API does: the handler gets it parsed.
+    invoke: (event) => handler(receivedEvent(event) as never, lambdaContext(`replay-${fn.name}`, 60, 512) as never),
     onInvocation: ({ ok, records: count }) => {
       if (ok) records += count;
     },
