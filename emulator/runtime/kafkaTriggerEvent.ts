@@ -1,17 +1,6 @@
 import type { ConsumedRecord } from '../../shared/kafka/KafkaPort';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
-
-/**
- * Java's signed bytes, as the Lambda service serialises Kafka header values. A plain loop into a sized
- * array: `Array.from(bytes, mapFn)` was 9% of the projection profile (it calls the callback per byte
- * through the iterator protocol), this is about 15x faster. `(b << 24) >> 24` is b as a signed byte.
- */
-function toSignedBytes(bytes: Buffer): number[] {
-  const length = bytes.length;
-  const signed = new Array<number>(length);
-  for (let i = 0; i < length; i++) signed[i] = ((bytes[i] ?? 0) << 24) >> 24;
-  return signed;
-}
+import { toSignedBytes } from './signedBytes';
 
 /**
  * `{ [name]: bytes }`, built by assignment: the computed-key literal took twice as long in V8 (measured).

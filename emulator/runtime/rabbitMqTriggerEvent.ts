@@ -1,18 +1,11 @@
 import type { ConsumeMessage } from 'amqplib';
+import { toSignedBytes } from './signedBytes';
 import type { RabbitMqHeaderValue, RabbitMqTriggerEvent, RabbitMqTriggerMessage } from '../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
-
-/** Java's signed bytes. A sized array filled by a loop: `Array.from(bytes, mapFn)` calls the callback per byte through the iterator protocol (see kafkaTriggerEvent's toSignedBytes, ~15x). */
-function signedBytes(bytes: Buffer): number[] {
-  const length = bytes.length;
-  const signed = new Array<number>(length);
-  for (let i = 0; i < length; i++) signed[i] = ((bytes[i] ?? 0) << 24) >> 24;
-  return signed;
-}
 
 /** Header values as the Amazon MQ event source mapping serialises them: text as `{bytes}`, numbers as numbers. */
 export function toRabbitMqHeaderValue(value: unknown): RabbitMqHeaderValue {
-  if (typeof value === 'string') return { bytes: signedBytes(Buffer.from(value, 'utf8')) };
-  if (Buffer.isBuffer(value)) return { bytes: signedBytes(value) };
+  if (typeof value === 'string') return { bytes: toSignedBytes(Buffer.from(value, 'utf8')) };
+  if (Buffer.isBuffer(value)) return { bytes: toSignedBytes(value) };
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return value ?? null;
   if (Array.isArray(value)) return value.map(toRabbitMqHeaderValue);
   if (value instanceof Date) return value.getTime();
