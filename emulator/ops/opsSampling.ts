@@ -6,6 +6,8 @@ export interface OpsSamplingPace {
   idleIntervalMs: number;
   /** A read keeps the pace at intervalMs for this long (the page polls every second). */
   watchMs: number;
+  /** Longest a read waits for a new sample before it gets the last one (a sample of a failing system can take long). */
+  freshWaitMs: number;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface OpsSamplingPace {
  * for a new one: whoever reads (the page, the soak benchmark once a minute, a test's wait loop) still
  * gets figures at most a second or so old.
  */
-export const OPS_SAMPLING_PACE: OpsSamplingPace = { intervalMs: 1_000, idleIntervalMs: 15_000, watchMs: 30_000 };
+export const OPS_SAMPLING_PACE: OpsSamplingPace = { intervalMs: 1_000, idleIntervalMs: 15_000, watchMs: 30_000, freshWaitMs: 2_000 };
 
 /**
  * Whether the view's timer, ticking every intervalMs, takes a sample at `now`: every tick while the view

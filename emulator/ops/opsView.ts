@@ -111,9 +111,18 @@ export async function startOpsView(options: {
         return true;
       }
       if (asset === undefined) {
-        // After a while unread, the last sample may be 15 s old: the reader gets a new one instead.
-        if (sampleTooOldToServe(Date.now(), lastSampleAt, pace)) void sampleOnce().then(() => answerStatus(res));
-        else answerStatus(res);
+        // After a while unread, the last sample may be 15 s old: the reader gets a new one instead, but
+        // waits at most freshWaitMs. A sample has no deadline of its own (Kafka's admin client retries
+        // while the broker is down), and the view must answer most when a system is failing: then the
+        // reader gets the last sample, whose `time` says how old it is.
+        if (sampleTooOldToServe(Date.now(), lastSampleAt, pace)) {
+          let timer: NodeJS.Timeout | undefined;
+          const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, pace.freshWaitMs)));
+          void Promise.race([sampleOnce(), waited]).then(() => {
+            clearTimeout(timer);
+            answerStatus(res);
+          });
+        } else answerStatus(res);
         return true;
       }
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(readFileSync(asset.file));

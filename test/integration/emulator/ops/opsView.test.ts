@@ -10,7 +10,7 @@ import { localKafka } from '../../../../emulator/runtime/localKafka';
  */
 jest.setTimeout(60_000);
 
-const pace = { intervalMs: 100, idleIntervalMs: 3_000, watchMs: 500 };
+const pace = { intervalMs: 100, idleIntervalMs: 3_000, watchMs: 500, freshWaitMs: 2_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 let view: OpsView;
 let server: Server;
@@ -75,6 +75,44 @@ describe('the ops view on the real systems', () => {
     // And the idle pace still samples: the chart keeps points while nobody looks.
     await sleep(pace.idleIntervalMs);
     expect(samples - idleAgain).toBeGreaterThanOrEqual(1);
+  });
+
+  it('should answer a read after a quiet spell with the last sample when a new one takes longer than freshWaitMs', async () => {
+    // A system that stops answering mid-run (Kafka's admin client retrying against a broker that is down):
+    // every sample after the first hangs until the test lets it go.
+    let release = (): void => undefined;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const config = localConfig();
+    const stuck = await startOpsView({
+      brokers: (await localKafka()).brokers,
+      redisUrl: config.REDIS_URL,
+      rabbitMqUrl: config.RABBITMQ_URL ?? '',
+      namespace: `tptest-opsview-stuck-${process.pid}`,
+      groupSuffix: `-opsview-stuck-${process.pid}`,
+      functionFigures: async () => {
+        if (calls++ > 0) await hanging;
+        return [];
+      },
+      pace: { ...pace, freshWaitMs: 300 },
+    });
+    const stuckServer = createServer((req, res) => {
+      if (!stuck.handle(req, res)) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => stuckServer.listen(0, '127.0.0.1', resolve));
+    try {
+      await sleep(3 * pace.intervalMs);
+      const asked = Date.now();
+      const answer = (await (await fetch(`http://127.0.0.1:${(stuckServer.address() as AddressInfo).port}/ops/status`)).json()) as { time: string };
+      const waited = Date.now() - asked;
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(1_500);
+      expect(Date.parse(answer.time)).toBeLessThan(asked);
+    } finally {
+      release();
+      await new Promise((resolve) => stuckServer.close(resolve));
+      await stuck.stop();
+    }
   });
 
   it('should keep answering the page and 405 for other methods', async () => {

@@ -1,6 +1,6 @@
 import { OPS_SAMPLING_PACE, sampleTooOldToServe, samplingDue } from '../../../../emulator/ops/opsSampling';
 
-const pace = { intervalMs: 1_000, idleIntervalMs: 15_000, watchMs: 30_000 };
+const pace = { intervalMs: 1_000, idleIntervalMs: 15_000, watchMs: 30_000, freshWaitMs: 2_000 };
 
 describe('samplingDue', () => {
   it('should sample on every tick while the view was read within watchMs', () => {
