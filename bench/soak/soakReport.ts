@@ -152,7 +152,7 @@ export function soakMarkdown(run: SoakRun): string {
     lagByFunction.map((fn) => [fn, ...run.reports.map((r) => count(r.lagByFunction[fn] ?? Number.NaN))]),
   );
   const trends = markdownTable(
-    ['series', 'samples', 'mean', 'slope / min', 'slope, % of mean / min', 't', 'resolution / min (3 SE)', 'limit / min', 'verdict'],
+    ['series', 'samples', 'mean', 'slope / min', 'slope, % of mean / min', 't', 'swing about the line', 'resolution / min', 'limit / min', 'verdict'],
     run.trends.map((t) => [
       t.series,
       String(t.samples),
@@ -160,6 +160,7 @@ export function soakMarkdown(run: SoakRun): string {
       `${round(t.slopePerMinute).toLocaleString('en-US')} ${t.unit}`,
       Number.isFinite(t.slopeShareOfMean) ? `${(t.slopeShareOfMean * 100).toFixed(2)}%` : 'n/a',
       Number.isFinite(t.tStatistic) ? t.tStatistic.toFixed(1) : String(t.tStatistic),
+      Number.isFinite(t.swing) ? `${round(t.swing).toLocaleString('en-US')} ${t.unit}` : 'n/a',
       Number.isFinite(t.resolutionPerMinute) ? `${round(t.resolutionPerMinute).toLocaleString('en-US')} ${t.unit}` : 'n/a',
       `${round(t.limitPerMinute).toLocaleString('en-US')} ${t.unit}`,
       verdictCell(t),
@@ -181,7 +182,7 @@ export function soakMarkdown(run: SoakRun): string {
     '',
     ...lags,
     '',
-    'Growth trend: a least-squares line over every sample after the warm-up (bench/growthTrend.ts). A series **grows** (a trend shown, the soak fails) when its slope is above the limit and at least 3 standard errors above flat; it is *unclear* when the slope is above the limit but within the noise (no trend shown; the resolution column is the smallest slope this run could have told from noise, and a longer run resolves finer). ' +
+    'Growth trend: a least-squares line over every sample after the warm-up (bench/growthTrend.ts). A series **grows** (a trend shown, the soak fails) when its slope is above the limit, at least 3 standard errors above flat, and it rises over the window by more than it swings about its line (samples 5 s apart are not independent: on a window not much longer than one tooth of a saw-tooth, the slope is set by where the window starts in the tooth); it is *unclear* when the slope is above the limit but within the noise (no trend shown; the resolution column is the smallest slope this run could have told from noise, 3 standard errors or the swing spread over the window, whichever is more, and a longer run resolves finer). ' +
       "Heaps are judged by their size just after full collections (live objects) when they had at least 3 after the warm-up, otherwise by heapUsed, garbage included: a quiet worker's heapUsed climbs for minutes between full collections without any leak. " +
       'The runtime thread seldom runs a full collection of its own, so its live heap is read from a heap snapshot of it once a minute (V8 collects before a snapshot; each pauses that thread about a second). Limits:',
     '',

@@ -21,6 +21,14 @@ describe('fitLine', () => {
     expect(fit.slopeStdError).toBeCloseTo(Math.sqrt(3.6 / 3 / 10), 10);
   });
 
+  it('should give the swing about the line and the span of the samples', () => {
+    // Residuals of 1, 3, 2, 5, 4 about 1.4 + 0.8x: -0.4, 0.8, -1, 1.2, -0.6.
+    const fit = fitLine(series([1, 3, 2, 5, 4]));
+    expect(fit.swing).toBeCloseTo(2.2, 10);
+    expect(fit.spanMinutes).toBe(4);
+    expect(fitLine(series([10, 12, 14])).swing).toBeCloseTo(0, 10);
+  });
+
   it('should give no slope when every sample is at the same instant', () => {
     const fit = fitLine([
       { minute: 1, value: 5 },
@@ -59,8 +67,40 @@ describe('growthTrend', () => {
     expect(trend.tStatistic).toBeLessThan(3);
     expect(trend.verdict).toBe('unclear');
     expect(showsGrowth(trend)).toBe(false);
-    expect(trend.resolutionPerMinute).toBeCloseTo(3 * fitLine(series([100, 85, 115, 88, 118, 90, 120, 95])).slopeStdError, 10);
+    const fit = fitLine(series([100, 85, 115, 88, 118, 90, 120, 95]));
+    expect(trend.resolutionPerMinute).toBeCloseTo(Math.max(3 * fit.slopeStdError, fit.swing / 7), 10);
     expect(trend.resolutionPerMinute).toBeGreaterThan(trend.slopePerMinute);
+  });
+
+  /** RSS every 5 s for 8 minutes: a 300 MB tooth that rises over 7 minutes and falls in 1, plus a steady rise. */
+  const teeth = (risePerMinute: number) =>
+    Array.from({ length: 96 }, (_, i) => {
+      const minute = i / 12;
+      const phase = minute % 8;
+      return { minute, value: 1_750 + risePerMinute * minute + (phase < 7 ? (phase / 7) * 300 : 300 * (8 - phase)) };
+    });
+
+  it('should not call a slow saw-tooth growth when the window starts at a trough, however significant its slope looks', () => {
+    const trend = growthTrend('process RSS', 'MB', teeth(0), { kind: 'share-of-mean', perMinute: 0.005, why: 'test' });
+    expect(trend.slopePerMinute).toBeGreaterThan(trend.limitPerMinute);
+    expect(trend.tStatistic).toBeGreaterThan(3);
+    expect((trend.slopePerMinute * 95) / 12).toBeLessThan(trend.swing);
+    expect(trend.verdict).toBe('unclear');
+    expect(showsGrowth(trend)).toBe(false);
+    expect(trend.resolutionPerMinute).toBeCloseTo(trend.swing / (95 / 12), 10);
+  });
+
+  it('should call a leak growth once it rises past the teeth riding on it', () => {
+    // 20 MB/min on the same teeth: a fitted rise of about 390 MB over the window against a 302 MB swing.
+    const limit: GrowthLimit = { kind: 'share-of-mean', perMinute: 0.01, why: 'test' };
+    expect(growthTrend('process RSS', 'MB', teeth(20), limit).verdict).toBe('grows');
+    expect(growthTrend('process RSS', 'MB', teeth(60), limit).verdict).toBe('grows');
+  });
+
+  it('should still call a steady leak under small fast noise growth', () => {
+    // 5 MB/min under +-10 MB of alternating noise: 40 MB over the window against a 20 MB swing.
+    const points = Array.from({ length: 96 }, (_, i) => ({ minute: i / 12, value: 500 + (5 * i) / 12 + (i % 2 === 0 ? 10 : -10) }));
+    expect(growthTrend('heap', 'MB', points, { kind: 'share-of-mean', perMinute: 0.005, why: 'test' }).verdict).toBe('grows');
   });
 
   it('should judge lag against an absolute limit, so a lag that stays near zero is flat', () => {
