@@ -145,6 +145,29 @@ describe('applyOncePayload', () => {
     );
   });
 
+  it('should give the same items back when every string is ASCII (the one-string path), at every header size', () => {
+    const ascii = fc.oneof(fc.string({ unit: 'binary-ascii' }), fc.constantFrom('', '\0', '\x7f', ':', 'a'.repeat(31), 'a'.repeat(32), 'a'.repeat(255), 'a'.repeat(256), 'a'.repeat(65_536)));
+    const op: fc.Arbitrary<RedisOp> = fc.oneof(
+      fc.array(ascii, { maxLength: 6 }).map((args) => command(...args)),
+      fc.record({ kind: fc.constant('touch' as const), key: ascii, field: ascii, value: ascii, at: fc.integer({ min: 0, max: 2 ** 40 }), ttlField: ascii }),
+    );
+    const entry: fc.Arbitrary<PayloadEntry> = fc.record({ eventId: ascii, digest: ascii, ops: fc.array(op, { maxLength: 4 }) });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 20 }), (entries) => {
+        expect(resolved(decode(applyOncePayload(entries)))).toEqual(expectedItems(entries));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('should write the whole batch again byte by byte when one string of it is not ASCII, even the last one', () => {
+    const entries: PayloadEntry[] = Array.from({ length: 200 }, (_, i) => ({ eventId: `e${i}`, digest: 'd'.repeat(22), ops: [command('ZINCRBY', 'board', String(i % 50), `u${i}`)] }));
+    for (const odd of ['\u0080', '\u00ff', 'é', '\u{1f600}', '\ud800']) {
+      const withOdd = [...entries, { eventId: 'last', digest: 'd', ops: [command('ZINCRBY', 'board', '1', `user-${odd}`)] }];
+      expect(resolved(decode(applyOncePayload(withOdd)))).toEqual(expectedItems(withOdd));
+    }
+  });
+
   it('should size each string header by its UTF-8 bytes, not its UTF-16 units', () => {
     // 16 units, 32 bytes: a fixstr header (up to 31 bytes) would cut it.
     const entries: PayloadEntry[] = [{ eventId: '\u00e9'.repeat(16), digest: 'a'.repeat(31), ops: [command('SET', 'é'.repeat(128), 'a'.repeat(65_536))] }];

@@ -238,6 +238,29 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     expect(await redis.exists(keys.session('gone'))).toBe(0);
   });
 
+  it('should send its script on a connection that has not connected yet, and on one that was closed and opened again', async () => {
+    const lazy = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+    try {
+      const lazyStore = new RedisIdempotencyStore({ redis: () => lazy, ttlSeconds: 60 });
+      const scope = keys.idempotency('lazy', '');
+      const board = keys.leaderboard('lazy');
+      expect(lazy.status).toBe('wait');
+      expect((await lazyStore.commit(scope, [{ eventId: 'l1', digest: 'd', ops: [command('ZINCRBY', board, 2, 'u')] }])).applied).toEqual(['l1']);
+      lazy.disconnect(true);
+      expect(
+        (
+          await lazyStore.commit(scope, [
+            { eventId: 'l2', digest: 'd', ops: [command('ZINCRBY', board, 3, 'u')] },
+            { eventId: 'l1', digest: 'd', ops: [command('ZINCRBY', board, 2, 'u')] },
+          ])
+        ).applied,
+      ).toEqual(['l2']);
+      expect(await redis.zscore(board, 'u')).toBe('5');
+    } finally {
+      lazy.disconnect();
+    }
+  });
+
   it('should load the script again after Redis forgets it', async () => {
     await store.commit(keys.idempotency('flush', ''), [{ eventId: 'f1', digest: 'd', ops: [] }]);
     await redis.script('FLUSH');
