@@ -1,6 +1,3 @@
-/** The base64 alphabet (RFC 4648 section 4), as bytes. */
-const BASE64_DIGITS = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
-const EQUALS = 61;
 const QUOTE = 34;
 const COMMA = 44;
 const OPEN_LIST = 91;
@@ -90,26 +87,13 @@ export class JsonTextBuffer {
       this.raw('null');
       return;
     }
-    const length = value.length;
-    const bytes = this.reserve(4 * Math.ceil(length / 3) + 2);
+    // Node's encoder (simdutf) and a copy of its text: twice as fast as encoding in a loop here (measured),
+    // and the string it makes dies young. Base64 is ASCII, so Latin-1 writes it byte for byte.
+    const text = value.toString('base64');
+    const bytes = this.reserve(text.length + 2);
     let at = this.length;
     bytes[at++] = QUOTE;
-    let i = 0;
-    for (; i + 2 < length; i += 3) {
-      const group = ((value[i] ?? 0) << 16) | ((value[i + 1] ?? 0) << 8) | (value[i + 2] ?? 0);
-      bytes[at++] = BASE64_DIGITS[group >> 18] ?? 0;
-      bytes[at++] = BASE64_DIGITS[(group >> 12) & 63] ?? 0;
-      bytes[at++] = BASE64_DIGITS[(group >> 6) & 63] ?? 0;
-      bytes[at++] = BASE64_DIGITS[group & 63] ?? 0;
-    }
-    if (i < length) {
-      const two = i + 1 < length;
-      const group = ((value[i] ?? 0) << 16) | ((two ? (value[i + 1] ?? 0) : 0) << 8);
-      bytes[at++] = BASE64_DIGITS[group >> 18] ?? 0;
-      bytes[at++] = BASE64_DIGITS[(group >> 12) & 63] ?? 0;
-      bytes[at++] = two ? (BASE64_DIGITS[(group >> 6) & 63] ?? 0) : EQUALS;
-      bytes[at++] = EQUALS;
-    }
+    at += bytes.write(text, at, 'latin1');
     bytes[at++] = QUOTE;
     this.length = at;
   }
