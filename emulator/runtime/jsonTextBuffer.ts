@@ -4,7 +4,7 @@ const OPEN_LIST = 91;
 const CLOSE_LIST = 93;
 /** The JSON text of each signed byte value, by unsigned byte, as bytes: a header's byte list is written by lookup. */
 const SIGNED_BYTE_TEXT: readonly Buffer[] = Array.from({ length: 256 }, (_, b) => Buffer.from(String((b << 24) >> 24), 'latin1'));
-/** Kept between texts up to this size (an invocation of 500 small records is about 400 KB); a larger one is let go after its text. */
+/** Kept between texts up to this size (an invocation of 500 small records is about 400 KB); a larger one is let go when the next text starts. */
 const KEPT_BYTES = 1024 * 1024;
 
 /**

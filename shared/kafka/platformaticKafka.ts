@@ -328,7 +328,7 @@ interface PartitionQueue {
   /** Read into records only when handed over. */
   fetched: QueuedFetch[];
   bytes: number;
-  /** Of the last record batch queued: what the commit of the records taken is sent with. */
+  /** Of the last fetch queued; a batch handed over is committed with the epoch of the last fetch its records came from (QueuedFetch). */
   leaderEpoch: number;
   generation: number;
   draining: Promise<void> | undefined;
