@@ -1,5 +1,6 @@
 import type { ConsumedRecord } from '../../shared/kafka/KafkaPort';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../shared/triggers/kafka/KafkaTriggerEvent';
+import { JsonTextBuffer } from './jsonTextBuffer';
 import { toSignedBytes } from './signedBytes';
 
 /**
@@ -88,22 +89,32 @@ export function chunkRecords<R>(records: readonly R[], batchSize: number, maxByt
   return chunks;
 }
 
-/** The JSON text of each signed byte value, by unsigned byte: a header's byte list is written by lookup. */
-const SIGNED_BYTE_TEXT: readonly string[] = Array.from({ length: 256 }, (_, b) => String((b << 24) >> 24));
+/** Constant pieces of a record's text, as bytes. */
+const piece = (text: string): Buffer => Buffer.from(text, 'latin1');
+const TIMESTAMP = piece(',"timestamp":');
+const KEY = piece(',"timestampType":"CREATE_TIME","key":');
+const VALUE = piece(',"value":');
+const HEADERS = piece(',"headers":[');
+const RECORD_END = piece(']}');
+const COMMA = 44;
+const CLOSE_OBJECT = 125;
 
-function headerBytesJson(bytes: Buffer): string {
-  const length = bytes.length;
-  if (length === 0) return '[]';
-  let text = '[' + (SIGNED_BYTE_TEXT[bytes[0] ?? 0] ?? '0');
-  for (let i = 1; i < length; i++) text += ',' + (SIGNED_BYTE_TEXT[bytes[i] ?? 0] ?? '0');
-  return text + ']';
+/** `{"<name>":` of each header name seen, as UTF-8 bytes, up to a bound: a topic's records carry the same few names. */
+const headerOpenings = new Map<string, { bytes: Buffer; ascii: boolean }>();
+const MAX_HEADER_OPENINGS = 1_000;
+function headerOpening(name: string): { bytes: Buffer; ascii: boolean } {
+  let opening = headerOpenings.get(name);
+  if (opening === undefined) {
+    const text = '{' + JSON.stringify(name) + ':';
+    const bytes = Buffer.from(text, 'utf8');
+    // JSON.stringify escapes lone surrogates, so the text is well-formed and its UTF-8 reads back the same.
+    opening = { bytes, ascii: bytes.length === text.length };
+    if (headerOpenings.size < MAX_HEADER_OPENINGS) headerOpenings.set(name, opening);
+  }
+  return opening;
 }
 
-/** JSON's text of a number: JSON.stringify writes null for what is not finite. */
-const numberJson = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
-
-/** Base64 text needs no JSON escaping (only A-Z a-z 0-9 + / =). */
-const base64Json = (bytes: Buffer | null): string => (bytes === null ? 'null' : '"' + bytes.toString('base64') + '"');
+const text = new JsonTextBuffer();
 
 /**
  * The JSON text of toKafkaTriggerEvent(eventSourceArn, bootstrapServers, records.map(toKafkaTriggerRecord(topic, partition, _)))
@@ -111,36 +122,47 @@ const base64Json = (bytes: Buffer | null): string => (bytes === null ? 'null' : 
  * makes of that event (same fields in the same order, the same escaping), without building the object
  * graph (a one-key object and a number array per header) only to stringify it. Stringifying each event
  * for its worker was an eighth of the MSK poller thread's CPU in the workflow benchmark's profile.
+ * Written as bytes into one buffer and made a string once (JsonTextBuffer): a flat text, which the
+ * function's JSON.parse reads without flattening a rope first.
  */
 export function kafkaTriggerEventJson(eventSourceArn: string, bootstrapServers: string, topic: string, partition: number, records: readonly ConsumedRecord[]): string {
-  const topicJson = JSON.stringify(topic);
-  const recordHead = '{"topic":' + topicJson + ',"partition":' + String(partition) + ',"offset":';
-  let text = '{"eventSource":"aws:kafka","eventSourceArn":' + JSON.stringify(eventSourceArn) + ',"bootstrapServers":' + JSON.stringify(bootstrapServers) + ',"records":{';
+  text.reset();
+  text.raw('{"eventSource":"aws:kafka","eventSourceArn":' + JSON.stringify(eventSourceArn) + ',"bootstrapServers":' + JSON.stringify(bootstrapServers) + ',"records":{');
   if (records.length > 0) {
-    text += JSON.stringify(`${topic}-${partition}`) + ':[';
+    text.raw(JSON.stringify(`${topic}-${partition}`) + ':[');
+    const recordHeadText = '{"topic":' + JSON.stringify(topic) + ',"partition":' + String(partition) + ',"offset":';
+    const recordHead = Buffer.from(recordHeadText, 'utf8');
+    const recordHeadAscii = recordHead.length === recordHeadText.length;
     for (let r = 0; r < records.length; r++) {
       const record = records[r];
       if (record === undefined) throw new TypeError(`no record at index ${r}`);
-      if (r > 0) text += ',';
-      text +=
-        recordHead +
-        numberJson(Number(record.offset)) +
-        ',"timestamp":' +
-        numberJson(Number(record.timestamp)) +
-        ',"timestampType":"CREATE_TIME","key":' +
-        base64Json(record.key) +
-        ',"value":' +
-        base64Json(record.value) +
-        ',"headers":[';
+      if (r > 0) text.byte(COMMA);
+      text.piece(recordHead, recordHeadAscii);
+      text.number(Number(record.offset));
+      text.piece(TIMESTAMP, true);
+      text.number(Number(record.timestamp));
+      text.piece(KEY, true);
+      text.base64(record.key);
+      text.piece(VALUE, true);
+      text.base64(record.value);
+      text.piece(HEADERS, true);
       const headers = record.headers;
       for (let h = 0; h < headers.length; h++) {
         const header = headers[h];
-        if (h > 0) text += ',';
-        text += header === undefined ? 'null' : '{' + JSON.stringify(header[0]) + ':' + headerBytesJson(header[1]) + '}';
+        if (h > 0) text.byte(COMMA);
+        if (header === undefined) {
+          text.raw('null');
+          continue;
+        }
+        const opening = headerOpening(header[0]);
+        text.piece(opening.bytes, opening.ascii);
+        text.signedBytes(header[1]);
+        text.byte(CLOSE_OBJECT);
       }
-      text += ']}';
+      text.piece(RECORD_END, true);
     }
-    text += ']';
+    text.raw(']');
   }
-  return text + '}}';
+  text.raw('}}');
+  return text.toText();
 }

@@ -105,6 +105,12 @@ export interface ConsumerOptions {
   maxBytesPerPartition: number;
   /** The most bytes of one fetch response, all partitions together (the broker still returns at least one record batch); the client's default (50 MB) when absent. */
   maxBytes?: number;
+  /**
+   * A partition's records are handed over in batches of whole record batches, taken while they hold
+   * fewer than this many records (at least one record batch); the rest stay bytes until their turn.
+   * All queued records at once when absent.
+   */
+  maxRecordsPerBatch?: number;
   sessionTimeoutMs: number;
 }
 

@@ -5,11 +5,25 @@ import { decodeRecords, type DecodedBatch } from './recordBatchDecoder';
 type FetchResponse = fetchV17.FetchResponse;
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
 
+/** One record batch of a fetch (or the client-parsed records of one), read only when handed over. */
+export interface FetchedPiece {
+  /** How many records it holds at most: the batch's record count (records before the fetch offset are skipped when read). */
+  count: number;
+  /** Reads the records (once). */
+  records(): ConsumedRecord[];
+}
+
 /** One partition's records of one fetch response, in order, as the consumer port hands them on. */
 export interface FetchedPartition {
   partition: number;
   /** Reads the records (once): batches triplane decodes stay bytes until then (recordBatchDecoder.ts says why). */
   records(): ConsumedRecord[];
+  /**
+   * The same records as record batches in order, each read on its own: a port handing a partition's
+   * records over a batchSize at a time reads only those (the rest stay bytes), instead of a whole
+   * fetch's records living on the heap while its first invocations run.
+   */
+  pieces: readonly FetchedPiece[];
   /** The partition leader epoch of the last record batch read (KIP-320: what OffsetCommit's committedLeaderEpoch expects). */
   leaderEpoch: number;
   /** The record batches' bytes, as the broker counts a fetch's size. */
@@ -18,6 +32,8 @@ export interface FetchedPartition {
 
 /** Kafka's record batch header before `length` counts: baseOffset (int64) and length (int32). */
 const BATCH_HEAD_BYTES = 12;
+/** Where a record batch holds its record count (int32), as recordBatchDecoder.ts reads it. */
+const RECORD_COUNT_AT = 57;
 
 const NO_BYTES = Buffer.alloc(0);
 
@@ -114,14 +130,17 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
         if (records.length > 0) parts.push(records);
       }
       if (parts.length === 0) continue;
+      const pieces = parts.map((part): FetchedPiece =>
+        Array.isArray(part) ? { count: part.length, records: () => part } : { count: part.readInt32BE(RECORD_COUNT_AT), records: () => decodeRecords(part, headerNames, fetchOffset) },
+      );
       const records = (): ConsumedRecord[] => {
-        const [only] = parts;
-        if (parts.length === 1 && Array.isArray(only)) return only;
+        const [only] = pieces;
+        if (pieces.length === 1 && only !== undefined) return only.records();
         const all: ConsumedRecord[] = [];
-        for (const part of parts) for (const record of Array.isArray(part) ? part : decodeRecords(part, headerNames, fetchOffset)) all.push(record);
+        for (const piece of pieces) for (const record of piece.records()) all.push(record);
         return all;
       };
-      fetched.push({ partition: partitionResponse.partitionIndex, records, leaderEpoch, bytes });
+      fetched.push({ partition: partitionResponse.partitionIndex, records, pieces, leaderEpoch, bytes });
     }
   }
   return fetched;

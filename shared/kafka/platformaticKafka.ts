@@ -3,11 +3,23 @@ import { Admin, compatibilityPartitioner, ConfigResourceTypes, IncrementalAlterC
 import { backgroundCommits } from './backgroundCommits';
 import { coalescedCommits } from './coalescedCommits';
 import { javaPartitionOf } from './javaPartitionOf';
-import type { FetchedPartition } from './fetchedRecords';
+import type { FetchedPartition, FetchedPiece } from './fetchedRecords';
 import { OneBufferProducer } from './oneBufferProducer';
 import type { Bytes } from './produceRequestV11';
 import { RecordTakingConsumer } from './recordTakingConsumer';
-import type { Acknowledgement, OutgoingRecord, ConsumerOptions, KafkaAdminPort, KafkaConsumerPort, KafkaPort, KafkaProducerPort, KafkaSettings, PartitionOffsets, TopicDescription } from './KafkaPort';
+import type {
+  Acknowledgement,
+  ConsumedRecord,
+  OutgoingRecord,
+  ConsumerOptions,
+  KafkaAdminPort,
+  KafkaConsumerPort,
+  KafkaPort,
+  KafkaProducerPort,
+  KafkaSettings,
+  PartitionOffsets,
+  TopicDescription,
+} from './KafkaPort';
 
 /**
  * About 3 s of retrying, like triplane's kafkajs setting (5 retries from 100 ms, doubling);
@@ -196,16 +208,42 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
-      const take = (queue: PartitionQueue): FetchedPartition[] => {
-        const list = queue.fetched;
-        queue.fetched = [];
-        queuedBytes -= queue.bytes;
-        queue.bytes = 0;
+      const maxRecords = options.maxRecordsPerBatch ?? Infinity;
+      const resumeIfRoom = () => {
         if (paused && queuedBytes < pauseAtBytes && running) {
           paused = false;
           stream.resume();
         }
-        return list;
+      };
+      const dropQueued = (queue: PartitionQueue) => {
+        queue.fetched = [];
+        queuedBytes -= queue.bytes;
+        queue.bytes = 0;
+        resumeIfRoom();
+      };
+      /**
+       * The queue's next record batches, whole, while they hold fewer than maxRecords records (at least
+       * one batch), read into records now; the leader epoch of the last fetch they came from.
+       */
+      const takeNext = (queue: PartitionQueue): { records: ConsumedRecord[]; leaderEpoch: number } => {
+        const records: ConsumedRecord[] = [];
+        let leaderEpoch = queue.leaderEpoch;
+        let count = 0;
+        for (let entry = queue.fetched[0]; entry !== undefined && (count === 0 || count < maxRecords); entry = queue.fetched[0]) {
+          const piece = entry.pieces[entry.next++];
+          if (piece !== undefined) {
+            count += piece.count;
+            leaderEpoch = entry.leaderEpoch;
+            for (const record of piece.records()) records.push(record);
+          }
+          if (entry.next >= entry.pieces.length) {
+            queue.fetched.shift();
+            queue.bytes -= entry.bytes;
+            queuedBytes -= entry.bytes;
+          }
+        }
+        resumeIfRoom();
+        return { records, leaderEpoch };
       };
       const drain = async (partition: number, queue: PartitionQueue) => {
         // Let the fetch response's other partitions be queued first (one turn of the event loop).
@@ -220,12 +258,13 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const drainQueued = async (partition: number, queue: PartitionQueue) => {
         while (running && queue.fetched.length > 0) {
           const batchGeneration = queue.generation;
-          const leaderEpoch = queue.leaderEpoch;
-          const fetched = take(queue);
           // Fetched before a rejoin: the stream fetches them again from the committed offsets.
-          if (batchGeneration !== generation) continue;
-          const [only] = fetched;
-          const records = fetched.length === 1 && only !== undefined ? only.records() : fetched.flatMap((part) => part.records());
+          if (batchGeneration !== generation) {
+            dropQueued(queue);
+            continue;
+          }
+          const { records, leaderEpoch } = takeNext(queue);
+          if (records.length === 0) continue;
           await handler({
             topic: options.topic,
             partition,
@@ -245,10 +284,10 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
         }
         if (queue.generation !== generation) {
           // Fetched before a rejoin and not handed over yet: dropped, the stream fetches them again from the committed offsets.
-          take(queue);
+          dropQueued(queue);
           queue.generation = generation;
         }
-        queue.fetched.push(fetched);
+        queue.fetched.push({ pieces: fetched.pieces, next: 0, bytes, leaderEpoch });
         queue.leaderEpoch = leaderEpoch;
         queue.bytes += bytes;
         queuedBytes += bytes;
@@ -277,11 +316,19 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
   };
 }
 
+/** A fetch's record batches of one partition, queued; `next` is the first not handed over yet. */
+interface QueuedFetch {
+  pieces: readonly FetchedPiece[];
+  next: number;
+  bytes: number;
+  leaderEpoch: number;
+}
+
 interface PartitionQueue {
   /** Read into records only when handed over. */
-  fetched: FetchedPartition[];
+  fetched: QueuedFetch[];
   bytes: number;
-  /** Of the last record batch queued: what the commit of the records taken is sent with. */
+  /** Of the last fetch queued; a batch handed over is committed with the epoch of the last fetch its records came from (QueuedFetch). */
   leaderEpoch: number;
   generation: number;
   draining: Promise<void> | undefined;

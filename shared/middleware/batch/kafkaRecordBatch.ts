@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { parseEnvelope } from '../../envelope/parseEnvelope';
-import { decodeKafkaRecordValue } from '../../triggers/kafka/decodeKafkaRecord';
+import { decodeKafkaRecordText } from '../../triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../triggers/kafka/KafkaTriggerEvent';
 import { hopHeaderMismatch, kafkaHopHeader } from './hopHeaderMismatch';
 import { RecordBatch, type BatchContext } from './RecordBatch';
@@ -24,9 +24,9 @@ export function kafkaRecordBatch(): MiddlewareObj<KafkaTriggerEvent, unknown, Er
       for (const raw of records) {
         batch.received++;
         try {
-          const value = decodeKafkaRecordValue(raw);
+          const value = decodeKafkaRecordText(raw);
           if (value === null) throw new Error('tombstone: a null value carries no event');
-          const envelope = parseEnvelope(value.toString('utf8'));
+          const envelope = parseEnvelope(value);
           const mismatch = hopHeaderMismatch(kafkaHopHeader(raw.headers), envelope.hops);
           if (mismatch !== undefined) throw new Error(mismatch);
           batch.accepted.push({ envelope, source: raw });

@@ -1,4 +1,4 @@
-import { checkBase64, decodeBase64 } from './decodeBase64';
+import { checkBase64, decodeBase64, decodeBase64Text } from './decodeBase64';
 import { checkKafkaHeaders, decodeKafkaHeaders } from './decodeKafkaHeaders';
 import { InvalidRecordError } from './InvalidRecordError';
 import type { KafkaTriggerRecord } from './KafkaTriggerEvent';
@@ -50,6 +50,19 @@ export function decodeKafkaRecordValue(raw: KafkaTriggerRecord): Buffer | null {
   checkRecordPosition(raw);
   checkBase64('key', raw.key);
   const value = decodeBase64('value', raw.value);
+  checkKafkaHeaders(raw.headers);
+  return value;
+}
+
+/**
+ * decodeKafkaRecordValue(raw)?.toString('utf8'): the value as UTF-8 text, after the same checks in the
+ * same order with the same errors, without the value's Buffer (decodeBase64Text). The batch decoding
+ * reads the envelope's JSON from this text.
+ */
+export function decodeKafkaRecordText(raw: KafkaTriggerRecord): string | null {
+  checkRecordPosition(raw);
+  checkBase64('key', raw.key);
+  const value = decodeBase64Text('value', raw.value);
   checkKafkaHeaders(raw.headers);
   return value;
 }

@@ -357,6 +357,43 @@ describe('KafkaPort on @platformatic/kafka', () => {
     expect(handedWhileSlowInFlight.filter(Boolean).length).toBeGreaterThan(1);
   });
 
+  it('should hand queued records over in whole record batches while they hold fewer than maxRecordsPerBatch, in order, each committed', async () => {
+    // prepare: six record batches of 5 records, all in Kafka before the consumer's first fetch
+    const topic = topicOf('portions');
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    for (let send = 0; send < 6; send++) await producer.send([{ topic, records: records(5, `p${send}`) }]);
+    await producer.close();
+    const consumer = await port.consumer({
+      groupId: `g-${topic}`,
+      topic,
+      startAt: 'earliest',
+      maxWaitMs: 100,
+      minBytes: 1,
+      maxBytesPerPartition: 1024 * 1024,
+      maxRecordsPerBatch: 8,
+      sessionTimeoutMs: 10_000,
+    });
+    const batches: bigint[][] = [];
+
+    // act
+    await new Promise<void>((resolve, reject) => {
+      consumer.run(async (batch) => {
+        batches.push(batch.records.map((r) => r.offset));
+        await commitAll(batch);
+        if (batches.flat().length >= 30) resolve();
+      });
+      consumer.done.catch(reject);
+    });
+    await consumer.stop();
+
+    // assess: 5 + 5 passes 8, so at most two record batches a handover
+    expect(batches.flat()).toEqual(Array.from({ length: 30 }, (_, i) => BigInt(i)));
+    for (const batch of batches) expect([5, 10]).toContain(batch.length);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(30n);
+  });
+
   it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {
     const producer = await port.producer();
     try {

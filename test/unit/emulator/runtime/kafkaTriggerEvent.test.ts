@@ -229,6 +229,26 @@ describe('kafkaTriggerEventJson', () => {
     expect(Object.getOwnPropertyNames(parsed.records['mytopic-0'][0]?.headers[1])).toEqual(['__proto__']);
   });
 
+  it('should write the same text for an event larger than the buffer it keeps between texts, and for the small ones before and after it', () => {
+    // prepare: 3 MB of values, past the buffer's 64 KB start and the 1 MB it keeps; a non-ASCII header name before an ASCII-only event
+    const big = Array.from({ length: 3 }, (_, i) => consumed(i, 'x'.repeat(1024 * 1024 + i), 'k', [['名前', Buffer.from([1, 255])]]));
+    const small = [consumed(7, 'v', 'k', [['id', Buffer.from('abc')]])];
+    const expectedOf = (records: ConsumedRecord[]) =>
+      JSON.stringify(
+        toKafkaTriggerEvent(
+          'arn',
+          'b:9092',
+          records.map((r) => toKafkaTriggerRecord('t', 1, r)),
+        ),
+      );
+
+    // act
+    const texts = [small, big, small].map((records) => kafkaTriggerEventJson('arn', 'b:9092', 't', 1, records));
+
+    // assess
+    expect(texts).toEqual([expectedOf(small), expectedOf(big), expectedOf(small)]);
+  });
+
   it('should write an event with no records as an empty records object', () => {
     expect(kafkaTriggerEventJson('arn', 'b:9092', 't', 0, [])).toBe(JSON.stringify(toKafkaTriggerEvent('arn', 'b:9092', [])));
   });

@@ -6,8 +6,8 @@ import { forbiddenKeyPath } from '../../../../shared/envelope/forbiddenKeyPath';
 import { InvalidEventError } from '../../../../shared/envelope/InvalidEventError';
 import { envelopeShape, parseEnvelope } from '../../../../shared/envelope/parseEnvelope';
 import { upcastEnvelope } from '../../../../shared/envelope/upcastEnvelope';
-import { checkBase64, decodeBase64, STRICT_BASE64 } from '../../../../shared/triggers/kafka/decodeBase64';
-import { decodeKafkaRecord, decodeKafkaRecordValue } from '../../../../shared/triggers/kafka/decodeKafkaRecord';
+import { checkBase64, decodeBase64, decodeBase64Text, STRICT_BASE64 } from '../../../../shared/triggers/kafka/decodeBase64';
+import { decodeKafkaRecord, decodeKafkaRecordText, decodeKafkaRecordValue } from '../../../../shared/triggers/kafka/decodeKafkaRecord';
 import type { KafkaTriggerRecord } from '../../../../shared/triggers/kafka/KafkaTriggerEvent';
 import { DATA_ARBITRARIES, safeIdArb, thrownBy, unsafeIdArb } from '../../../../testkit/arbitraries';
 
@@ -66,7 +66,66 @@ describe('decodeBase64 against the strict base64 regex', () => {
   );
 });
 
-describe('decodeKafkaRecordValue against decodeKafkaRecord', () => {
+describe('decodeBase64Text against decodeBase64', () => {
+  // Bytes whose UTF-8 reading differs from their Latin-1 one: multi-byte characters, broken sequences, lone continuation bytes.
+  const bytesArb = fc.oneof(
+    fc.uint8Array({ maxLength: 40 }),
+    fc.string({ unit: 'binary', maxLength: 12 }).map((text) => new Uint8Array(Buffer.from(text, 'utf8'))),
+    fc.array(fc.constantFrom(0x00, 0x41, 0x7f, 0x80, 0xbf, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xff), { maxLength: 16 }).map((b) => new Uint8Array(b)),
+  );
+  const textArb = fc.oneof(
+    nearBase64Arb,
+    bytesArb.map((bytes) => Buffer.from(bytes).toString('base64')),
+    fc.constantFrom(null, undefined),
+  );
+
+  it("should refuse the same texts with the same reason, and read the same text as the bytes' UTF-8", () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const reference = thrownBy(() => decodeBase64('value', text));
+        const direct = thrownBy(() => decodeBase64Text('value', text));
+        expect((direct as Error | undefined)?.message).toBe((reference as Error | undefined)?.message);
+        if (reference === undefined) expect(decodeBase64Text('value', text)).toBe(decodeBase64('value', text)?.toString('utf8') ?? null);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    'QUJ\u0141',
+    '\u0141\u0141\u0141\u0141',
+    'QQ-_',
+    'QQ==QUJD',
+    'QUJD====',
+    'A===',
+    'QU=D',
+    ' QUJ',
+    'QUJ ',
+    'QR==',
+    '',
+    '====',
+    'QUI=',
+    'QUJD',
+    'Q===',
+    '=QUJ',
+    'QU===',
+    'QQ',
+    'QUJ',
+    'QU\nJD',
+    'w6k=',
+    '/w==',
+    'gA==',
+  ])('should agree with the regex on %j', (text) => {
+    expect(thrownBy(() => decodeBase64Text('value', text)) === undefined).toBe(STRICT_BASE64.test(text));
+  });
+
+  it('should refuse what is not a string as decodeBase64 does', () => {
+    for (const value of [1, {}, [], true])
+      expect((thrownBy(() => decodeBase64Text('value', value as unknown as string)) as Error).message).toBe((thrownBy(() => decodeBase64('value', value as unknown as string)) as Error).message);
+  });
+});
+
+describe('decodeKafkaRecordValue and decodeKafkaRecordText against decodeKafkaRecord', () => {
   const recordArb: fc.Arbitrary<unknown> = fc.oneof(
     fc.record(
       {
@@ -93,6 +152,9 @@ describe('decodeKafkaRecordValue against decodeKafkaRecord', () => {
         const valueOnly = thrownBy(() => decodeKafkaRecordValue(raw as KafkaTriggerRecord));
         expect((valueOnly as Error | undefined)?.message).toBe((full as Error | undefined)?.message);
         if (full === undefined) expect(decodeKafkaRecordValue(raw as KafkaTriggerRecord)).toEqual(decodeKafkaRecord(raw as KafkaTriggerRecord).value);
+        const text = thrownBy(() => decodeKafkaRecordText(raw as KafkaTriggerRecord));
+        expect((text as Error | undefined)?.message).toBe((full as Error | undefined)?.message);
+        if (full === undefined) expect(decodeKafkaRecordText(raw as KafkaTriggerRecord)).toBe(decodeKafkaRecord(raw as KafkaTriggerRecord).value?.toString('utf8') ?? null);
       }),
       { numRuns: 1500 },
     );

@@ -142,6 +142,22 @@ describe('takeFetchedRecords of batches left as bytes (recordBatchDecoder)', () 
       [14n, 'e'],
     ]);
   });
+
+  it('should give each record batch as a piece of its own, counted by its record count and read on its own, the same records in the same order', () => {
+    // prepare
+    const batches = [...encoded(10n, ['a', 'b', 'c']), parsedBatch(13n, ['d']), ...encoded(14n, ['e', 'f'])];
+    const [partition] = takeFetchedRecords(request({ 0: 11n }), response([{ partition: 0, batches }]), new HeaderNames());
+
+    // act
+    const pieces = partition?.pieces.map((piece) => ({ count: piece.count, offsets: piece.records().map((r) => r.offset) }));
+
+    // assess: the first batch's count is its whole count, the record before the offset asked for is skipped when read
+    expect(pieces).toEqual([
+      { count: 3, offsets: [11n, 12n] },
+      { count: 1, offsets: [13n] },
+      { count: 2, offsets: [14n, 15n] },
+    ]);
+  });
 });
 
 describe('HeaderNames', () => {
