@@ -20,6 +20,7 @@ import { apiKeySourceFromEnv } from '../../shared/middleware/http/apiKeySource';
 import { vhostOf } from '../../shared/clients/rabbitMqUrl';
 import { isOpsPath, opsAuthorized } from '../ops/opsAccess';
 import { applyLocalApiKeys } from './localApiKeys';
+import { raiseNewSpaceFloor } from './workerResourceLimits';
 
 export interface LocalRuntimeOptions {
   port?: number;
@@ -47,6 +48,8 @@ const LOCAL_MQ_ARN = 'arn:aws:mq:local:000000000000:broker:triplane-local:b-loca
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const root = options.root ?? PROJECT_ROOT;
+  // Before the first worker (the poller thread, a function's, the ops sampler): each is created with it.
+  raiseNewSpaceFloor();
   const log = options.log ?? ((line: string) => console.log(line));
   const wiring = readServerlessWiring(root);
   // Before any handler loads (they read their keys at first use): a key list with no key stops here.

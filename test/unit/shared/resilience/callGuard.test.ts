@@ -93,6 +93,31 @@ describe('CallGuard', () => {
     expect(signal?.aborted).toBe(false);
   });
 
+  it('should make no AbortController for a call that takes no signal, and still cut it short at its timeout and count it', async () => {
+    const guard = new CallGuard(settings, counts);
+    const Original = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class Counted extends Original {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      await expect(guard.execute(() => Promise.resolve(2), 1_000)).resolves.toBe(2);
+      await expect(guard.execute(() => sleep(500), 40)).rejects.toEqual(new TaskCancelledError('Operation timed out after 40ms'));
+      await expect(guard.execute(() => sleep(500), 40)).rejects.toBeInstanceOf(TaskCancelledError);
+      expect(made).toBe(0);
+      expect(guard.state).toBe('open');
+      // A call that declares its signal still gets one (and the count sees it made).
+      const other = new CallGuard(settings, counts);
+      await other.execute((signal) => Promise.resolve(signal.aborted), 1_000);
+      expect(made).toBe(1);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+
   it('should treat a call that throws before returning its promise as a failed call', async () => {
     const guard = new CallGuard(settings, counts);
     const throws = (): Promise<never> => {
