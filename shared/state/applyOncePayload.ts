@@ -74,6 +74,10 @@ class AsciiPayloadWriter implements ItemWriter {
   }
 
   text(value: string): void {
+    // Every batch passes here first. Not a string (an event's JSON field that is not what its type says),
+    // its length is undefined or not its text's, and the array would be written with items that shift:
+    // refused, as PayloadWriter's Buffer#write refuses it.
+    if (typeof value !== 'string') throw new TypeError(`a Redis op's argument is a ${typeof value}, not a string`);
     const length = value.length;
     if (length < 32) {
       this.body += byteOf(0xa0 | length) + value;

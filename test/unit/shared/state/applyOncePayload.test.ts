@@ -168,6 +168,16 @@ describe('applyOncePayload', () => {
     }
   });
 
+  it('should refuse an argument that is not a string, as the byte writer does, rather than write items that shift', () => {
+    // A projection building its op by hand with a field of the event's JSON that is not the string its type says.
+    for (const wrong of [123, true, 2n ** 70n, ['a', 'b'], { length: 2, toString: () => 'xyz' }]) {
+      const entries = [{ eventId: 'e', digest: 'd', ops: [{ kind: 'command', args: ['ZINCRBY', 'board', '5', wrong] }] }] as unknown as PayloadEntry[];
+      expect(() => applyOncePayload(entries)).toThrow(TypeError);
+      const touch = [{ eventId: 'e', digest: 'd', ops: [{ kind: 'touch', key: 'k', field: 'f', value: wrong, at: 1, ttlField: 't' }] }] as unknown as PayloadEntry[];
+      expect(() => applyOncePayload(touch)).toThrow(TypeError);
+    }
+  });
+
   it('should size each string header by its UTF-8 bytes, not its UTF-16 units', () => {
     // 16 units, 32 bytes: a fixstr header (up to 31 bytes) would cut it.
     const entries: PayloadEntry[] = [{ eventId: '\u00e9'.repeat(16), digest: 'a'.repeat(31), ops: [command('SET', 'é'.repeat(128), 'a'.repeat(65_536))] }];
