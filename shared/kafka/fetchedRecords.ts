@@ -16,12 +16,11 @@ export interface FetchedPiece {
 /** One partition's records of one fetch response, in order, as the consumer port hands them on. */
 export interface FetchedPartition {
   partition: number;
-  /** Reads the records (once): batches triplane decodes stay bytes until then (recordBatchDecoder.ts says why). */
-  records(): ConsumedRecord[];
   /**
-   * The same records as record batches in order, each read on its own: a port handing a partition's
-   * records over a batchSize at a time reads only those (the rest stay bytes), instead of a whole
-   * fetch's records living on the heap while its first invocations run.
+   * The records as record batches in order, each read on its own (once): batches triplane decodes stay
+   * bytes until then (recordBatchDecoder.ts says why), and a port handing a partition's records over a
+   * batchSize at a time reads only those, instead of a whole fetch's records living on the heap while
+   * its first invocations run.
    */
   pieces: readonly FetchedPiece[];
   /** The partition leader epoch of the last record batch read (KIP-320: what OffsetCommit's committedLeaderEpoch expects). */
@@ -133,14 +132,7 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
       const pieces = parts.map((part): FetchedPiece =>
         Array.isArray(part) ? { count: part.length, records: () => part } : { count: part.readInt32BE(RECORD_COUNT_AT), records: () => decodeRecords(part, headerNames, fetchOffset) },
       );
-      const records = (): ConsumedRecord[] => {
-        const [only] = pieces;
-        if (pieces.length === 1 && only !== undefined) return only.records();
-        const all: ConsumedRecord[] = [];
-        for (const piece of pieces) for (const record of piece.records()) all.push(record);
-        return all;
-      };
-      fetched.push({ partition: partitionResponse.partitionIndex, records, pieces, leaderEpoch, bytes });
+      fetched.push({ partition: partitionResponse.partitionIndex, pieces, leaderEpoch, bytes });
     }
   }
   return fetched;

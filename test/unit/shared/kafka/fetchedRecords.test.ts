@@ -1,6 +1,9 @@
 import { createRecordsBatch, IS_CONTROL, Reader, readRecordsBatches, type fetchV17, type RecordsBatch } from '@platformatic/kafka';
-import { HeaderNames, takeFetchedRecords } from '../../../../shared/kafka/fetchedRecords';
+import { HeaderNames, takeFetchedRecords, type FetchedPartition } from '../../../../shared/kafka/fetchedRecords';
 import { readRecordBatches } from '../../../../shared/kafka/recordBatchDecoder';
+
+/** A partition's records, read through its record batches in order, as the consumer port reads them. */
+const recordsOf = (fetched: FetchedPartition | undefined) => (fetched?.pieces ?? []).flatMap((piece) => piece.records());
 
 type FetchResponse = fetchV17.FetchResponse;
 type FetchRequestTopic = fetchV17.FetchRequestTopic;
@@ -66,7 +69,7 @@ describe('takeFetchedRecords', () => {
       ]),
       new HeaderNames(),
     );
-    expect(fetched.map((f) => [f.partition, f.records().map((r) => [r.offset, text(r.value), text(r.key)])])).toEqual([
+    expect(fetched.map((f) => [f.partition, recordsOf(f).map((r) => [r.offset, text(r.value), text(r.key)])])).toEqual([
       [
         0,
         [
@@ -76,7 +79,7 @@ describe('takeFetchedRecords', () => {
       ],
       [1, [[0n, 'z', 'k0']]],
     ]);
-    const [first] = fetched[0]?.records() ?? [];
+    const [first] = recordsOf(fetched[0]);
     expect(first?.timestamp).toBe(1_700_000_000_000n);
     expect(first?.headers.map(([name, value]) => [name, text(value)])).toEqual([['type', 'a']]);
     expect(fetched[0]?.leaderEpoch).toBe(3);
@@ -92,7 +95,7 @@ describe('takeFetchedRecords', () => {
 
   it('should skip the records of a batch before the offset asked for, which were delivered already', () => {
     const fetched = takeFetchedRecords(request({ 0: 12n }), response([{ partition: 0, batches: [parsedBatch(10n, ['a', 'b', 'c', 'd'])] }]), new HeaderNames());
-    expect(fetched[0]?.records().map((r) => r.offset)).toEqual([12n, 13n]);
+    expect(recordsOf(fetched[0]).map((r) => r.offset)).toEqual([12n, 13n]);
   });
 
   it('should skip a partition the request did not ask for (stale in an incremental fetch session) and control batches', () => {
@@ -106,7 +109,7 @@ describe('takeFetchedRecords', () => {
       ]),
       new HeaderNames(),
     );
-    expect(fetched.map((f) => [f.partition, f.records().map((r) => text(r.value))])).toEqual([[0, ['after']]]);
+    expect(fetched.map((f) => [f.partition, recordsOf(f).map((r) => text(r.value))])).toEqual([[0, ['after']]]);
   });
 
   it('should read a null header value as no bytes and keep repeated names repeated, in order', () => {
@@ -116,7 +119,7 @@ describe('takeFetchedRecords', () => {
       [Buffer.from('id'), Buffer.from('2')],
     ]);
     const [partition] = takeFetchedRecords(request({ 0: 0n }), response([{ partition: 0, batches: [parsedBatch(0n, ['v'], [headers])] }]), new HeaderNames());
-    expect(partition?.records()[0]?.headers.map(([name, value]) => [name, value.length, text(value)])).toEqual([
+    expect(recordsOf(partition)[0]?.headers.map(([name, value]) => [name, value.length, text(value)])).toEqual([
       ['trace', 0, ''],
       ['id', 1, '1'],
       ['id', 1, '2'],
@@ -135,7 +138,7 @@ describe('takeFetchedRecords of batches left as bytes (recordBatchDecoder)', () 
     const batches = [...encoded(10n, ['a', 'b', 'c']), parsedBatch(13n, ['d']), ...encoded(14n, ['e'])];
     const [partition] = takeFetchedRecords(request({ 0: 11n }), response([{ partition: 0, batches }]), new HeaderNames());
     expect(batches.every((b) => b.records.length === 0)).toBe(true);
-    expect(partition?.records().map((r) => [r.offset, text(r.value)])).toEqual([
+    expect(recordsOf(partition).map((r) => [r.offset, text(r.value)])).toEqual([
       [11n, 'b'],
       [12n, 'c'],
       [13n, 'd'],
