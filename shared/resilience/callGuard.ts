@@ -13,7 +13,7 @@ export interface CallGuardSettings {
 }
 
 interface Waiting {
-  fn: (signal: AbortSignal) => Promise<unknown>;
+  fn: (signal?: AbortSignal) => Promise<unknown>;
   timeoutMs: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -55,7 +55,7 @@ export class CallGuard {
     return this.current;
   }
 
-  execute<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  execute<T>(fn: (signal?: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
     if (this.active < this.settings.maxConcurrent) {
       this.active++;
       const work = this.throughBreaker(fn, timeoutMs);
@@ -82,7 +82,7 @@ export class CallGuard {
     work.then(this.release, this.release);
   };
 
-  private async throughBreaker<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  private async throughBreaker<T>(fn: (signal?: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
     switch (this.current) {
       case 'closed':
         try {
@@ -106,7 +106,7 @@ export class CallGuard {
     }
   }
 
-  private async trialCall<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  private async trialCall<T>(fn: (signal?: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
     try {
       const value = await this.timed(fn, timeoutMs);
       this.consecutiveFailures = 0;
@@ -142,9 +142,10 @@ export class CallGuard {
   // No named closure per call: tsx and esbuild's keepNames wrap each one in a __name() call (a defineProperty), ~1% of a step thread.
   //
   // A call that declares no parameter (every Downstream call in the code: `() => redis...`) cannot read a
-  // signal, so none is made for it: Node makes an AbortController's signal on first read, and making
+  // signal, so none is made for it (the signal is typed optional for that reason: a function with a
+  // default or rest parameter has no declared length, and gets none either): Node makes an AbortController's signal on first read, and making
   // it was ~2% of a workflow step's thread and ~1% of project-orders'. Its timeout rejects the same.
-  private timed<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
+  private timed<T>(fn: (signal?: AbortSignal) => Promise<T>, timeoutMs: number): Promise<T> {
     const controller = fn.length === 0 ? undefined : new AbortController();
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -156,7 +157,7 @@ export class CallGuard {
       }, timeoutMs);
       let work: Promise<T>;
       try {
-        work = controller === undefined ? (fn as () => Promise<T>)() : fn(controller.signal);
+        work = fn(controller?.signal);
       } catch (error) {
         settled = true;
         clearTimeout(timer);

@@ -57,7 +57,7 @@ export class Downstream {
     );
   }
 
-  async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  async call<T>(fn: (signal?: AbortSignal) => Promise<T>): Promise<T> {
     this.counts.calls++;
     const left = remainingMs();
     const budget = left === undefined ? this.settings.timeoutMs : Math.min(this.settings.timeoutMs, left - SAFETY_MARGIN_MS);
