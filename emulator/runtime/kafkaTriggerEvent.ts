@@ -99,9 +99,14 @@ const RECORD_END = piece(']}');
 const COMMA = 44;
 const CLOSE_OBJECT = 125;
 
-/** `{"<name>":` of each header name seen, as UTF-8 bytes, up to a bound: a topic's records carry the same few names. */
+/**
+ * `{"<name>":` of each header name seen, as UTF-8 bytes, up to a bound in count and in name length: a
+ * topic's records carry the same few short names, and any producer may write others (a name of a
+ * megabyte in each of a thousand records would otherwise stay in this cache).
+ */
 const headerOpenings = new Map<string, { bytes: Buffer; ascii: boolean }>();
 const MAX_HEADER_OPENINGS = 1_000;
+const MAX_CACHED_NAME_LENGTH = 128;
 function headerOpening(name: string): { bytes: Buffer; ascii: boolean } {
   let opening = headerOpenings.get(name);
   if (opening === undefined) {
@@ -109,7 +114,7 @@ function headerOpening(name: string): { bytes: Buffer; ascii: boolean } {
     const bytes = Buffer.from(text, 'utf8');
     // JSON.stringify escapes lone surrogates, so the text is well-formed and its UTF-8 reads back the same.
     opening = { bytes, ascii: bytes.length === text.length };
-    if (headerOpenings.size < MAX_HEADER_OPENINGS) headerOpenings.set(name, opening);
+    if (headerOpenings.size < MAX_HEADER_OPENINGS && name.length <= MAX_CACHED_NAME_LENGTH) headerOpenings.set(name, opening);
   }
   return opening;
 }

@@ -249,6 +249,25 @@ describe('kafkaTriggerEventJson', () => {
     expect(texts).toEqual([expectedOf(small), expectedOf(big), expectedOf(small)]);
   });
 
+  it('should write header names too long to keep (from any producer) as JSON.stringify does, each time', () => {
+    // prepare: names past the kept length, one of them non-ASCII and one ending in a lone surrogate
+    const names = ['n'.repeat(100_000), 'é'.repeat(129), `${'x'.repeat(200)}\ud800`];
+    const records = names.map((name, i) => consumed(i, 'v', 'k', [[name, Buffer.from([i, 200])]]));
+    const expected = JSON.stringify(
+      toKafkaTriggerEvent(
+        'arn',
+        'b:9092',
+        records.map((r) => toKafkaTriggerRecord('t', 0, r)),
+      ),
+    );
+
+    // act, twice: the second time finds nothing kept for them
+    const texts = [1, 2].map(() => kafkaTriggerEventJson('arn', 'b:9092', 't', 0, records));
+
+    // assess
+    expect(texts).toEqual([expected, expected]);
+  });
+
   it('should write an event with no records as an empty records object', () => {
     expect(kafkaTriggerEventJson('arn', 'b:9092', 't', 0, [])).toBe(JSON.stringify(toKafkaTriggerEvent('arn', 'b:9092', [])));
   });
