@@ -15,43 +15,35 @@ export interface PayloadEntry {
  */
 const TOUCH_OP = 0;
 
-/** Bytes a UTF-16 code unit can take in UTF-8 (a lone surrogate becomes U+FFFD, 3 bytes; a pair, 4 for 2 units). */
-const MAX_UTF8_PER_UNIT = 3;
-/** The largest MessagePack header of a string or an array (type byte and a 32-bit length). */
-const MAX_HEADER = 5;
-
-/** MessagePack's header size for a string of `bytes` bytes (fixstr, str 8, str 16, str 32). */
-const stringHeaderSize = (bytes: number): number => (bytes < 32 ? 1 : bytes < 0x100 ? 2 : bytes < 0x10000 ? 3 : 5);
-
-/** What the encoding loop writes through: PayloadWriter, or AsciiPayloadWriter when it can. */
-interface ItemWriter {
-  readonly nextPosition: number;
-  count(value: number): void;
-  negative(value: number): void;
-  text(value: string): void;
-}
-
 /** The one-character strings of the bytes 0-255, so a header is a table read, not a String.fromCharCode call. */
 const BYTE = Array.from({ length: 256 }, (_, byte) => String.fromCharCode(byte));
 const byteOf = (value: number): string => BYTE[value & 0xff] ?? '';
 
 /**
- * The same MessagePack array as PayloadWriter, built as one JavaScript string of one character per
- * byte and turned into bytes by one `latin1` Buffer.from at the end, for the batches whose strings
- * are all ASCII (ids, digests, keys, numbers: nearly every batch). PayloadWriter makes one native
- * Buffer#write call per string, about 0.08 us each, which was most of its time (a batch of 500
- * ZINCRBY records: 0.16 -> 0.07 ms, the bytes identical). A string is written with its UTF-16 length
- * as its byte length, which is only right for ASCII, so done() checks: every character above 0x7f that
- * a string brought in takes one more byte in UTF-8 than in Latin-1, so the UTF-8 length of the whole
- * text equals its length plus the headers' own bytes above 0x7f exactly when every string was ASCII;
- * otherwise it answers undefined and the batch is written again by PayloadWriter.
+ * Writes a MessagePack array of strings and small counts (https://github.com/msgpack/msgpack/blob/master/spec.md)
+ * as one JavaScript string of one character per byte, turned into bytes by one `latin1` Buffer.from at
+ * the end. Each string is a header holding its UTF-8 byte length, then its bytes, exactly the bytes
+ * ioredis would have sent as an argument of its own, so a string can hold any character, MessagePack's
+ * own type bytes, NUL and separators included: the decoder reads it by its length, never by looking for
+ * a delimiter.
+ *
+ * Two modes. `ascii` (nearly every batch: ids, digests, keys, numbers) appends each string as it is,
+ * its UTF-16 length taken as its byte length: one native Buffer#write per string was most of a
+ * byte-by-byte writer's time (a batch of 500 ZINCRBY records: 0.16 -> 0.07 ms, the bytes identical).
+ * That is only right for ASCII, so done() checks: every character above 0x7f that a string brought in
+ * takes one more byte in UTF-8 than in Latin-1, so the UTF-8 length of the whole text equals its length
+ * plus the headers' own bytes above 0x7f exactly when every string was ASCII; otherwise it answers
+ * undefined, and the batch is written again in `utf8` mode, each string first made into its UTF-8 bytes.
  */
-class AsciiPayloadWriter implements ItemWriter {
+class PayloadWriter {
   private body = '';
   private items = 0;
   /** Characters above 0x7f that this writer itself put in (headers, integers). */
   private high = 0;
 
+  constructor(private readonly mode: 'ascii' | 'utf8') {}
+
+  /** Where the next item will sit in the array the script decodes (Lua counts from 1). */
   get nextPosition(): number {
     return this.items + 1;
   }
@@ -63,6 +55,7 @@ class AsciiPayloadWriter implements ItemWriter {
     this.items++;
   }
 
+  /** A negative integer (negative fixint, int 16, int 32). */
   negative(value: number): void {
     if (value >= -32) {
       // 0xe0-0xff: one byte above 0x7f.
@@ -74,24 +67,25 @@ class AsciiPayloadWriter implements ItemWriter {
   }
 
   text(value: string): void {
-    // Every batch passes here first. Not a string (an event's JSON field that is not what its type says),
-    // its length is undefined or not its text's, and the array would be written with items that shift:
-    // refused, as PayloadWriter's Buffer#write refuses it.
+    // Not a string (an event's JSON field that is not what its type says), its length is undefined or
+    // not its text's, and the array would be written with items that shift: refused.
     if (typeof value !== 'string') throw new TypeError(`a Redis op's argument is a ${typeof value}, not a string`);
-    const length = value.length;
+    // In utf8 mode a lone surrogate becomes U+FFFD's three bytes, as ioredis would have sent it.
+    const bytes = this.mode === 'ascii' ? value : Buffer.from(value, 'utf8').toString('latin1');
+    const length = bytes.length;
     if (length < 32) {
-      this.body += byteOf(0xa0 | length) + value;
+      this.body += byteOf(0xa0 | length) + bytes;
       this.high++;
-    } else if (length < 0x100) this.body += this.bytes(0xd9, length) + value;
-    else if (length < 0x10000) this.body += this.bytes(0xda, length >>> 8, length) + value;
-    else this.body += this.bytes(0xdb, length >>> 24, length >>> 16, length >>> 8, length) + value;
+    } else if (length < 0x100) this.body += this.bytes(0xd9, length) + bytes;
+    else if (length < 0x10000) this.body += this.bytes(0xda, length >>> 8, length) + bytes;
+    else this.body += this.bytes(0xdb, length >>> 24, length >>> 16, length >>> 8, length) + bytes;
     this.items++;
   }
 
-  /** The array, or undefined when a string was not ASCII (see the class comment). */
+  /** The array (an `array 32` header in front of its items), or undefined in ascii mode when a string was not ASCII. */
   done(): Buffer | undefined {
     const text = this.bytes(0xdd, this.items >>> 24, this.items >>> 16, this.items >>> 8, this.items) + this.body;
-    if (Buffer.byteLength(text, 'utf8') !== text.length + this.high) return undefined;
+    if (this.mode === 'ascii' && Buffer.byteLength(text, 'utf8') !== text.length + this.high) return undefined;
     return Buffer.from(text, 'latin1');
   }
 
@@ -104,105 +98,6 @@ class AsciiPayloadWriter implements ItemWriter {
       out += byteOf(byte);
     }
     return out;
-  }
-}
-
-/**
- * Writes a MessagePack array of strings and small counts into one Buffer, growing it as needed
- * (https://github.com/msgpack/msgpack/blob/master/spec.md). Each string is a header holding its UTF-8
- * byte length, then its bytes, exactly the bytes ioredis would have sent as an argument of its own, so
- * a string can hold any character, MessagePack's own type bytes, NUL and separators included: the
- * decoder reads it by its length, never by looking for a delimiter.
- */
-class PayloadWriter implements ItemWriter {
-  private buffer: Buffer;
-  private used = MAX_HEADER;
-  private items = 0;
-
-  /** Where the next item will sit in the array the script decodes (Lua counts from 1). */
-  get nextPosition(): number {
-    return this.items + 1;
-  }
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, MAX_HEADER));
-  }
-
-  count(value: number): void {
-    this.reserve(MAX_HEADER);
-    const buffer = this.buffer;
-    if (value < 0x80) buffer[this.used++] = value;
-    else if (value < 0x10000) {
-      buffer[this.used] = 0xcd;
-      buffer.writeUInt16BE(value, this.used + 1);
-      this.used += 3;
-    } else {
-      buffer[this.used] = 0xce;
-      buffer.writeUInt32BE(value, this.used + 1);
-      this.used += 5;
-    }
-    this.items++;
-  }
-
-  /** A negative integer (negative fixint, int 16, int 32). */
-  negative(value: number): void {
-    this.reserve(MAX_HEADER);
-    const buffer = this.buffer;
-    if (value >= -32) buffer[this.used++] = value & 0xff;
-    else if (value >= -0x8000) {
-      buffer[this.used] = 0xd1;
-      buffer.writeInt16BE(value, this.used + 1);
-      this.used += 3;
-    } else {
-      buffer[this.used] = 0xd2;
-      buffer.writeInt32BE(value, this.used + 1);
-      this.used += 5;
-    }
-    this.items++;
-  }
-
-  text(value: string): void {
-    const units = value.length;
-    this.reserve(MAX_HEADER + MAX_UTF8_PER_UNIT * units);
-    const buffer = this.buffer;
-    // Written by the encoder where an ASCII string's header ends (one byte per unit, the usual case);
-    // when its bytes need a wider header than its units, moved up. A copy loop in JavaScript measured
-    // six times slower than this call once ioredis is loaded (0.34 -> 2.0 ms per 4,000 strings).
-    let header = stringHeaderSize(units);
-    const bytes = buffer.write(value, this.used + header, 'utf8');
-    if (stringHeaderSize(bytes) !== header) {
-      const wider = stringHeaderSize(bytes);
-      buffer.copyWithin(this.used + wider, this.used + header, this.used + header + bytes);
-      header = wider;
-    }
-    const at = this.used;
-    if (header === 1) buffer[at] = 0xa0 | bytes;
-    else if (header === 2) {
-      buffer[at] = 0xd9;
-      buffer[at + 1] = bytes;
-    } else if (header === 3) {
-      buffer[at] = 0xda;
-      buffer.writeUInt16BE(bytes, at + 1);
-    } else {
-      buffer[at] = 0xdb;
-      buffer.writeUInt32BE(bytes, at + 1);
-    }
-    this.used = at + header + bytes;
-    this.items++;
-  }
-
-  /** The array (an `array 32` header in front of its items), without a copy. */
-  done(): Buffer {
-    this.buffer[0] = 0xdd;
-    this.buffer.writeUInt32BE(this.items, 1);
-    return this.buffer.subarray(0, this.used);
-  }
-
-  private reserve(bytes: number): void {
-    if (this.used + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.used + bytes));
-    this.buffer.copy(grown, 0, 0, this.used);
-    this.buffer = grown;
   }
 }
 
@@ -224,16 +119,18 @@ class PayloadWriter implements ItemWriter {
  * in one process: the script call 4.6 -> 3.6 ms (median), its time inside Redis unchanged (2.7 ms).
  */
 export function applyOncePayload(entries: readonly PayloadEntry[]): Buffer {
-  const ascii = new AsciiPayloadWriter();
+  const ascii = new PayloadWriter('ascii');
   writeEntries(ascii, entries);
-  const fast = ascii.done();
-  if (fast !== undefined) return fast;
-  const writer = new PayloadWriter(64 + entries.length * 160);
-  writeEntries(writer, entries);
-  return writer.done();
+  const payload = ascii.done();
+  if (payload !== undefined) return payload;
+  const utf8 = new PayloadWriter('utf8');
+  writeEntries(utf8, entries);
+  const written = utf8.done();
+  if (written === undefined) throw new Error('a utf8 payload is always written');
+  return written;
 }
 
-function writeEntries(writer: ItemWriter, entries: readonly PayloadEntry[]): void {
+function writeEntries(writer: PayloadWriter, entries: readonly PayloadEntry[]): void {
   /** Where each command name and key was first written in full: the position of its name in the array. */
   const named = new Map<string, Map<string, number>>();
   for (const entry of entries) {

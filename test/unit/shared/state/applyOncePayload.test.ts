@@ -160,7 +160,7 @@ describe('applyOncePayload', () => {
     );
   });
 
-  it('should write the whole batch again byte by byte when one string of it is not ASCII, even the last one', () => {
+  it('should write the whole batch again as UTF-8 when one string of it is not ASCII, even the last one', () => {
     const entries: PayloadEntry[] = Array.from({ length: 200 }, (_, i) => ({ eventId: `e${i}`, digest: 'd'.repeat(22), ops: [command('ZINCRBY', 'board', String(i % 50), `u${i}`)] }));
     for (const odd of ['\u0080', '\u00ff', 'é', '\u{1f600}', '\ud800']) {
       const withOdd = [...entries, { eventId: 'last', digest: 'd', ops: [command('ZINCRBY', 'board', '1', `user-${odd}`)] }];
@@ -168,7 +168,7 @@ describe('applyOncePayload', () => {
     }
   });
 
-  it('should refuse an argument that is not a string, as the byte writer does, rather than write items that shift', () => {
+  it('should refuse an argument that is not a string rather than write items that shift', () => {
     // A projection building its op by hand with a field of the event's JSON that is not the string its type says.
     for (const wrong of [123, true, 2n ** 70n, ['a', 'b'], { length: 2, toString: () => 'xyz' }]) {
       const entries = [{ eventId: 'e', digest: 'd', ops: [{ kind: 'command', args: ['ZINCRBY', 'board', '5', wrong] }] }] as unknown as PayloadEntry[];
