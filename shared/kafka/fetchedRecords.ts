@@ -9,6 +9,8 @@ type FetchRequestTopic = fetchV17.FetchRequestTopic;
 export interface FetchedPiece {
   /** How many records it holds at most: the batch's record count (records before the fetch offset are skipped when read). */
   count: number;
+  /** Where a fetch must start to get this piece's records again: its first record's offset, or the offset that fetch asked for. */
+  firstOffset: bigint;
   /** Reads the records (once). */
   records(): ConsumedRecord[];
 }
@@ -129,9 +131,11 @@ export function takeFetchedRecords(requested: readonly FetchRequestTopic[], resp
         if (records.length > 0) parts.push(records);
       }
       if (parts.length === 0) continue;
-      const pieces = parts.map((part): FetchedPiece =>
-        Array.isArray(part) ? { count: part.length, records: () => part } : { count: part.readInt32BE(RECORD_COUNT_AT), records: () => decodeRecords(part, headerNames, fetchOffset) },
-      );
+      const pieces = parts.map((part): FetchedPiece => {
+        if (Array.isArray(part)) return { count: part.length, firstOffset: part[0]?.offset ?? fetchOffset, records: () => part };
+        const baseOffset = part.readBigInt64BE(0);
+        return { count: part.readInt32BE(RECORD_COUNT_AT), firstOffset: baseOffset > fetchOffset ? baseOffset : fetchOffset, records: () => decodeRecords(part, headerNames, fetchOffset) };
+      });
       fetched.push({ partition: partitionResponse.partitionIndex, pieces, leaderEpoch, bytes });
     }
   }

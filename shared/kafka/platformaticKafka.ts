@@ -165,19 +165,42 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
   consumer.on('consumer:heartbeat:stalled', ({ lastError, stalledFor }) =>
     failStream(new Error(`Kafka consumer heartbeats stalled for ${Math.round(stalledFor / 1000)} s${lastError ? `: ${lastError.message}` : ''}`, lastError ? { cause: lastError } : undefined)),
   );
-  // A rejoin may have moved partitions: batches of the generation before it are stale. After a join
-  // the stream fetches again from the committed offsets (messages-stream.js, onConsumerGroupJoin), so
-  // records a stale batch left uncommitted are delivered again.
+  // A rejoin may have moved partitions: batches of the generation before it are stale, and dropped.
+  // After a join the stream fetches again from the committed offsets (messages-stream.js,
+  // onConsumerGroupJoin), but only where the group has committed one: elsewhere it goes on from past
+  // the last records it fetched, and the records dropped here would never come again (a group's first
+  // minutes, or a partition never committed). So at every group change each partition's fetch offset
+  // is put back to the first record this consumer had not finished (the batch in flight, or else the
+  // first one queued); a committed offset still wins where there is one. A fetch answered across the
+  // change moves no offset (RecordTakingConsumer). Tested on real Kafka with a second member joining.
   let generation = 0;
   const commit = coalescedCommits((offsets) => consumer.commit({ offsets }));
   const inBackground = backgroundCommits(commit, (error) => failStream(error));
-  consumer.on('consumer:group:join', () => generation++);
-  consumer.on('consumer:group:rebalance', () => generation++);
   const stream = await consumer.consume({ topics: [options.topic], mode: 'committed', fallbackMode: options.startAt, autocommit: false }).catch(async (error: unknown) => {
     running = false;
     await close();
     throw error;
   });
+  const queues = new Map<number, PartitionQueue>();
+  const putBackUnfinished = () => {
+    const fetchOffsets = stream.offsetsToFetch;
+    for (const [partition, queue] of queues) {
+      const head = queue.fetched[0];
+      const from = queue.inFlightFrom ?? head?.pieces[head.next]?.firstOffset;
+      if (from === undefined) continue;
+      // The stream's key for a partition's fetch offset (messages-stream.js, partitionKey).
+      const key = `${options.topic}:${partition}`;
+      const at = fetchOffsets.get(key);
+      if (at === undefined || from < at) fetchOffsets.set(key, from);
+    }
+  };
+  // The first join happened within consume(), before any record: counted from here on.
+  const groupChanged = () => {
+    generation++;
+    putBackUnfinished();
+  };
+  consumer.on('consumer:group:join', groupChanged);
+  consumer.on('consumer:group:rebalance', groupChanged);
   const stop = async () => {
     if (!running) return;
     running = false;
@@ -204,7 +227,6 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       // fetching while they run, so decoding the next fetch overlaps invoking this one (Lambda's
       // poller keeps polling while it invokes). One batch in flight per partition, in order; the
       // stream pauses once the records queued and not yet handed over pass about one fetch.
-      const queues = new Map<number, PartitionQueue>();
       const pauseAtBytes = options.maxBytes ?? options.maxBytesPerPartition;
       let queuedBytes = 0;
       let paused = false;
@@ -258,13 +280,15 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
       const drainQueued = async (partition: number, queue: PartitionQueue) => {
         while (running && queue.fetched.length > 0) {
           const batchGeneration = queue.generation;
-          // Fetched before a rejoin: the stream fetches them again from the committed offsets.
+          // Fetched before a rejoin: fetched again from the committed offset or where they were put back.
           if (batchGeneration !== generation) {
             dropQueued(queue);
             continue;
           }
           const { records, leaderEpoch } = takeNext(queue);
-          if (records.length === 0) continue;
+          const first = records[0];
+          if (first === undefined) continue;
+          queue.inFlightFrom = first.offset;
           await handler({
             topic: options.topic,
             partition,
@@ -272,18 +296,18 @@ async function consumerPort(settings: KafkaSettings, options: ConsumerOptions): 
             stillAssigned: () => running && generation === batchGeneration,
             commit: (nextOffset) => commit({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
             commitInBackground: (nextOffset) => inBackground.send({ topic: options.topic, partition, offset: nextOffset, leaderEpoch }),
-          });
+          }).finally(() => (queue.inFlightFrom = undefined));
         }
       };
       const queueFetched = (fetched: FetchedPartition) => {
         const { partition, leaderEpoch, bytes } = fetched;
         let queue = queues.get(partition);
         if (queue === undefined) {
-          queue = { fetched: [], bytes: 0, leaderEpoch, generation, draining: undefined };
+          queue = { fetched: [], bytes: 0, leaderEpoch, generation, draining: undefined, inFlightFrom: undefined };
           queues.set(partition, queue);
         }
         if (queue.generation !== generation) {
-          // Fetched before a rejoin and not handed over yet: dropped, the stream fetches them again from the committed offsets.
+          // Fetched before a rejoin and not handed over yet: dropped, fetched again (putBackUnfinished).
           dropQueued(queue);
           queue.generation = generation;
         }
@@ -332,6 +356,8 @@ interface PartitionQueue {
   leaderEpoch: number;
   generation: number;
   draining: Promise<void> | undefined;
+  /** The first offset of the batch handed over and not returned yet. */
+  inFlightFrom: bigint | undefined;
 }
 
 function adminPort(settings: KafkaSettings): KafkaAdminPort {

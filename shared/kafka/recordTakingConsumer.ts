@@ -1,4 +1,4 @@
-import { Consumer, kGetApi, type API, type Callback, type CallbackWithPromise, type FetchOptions, type fetchV17 } from '@platformatic/kafka';
+import { Consumer, kGetApi, type API, type Callback, type CallbackWithPromise, type ConsumerOptions, type FetchOptions, type fetchV17 } from '@platformatic/kafka';
 import { HeaderNames, takeFetchedRecords, type FetchedPartition } from './fetchedRecords';
 import { fetchV17WithDecoder } from './fetchResponseV17';
 
@@ -16,6 +16,15 @@ export class RecordTakingConsumer extends Consumer {
   private listener: ((fetched: FetchedPartition[]) => void) | undefined;
   private readonly headerNames = new HeaderNames();
   private readonly fetchApi = fetchV17WithDecoder();
+  /** Counts the group's rebalances and joins: a fetch asked for before one is answered after it for positions the group has since moved. */
+  private groupChanges = 0;
+
+  constructor(options: ConsumerOptions<Buffer, Buffer, Buffer, Buffer>) {
+    super(options);
+    const changed = () => this.groupChanges++;
+    this.on('consumer:group:join', changed);
+    this.on('consumer:group:rebalance', changed);
+  }
 
   /** From now on every fetch's records go to `listener`, once per response, before the stream sees it. */
   takeRecords(listener: (fetched: FetchedPartition[]) => void): void {
@@ -31,9 +40,13 @@ export class RecordTakingConsumer extends Consumer {
       super.fetch(options, callback);
       return;
     }
+    const askedAt = this.groupChanges;
     super.fetch(options, (error, response) => {
       // A failed fetch's records are not the stream's either: it recovers (out of range) and fetches again.
-      if (error === null && response !== undefined) listener(takeFetchedRecords(options.topics, response, this.headerNames));
+      if (error === null && response !== undefined) {
+        if (askedAt === this.groupChanges) listener(takeFetchedRecords(options.topics, response, this.headerNames));
+        else forgetRecords(response);
+      }
       callback(error, response);
     });
   }
@@ -49,4 +62,16 @@ export class RecordTakingConsumer extends Consumer {
       else callback(error, api);
     });
   }
+}
+
+/**
+ * Empties a fetch response answered across a group change. Its offsets were asked for before the
+ * change, and the client's MessagesStream takes any records it gets as where to fetch next
+ * (#pushRecords sets the partition's fetch offset past them, in whatever generation it is now): after
+ * the stream has gone back to the committed offsets (onConsumerGroupJoin), or the port has put back
+ * the records it had not finished (platformaticKafka.ts), such a response would move the partition
+ * past records never handed over. A partition with no record batches leaves its fetch offset as it is.
+ */
+function forgetRecords(response: FetchResponse): void {
+  for (const topic of response.responses) for (const partition of topic.partitions) partition.records = null;
 }

@@ -394,6 +394,58 @@ describe('KafkaPort on @platformatic/kafka', () => {
     expect((await admin.groupOffsets(`g-${topic}`, topic)).get(0)).toBe(30n);
   });
 
+  it('should hand over again, after a rejoin, every record it fetched and had not finished, on a partition the group never committed', async () => {
+    // prepare: two partitions of about 60 records each, in many small record batches, before anyone fetches
+    const topic = topicOf('rejoin');
+    await admin.createTopics([{ name: topic, partitions: 2, replicationFactor: 1 }]);
+    const producer = await port.producer();
+    for (let send = 0; send < 12; send++) await producer.send([{ topic, records: records(10, `r${send}`) }]);
+    const written: number[] = [];
+    const groupId = `g-${topic}`;
+    // Fetches wait up to 4 s for records: one asked for before the group changes is answered after it.
+    const settings = { groupId, topic, startAt: 'earliest' as const, maxWaitMs: 4_000, minBytes: 1, maxBytesPerPartition: 1024 * 1024, maxRecordsPerBatch: 5, sessionTimeoutMs: 10_000 };
+    const handled = [new Set<bigint>(), new Set<bigint>()];
+    const allHandled = () => written.length === 2 && handled.every((offsets, partition) => offsets.size >= (written[partition] ?? 0));
+    let rejoined: () => void = () => undefined;
+    const secondMemberJoined = new Promise<void>((resolve) => (rejoined = resolve));
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const handle = (holdFirst: boolean) => {
+      let firstBatches = 0;
+      return async (batch: PartitionBatch) => {
+        // The first batch of each partition is held until a second member joined the group: the
+        // consumer has the rest of the partition fetched and queued, and nothing of it committed.
+        if (holdFirst && firstBatches++ < 2) await secondMemberJoined;
+        if (!batch.stillAssigned()) return;
+        for (const record of batch.records) handled[batch.partition]?.add(record.offset);
+        await commitAll(batch);
+        if (allHandled()) finished();
+      };
+    };
+    const first = await port.consumer(settings);
+
+    // act: a second member joins while the first holds its first batches, then leaves again
+    first.run(handle(true));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const second = await port.consumer(settings);
+    second.run(handle(false));
+    // Records the first member's fetch, waiting since before the change, is answered with.
+    await producer.send([{ topic, records: records(10, 'late') }]);
+    await producer.close();
+    written.push(...(await admin.topicOffsets(topic)).map((p) => Number(p.high)));
+    rejoined();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await second.stop();
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 20_000));
+    await Promise.race([done, deadline]);
+    await first.stop();
+
+    // assess: no offset of either partition was skipped
+    expect(written.length === 2 && written.every((count) => count > 20)).toBe(true);
+    const missing = handled.map((offsets, partition) => Array.from({ length: written[partition] ?? 0 }, (_, i) => BigInt(i)).filter((offset) => !offsets.has(offset)));
+    expect(missing).toEqual([[], []]);
+  }, 40_000);
+
   it('rejects a send to a topic that does not exist, and a send of nothing is acknowledged as nothing', async () => {
     const producer = await port.producer();
     try {

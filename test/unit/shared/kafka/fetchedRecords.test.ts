@@ -152,13 +152,14 @@ describe('takeFetchedRecords of batches left as bytes (recordBatchDecoder)', () 
     const [partition] = takeFetchedRecords(request({ 0: 11n }), response([{ partition: 0, batches }]), new HeaderNames());
 
     // act
-    const pieces = partition?.pieces.map((piece) => ({ count: piece.count, offsets: piece.records().map((r) => r.offset) }));
+    const pieces = partition?.pieces.map((piece) => ({ count: piece.count, firstOffset: piece.firstOffset, offsets: piece.records().map((r) => r.offset) }));
 
-    // assess: the first batch's count is its whole count, the record before the offset asked for is skipped when read
+    // assess: the first batch's count is its whole count, the record before the offset asked for is
+    // skipped when read, and each piece is fetched again from its first record's offset
     expect(pieces).toEqual([
-      { count: 3, offsets: [11n, 12n] },
-      { count: 1, offsets: [13n] },
-      { count: 2, offsets: [14n, 15n] },
+      { count: 3, firstOffset: 11n, offsets: [11n, 12n] },
+      { count: 1, firstOffset: 13n, offsets: [13n] },
+      { count: 2, firstOffset: 14n, offsets: [14n, 15n] },
     ]);
   });
 });
