@@ -164,12 +164,42 @@ local e = 0
 while pos <= last do
   if type(A[pos]) == 'number' then
     -- A run (applyOncePayload): its length, then one command's argument count, name and key, then
-    -- per entry its id, digest and the command's other arguments. opRefused keeps the verdict of a
-    -- single-key write by its name and key, so a run of them asks the ACL engine once.
+    -- per entry its id, digest and the command's other arguments.
     local count = A[pos]; local nargs = A[pos + 1]; local name = A[pos + 2]; local opKey = A[pos + 3]
     local others = nargs - 2
     pos = pos + 4
-    for r = 1, count do
+    local r = 1
+    -- While nothing is refused, a run of single-key writes needs no check per record: the marks' verdict
+    -- is one for all (see above) and so is the write's, which depends on its command and key alone. So
+    -- when both are allowed, each record is what claim() does for an allowed entry, written out: its
+    -- mark (SET NX GET), then its write only if the mark was absent. 0.1-0.14 ms less Redis time per
+    -- batch of 500 ZINCRBY records than the general loop below (two Lua calls a record), measured in
+    -- one process against it, as project-leaderboards' user (bench/applyOnceProbe.ts).
+    if denial == '' and ONE_KEY[name] and not (name == 'DEL' and nargs > 2) then
+      if markRefused == nil then markRefused = refused('SET', scope .. A[pos], A[pos + 1], 'NX', 'GET', 'EX', ttl) end
+      if not markRefused and not opRefused(name, opKey, pos + 2, nargs) then
+        for _ = 1, count do
+          e = e + 1
+          local digest = A[pos + 1]
+          local rest = pos + 2
+          local mark = redis.call('SET', scope .. A[pos], digest, 'NX', 'GET', 'EX', ttl)
+          if not mark then
+            flags[e] = '1'
+            local ok = redis.pcall(name, opKey, unpack(A, rest, rest + others - 1))
+            if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
+          elseif mark == digest or mark == '1' then
+            flags[e] = '0'
+          else
+            flags[e] = '2'
+          end
+          pos = rest + others
+        end
+        r = count + 1
+      end
+    end
+    -- Otherwise each record is settled alone (claim), its write checked first (opRefused keeps a
+    -- single-key write's verdict by its command and key, so a run asks the ACL engine once).
+    for _ = r, count do
       e = e + 1
       local rest = pos + 2
       local opDenial = ''

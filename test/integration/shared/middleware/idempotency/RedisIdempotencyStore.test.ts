@@ -283,6 +283,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     const scope = keys.idempotency('run', '');
     const board = keys.leaderboard('run-board');
     const wrong = keys.leaderboard('run-wrong');
+    const members = keys.leaderboard('run-members');
     await redis.set(wrong, 'a string, not a sorted set');
     const run = (ids: number[], digest = (id: number) => `d${id}`) => ids.map((id) => ({ eventId: `r${id}`, digest: digest(id), ops: [command('ZINCRBY', board, id, `u${id % 2}`)] }));
     await store.commit(scope, run([3, 4, 6]));
@@ -292,15 +293,18 @@ describe('RedisIdempotencyStore (real Redis)', () => {
       ...run([7, 8]),
       ...[9, 10].map((id) => ({ eventId: `r${id}`, digest: `d${id}`, ops: [command('ZINCRBY', wrong, 1, 'u')] })),
       { eventId: 'r11', digest: 'd11', ops: [command('ZINCRBY', board, 100, 'u1'), command('ZINCRBY', wrong, 1, 'u')] },
+      // A command whose verdict the script does not keep by its name and key: each record of the run checked alone.
+      ...[12, 13].map((id) => ({ eventId: `r${id}`, digest: `d${id}`, ops: [command('SADD', members, `m${id}`)] })),
     ];
     const result = await store.commit(scope, entries, [{ partition: 'run:0', next: 11n }]);
-    expect(result).toMatchObject({ applied: ['r1', 'r2', 'r5', 'r7', 'r8', 'r9', 'r10', 'r11'], skipped: ['r3', 'r4'], conflicts: ['r6'], denied: undefined });
+    expect(result).toMatchObject({ applied: ['r1', 'r2', 'r5', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13'], skipped: ['r3', 'r4'], conflicts: ['r6'], denied: undefined });
     expect([...result.failed.keys()]).toEqual(['r9', 'r10', 'r11']);
     expect(result.failed.get('r9')).toMatch(/WRONGTYPE/);
     // u0: 2 + 4 + 6 + 8 (3, 4 and 6 from the first commit), u1: 1 + 3 + 5 + 7 + 100.
     expect(await redis.zscore(board, 'u0')).toBe('20');
     expect(await redis.zscore(board, 'u1')).toBe('116');
-    expect(await redis.mget(entries.map((entry) => scope + entry.eventId))).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11']);
+    expect(await redis.mget(entries.map((entry) => scope + entry.eventId))).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12', 'd13']);
+    expect((await redis.smembers(members)).sort()).toEqual(['m12', 'm13']);
     expect(await store.commit(scope, entries, [{ partition: 'run:0', next: 11n }])).toMatchObject({ applied: [], conflicts: ['r6'] });
     expect(await redis.zscore(board, 'u1')).toBe('116');
   });
