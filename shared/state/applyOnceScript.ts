@@ -9,7 +9,10 @@
  * its content digest and its number of ops, then per op a header (a command's argument count plus one,
  * or 0 for a touch) followed by the command's arguments or the touch's key, field, value, at and
  * ttlField; a command whose name and key an earlier op wrote has minus that header, then the position
- * of the earlier op's name in the array, then its other arguments (each name and key is sent once). Every string is length-prefixed there: any byte may appear in an id, a digest or an
+ * of the earlier op's name in the array, then its other arguments (each name and key is sent once).
+ * Consecutive entries whose one op is a command of the same name, key and argument count are a run
+ * instead: the run's length (a number where an entry's id is a string), the argument count, the name
+ * and the key, then per entry its id, its digest and the command's other arguments. Every string is length-prefixed there: any byte may appear in an id, a digest or an
  * argument (NUL, separators, MessagePack's own type bytes), since nothing is ever looked for in the
  * text. A marker
  * holds the digest of the event it marks (`1` for marks made before digests, read as the same content:
@@ -121,60 +124,128 @@ for p = 1, npartitions do
 end
 -- Asked once, on the first mark: every mark is the scope followed by an id (see above).
 local markRefused = nil
-local pos = 1
-local e = 0
-while pos <= last do
-  e = e + 1
-  local key = scope .. A[pos]
-  local digest = A[pos + 1]
-  local nops = A[pos + 2]
-  pos = pos + 3
+-- Settles entry e, whose mark is key, by its digest and the denial its writes would meet: a flag, and
+-- the mark set when the entry is to run now (then true: its writes run next).
+local function claim(e, key, digest, opDenial)
   if markRefused == nil then markRefused = refused('SET', key, digest, 'NX', 'GET', 'EX', ttl) end
-  local start = pos
-  -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
-  local opDenial = ''
-  for o = 1, nops do
-    local header = A[pos]
-    if header == TOUCH_OP then
-      if denial == '' and opDenial == '' and touchRefused(pos + 1) then opDenial = e .. ':HSET:' .. A[pos + 1] end
-      pos = pos + 6
-    else
-      -- A command in full (header > 0), or one that repeats the name and key of an earlier op, whose
-      -- arguments start at A[named] (header < 0, applyOncePayload), followed by its other arguments.
-      local nargs, name, key, rest
-      if header > 0 then
-        nargs = header - 1; name = A[pos + 1]; key = A[pos + 2]; rest = pos + 3
-      else
-        local named = A[pos + 1]
-        nargs = -header - 1; name = A[named]; key = A[named + 1]; rest = pos + 2
-      end
-      if denial == '' and opDenial == '' and opRefused(name, key, rest, nargs) then opDenial = e .. ':' .. (name or '') .. ':' .. (key or '') end
-      pos = rest + nargs - 2
-    end
-  end
   if denial ~= '' then
     flags[e] = '4'
-  elseif markRefused then
+    return false
+  end
+  if markRefused then
     denial = e .. ':SET:' .. key
     flags[e] = '3'
-  elseif opDenial ~= '' then
+    return false
+  end
+  local mark
+  if opDenial ~= '' then
     -- A refused write only matters for an entry about to run: a marked one is skipped as before.
-    local mark = redis.call('GET', key)
-    if mark then
-      if mark == digest or mark == '1' then flags[e] = '0' else flags[e] = '2' end
-    else
+    mark = redis.call('GET', key)
+    if not mark then
       denial = opDenial
       flags[e] = '3'
+      return false
     end
   else
     -- Check and mark in one command (SET NX GET, Redis 7.0+): the old value, or nil when the mark
     -- was absent and is now set. Set before the writes run, inside the same script, so no one sees
     -- one without the other.
-    local mark = redis.call('SET', key, digest, 'NX', 'GET', 'EX', ttl)
-    if mark then
-      if mark == digest or mark == '1' then flags[e] = '0' else flags[e] = '2' end
-    else
+    mark = redis.call('SET', key, digest, 'NX', 'GET', 'EX', ttl)
+    if not mark then
       flags[e] = '1'
+      return true
+    end
+  end
+  if mark == digest or mark == '1' then flags[e] = '0' else flags[e] = '2' end
+  return false
+end
+local pos = 1
+local e = 0
+while pos <= last do
+  if type(A[pos]) == 'number' then
+    -- A run (applyOncePayload): its length, then one command's argument count, name and key, then
+    -- per entry its id, digest and the command's other arguments.
+    local count = A[pos]; local nargs = A[pos + 1]; local name = A[pos + 2]; local opKey = A[pos + 3]
+    local others = nargs - 2
+    pos = pos + 4
+    local r = 1
+    -- While nothing is refused, a run of single-key writes needs no check per record: the marks' verdict
+    -- is one for all (see above) and so is the write's, which depends on its command and key alone. So
+    -- when both are allowed, each record is what claim() does for an allowed entry, written out: its
+    -- mark (SET NX GET), then its write only if the mark was absent. Up to 0.14 ms less Redis time per
+    -- batch of 500 ZINCRBY records than the general loop below (two Lua calls a record): p25 -0.01 to
+    -- -0.14 ms over four runs in one process, as project-leaderboards' user, never more.
+    if denial == '' and ONE_KEY[name] and not (name == 'DEL' and nargs > 2) then
+      if markRefused == nil then markRefused = refused('SET', scope .. A[pos], A[pos + 1], 'NX', 'GET', 'EX', ttl) end
+      if not markRefused and not opRefused(name, opKey, pos + 2, nargs) then
+        for _ = 1, count do
+          e = e + 1
+          local digest = A[pos + 1]
+          local rest = pos + 2
+          local mark = redis.call('SET', scope .. A[pos], digest, 'NX', 'GET', 'EX', ttl)
+          if not mark then
+            flags[e] = '1'
+            -- Two other arguments (ZINCRBY, HSET, HINCRBY: most projections' writes) are passed as they
+            -- are: the unpack call cost 0.06-0.1 ms more per batch of 500 (p25 of Redis time, two runs).
+            local ok
+            if others == 2 then
+              ok = redis.pcall(name, opKey, A[rest], A[rest + 1])
+            else
+              ok = redis.pcall(name, opKey, unpack(A, rest, rest + others - 1))
+            end
+            if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
+          elseif mark == digest or mark == '1' then
+            flags[e] = '0'
+          else
+            flags[e] = '2'
+          end
+          pos = rest + others
+        end
+        r = count + 1
+      end
+    end
+    -- Otherwise each record is settled alone (claim), its write checked first (opRefused keeps a
+    -- single-key write's verdict by its command and key, so a run asks the ACL engine once).
+    for _ = r, count do
+      e = e + 1
+      local rest = pos + 2
+      local opDenial = ''
+      if denial == '' and opRefused(name, opKey, rest, nargs) then opDenial = e .. ':' .. name .. ':' .. opKey end
+      if claim(e, scope .. A[pos], A[pos + 1], opDenial) then
+        local ok = redis.pcall(name, opKey, unpack(A, rest, rest + others - 1))
+        if type(ok) == 'table' and ok.err then errors[#errors + 1] = e .. ':' .. ok.err end
+      end
+      pos = rest + others
+    end
+  else
+    e = e + 1
+    local key = scope .. A[pos]
+    local digest = A[pos + 1]
+    local nops = A[pos + 2]
+    pos = pos + 3
+    local start = pos
+    -- One pass finds where the next entry starts and, while nothing was refused, checks each op.
+    local opDenial = ''
+    for o = 1, nops do
+      local header = A[pos]
+      if header == TOUCH_OP then
+        if denial == '' and opDenial == '' and touchRefused(pos + 1) then opDenial = e .. ':HSET:' .. A[pos + 1] end
+        pos = pos + 6
+      else
+        -- A command in full (header > 0), or one that repeats the name and key of an earlier op, whose
+        -- arguments start at A[named] (header < 0, applyOncePayload), followed by its other arguments.
+        local nargs, name, opKey, rest
+        if header > 0 then
+          nargs = header - 1; name = A[pos + 1]; opKey = A[pos + 2]; rest = pos + 3
+        else
+          local named = A[pos + 1]
+          nargs = -header - 1; name = A[named]; opKey = A[named + 1]; rest = pos + 2
+        end
+        if denial == '' and opDenial == '' and opRefused(name, opKey, rest, nargs) then opDenial = e .. ':' .. (name or '') .. ':' .. (opKey or '') end
+        pos = rest + nargs - 2
+      end
+    end
+    if claim(e, key, digest, opDenial) then
       local at = start
       for o = 1, nops do
         local ok

@@ -47,10 +47,12 @@ function decode(payload: Buffer): Array<string | number> {
 }
 
 /**
- * The decoded items with every back reference resolved as applyOnceScript resolves it: a negative
- * header -(n + 1) is followed by the position (from 1) of an earlier op's name, whose name and key it
- * takes, then its other n - 2 arguments. Throws if a reference points anywhere but at the name of an
- * earlier command written in full.
+ * The decoded items with every back reference and run resolved as applyOnceScript resolves them: a
+ * negative header -(n + 1) is followed by the position (from 1) of an earlier op's name, whose name and
+ * key it takes, then its other n - 2 arguments; a number where an entry starts is a run of that many
+ * entries, each with one command of the argument count, name and key that follow it, then per entry
+ * its id, digest and other arguments. Throws if a reference points anywhere but at the name of an
+ * earlier command written in full (a run's included).
  */
 function resolved(items: ReadonlyArray<string | number>): Array<string | number> {
   const out: Array<string | number> = [];
@@ -62,6 +64,19 @@ function resolved(items: ReadonlyArray<string | number>): Array<string | number>
     return item;
   };
   while (at < items.length) {
+    if (typeof items[at] === 'number') {
+      const count = Number(next());
+      const nargs = Number(next());
+      if (count < 2 || nargs < 2) throw new Error(`a run of ${count} entries of ${nargs} arguments`);
+      fullNames.add(at + 1);
+      const name = next();
+      const key = next();
+      for (let r = 0; r < count; r++) {
+        out.push(next(), next(), 1, nargs + 1, name, key);
+        for (let i = 0; i < nargs - 2; i++) out.push(next());
+      }
+      continue;
+    }
     out.push(next(), next());
     const nops = next();
     out.push(nops);
@@ -207,9 +222,48 @@ describe('applyOncePayload', () => {
 
   it('should refer back with wider negative headers for commands of many arguments', () => {
     const args = Array.from({ length: 40_000 }, (_, i) => `f${i}`);
-    const entries: PayloadEntry[] = [0, 1].map((i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('HDEL', 'h', ...args)] }));
+    // An entry with no ops between them, so the two are no run.
+    const entries: PayloadEntry[] = [0, 1, 2].map((i) => ({ eventId: `e${i}`, digest: 'd', ops: i === 1 ? [] : [command('HDEL', 'h', ...args)] }));
     const items = decode(applyOncePayload(entries));
     expect(items).toContain(-(args.length + 3));
+    expect(resolved(items)).toEqual(expectedItems(entries));
+  });
+
+  it('should write consecutive records of one command on one key as a run: its name and key once, then 4 items a ZINCRBY record', () => {
+    const board = 'tp:g1-leaderboards:leaderboard:b';
+    const entries: PayloadEntry[] = Array.from({ length: 500 }, (_, i) => ({ eventId: `e${i}`, digest: `d${i}`, ops: [command('ZINCRBY', board, String(1 + (i % 50)), `u${i}`)] }));
+    const items = decode(applyOncePayload(entries));
+    expect(items.slice(0, 8)).toEqual([500, 4, 'ZINCRBY', board, 'e0', 'd0', '1', 'u0']);
+    expect(items).toHaveLength(4 + 500 * 4);
+    expect(resolved(items)).toEqual(expectedItems(entries));
+  });
+
+  it("should end a run where the name, the key, the argument count or the number of ops changes, and refer back to a run's name and key later", () => {
+    // Few shapes, so runs of every length form, break and start again; any op after a run may refer to its name and key.
+    const op: fc.Arbitrary<RedisOp> = fc.oneof(
+      fc.constantFrom('1', '7', 'é').map((points) => command('ZINCRBY', 'b1', points, 'u')),
+      fc.constant(command('ZINCRBY', 'b2', '2', 'v')),
+      fc.constant(command('ZINCRBY', 'b1', '2')),
+      fc.constant(command('INCR', 'b1')),
+      fc.constant(command('HSET', 'h', 'f', 'v', 'g', 'w')),
+      fc.constant(command('PING')),
+      fc.constant<RedisOp>({ kind: 'touch', key: 'b1', field: 'f', value: 'v', at: 5, ttlField: 't' }),
+    );
+    const entry: fc.Arbitrary<PayloadEntry> = fc.record({ eventId: fc.constantFrom('a', 'b', ''), digest: fc.constantFrom('d', 'é'), ops: fc.array(op, { maxLength: 2 }) });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), (entries) => {
+        expect(resolved(decode(applyOncePayload(entries)))).toEqual(expectedItems(entries));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('should count a long run and a command of many arguments in wider integers', () => {
+    const args = Array.from({ length: 300 }, (_, i) => `f${i}`);
+    const entries: PayloadEntry[] = Array.from({ length: 70_000 }, (_, i) => ({ eventId: `e${i}`, digest: 'd', ops: [command('HDEL', 'h', ...(i < 3 ? args : ['x']))] }));
+    const items = decode(applyOncePayload(entries));
+    expect(items.slice(0, 4)).toEqual([3, 302, 'HDEL', 'h']);
+    expect(items[4 + 3 * 302]).toBe(69_997);
     expect(resolved(items)).toEqual(expectedItems(entries));
   });
 

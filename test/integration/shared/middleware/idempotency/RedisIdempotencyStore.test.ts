@@ -278,6 +278,69 @@ describe('RedisIdempotencyStore (real Redis)', () => {
     expect(await redis.ttl(nextOffsetKey(scope, 'scores:3'))).toBeGreaterThan(50);
   });
 
+  it('should apply each record of a run on one key once, skipping its marked records, reporting reused ids and failed writes by their own event', async () => {
+    // Consecutive records of one command on one key travel as a run (applyOncePayload): each is still marked and settled alone.
+    const scope = keys.idempotency('run', '');
+    const board = keys.leaderboard('run-board');
+    const wrong = keys.leaderboard('run-wrong');
+    const members = keys.leaderboard('run-members');
+    await redis.set(wrong, 'a string, not a sorted set');
+    const run = (ids: number[], digest = (id: number) => `d${id}`) => ids.map((id) => ({ eventId: `r${id}`, digest: digest(id), ops: [command('ZINCRBY', board, id, `u${id % 2}`)] }));
+    await store.commit(scope, run([3, 4, 6]));
+    const entries = [
+      ...run([1, 2, 3, 4, 5]),
+      ...run([6], () => 'other content'),
+      ...run([7, 8]),
+      ...[9, 10].map((id) => ({ eventId: `r${id}`, digest: `d${id}`, ops: [command('ZINCRBY', wrong, 1, 'u')] })),
+      { eventId: 'r11', digest: 'd11', ops: [command('ZINCRBY', board, 100, 'u1'), command('ZINCRBY', wrong, 1, 'u')] },
+      // A command whose verdict the script does not keep by its name and key: each record of the run checked alone.
+      ...[12, 13].map((id) => ({ eventId: `r${id}`, digest: `d${id}`, ops: [command('SADD', members, `m${id}`)] })),
+    ];
+    const result = await store.commit(scope, entries, [{ partition: 'run:0', next: 11n }]);
+    expect(result).toMatchObject({ applied: ['r1', 'r2', 'r5', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13'], skipped: ['r3', 'r4'], conflicts: ['r6'], denied: undefined });
+    expect([...result.failed.keys()]).toEqual(['r9', 'r10', 'r11']);
+    expect(result.failed.get('r9')).toMatch(/WRONGTYPE/);
+    // u0: 2 + 4 + 6 + 8 (3, 4 and 6 from the first commit), u1: 1 + 3 + 5 + 7 + 100.
+    expect(await redis.zscore(board, 'u0')).toBe('20');
+    expect(await redis.zscore(board, 'u1')).toBe('116');
+    expect(await redis.mget(entries.map((entry) => scope + entry.eventId))).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10', 'd11', 'd12', 'd13']);
+    expect((await redis.smembers(members)).sort()).toEqual(['m12', 'm13']);
+    expect(await store.commit(scope, entries, [{ partition: 'run:0', next: 11n }])).toMatchObject({ applied: [], conflicts: ['r6'] });
+    expect(await redis.zscore(board, 'u1')).toBe('116');
+  });
+
+  it('should refuse a run on a key its user may not write at its first unmarked record, skip the marked ones before it, and apply the rest once the rule is fixed', async () => {
+    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
+    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const scope = keys.idempotency('run-denied', '');
+    const ok = keys.leaderboard('ok-run');
+    const walled = keys.leaderboard('walled-run');
+    const entries = [
+      { eventId: 'a1', digest: 'd', ops: [command('ZINCRBY', ok, 1, 'u')] },
+      ...['w1', 'w2', 'w3', 'w4'].map((eventId) => ({ eventId, digest: 'd', ops: [command('ZINCRBY', walled, 10, 'u')] })),
+      ...['b1', 'b2'].map((eventId) => ({ eventId, digest: 'd', ops: [command('ZINCRBY', ok, 1_000, 'u')] })),
+    ];
+    // w1 was applied once before (by a user that could): marked, so its refused write is never attempted.
+    await store.commit(scope, [{ eventId: 'w1', digest: 'd', ops: [command('ZINCRBY', walled, 10, 'u')] }]);
+    try {
+      const refused = await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }]);
+      expect(refused).toMatchObject({ applied: ['a1'], skipped: ['w1'], unapplied: ['w2', 'w3', 'w4', 'b1', 'b2'], denied: { eventId: 'w2', command: 'ZINCRBY', key: walled } });
+      expect(await redis.zscore(ok, 'u')).toBe('1');
+      expect(await redis.zscore(walled, 'u')).toBe('10');
+      expect(await redis.mget(['w2', 'w3', 'w4', 'b1', 'b2'].map((id) => scope + id))).toEqual([null, null, null, null, null]);
+      expect(await redis.exists(nextOffsetKey(scope, 'scores:0'))).toBe(0);
+
+      await redis.call('ACL', 'SETUSER', scratchUser, `~${walled}`);
+      expect(await scratchStore.commit(scope, entries, [{ partition: 'scores:0', next: 7n }])).toMatchObject({ applied: ['w2', 'w3', 'w4', 'b1', 'b2'], skipped: ['a1', 'w1'], denied: undefined });
+      expect(await redis.zscore(ok, 'u')).toBe('2001');
+      expect(await redis.zscore(walled, 'u')).toBe('40');
+      expect(await redis.get(nextOffsetKey(scope, 'scores:0'))).toBe('7');
+    } finally {
+      await scratch.quit();
+    }
+  });
+
   it('should apply nothing of a write its user may not make, nor anything after it, mark only what came before, and apply the rest once the rule is fixed', async () => {
     await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
     const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
