@@ -1,8 +1,7 @@
 import { connect, type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { countDelivered } from '../../shared/observability/queueTraffic';
 import type { Invoke } from './loadedFunction';
-import { EventJson } from './eventJson';
-import { rabbitMqTriggerEventJson } from './rabbitMqTriggerEvent';
+import { toRabbitMqTriggerEvent } from './rabbitMqTriggerEvent';
 import type { RabbitMqTrigger } from '../../shared/routes/functionCatalog';
 
 export interface RabbitMqMappingOptions {
@@ -55,8 +54,7 @@ export async function startRabbitMqEventSourceMapping(options: RabbitMqMappingOp
     const batch = buffer.splice(0, event.batchSize);
     inFlight = (async () => {
       try {
-        // The event's JSON text written from the deliveries (the text JSON.stringify of toRabbitMqTriggerEvent's event makes).
-        await invoke(new EventJson(rabbitMqTriggerEventJson(options.eventSourceArn, event.queue, options.vhost, batch)));
+        await invoke(toRabbitMqTriggerEvent(options.eventSourceArn, event.queue, options.vhost, batch));
         failures = 0;
         countDelivered(event.queue, batch.length);
         options.onInvocation?.({ functionName, records: batch.length, ok: true });

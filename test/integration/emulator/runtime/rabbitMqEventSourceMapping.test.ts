@@ -1,6 +1,5 @@
 import { connect, type Channel, type ChannelModel } from 'amqplib';
 import { startRabbitMqEventSourceMapping, type RunningMapping } from '../../../../emulator/runtime/rabbitMqEventSourceMapping';
-import { receivedEvent } from '../../../../emulator/runtime/eventJson';
 import type { RabbitMqTriggerEvent } from '../../../../shared/triggers/rabbitmq/RabbitMqTriggerEvent';
 import { waitFor } from '../../../../testkit/waitUntil';
 
@@ -61,7 +60,7 @@ async function mappingOn(queue: string, batchSize: number, workMs: number, fail:
     vhost: VHOST,
     eventSourceArn: 'arn:aws:mq:local:000000000000:broker:test:b-test',
     invoke: async (event) => {
-      const messages = Object.values((receivedEvent(event) as RabbitMqTriggerEvent).rmqMessagesByQueue).flat();
+      const messages = Object.values((event as RabbitMqTriggerEvent).rmqMessagesByQueue).flat();
       const n = invocations.push({
         ids: messages.map((m) => String(m.basicProperties.messageId)),
         redelivered: messages.map((m) => m.redelivered),
