@@ -36,7 +36,10 @@ const BATCH_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 128 };
  * reported) during the first timed passes, promoting what its in-flight batches held meanwhile; the
  * promoted garbage then cost old-generation marking on V8's shared helper threads. Measured
  * (`npm run bench -- workflow`, 6 alternating pairs): the runtime's CPU per order 1.69 -> 1.50 ms median,
- * lower in every pair.
+ * lower in every pair; and still once the benchmark warms up until its CPU per order stops falling
+ * (steady state, when the workers' new spaces had time to grow by themselves): 1.115 -> 1.015 ms median
+ * of 4 alternating pairs, lower in each (1.24/1.02, 1.13/1.12, 0.99/0.95, 1.10/1.01), and the warm-up
+ * reached steady state in 6-7 passes with the floor against 6-9 without.
  *
  * A V8 flag, so it holds for the whole process, read when an isolate is created: set before the
  * runtime starts its first worker, it applies to every worker after (the runtime's own thread keeps the
