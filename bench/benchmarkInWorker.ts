@@ -6,7 +6,7 @@ import { BENCH_RUN_NAMES, type BenchRunNames } from './benchEnvironment';
 import type { BenchmarkResult } from './benchmarkResult';
 
 export interface BenchmarkWorkerData {
-  /** The benchmark's module, relative to bench/ (without extension), and the function it exports. */
+  /** The benchmark's module (an absolute path) and the function it exports. */
   module: string;
   exportName: string;
   benchRunNames: BenchRunNames;
@@ -28,16 +28,17 @@ const EXIT_GRACE_MS = 10_000;
 export async function benchmarkInWorker(module: string, exportName: string, trigger: Trigger['kind']): Promise<BenchmarkResult> {
   raiseNewSpaceFloor();
   const data: BenchmarkWorkerData = { module, exportName, benchRunNames: BENCH_RUN_NAMES };
-  const worker = new Worker(WORKER_ENTRY, { workerData: data, resourceLimits: workerResourceLimits(trigger) });
+  // The environment as this thread has it now (the run's Kafka, its namespace), passed on explicitly.
+  const worker = new Worker(WORKER_ENTRY, { workerData: data, env: { ...process.env }, resourceLimits: workerResourceLimits(trigger) });
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   const reply = await new Promise<BenchmarkWorkerReply>((resolve, reject) => {
     worker.once('message', (message: BenchmarkWorkerReply) => resolve(message));
     worker.once('error', reject);
-    void exited.then((code) => reject(new Error(`the ${module} benchmark's worker exited (code ${code}) before it replied`)));
+    void exited.then((code) => reject(new Error(`the benchmark's worker (${module}) exited (code ${code}) before it replied`)));
   });
   const grace = setTimeout(() => void worker.terminate(), EXIT_GRACE_MS);
   await exited;
   clearTimeout(grace);
-  if (reply.error !== undefined) throw new Error(`${module} (in its worker thread): ${reply.error}`);
+  if (reply.error !== undefined) throw new Error(`${exportName} (in its worker thread): ${reply.error}`);
   return reply.result;
 }

@@ -1,5 +1,4 @@
 import './benchEnvironment';
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeRedisClient } from '../shared/clients/redisClient';
 import { closeSharedClients } from '../shared/clients/sharedClients';
@@ -13,9 +12,9 @@ import type { BenchmarkWorkerData, BenchmarkWorkerReply } from './benchmarkInWor
 async function runBenchmark(data: BenchmarkWorkerData): Promise<BenchmarkWorkerReply> {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(__dirname, data.module)) as Record<string, unknown>;
+    const mod = require(data.module) as Record<string, unknown>;
     const run = mod[data.exportName];
-    if (typeof run !== 'function') throw new Error(`bench/${data.module} has no exported function ${data.exportName}`);
+    if (typeof run !== 'function') throw new Error(`${data.module} has no exported function ${data.exportName}`);
     return { result: await (run as () => Promise<BenchmarkResult>)() };
   } catch (error) {
     return { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

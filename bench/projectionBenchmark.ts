@@ -54,7 +54,7 @@ interface Pass {
  * every scavenge; the runtime runs batch functions with 128 MB for that reason.
  */
 export function projectionBenchmark(): Promise<BenchmarkResult> {
-  return benchmarkInWorker('projectionBenchmark', 'projectionPasses', wiredFunction('projectLeaderboards').trigger.kind);
+  return benchmarkInWorker(__filename, 'projectionPasses', wiredFunction('projectLeaderboards').trigger.kind);
 }
 
 /** The benchmark itself, run in its worker thread. */
