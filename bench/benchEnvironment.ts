@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { localConfig, setEnvironment, setEnvironmentDefaults } from '../emulator/config/localConfig';
 
 /**
@@ -18,59 +17,31 @@ import { localConfig, setEnvironment, setEnvironmentDefaults } from '../emulator
  * - an audit archive folder of the run's own (archive-events copies every topic it reads), removed at
  *   the end, so the benchmarks never fill the tests' or a running system's archive.
  */
-/** The names a benchmark run makes once: its Redis namespace, RabbitMQ virtual host, API key and archive folder. */
-export interface BenchRunNames {
-  namespace: string;
-  vhost: string;
-  apiKey: string;
-  archiveDir: string;
-}
-
-const freshNames = (): BenchRunNames => {
-  const stamp = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
-  return {
-    namespace: `tpbench-${stamp}`,
-    vhost: `tpbench-${stamp}`,
-    apiKey: `tpbench-${randomBytes(24).toString('base64url')}`,
-    archiveDir: join(tmpdir(), `tpbench-archive-${process.pid}-${Date.now()}`),
-  };
-};
-/**
- * A benchmark run in a worker thread of its own (benchmarkInWorker.ts) loads this module again there: it
- * takes the run's names from the thread that started it, and the environment that thread had set up
- * (a worker starts with a copy of it: KAFKA_BROKERS included, which the block below would clear).
- */
-const inherited = isMainThread ? undefined : (workerData as { benchRunNames?: BenchRunNames } | null)?.benchRunNames;
-/** The run's names, for a benchmarkInWorker thread to take on. */
-export const BENCH_RUN_NAMES: BenchRunNames = inherited ?? freshNames();
-
-export const BENCH_NAMESPACE = BENCH_RUN_NAMES.namespace;
+export const BENCH_NAMESPACE = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 /** A RabbitMQ virtual host of the run's own (runBenchmarks creates it with testkit/privateVhost, topology declared, and deletes it). */
-export const BENCH_VHOST = BENCH_RUN_NAMES.vhost;
+export const BENCH_VHOST = `tpbench-${process.pid.toString(36)}-${Date.now().toString(36)}`;
 export const BENCH_RABBITMQ_URL = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(BENCH_VHOST)}`;
 
 /** Security on, as deployed: the runtime requires this key and every benchmark request sends it. */
-export const BENCH_API_KEY = BENCH_RUN_NAMES.apiKey;
+export const BENCH_API_KEY = `tpbench-${randomBytes(24).toString('base64url')}`;
 export const BENCH_HEADERS = { 'x-api-key': BENCH_API_KEY };
 // The limiter runs on every request (its Lua step is part of what is measured), but one key drives the
 // whole load here: at the default 1,000 requests/s per key the read benchmark's 2,000/s would measure
 // 429s. A deployment sizes the limit to its clients; the benchmarks' is above any rate they reach.
-export const BENCH_ARCHIVE_DIR = BENCH_RUN_NAMES.archiveDir;
-if (inherited === undefined) {
-  setEnvironment({
-    TRIPLANE_API_KEYS: BENCH_API_KEY,
-    TRIPLANE_RATE_LIMIT: '1000000',
-    TRIPLANE_PROFILE: 'test',
-    TRIPLANE_REDIS_NAMESPACE: BENCH_NAMESPACE,
-    RABBITMQ_URL: BENCH_RABBITMQ_URL,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    TRIPLANE_ARCHIVE_DIR: BENCH_ARCHIVE_DIR,
-    // Set by runBenchmarks once its Kafka runs; a KAFKA_BROKERS from the caller's shell would point the benchmarks elsewhere.
-    KAFKA_BROKERS: undefined,
-  });
-  setEnvironmentDefaults({ REDIS_URL: 'redis://127.0.0.1:6379' });
-}
+export const BENCH_ARCHIVE_DIR = join(tmpdir(), `tpbench-archive-${process.pid}-${Date.now()}`);
+setEnvironment({
+  TRIPLANE_API_KEYS: BENCH_API_KEY,
+  TRIPLANE_RATE_LIMIT: '1000000',
+  TRIPLANE_PROFILE: 'test',
+  TRIPLANE_REDIS_NAMESPACE: BENCH_NAMESPACE,
+  RABBITMQ_URL: BENCH_RABBITMQ_URL,
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  TRIPLANE_ARCHIVE_DIR: BENCH_ARCHIVE_DIR,
+  // Set by runBenchmarks once its Kafka runs; a KAFKA_BROKERS from the caller's shell would point the benchmarks elsewhere.
+  KAFKA_BROKERS: undefined,
+});
+setEnvironmentDefaults({ REDIS_URL: 'redis://127.0.0.1:6379' });
 
 /**
  * Under load, shared code adds one listener per concurrent call to shared emitters (publishConfirmed's

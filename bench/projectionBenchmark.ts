@@ -16,7 +16,6 @@ import { deferred, RUN_ID, wiredFunction } from './benchRun';
 import { withTimeout } from '../testkit/withTimeout';
 import { childEnvironment, localConfig, setEnvironment } from '../emulator/config/localConfig';
 import { median, round } from './statistics';
-import { benchmarkInWorker } from './benchmarkInWorker';
 
 const RECORDS = localConfig().TPBENCH_PROJECTION_RECORDS;
 const REPETITIONS = 3;
@@ -61,18 +60,8 @@ const cpuMicrosPerRecord = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number 
  * ZINCRBY commands in one ioredis pipeline per batch, with kafkajs' default auto-commit.
  *
  * The clock starts when the group has joined (run() resolved): group joins take the same time for both, so they are reported apart. Passes alternate, triplane first.
- *
- * Both run in one worker thread with the heap limits the runtime gives this function's worker
- * (benchmarkInWorker.ts): with V8's default young generation, the 12 partitions' invocations in flight
- * (each holding its parsed event across its Redis round trip, ~1 MB) outgrew it and were copied by
- * every scavenge; the runtime runs batch functions with 128 MB for that reason.
  */
-export function projectionBenchmark(): Promise<BenchmarkResult> {
-  return benchmarkInWorker(__filename, 'projectionPasses', wiredFunction('projectLeaderboards').trigger.kind);
-}
-
-/** The benchmark itself, run in its worker thread. */
-export async function projectionPasses(): Promise<BenchmarkResult> {
+export async function projectionBenchmark(): Promise<BenchmarkResult> {
   const started = performance.now();
   const topic = `tpbench-scores-${RUN_ID}`;
   const redis = benchRedis();
@@ -212,7 +201,7 @@ export async function projectionPasses(): Promise<BenchmarkResult> {
     ],
     latencySeries: [],
     notes: [
-      `${RECORDS.toLocaleString('en-US')} score.recorded records in a fresh ${PARTITIONS}-partition topic, read by a fresh group per pass; clock from group joined to last record applied (joins took ${round(median(ours.map((p) => p.joinSeconds)))} s, excluded). triplane = runtime MSK mapping (batch ${msk.batchSize}, commit per invocation) + real project-leaderboards handler, as its own Redis user. Both in one worker thread with the runtime's heap limits for a batch function.`,
+      `${RECORDS.toLocaleString('en-US')} score.recorded records in a fresh ${PARTITIONS}-partition topic, read by a fresh group per pass; clock from group joined to last record applied (joins took ${round(median(ours.map((p) => p.joinSeconds)))} s, excluded). triplane = runtime MSK mapping (batch ${msk.batchSize}, commit per invocation) + real project-leaderboards handler, as its own Redis user.`,
       `Process CPU per record (medians; every thread of this process, not the waits for a core): triplane ${round(median(ours.map((p) => p.cpuMicrosPerRecord)))} us, bare loop ${round(median(bare.map((p) => p.cpuMicrosPerRecord)))} us.`,
       ...(problems.length > 0 ? [`unexpected: ${problems.slice(0, 3).join('; ')}`] : []),
     ],
