@@ -132,7 +132,8 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   };
 }
 
-async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
+/** One handed-over partition batch: its invocations in order, each committed after it succeeded (exported for its unit test). */
+export async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
   const { event, invoke, functionName } = options;
   const bootstrapServers = options.brokers.join(',');
   const first = batch.records[0];
@@ -202,7 +203,7 @@ function takeInvocation(chunks: ConsumedRecord[][], i: number, eventSourceArn: s
  * without a word. Locally one member per group commits, so the mapping's own commits stay the truth
  * across rebalances and consumer replacements.
  */
-class ExpectedOffsets {
+export class ExpectedOffsets {
   private readonly next = new Map<number, bigint>();
 
   static async load(admin: KafkaAdminPort, groupId: string, topic: string): Promise<ExpectedOffsets> {
