@@ -33,7 +33,21 @@ interface Pass {
   recordsPerSecond: number;
   joinSeconds: number;
   invocations?: number;
+  /**
+   * CPU this process spent per record over the pass (every thread: the benchmark's, V8's GC helpers,
+   * libuv's), in microseconds. Steadier than the rates on a shared machine: time the thread waits for a
+   * core is not in it.
+   */
+  cpuMicrosPerRecord: number;
 }
+
+/** When a pass ended: the clock and the process's CPU then. */
+interface PassEnd {
+  at: number;
+  cpu: NodeJS.CpuUsage;
+}
+const passEnd = (): PassEnd => ({ at: performance.now(), cpu: process.cpuUsage() });
+const cpuMicrosPerRecord = (from: NodeJS.CpuUsage, to: NodeJS.CpuUsage): number => (to.user - from.user + to.system - from.system) / RECORDS;
 
 /**
  * Projection throughput: N `score.recorded` records already in a 12-partition topic, read by a fresh
@@ -97,7 +111,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
     let processed = 0;
     let duplicates = 0;
     let invocations = 0;
-    const done = deferred<number>();
+    const done = deferred<PassEnd>();
     const joinStarted = performance.now();
     const consumer = await startMskEventSourceMapping({
       functionName: 'triplane-bench-projectLeaderboards',
@@ -115,15 +129,16 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
         duplicates += summary.duplicates;
         if (summary.duplicates > 0 || summary.deadLettered > 0) problems.push(`pass ${rep}: ${summary.duplicates} duplicates, ${summary.deadLettered} dead-lettered`);
         // A batch that failed after it was applied comes back as duplicates: every record has been applied once then.
-        if (processed + duplicates >= RECORDS) done.resolve(performance.now());
+        if (processed + duplicates >= RECORDS) done.resolve(passEnd());
         return summary;
       },
     });
     const joined = performance.now();
+    const cpuAtJoin = process.cpuUsage();
     try {
       const finished = await withTimeout(done.promise, PASS_TIMEOUT_MS, () => `triplane pass ${rep}: ${processed} of ${RECORDS} applied; ${problems.slice(-1).join('')}`);
-      const seconds = (finished - joined) / 1000;
-      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000, invocations };
+      const seconds = (finished.at - joined) / 1000;
+      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000, invocations, cpuMicrosPerRecord: cpuMicrosPerRecord(cpuAtJoin, finished.cpu) };
     } finally {
       await consumer.disconnect();
     }
@@ -131,7 +146,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
 
   async function barePass(rep: number): Promise<Pass> {
     let applied = 0;
-    const done = deferred<number>();
+    const done = deferred<PassEnd>();
     const consumer: Consumer = benchKafka('tpbench-projection-bare').consumer({
       groupId: `tpbench-proj-bare-${RUN_ID}-${rep}`,
       maxWaitTimeInMs: 100,
@@ -150,14 +165,15 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
         // other partitions' concurrent additions.
         const count = await applyScoresBare(redis, keys.leaderboard, batch.messages);
         applied += count;
-        if (applied >= RECORDS) done.resolve(performance.now());
+        if (applied >= RECORDS) done.resolve(passEnd());
       },
     });
     const joined = performance.now();
+    const cpuAtJoin = process.cpuUsage();
     try {
       const finished = await withTimeout(done.promise, PASS_TIMEOUT_MS, () => `bare pass ${rep}: ${applied} of ${RECORDS} applied`);
-      const seconds = (finished - joined) / 1000;
-      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000 };
+      const seconds = (finished.at - joined) / 1000;
+      return { seconds, recordsPerSecond: RECORDS / seconds, joinSeconds: (joined - joinStarted) / 1000, cpuMicrosPerRecord: cpuMicrosPerRecord(cpuAtJoin, finished.cpu) };
     } finally {
       await consumer.disconnect();
     }
@@ -186,6 +202,7 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
     latencySeries: [],
     notes: [
       `${RECORDS.toLocaleString('en-US')} score.recorded records in a fresh ${PARTITIONS}-partition topic, read by a fresh group per pass; clock from group joined to last record applied (joins took ${round(median(ours.map((p) => p.joinSeconds)))} s, excluded). triplane = runtime MSK mapping (batch ${msk.batchSize}, commit per invocation) + real project-leaderboards handler, as its own Redis user.`,
+      `Process CPU per record (medians; every thread of this process, not the waits for a core): triplane ${round(median(ours.map((p) => p.cpuMicrosPerRecord)))} us, bare loop ${round(median(bare.map((p) => p.cpuMicrosPerRecord)))} us.`,
       ...(problems.length > 0 ? [`unexpected: ${problems.slice(0, 3).join('; ')}`] : []),
     ],
     details: { records: RECORDS, partitions: PARTITIONS, batchSize: msk.batchSize, fillSeconds, fillRecordsPerSecond: RECORDS / fillSeconds, ours, bare, problems },

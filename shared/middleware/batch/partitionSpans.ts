@@ -14,7 +14,11 @@ export interface PartitionSpan {
  * that is not one, or a record without a whole offset, is left out (the decoder refuses those).
  */
 export function partitionSpans(event: KafkaTriggerEvent): PartitionSpan[] {
-  const spans = new Map<string, PartitionSpan>();
+  // Offsets are compared as numbers (safe integers, so exactly) and made bigints once per span; the
+  // span of the previous record is tried first, as a list holds one partition's records: a key string
+  // and a bigint per record were 1% of the projection handler's profile.
+  const spans = new Map<string, { topic: string; partition: number; first: number; last: number }>();
+  let span: { topic: string; partition: number; first: number; last: number } | undefined;
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an event AWS did not send may lack records, or hold null among them
   for (const records of Object.values(event.records ?? {})) {
     if (!Array.isArray(records)) continue;
@@ -22,15 +26,18 @@ export function partitionSpans(event: KafkaTriggerEvent): PartitionSpan[] {
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- as above
       const { topic, partition, offset } = record ?? {};
       if (typeof topic !== 'string' || !Number.isSafeInteger(partition) || partition < 0 || !Number.isSafeInteger(offset) || offset < 0) continue;
-      const at = BigInt(offset);
-      const id = `${topic}\u0000${partition}`;
-      const span = spans.get(id);
-      if (span === undefined) spans.set(id, { topic, partition, first: at, last: at });
-      else {
-        if (at < span.first) span.first = at;
-        if (at > span.last) span.last = at;
+      if (span === undefined || span.topic !== topic || span.partition !== partition) {
+        const id = `${topic}\u0000${partition}`;
+        span = spans.get(id);
+        if (span === undefined) {
+          span = { topic, partition, first: offset, last: offset };
+          spans.set(id, span);
+          continue;
+        }
       }
+      if (offset < span.first) span.first = offset;
+      if (offset > span.last) span.last = offset;
     }
   }
-  return [...spans.values()];
+  return Array.from(spans.values(), ({ topic, partition, first, last }) => ({ topic, partition, first: BigInt(first), last: BigInt(last) }));
 }

@@ -1,4 +1,5 @@
-import { partitionSpans } from '../../../../../shared/middleware/batch/partitionSpans';
+import fc from 'fast-check';
+import { partitionSpans, type PartitionSpan } from '../../../../../shared/middleware/batch/partitionSpans';
 import { nextOffsetsOf, offsetGaps } from '../../../../../shared/middleware/idempotency/offsetGaps';
 import type { KafkaTriggerEvent, KafkaTriggerRecord } from '../../../../../shared/triggers/kafka/KafkaTriggerEvent';
 
@@ -28,6 +29,45 @@ describe('partitionSpans', () => {
     const negative = record('scores', -1, 4);
     expect(partitionSpans(eventOf({ 'scores-0': 'not a list', 'scores-1': [broken, negative, null], 'scores-2': [record('scores', 2, 2 ** 53)] }))).toEqual([]);
     expect(partitionSpans({ eventSource: 'aws:kafka' } as KafkaTriggerEvent)).toEqual([]);
+  });
+  /** partitionSpans as first written (a key and a bigint per record): the reference the cheaper one must agree with. */
+  const referenceSpans = (event: KafkaTriggerEvent): PartitionSpan[] => {
+    const spans = new Map<string, PartitionSpan>();
+    for (const records of Object.values(event.records as Record<string, unknown>)) {
+      if (!Array.isArray(records)) continue;
+      for (const item of records as unknown[]) {
+        const { topic, partition, offset } = (item ?? {}) as Partial<KafkaTriggerRecord>;
+        if (typeof topic !== 'string' || !Number.isSafeInteger(partition) || (partition as number) < 0 || !Number.isSafeInteger(offset) || (offset as number) < 0) continue;
+        const at = BigInt(offset as number);
+        const id = `${topic}\u0000${partition as number}`;
+        const span = spans.get(id);
+        if (span === undefined) spans.set(id, { topic, partition: partition as number, first: at, last: at });
+        else {
+          if (at < span.first) span.first = at;
+          if (at > span.last) span.last = at;
+        }
+      }
+    }
+    return [...spans.values()];
+  };
+
+  it('should give the same spans, in the same order, as a key and a bigint per record gave', () => {
+    const offset = fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(2 ** 53 - 1, 2 ** 53 - 2, 2 ** 53, -1, 1.5, Number.NaN), fc.constant('7'));
+    const item = fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.record({ topic: fc.constantFrom('scores', 'orders', 'scores\u00000'), partition: fc.constantFrom(0, 1, 2, -1, 0.5), offset }).map((r) => ({ ...record('x', 0, 0), ...r })),
+      },
+      { weight: 1, arbitrary: fc.constantFrom(null, undefined, 'record', {}) },
+    );
+    const list = fc.oneof({ weight: 9, arbitrary: fc.array(item, { maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom('not a list', null) });
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('scores-0', 'scores-1', 'orders-0', 'other'), list), (records) => {
+        const event = eventOf(records);
+        expect(partitionSpans(event)).toEqual(referenceSpans(event));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
