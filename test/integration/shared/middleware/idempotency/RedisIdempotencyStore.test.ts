@@ -13,6 +13,13 @@ let store: RedisIdempotencyStore;
 const scratchUser = `${namespace}-scratch`;
 const scratchPassword = `pw-${process.pid}-${Date.now()}`;
 
+/** The scratch user reset to write the marks and the boards starting `ok` only, logged in, with its store. */
+async function storeShortOfWalledBoards(): Promise<{ scratch: Redis; scratchStore: RedisIdempotencyStore }> {
+  await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
+  const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
+  return { scratch, scratchStore: new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 }) };
+}
+
 beforeAll(() => {
   redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   store = new RedisIdempotencyStore({ redis, ttlSeconds: 60 });
@@ -310,9 +317,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   });
 
   it('should refuse a run on a key its user may not write at its first unmarked record, skip the marked ones before it, and apply the rest once the rule is fixed', async () => {
-    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
-    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
-    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const { scratch, scratchStore } = await storeShortOfWalledBoards();
     const scope = keys.idempotency('run-denied', '');
     const ok = keys.leaderboard('ok-run');
     const walled = keys.leaderboard('walled-run');
@@ -342,9 +347,7 @@ describe('RedisIdempotencyStore (real Redis)', () => {
   });
 
   it('should apply nothing of a write its user may not make, nor anything after it, mark only what came before, and apply the rest once the rule is fixed', async () => {
-    await redis.call('ACL', 'SETUSER', scratchUser, 'reset', 'on', `>${scratchPassword}`, `~${namespace}:idem:*`, `~${namespace}:leaderboard:ok*`, '+@read', '+@write', '+evalsha', '+script|load');
-    const scratch = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { username: scratchUser, password: scratchPassword });
-    const scratchStore = new RedisIdempotencyStore({ redis: scratch, ttlSeconds: 60 });
+    const { scratch, scratchStore } = await storeShortOfWalledBoards();
     const scope = keys.idempotency('denied', '');
     const ok = keys.leaderboard('ok-board');
     const walled = keys.leaderboard('walled-board');
