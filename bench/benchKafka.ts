@@ -74,3 +74,20 @@ export async function consumerLag(groups: ReadonlyArray<{ groupId: string; topic
     await admin.disconnect();
   }
 }
+
+/**
+ * The groups of `groupIds` with no member yet in a settled group. A runtime's mappings join their
+ * groups in the background (the HTTP API does not wait for them), so a benchmark waits for this too
+ * before anything is timed: on topics with nothing left to read, no lag alone says the consumers are there.
+ */
+export async function groupsNotJoined(groupIds: readonly string[]): Promise<string[]> {
+  const admin = benchKafka('tpbench-groups').admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([...groupIds]);
+    const joined = new Set(groups.filter((group) => group.state === 'Stable' && group.members.length > 0).map((group) => group.groupId));
+    return groupIds.filter((groupId) => !joined.has(groupId));
+  } finally {
+    await admin.disconnect();
+  }
+}

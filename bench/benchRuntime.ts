@@ -2,7 +2,7 @@ import { readServerlessWiring } from '../emulator/runtime/serverlessFunctions';
 import { subscriptionsOf } from '../shared/routes/functionCatalog';
 import { startLocalRuntime, type LocalRuntime } from '../emulator/runtime/startLocalRuntime';
 import { PROJECT_ROOT } from '../emulator/services/localPaths';
-import { consumerLag } from './benchKafka';
+import { consumerLag, groupsNotJoined } from './benchKafka';
 import { progress, RUN_ID } from './benchRun';
 import { sleep } from '../testkit/waitUntil';
 
@@ -27,19 +27,22 @@ export function runtimeGroups(suffix = GROUP_SUFFIX): Array<{ groupId: string; t
   return wiring.functions.flatMap((fn) => subscriptionsOf(fn).map((msk) => ({ groupId: `${msk.consumerGroupId}${suffix}`, topic: msk.topic })));
 }
 
-/** Waits until no group of the runtime has records left to read; returns the seconds it took. */
+/** Waits until every group of the runtime has joined and none has records left to read; returns the seconds it took. */
 export async function waitForCatchUp(suffix = GROUP_SUFFIX, timeoutMs = CATCH_UP_TIMEOUT_MS): Promise<number> {
   const started = performance.now();
   const groups = runtimeGroups(suffix);
+  const groupIds = [...new Set(groups.map((group) => group.groupId))];
   let reported = 0;
   for (;;) {
     const lag = await consumerLag(groups);
-    if (lag === 0) return (performance.now() - started) / 1000;
+    const joining = lag === 0 ? await groupsNotJoined(groupIds) : [];
+    if (lag === 0 && joining.length === 0) return (performance.now() - started) / 1000;
+    const left = lag > 0 ? `${lag.toLocaleString('en-US')} records left to read` : `groups still joining: ${joining.join(', ')}`;
     if (performance.now() - reported > 5_000) {
-      progress(`runtime catching up with the topics: ${lag.toLocaleString('en-US')} records left`);
+      progress(`runtime catching up with the topics: ${left}`);
       reported = performance.now();
     }
-    if (performance.now() - started > timeoutMs) throw new Error(`the runtime still had ${lag} records to read after ${timeoutMs / 1000} s`);
+    if (performance.now() - started > timeoutMs) throw new Error(`the runtime had not caught up after ${timeoutMs / 1000} s: ${left}`);
     await sleep(250);
   }
 }

@@ -25,6 +25,14 @@ export interface MappingOptions {
   onCrash?: (crash: { functionName: string; error: Error; restartInMs: number }) => void;
   /** Kafka no longer held the records from `expected` to `fetched` when this mapping asked for them. */
   onSkipped?: (gap: { functionName: string; topic: string; partition: number; expected: bigint; fetched: bigint }) => void;
+  /**
+   * Return once the mapping is set up, its first consumer joining its group meanwhile. A group that a
+   * killed runtime's members are still in holds every join until their sessions time out
+   * (SESSION_TIMEOUT_MS, longer while the cluster recovers: 13-44 s in the fault suite), and the
+   * runtime's HTTP API has no reason to wait for that: deployed, API Gateway's routes do not wait for
+   * an event source mapping either. Otherwise (replay, tests, benchmarks) start returns once joined.
+   */
+  joinInBackground?: boolean;
 }
 
 /** What the runtime holds of a running mapping: it only ever stops it. */
@@ -121,11 +129,14 @@ export async function startMskEventSourceMapping(options: MappingOptions): Promi
   };
   // Not even the first consumer's failure stops the mapping (or the runtime that starts it): the
   // runtime restarted in the middle of a broker restart must come up and consume once Kafka is back.
-  await launch().catch(relaunchLater);
+  const first = launch().catch(relaunchLater);
+  if (options.joinInBackground !== true) await first;
   return {
     async disconnect() {
       stopped = true;
       clearTimeout(restartTimer);
+      // A first consumer still joining stops as soon as it has joined (launch), and leaves its group then.
+      await first;
       // Stopping waits for the batch in flight, so no invocation is cut in half.
       await current?.stop();
     },

@@ -33,6 +33,7 @@ async function start(): Promise<void> {
           brokers: data.brokers,
           eventSourceArn: data.eventSourceArn,
           invoke: host.invoke,
+          joinInBackground: true,
           onInvocation: ({ ok, error, records }) => {
             if (!ok) log(`[runtime] ${fn.key}: batch of ${records} failed, will retry: ${error instanceof Error ? error.message : String(error)}`);
           },

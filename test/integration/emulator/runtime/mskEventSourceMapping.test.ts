@@ -117,6 +117,56 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
   });
 });
 
+describe('the MSK event source mapping joining its group in the background (the runtime, whose HTTP API does not wait for it)', () => {
+  // Port 1 refuses connections: a first consumer that cannot start reports a crash once its connection was refused.
+  const unreachable = ['127.0.0.1:1'];
+  const crashingMapping = (joinInBackground: boolean) => {
+    const crashes: string[] = [];
+    const mapping = mappingOn(unreachable, `tptest-unreachable-${run}`, () => Promise.resolve(undefined), { joinInBackground, onCrash: ({ error }) => crashes.push(error.message) });
+    return { crashes, mapping };
+  };
+
+  it('should return before its first consumer has got anywhere, which then fails and is replaced as usual', async () => {
+    const { crashes, mapping } = crashingMapping(true);
+    const started = await mapping;
+    try {
+      expect(crashes).toEqual([]);
+      await waitUntil('the first consumer to fail', () => crashes.length > 0);
+    } finally {
+      await started.disconnect();
+    }
+  });
+
+  it('should consume every record once its consumer has joined', async () => {
+    const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
+    const topic = `tptest-mapping-background-${run}`;
+    const admin = localKafkaClient(brokers, 'tptest-mapping-background-admin').admin();
+    await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
+    const seen: number[] = [];
+    try {
+      await produce(brokers, topic, 0, 10);
+      const mapping = await mappingOn(
+        brokers,
+        topic,
+        (event) => {
+          seen.push(...offsetsOf(event));
+          return Promise.resolve(undefined);
+        },
+        { joinInBackground: true },
+      );
+      try {
+        await waitUntil('the ten records', () => seen.length >= 10);
+      } finally {
+        await mapping.disconnect();
+      }
+    } finally {
+      await admin.deleteTopics([topic]).catch(() => undefined);
+      await admin.close();
+    }
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => i));
+  });
+});
+
 describe('the MSK event source mapping with an event filter, on the shared test Kafka', () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
   const admin = localKafkaClient(brokers, 'tptest-mapping-filter-admin').admin();
