@@ -36,6 +36,14 @@ async function produce(brokers: string[], topic: string, from: number, count: nu
   }
 }
 
+/** An invoke that records every offset it is handed, in order, into `seen`. */
+const recordingInto =
+  (seen: number[]): MappingOptions['invoke'] =>
+  (event) => {
+    seen.push(...offsetsOf(event));
+    return Promise.resolve(undefined);
+  };
+
 const mappingOn = (brokers: string[], topic: string, invoke: MappingOptions['invoke'], extra: Partial<MappingOptions> = {}): Promise<MskMapping> =>
   startMskEventSourceMapping({
     functionName: 'tptest-mapping',
@@ -97,15 +105,7 @@ describe('the MSK event source mapping on the shared test Kafka', () => {
     await admin.createTopics([{ name: topic, partitions: 1, replicationFactor: 1 }]);
     await produce(brokers, topic, 0, 30);
     const seen: number[] = [];
-    const mapping = await mappingOn(
-      brokers,
-      topic,
-      (event) => {
-        seen.push(...offsetsOf(event));
-        return Promise.resolve(undefined);
-      },
-      { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } },
-    );
+    const mapping = await mappingOn(brokers, topic, recordingInto(seen), { event: { topic, batchSize: 10, maximumBatchingWindow: 0, startingPosition: 'TRIM_HORIZON' } });
     try {
       await waitUntil('every record invoked', () => seen.length >= 30);
     } finally {
@@ -145,15 +145,7 @@ describe('the MSK event source mapping joining its group in the background (the 
     const seen: number[] = [];
     try {
       await produce(brokers, topic, 0, 10);
-      const mapping = await mappingOn(
-        brokers,
-        topic,
-        (event) => {
-          seen.push(...offsetsOf(event));
-          return Promise.resolve(undefined);
-        },
-        { joinInBackground: true },
-      );
+      const mapping = await mappingOn(brokers, topic, recordingInto(seen), { joinInBackground: true });
       try {
         await waitUntil('the ten records', () => seen.length >= 10);
       } finally {
@@ -279,15 +271,7 @@ describe('the MSK event source mapping when its broker dies', () => {
   const recordingMapping = async (topic: string) => {
     const seen: number[] = [];
     const crashes: string[] = [];
-    const mapping = await mappingOn(
-      cluster.brokers,
-      topic,
-      (event) => {
-        seen.push(...offsetsOf(event));
-        return Promise.resolve(undefined);
-      },
-      { onCrash: ({ error }) => crashes.push(error.message) },
-    );
+    const mapping = await mappingOn(cluster.brokers, topic, recordingInto(seen), { onCrash: ({ error }) => crashes.push(error.message) });
     return { seen, crashes, mapping };
   };
 
