@@ -1,16 +1,19 @@
 import { hash } from 'node:crypto';
 import type { Envelope } from './envelope';
 
-/** Field names repeat from record to record (a schema's few names): their JSON text is kept, up to a bound. */
-const quotedKeys = new Map<string, string>();
-const MAX_QUOTED_KEYS = 1_000;
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (quotedKeys.size < MAX_QUOTED_KEYS) quotedKeys.set(key, quoted);
+/**
+ * Field names repeat from record to record (a schema's few names): each one's JSON text followed by the
+ * colon is kept, up to a bound, so writing a field is one concatenation less.
+ */
+const fieldHeads = new Map<string, string>();
+const MAX_FIELD_HEADS = 1_000;
+function fieldHead(key: string): string {
+  let head = fieldHeads.get(key);
+  if (head === undefined) {
+    head = `${JSON.stringify(key)}:`;
+    if (fieldHeads.size < MAX_FIELD_HEADS) fieldHeads.set(key, head);
   }
-  return quoted;
+  return head;
 }
 
 /**
@@ -65,7 +68,7 @@ export function stableJson(value: unknown): string {
     const field = record[key];
     if (field === undefined) continue;
     if (text.length > 1) text += ',';
-    text += `${quotedKey(key)}:${stableJson(field)}`;
+    text += fieldHead(key) + stableJson(field);
   }
   return `${text}}`;
 }
@@ -80,6 +83,30 @@ export function stableJson(value: unknown): string {
 export function contentDigest(envelope: Pick<Envelope, 'type' | 'version' | 'key' | 'data'>): string {
   // crypto.hash (Node 20.12+, 22): the same SHA-256 without a Hash object per call; every record of every batch takes one, so it halves this cost.
   // stableJson([type, version, key, data]), without building the array.
-  const text = `[${stableJson(envelope.type)},${stableJson(envelope.version)},${stableJson(envelope.key)},${stableJson(envelope.data)}]`;
+  const text = `${headOf(envelope.type, envelope.version)}${stableJson(envelope.key)},${stableJson(envelope.data)}]`;
   return hash('sha256', text, 'base64url').slice(0, 22);
+}
+
+/**
+ * `[type,version,` as stableJson writes them, kept per type and version (a catalog's few), up to a bound.
+ * With fieldHead: 500 score.recorded digests 0.57 -> 0.47 ms (p25 and p50 of 2,000 batches, ioredis
+ * loaded, alternating with the version before); the same text, so the same digests.
+ */
+const heads = new Map<string, Map<number, string>>();
+const MAX_HEADS = 1_000;
+let headCount = 0;
+function headOf(type: unknown, version: unknown): string {
+  // Not a string and a number (a caller outside the envelope's types): written each time.
+  if (typeof type !== 'string' || typeof version !== 'number') return `[${stableJson(type)},${stableJson(version)},`;
+  let byVersion = heads.get(type);
+  let head = byVersion?.get(version);
+  if (head === undefined) {
+    head = `[${stableJson(type)},${stableJson(version)},`;
+    if (headCount < MAX_HEADS) {
+      if (byVersion === undefined) heads.set(type, (byVersion = new Map<number, string>()));
+      byVersion.set(version, head);
+      headCount++;
+    }
+  }
+  return head;
 }
