@@ -13,8 +13,8 @@ export interface RedisRestartResult {
 /**
  * Kills the suite's private Redis (every key gone: projections, generation pointers, idempotency marks),
  * starts it empty after `downMs`, then rebuilds every projection from Kafka with replayProjections while
- * the runtime keeps consuming and serving. The sandbox ledger is on the shared Redis and survives, as a
- * provider's own database would.
+ * the runtime keeps consuming and serving. The sandbox ledger is on the shared Redis (REDIS_SANDBOX_URL,
+ * runFaultSuite) and survives, as a provider's own database would.
  */
 export async function restartRedisAndReplay(redis: PrivateRedis, brokers: string[], namespace: string, downMs: number, log: (line: string) => void): Promise<RedisRestartResult> {
   const started = Date.now();

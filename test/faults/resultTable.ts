@@ -45,9 +45,7 @@ export function formatTable(report: SuiteReport): string {
   for (const r of report.results) {
     out.push(`${r.pass ? 'PASS' : 'FAIL'} ${r.fault}: ${r.injectedHow}`);
     for (const note of r.notes) out.push(`     ${note}`);
-    out.push(
-      `     refusals ${JSON.stringify(r.refusals)}, given up ${r.givenUp}, wrong outcome ${r.wrongOutcome}, uncounted charges ${r.uncountedCharges}, archive duplicate offsets ${r.archiveDuplicates}, parked ${r.parked}`,
-    );
+    out.push(`     refusals ${JSON.stringify(r.refusals)}, given up ${r.givenUp}, wrong outcome ${r.wrongOutcome}, archive duplicate offsets ${r.archiveDuplicates}, parked ${r.parked}`);
     for (const problem of r.problems) out.push(`     ! ${problem}`);
   }
   out.push('', `${report.pass ? 'PASS' : 'FAIL'}: ${report.results.filter((r) => r.pass).length}/${report.results.length} scenarios passed (size ${report.size}, ${seconds(report.durationMs)})`);

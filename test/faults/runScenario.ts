@@ -140,7 +140,6 @@ export async function runScenario(scenario: Scenario, tag: string, context: Omit
     lost: missingAtEnd,
     doubled: Math.max(orders.doubled + effects.doubled, last.orders.doubled + last.effects.doubled),
     wrongOutcome: Math.max(orders.wrongOutcome, last.orders.wrongOutcome),
-    uncountedCharges: last.orders.uncountedCharges,
     notInKafka: notInKafka.length,
     archiveGaps: last.archive.gapOffsets,
     archiveDuplicates: last.archive.duplicateOffsets,

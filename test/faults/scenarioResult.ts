@@ -21,7 +21,6 @@ export interface ScenarioResult {
   lost: number;
   doubled: number;
   wrongOutcome: number;
-  uncountedCharges: number;
   /** Events answered 202 that the (complete) archive does not hold: acknowledged but never stored in Kafka. */
   notInKafka: number;
   archiveGaps: number;
