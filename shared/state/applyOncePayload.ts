@@ -148,7 +148,7 @@ function writeEntries(writer: PayloadWriter, entries: readonly PayloadEntry[]): 
   for (let entry = entries[i]; entry !== undefined; entry = entries[i]) {
     const end = runEnd(entries, i);
     if (end - i >= MIN_RUN) {
-      writeRun(writer, entries.slice(i, end), named);
+      writeRun(writer, entries, i, end, named);
       i = end;
     } else {
       writeEntry(writer, entry, named);
@@ -183,16 +183,17 @@ function runEnd(entries: readonly PayloadEntry[], start: number): number {
   return end;
 }
 
-/** A run: its length, the command's argument count, name and key once, then per entry its id, digest and other arguments. */
-function writeRun(writer: PayloadWriter, run: readonly PayloadEntry[], named: NamedPositions): void {
-  const [name = '', key = '', ...others] = runArgsOf(run[0]) ?? [];
+/** The run of entries [start, end): its length, the command's argument count, name and key once, then per entry its id, digest and other arguments. */
+function writeRun(writer: PayloadWriter, entries: readonly PayloadEntry[], start: number, end: number, named: NamedPositions): void {
+  const [name = '', key = '', ...others] = runArgsOf(entries[start]) ?? [];
   const nargs = others.length + 2;
-  writer.count(run.length);
+  writer.count(end - start);
   writer.count(nargs);
   remember(named, name, key, writer.nextPosition);
   writer.text(name);
   writer.text(key);
-  for (const entry of run) {
+  for (let i = start; i < end; i++) {
+    const entry = entries[i] as PayloadEntry;
     const args = runArgsOf(entry) ?? [];
     writer.text(entry.eventId);
     writer.text(entry.digest);
