@@ -22,8 +22,12 @@ const REPETITIONS = 3;
 const BOARDS = 20;
 const USERS = 5_000;
 const PARTITIONS = 12;
-/** Records/s from Kafka into Redis: at least this, and this share of the bare loop. */
-const AIM_RATE = 50_000;
+/**
+ * Records/s from Kafka into Redis: this share of the bare loop on the same broker, the aim of
+ * ../shared/BENCHMARKS.md and issue 17. The rate alone is not judged: the contract holds an absolute
+ * figure only beside its same-run baseline, and the bare loop itself moved 41,000-78,000 records/s
+ * between runs of one day on this machine.
+ */
 const AIM_SHARE = 0.6;
 const PASS_TIMEOUT_MS = 60_000;
 
@@ -195,8 +199,8 @@ export async function projectionBenchmark(): Promise<BenchmarkResult> {
         baselineLabel: 'bare kafkajs eachBatch, one ZINCRBY pipeline per batch',
         ratio,
         better: 'higher',
-        aim: `>= ${AIM_RATE.toLocaleString('en-US')}/s and >= ${AIM_SHARE * 100}%`,
-        met: oursRate >= AIM_RATE && ratio >= AIM_SHARE,
+        aim: `>= ${AIM_SHARE * 100}%`,
+        met: ratio >= AIM_SHARE,
       },
     ],
     latencySeries: [],

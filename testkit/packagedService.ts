@@ -11,7 +11,7 @@ export const PACKAGE_DIR = join(PROJECT_ROOT, '.serverless');
 const DONE_MARKER = join(PACKAGE_DIR, 'triplane-packaged');
 const LOCK = join(STATE_DIR, 'package.lock');
 /** What the package is made from: a file here newer than the last package makes it stale. */
-const SOURCES = ['serverless.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'functions', 'shared', 'deploy'];
+const SOURCES = ['serverless.yml', 'package.json', 'package-lock.json', 'patches', 'tsconfig.json', 'functions', 'shared', 'deploy'];
 const LOCK_STALE_MS = 5 * 60_000;
 
 function newestMtime(path: string): number {

@@ -12,6 +12,12 @@ let client: Redis | undefined;
  * batches commands issued in the same tick, which is what keeps read p99 low under concurrency.
  * It logs in as the function's own user: deployed, from its secret (redisCredentials); locally, from
  * the user and password in REDIS_URL, which the local runtime gives each function's worker.
+ *
+ * ioredis is patched (patches/ioredis+6.0.0.patch, applied by `npm install`): its Pipeline defined
+ * `length` on each instance with a getter closing over the pipeline, which gave every pipeline (one per
+ * auto-pipelined tick) a hidden class of its own in V8's old space, so each one, its commands and their
+ * replies survived young collections. Measured in get-leaderboard's worker at 2,000 requests/s: promoted
+ * per scavenge 785 -> 149 KB, median pause 2.6-2.8 -> 1.2 ms (README, read, ninth round).
  */
 export function redisClient(): Redis {
   if (client === undefined) {

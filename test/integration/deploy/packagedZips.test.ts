@@ -1,4 +1,5 @@
 import { setEnvironment } from '../../../emulator/config/localConfig';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -63,6 +64,13 @@ describe('packaged zips under Node 22', () => {
       expect(existsSync(join(folder, 'node_modules'))).toBe(false);
       if (dirname(folder) === folder) break;
     }
+  });
+
+  it('should ship ioredis as patched, with the length of a pipeline read through its prototype (patches/ioredis+6.0.0.patch)', () => {
+    const zip = join(zipDir, 'getLeaderboard.zip');
+    const bundle = execFileSync('unzip', ['-p', zip, '*.js'], { maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
+    expect(bundle).toContain('this._queue.length');
+    expect(bundle).not.toMatch(/Object\.defineProperty\(this,\s*"length"/);
   });
 
   it.each(byKey(writers))('should load %s from its zip alone, run its sample event and end by itself', async (_, fn) => {
