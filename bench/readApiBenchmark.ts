@@ -10,7 +10,7 @@ import { RUN_ID } from './benchRun';
 import { sleep } from '../testkit/waitUntil';
 import { localConfig } from '../emulator/config/localConfig';
 import { okCount, runLoad, runPacedLoad } from '../testkit/load/autocannonLoad';
-import type { PacedLoadPlan } from '../testkit/load/pacedLoadPlan';
+import { PACED_STEP_MS, type PacedLoadPlan } from '../testkit/load/pacedLoadPlan';
 import type { AutocannonPlan, AutocannonResult } from '../testkit/load/autocannonPlan';
 import { median, quantilePoints, summarizeLatencies, type LatencySummary } from './statistics';
 
@@ -102,8 +102,8 @@ function summarizeRounds(results: readonly AutocannonResult[]): RunSummary & { r
  * node:http server doing the same ZREVRANGE with ioredis, under the same load; and, for scale, the
  * ZREVRANGE from ioredis alone at the same rate.
  *
- * The aim is judged on an evenly paced, open-loop load (testkit/load/pacedLoadWorker.ts): a request
- * every 0.5 ms, sent whether or not earlier ones answered, its latency counted from when it was due.
+ * The aim is judged on an evenly paced, open-loop load (testkit/load/pacedLoadWorker.ts): two requests
+ * every millisecond, sent whether or not earlier ones answered, each latency counted from when it was due.
  * autocannon's fixed rate is a per-connection budget renewed every second: each of the 10 connections
  * sends its 200 requests back to back at the start of each second, then waits, so the server sees a
  * burst of 10 concurrent clients for part of each second and nothing the rest. That shape is still
@@ -241,7 +241,7 @@ export async function readApiBenchmark(): Promise<BenchmarkResult> {
       { benchmark: `read API at ${RATE} req/s`, label: 'baseline: ioredis alone', points: quantilePoints(raw) },
     ],
     notes: [
-      `Paced: open loop in a worker thread (testkit/load/pacedLoadWorker.ts), ${RATE} req/s spread evenly in 5 ms steps over up to ${PACED_CONNECTIONS} keep-alive connections, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, each latency counted from the moment its request was due (no coordinated omission), ${PACED_ROUNDS} runs a side taking turns, each side's p50 and p99 the median of its runs' (p99 of each run: triplane ${roundP99s(oursPacedSummary)} ms, baseline ${roundP99s(baselinePacedSummary)} ms); achieved ${Math.round(achievedPaced(oursPaced))} req/s (triplane) and ${Math.round(achievedPaced(baselinePaced))} req/s (baseline). Bursts: autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s; achieved ${Math.round(achieved(ours))} and ${Math.round(achieved(baseline))} req/s; autocannon's rate is a per-connection budget renewed each second, so each second's requests leave back to back, ${CONNECTIONS} concurrent: a worst case, not a rate. triplane's route makes one Redis call per request, a script that counts the request against its API key's rate limit, reads the leaderboards generation pointer and the ZREVRANGE (the baseline runs the ZREVRANGE alone); the MSK mappings poll in a thread of their own. Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
+      `Paced: open loop in a worker thread (testkit/load/pacedLoadWorker.ts), ${RATE} req/s spread evenly in ${PACED_STEP_MS} ms steps (${(RATE * PACED_STEP_MS) / 1000} requests each) over up to ${PACED_CONNECTIONS} keep-alive connections, ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up, each latency counted from the moment its request was due (no coordinated omission), ${PACED_ROUNDS} runs a side taking turns, each side's p50 and p99 the median of its runs' (p99 of each run: triplane ${roundP99s(oursPacedSummary)} ms, baseline ${roundP99s(baselinePacedSummary)} ms); achieved ${Math.round(achievedPaced(oursPaced))} req/s (triplane) and ${Math.round(achievedPaced(baselinePaced))} req/s (baseline). Bursts: autocannon in a worker thread, ${CONNECTIONS} connections, overallRate ${RATE}/s, ${SECONDS} s; achieved ${Math.round(achieved(ours))} and ${Math.round(achieved(baseline))} req/s; autocannon's rate is a per-connection budget renewed each second, so each second's requests leave back to back, ${CONNECTIONS} concurrent: a worst case, not a rate. triplane's route makes one Redis call per request, a script that counts the request against its API key's rate limit, reads the leaderboards generation pointer and the ZREVRANGE (the baseline runs the ZREVRANGE alone); the MSK mappings poll in a thread of their own. Runtime: ${rt.startSeconds.toFixed(1)} s to start, ${rt.catchUpSeconds.toFixed(1)} s to catch up with the topics.`,
       ...(oursSummary.errors + oursSummary.non2xx + oursPacedSummary.errors + oursPacedSummary.non2xx > 0
         ? [
             `triplane: ${oursPacedSummary.errors + oursSummary.errors} errors/timeouts, ${oursPacedSummary.non2xx + oursSummary.non2xx} non-2xx (statuses paced ${oursPaced.map((run) => JSON.stringify(run.statusCounts)).join(' ')}, bursts ${JSON.stringify(ours.statusCounts)})`,

@@ -1,17 +1,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { epochNow, type AutocannonResult } from './autocannonPlan';
-import type { PacedLoadPlan } from './pacedLoadPlan';
+import { PACED_STEP_MS as STEP_MS, type PacedLoadPlan } from './pacedLoadPlan';
 
 /**
  * Open-loop load at a fixed rate, run in a worker thread: requests are due on an even schedule
- * (`STEP_MS` steps, rate x step requests each), sent whether or not earlier ones have answered, and each
+ * (`PACED_STEP_MS` steps, rate x step requests each), sent whether or not earlier ones have answered, and each
  * latency is counted from the moment its request was due, not when a connection became free. This is
  * wrk2's way of avoiding coordinated omission: a slow answer cannot hide the requests that queued behind it.
  * Hand-written because autocannon's overallRate is a per-connection budget renewed each second (each
  * second's requests leave in one burst), and no maintained Node load generator paces open-loop.
  */
-const STEP_MS = 5;
 const plan = workerData as PacedLoadPlan;
 const port = parentPort;
 if (port === null) throw new Error('pacedLoadWorker must run in a worker thread');
