@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { epochNow, type AutocannonResult } from './autocannonPlan';
-import { PACED_STEP_MS as STEP_MS, type PacedLoadPlan } from './pacedLoadPlan';
+import { PACED_STEP_MS, type PacedLoadPlan } from './pacedLoadPlan';
 
 /**
  * Open-loop load at a fixed rate, run in a worker thread: requests are due on an even schedule
@@ -40,13 +40,13 @@ async function send(index: number, dueAt: number, counted: boolean): Promise<voi
 
 /** Sends at the plan's rate for `seconds`; only `counted` requests enter the figures. */
 async function pace(seconds: number, counted: boolean): Promise<void> {
-  const perStep = (plan.rate * STEP_MS) / 1000;
-  const steps = Math.round((seconds * 1000) / STEP_MS);
+  const perStep = (plan.rate * PACED_STEP_MS) / 1000;
+  const steps = Math.round((seconds * 1000) / PACED_STEP_MS);
   const inFlight: Array<Promise<void>> = [];
   const t0 = performance.now();
   let owed = 0;
   for (let step = 0; step < steps; step++) {
-    const dueAt = t0 + step * STEP_MS;
+    const dueAt = t0 + step * PACED_STEP_MS;
     const wait = dueAt - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     // Fractional rates carry over, so the average is exact over the run.
